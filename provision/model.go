@@ -1,0 +1,227 @@
+package provision
+
+// This file is the plan model: data, not behaviour. The planner builds it,
+// the renderers (text, JSON) show it, plan files store it, apply executes it.
+
+// FormatVersion is the version of the JSON plan and of saved plan files.
+// It only grows compatibly: new fields may appear, none change meaning.
+const FormatVersion = "1.0"
+
+// Action is what a plan does to one resource, as in Terraform's plans.Action.
+type Action string
+
+// The actions a resource change may carry.
+const (
+	NoOp    Action = "no-op"
+	Create  Action = "create"
+	Update  Action = "update"
+	Replace Action = "replace"
+	Delete  Action = "delete"
+)
+
+// Type is a resource kind, spelled as the Terraform AWS provider's resource
+// type so that policy tools written for Terraform plans can read ours.
+type Type string
+
+// The resource kinds eksctl-lite manages.
+const (
+	TypeCluster        Type = "aws_eks_cluster"
+	TypeNodeGroup      Type = "aws_eks_node_group"
+	TypeFargateProfile Type = "aws_eks_fargate_profile"
+	TypeOIDCProvider   Type = "aws_iam_openid_connect_provider"
+	TypeRole           Type = "aws_iam_role"
+)
+
+// Ownership tags: every resource eksctl-lite creates carries both, and a live
+// resource without TagCluster is never changed or deleted.
+const (
+	// TagCluster holds the name of the cluster block the resource belongs to.
+	TagCluster = "eksctl-lite/cluster"
+	// TagAddress holds the resource's address, e.g. cluster.demo.node_group.general.
+	TagAddress = "eksctl-lite/address"
+	// RolePath is the IAM path of every role eksctl-lite manages, so that
+	// ListRoles(PathPrefix) finds them all in one paginated call.
+	RolePath = "/eksctl-lite/"
+)
+
+// Addresses (see address.go) look like:
+//
+//	cluster.demo
+//	cluster.demo.node_group.general
+//	cluster.demo.fargate_profile.system
+//	cluster.demo.irsa.s3-reader            (aws_iam_role)
+//	cluster.demo.oidc_provider
+//	cluster.demo.cluster_role              (aws_iam_role, managed cluster role)
+//	cluster.demo.node_role                 (aws_iam_role, managed node role)
+//	cluster.demo.pod_execution_role        (aws_iam_role, managed Fargate role)
+
+// KnownAfterApply stands in a desired attribute whose value exists only once
+// an upstream resource does: the ARN of a managed role not yet created, the
+// OIDC issuer of a cluster not yet created, and values derived from them
+// (an IRSA trust policy). Renderers show it as Terraform does; apply resolves
+// it from the upstream resource's live attributes just before it is needed.
+const KnownAfterApply = "(known after apply)"
+
+// Plan is everything one plan run decided.
+type Plan struct {
+	FormatVersion string `json:"format_version"`
+	// Destroy is true for plan --destroy and destroy.
+	Destroy bool `json:"destroy,omitempty"`
+	// Changes are sorted by address; no-ops are included so that views can
+	// count them and apply can check their fingerprints.
+	Changes []*ResourceChange `json:"resource_changes"`
+	// InputsFingerprint hashes the configuration and variables the plan was
+	// made from.
+	InputsFingerprint string `json:"inputs_fingerprint,omitempty"`
+}
+
+// ResourceChange is the plan for one resource.
+type ResourceChange struct {
+	Address string `json:"address"`
+	Type    Type   `json:"type"`
+	// Cluster is the EKS cluster name the resource belongs to; Region its region.
+	Cluster string `json:"cluster"`
+	Region  string `json:"region"`
+	Action  Action `json:"action"`
+	// Before is the live resource's attributes (nil when it does not exist);
+	// After the desired attributes (nil for delete). Each is the kind's
+	// attribute struct, e.g. *NodeGroupAttrs.
+	Before any `json:"before"`
+	After  any `json:"after"`
+	// Diffs lists every attribute that differs, after normalisation.
+	Diffs []AttrDiff `json:"diffs,omitempty"`
+	// ReplacePaths are the attributes that force replacement.
+	ReplacePaths []string `json:"replace_paths,omitempty"`
+	// Reason says why, for humans: "instance_types forces replacement",
+	// "not in the configuration", "adopting an existing cluster".
+	Reason string `json:"reason,omitempty"`
+	// Steps are the AWS calls an update or replace makes, in order.
+	Steps []Step `json:"steps,omitempty"`
+	// DependsOn are addresses that must be created or updated first (and,
+	// for deletes, are deleted after this one).
+	DependsOn []string `json:"depends_on,omitempty"`
+	// Fingerprint hashes the live resource as observed (empty when absent),
+	// so that applying a saved plan can tell it has gone stale.
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// AttrDiff is one attribute that differs: a dotted path such as
+// "scaling.min_size" with the live and desired values.
+type AttrDiff struct {
+	Path   string `json:"path"`
+	Before any    `json:"before"`
+	After  any    `json:"after"`
+	// ForcesReplacement marks attributes that cannot change in place.
+	ForcesReplacement bool `json:"forces_replacement,omitempty"`
+}
+
+// Step is one AWS API call of an update, e.g. UpdateClusterVersion 1.30.
+type Step struct {
+	Call   string `json:"call"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// AttrSchema says how one attribute is compared and changed.
+type AttrSchema struct {
+	// ForceNew means a change replaces the resource.
+	ForceNew bool
+	// Impossible means EKS cannot change it at all and replacing the
+	// resource is not acceptable either (a cluster's role); the plan refuses.
+	Impossible bool
+	// Set means the list is compared as a set.
+	Set bool
+	// Optional means an empty desired value is "left to AWS", never a diff.
+	Optional bool
+}
+
+// Schema is a kind's table of attributes, keyed by dotted path.
+type Schema map[string]AttrSchema
+
+// ClusterAttrs are an EKS cluster's attributes as planned and observed.
+type ClusterAttrs struct {
+	Name                  string            `json:"name"`
+	ARN                   string            `json:"arn,omitempty"`
+	Version               string            `json:"version"`
+	RoleARN               string            `json:"role_arn"`
+	SubnetIDs             []string          `json:"subnet_ids"`
+	SecurityGroupIDs      []string          `json:"security_group_ids"`
+	EndpointPublicAccess  bool              `json:"endpoint_public_access"`
+	EndpointPrivateAccess bool              `json:"endpoint_private_access"`
+	PublicAccessCIDRs     []string          `json:"public_access_cidrs"`
+	Logging               []string          `json:"enabled_cluster_log_types"`
+	KMSKeyARN             string            `json:"kms_key_arn"`
+	Tags                  map[string]string `json:"tags"`
+	// OIDCIssuer is the cluster's issuer URL, known only once it exists.
+	OIDCIssuer string `json:"oidc_issuer,omitempty"`
+	Status     string `json:"status,omitempty"`
+}
+
+// NodeGroupAttrs are a managed node group's attributes. Name is the physical
+// EKS name, which differs from the block label after a replacement.
+type NodeGroupAttrs struct {
+	Name                     string            `json:"node_group_name"`
+	ARN                      string            `json:"arn,omitempty"`
+	InstanceTypes            []string          `json:"instance_types"`
+	AMIType                  string            `json:"ami_type"`
+	CapacityType             string            `json:"capacity_type"`
+	DiskSize                 int               `json:"disk_size"`
+	SubnetIDs                []string          `json:"subnet_ids"`
+	NodeRoleARN              string            `json:"node_role_arn"`
+	Version                  string            `json:"version"`
+	ReleaseVersion           string            `json:"release_version"`
+	Labels                   map[string]string `json:"labels"`
+	Tags                     map[string]string `json:"tags"`
+	MinSize                  int               `json:"scaling.min_size"`
+	MaxSize                  int               `json:"scaling.max_size"`
+	DesiredSize              *int              `json:"scaling.desired_size"`
+	MaxUnavailable           *int              `json:"update.max_unavailable"`
+	MaxUnavailablePercentage *int              `json:"update.max_unavailable_percentage"`
+	Taints                   []TaintAttrs      `json:"taints"`
+	Status                   string            `json:"status,omitempty"`
+}
+
+// TaintAttrs is one Kubernetes taint of a node group.
+type TaintAttrs struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Effect string `json:"effect"`
+}
+
+// FargateProfileAttrs are a Fargate profile's attributes.
+type FargateProfileAttrs struct {
+	Name                string            `json:"fargate_profile_name"`
+	ARN                 string            `json:"arn,omitempty"`
+	SubnetIDs           []string          `json:"subnet_ids"`
+	PodExecutionRoleARN string            `json:"pod_execution_role_arn"`
+	Selectors           []SelectorAttrs   `json:"selectors"`
+	Tags                map[string]string `json:"tags"`
+	Status              string            `json:"status,omitempty"`
+}
+
+// SelectorAttrs is one Fargate selector.
+type SelectorAttrs struct {
+	Namespace string            `json:"namespace"`
+	Labels    map[string]string `json:"labels"`
+}
+
+// OIDCProviderAttrs are an IAM OIDC identity provider's attributes.
+type OIDCProviderAttrs struct {
+	ARN string `json:"arn,omitempty"`
+	// URL is the issuer URL, https:// included.
+	URL         string            `json:"url"`
+	ClientIDs   []string          `json:"client_id_list"`
+	Thumbprints []string          `json:"thumbprint_list"`
+	Tags        map[string]string `json:"tags"`
+}
+
+// RoleAttrs are an IAM role's attributes. AssumeRolePolicy and InlinePolicy
+// are canonical JSON (see policy.go) so that equal policies compare equal.
+type RoleAttrs struct {
+	Name             string            `json:"name"`
+	ARN              string            `json:"arn,omitempty"`
+	Path             string            `json:"path"`
+	AssumeRolePolicy string            `json:"assume_role_policy"`
+	PolicyARNs       []string          `json:"managed_policy_arns"`
+	InlinePolicy     string            `json:"inline_policy"`
+	Tags             map[string]string `json:"tags"`
+}

@@ -1,0 +1,155 @@
+package spec
+
+import "github.com/hashicorp/hcl/v2"
+
+// This file is the decoded, validated, defaulted configuration: the contract
+// between spec (which builds it from HCL) and provision (which plans from it).
+// Every field holds the value eksctl-lite will ask AWS for; defaults have been
+// applied (see defaults.go). Ranges point back at the source for diagnostics.
+
+// Config is a whole configuration: every cluster of every file loaded.
+type Config struct {
+	// Clusters in the order they appear in the sources.
+	Clusters []*Cluster
+	// Files are the parsed sources keyed by file name, for printing
+	// diagnostics with source snippets (hcl.NewDiagnosticTextWriter).
+	Files map[string]*hcl.File
+}
+
+// Cluster is one `cluster "NAME"` block: an EKS control plane and its children.
+type Cluster struct {
+	Name string
+	// Region is "" when the region comes from the AWS configuration chain.
+	Region string
+	// Version is the Kubernetes minor version, "1.NN".
+	Version string
+	// RoleARN is "" when eksctl-lite manages the cluster role.
+	RoleARN string
+	Tags    map[string]string
+
+	VPC VPC
+	// Logging lists the enabled control plane log types, sorted; empty means none.
+	Logging []string
+	// KMSKeyARN is the secrets encryption key; "" means no encryption block.
+	KMSKeyARN string
+
+	NodeGroups      []*NodeGroup
+	FargateProfiles []*FargateProfile
+	IRSA            []*IRSA
+
+	DeclRange hcl.Range
+}
+
+// VPC is the cluster's `vpc` block.
+type VPC struct {
+	SubnetIDs             []string
+	SecurityGroupIDs      []string
+	EndpointPublicAccess  bool
+	EndpointPrivateAccess bool
+	PublicAccessCIDRs     []string
+	DeclRange             hcl.Range
+}
+
+// NodeGroup is a `node_group "NAME"` block: an EKS managed node group.
+type NodeGroup struct {
+	Name          string
+	InstanceTypes []string
+	AMIType       string
+	CapacityType  string
+	DiskSize      int
+	SubnetIDs     []string
+	// NodeRoleARN is "" when eksctl-lite manages the node role.
+	NodeRoleARN string
+	// Version is the node group's Kubernetes version; when the user did not
+	// set it, it is the cluster's version and VersionFollowsCluster is true.
+	Version               string
+	VersionFollowsCluster bool
+	// ReleaseVersion is "" when the user leaves the AMI release to EKS.
+	ReleaseVersion string
+	Labels         map[string]string
+	Tags           map[string]string
+	Scaling        Scaling
+	Update         UpdateConfig
+	Taints         []Taint
+
+	DeclRange hcl.Range
+}
+
+// Scaling is a node group's `scaling` block.
+type Scaling struct {
+	MinSize int
+	MaxSize int
+	// DesiredSize is nil when the user left it to autoscalers: it is MinSize
+	// at creation and never diffed afterwards.
+	DesiredSize *int
+}
+
+// UpdateConfig is a node group's `update` block; at most one field is set,
+// both nil means EKS's default (max_unavailable = 1).
+type UpdateConfig struct {
+	MaxUnavailable           *int
+	MaxUnavailablePercentage *int
+}
+
+// Taint is one `taint` block. Effect uses the EKS API spelling
+// (NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE).
+type Taint struct {
+	Key    string
+	Value  string
+	Effect string
+}
+
+// FargateProfile is a `fargate_profile "NAME"` block.
+type FargateProfile struct {
+	Name      string
+	SubnetIDs []string
+	// PodExecutionRoleARN is "" when eksctl-lite manages the role.
+	PodExecutionRoleARN string
+	Tags                map[string]string
+	Selectors           []Selector
+
+	DeclRange hcl.Range
+}
+
+// Selector is one `selector` block of a Fargate profile.
+type Selector struct {
+	Namespace string
+	Labels    map[string]string
+}
+
+// IRSA is an `irsa "NAME"` block: an IAM role that one Kubernetes service
+// account assumes through the cluster's OIDC provider.
+type IRSA struct {
+	Name           string
+	Namespace      string
+	ServiceAccount string
+	// RoleName is the IAM role name, defaulted from cluster and label.
+	RoleName   string
+	PolicyARNs []string
+	// InlinePolicy is a JSON policy document, "" for none.
+	InlinePolicy string
+	Tags         map[string]string
+
+	DeclRange hcl.Range
+}
+
+// LoadOptions says what to load and where variable values come from.
+type LoadOptions struct {
+	// Paths are files or directories; a directory means every *.hcl in it.
+	// Empty means the current directory.
+	Paths []string
+	// Vars are --var NAME=VALUE and --var-file FILE flags in command-line
+	// order; later ones win.
+	Vars []VarArg
+	// Environ is the process environment (os.Environ()); variables named
+	// EKSCTL_LITE_VAR_<name> in it are used before any flag.
+	Environ []string
+}
+
+// VarArg is one --var or --var-file flag.
+type VarArg struct {
+	// File is set for --var-file; Name and Value for --var.
+	File  string
+	Name  string
+	Value string
+}
