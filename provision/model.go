@@ -97,9 +97,14 @@ type ResourceChange struct {
 	Reason string `json:"reason,omitempty"`
 	// Steps are the AWS calls an update or replace makes, in order.
 	Steps []Step `json:"steps,omitempty"`
-	// DependsOn are addresses that must be created or updated first (and,
-	// for deletes, are deleted after this one).
+	// DependsOn are the addresses this resource needs: they are created or
+	// updated before it, and deleted only after it is gone.
 	DependsOn []string `json:"depends_on,omitempty"`
+	// Refs maps each attribute path of After that holds KnownAfterApply to
+	// the upstream address whose live attributes provide it, e.g.
+	// "node_role_arn" -> "cluster.demo.node_role". Apply fills them in just
+	// before it calls AWS (see resolve.go).
+	Refs map[string]string `json:"refs,omitempty"`
 	// Fingerprint hashes the live resource as observed (empty when absent),
 	// so that applying a saved plan can tell it has gone stale.
 	Fingerprint string `json:"fingerprint,omitempty"`
@@ -115,10 +120,19 @@ type AttrDiff struct {
 	ForcesReplacement bool `json:"forces_replacement,omitempty"`
 }
 
-// Step is one AWS API call of an update, e.g. UpdateClusterVersion 1.30.
+// Step is one AWS API call of an update, e.g. UpdateClusterVersion to 1.30.
+// Apply executes a change's steps in order, computing each call's input from
+// Before and After; Paths and Target say which part of them the step covers.
 type Step struct {
-	Call   string `json:"call"`
+	// Call is the AWS operation, e.g. "UpdateClusterVersion", "TagResource".
+	Call string `json:"call"`
+	// Detail is for humans: "1.29 -> 1.30", "endpoint access", "+ 2 tags".
 	Detail string `json:"detail,omitempty"`
+	// Paths are the attribute paths this call changes.
+	Paths []string `json:"paths,omitempty"`
+	// Target is the version a version-update step goes to, or the policy
+	// ARN an Attach/DetachRolePolicy step names.
+	Target string `json:"target,omitempty"`
 }
 
 // AttrSchema says how one attribute is compared and changed.
@@ -224,4 +238,7 @@ type RoleAttrs struct {
 	PolicyARNs       []string          `json:"managed_policy_arns"`
 	InlinePolicy     string            `json:"inline_policy"`
 	Tags             map[string]string `json:"tags"`
+	// ServiceAccount is "namespace/name" for an irsa role, "" otherwise;
+	// apply needs it to build a trust policy that was KnownAfterApply.
+	ServiceAccount string `json:"service_account,omitempty"`
 }
