@@ -1,9 +1,895 @@
-"""Patches to moto 5.2.1's EKS so that it behaves as the EKS API reference documents."""
+"""Patches to moto 5.2.1's EKS so that it behaves as the EKS API reference documents.
+
+Each patch below names the behaviour it reproduces. Moto's own behaviour is
+kept wherever it already matches AWS. Everything is installed by install(),
+before moto's Flask app for EKS is first built.
+
+Lifecycle is computed lazily: every EKS request first calls _tick(), which
+moves resources whose deadline has passed from CREATING to ACTIVE, finishes
+updates (InProgress -> Successful, resource back to ACTIVE) and removes
+resources whose DELETING time is over. The deadlines come from
+control.DELAYS, so tests can make them short. State lives on moto's own
+objects, so moto's reset (POST /moto-api/reset) clears it.
+
+Error messages follow those AWS returns where they are known, e.g.
+"Cannot VersionUpdate because cluster demo currently has update ... in progress".
+"""
+
+import copy
+import json
+import re
+import secrets
+import threading
+import time
+import uuid
+
+import control
+from moto.core.utils import utcnow
+from moto.eks import exceptions as ex
+from moto.eks import urls as eks_urls
+from moto.eks.models import EKSBackend, eks_backends
+from moto.eks.responses import EKSResponse
+from moto.core.responses import ActionResult, EmptyResult
+
+# One lock for all EKS requests: moto's server is threaded and the lazy
+# lifecycle mutates state on reads.
+LOCK = threading.RLock()
+
+CREATING, ACTIVE, UPDATING, DELETING = "CREATING", "ACTIVE", "UPDATING", "DELETING"
+IN_PROGRESS, SUCCESSFUL = "InProgress", "Successful"
+
+# CreateCluster without `version` gets EKS's current default version (moto: 1.19).
+DEFAULT_VERSION = "1.32"
+# Versions CreateCluster accepts (AWS: standard and extended support); others
+# answer InvalidParameterException "unsupported Kubernetes version".
+SUPPORTED_MINORS = range(23, 36)
+# AMI release versions look like "1.30.8-20250115": the Kubernetes patch
+# version and the AMI build date.
+AMI_PATCH = {"1.28": 15, "1.29": 12, "1.30": 8, "1.31": 4, "1.32": 0}
+AMI_BUILD_DATE = "20250115"
+
+LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
 
-def install():
-    pass
+class NotFoundException(ex.EKSError):
+    """TagResource, UntagResource and ListTagsForResource answer this (not
+    ResourceNotFoundException) for an unknown ARN."""
+
+    TYPE = "NotFoundException"
+    STATUS = 404
+
+
+class BadRequestException(ex.EKSError):
+    TYPE = "BadRequestException"
+    STATUS = 400
+
+
+def _in_use(message, cluster=None):
+    return ex.ResourceInUseException(clusterName=cluster, message=message)
+
+
+def _invalid(message, cluster=None):
+    return ex.InvalidParameterException(clusterName=cluster, message=message)
+
+
+def _not_found(message, cluster=None):
+    return ex.ResourceNotFoundException(clusterName=cluster, message=message)
+
+
+def _now():
+    return time.monotonic()
+
+
+def _delay(kind):
+    return float(control.DELAYS[kind + "_delay"])
+
+
+def _minor(version):
+    m = re.fullmatch(r"1\.(\d+)", version or "")
+    return int(m.group(1)) if m else None
+
+
+def release_version(version):
+    """A plausible AMI release version for a Kubernetes minor version."""
+    return "%s.%d-%s" % (version, AMI_PATCH.get(version, 0), AMI_BUILD_DATE)
+
+
+def _hex_id(prefix, n=17):
+    return prefix + secrets.token_hex(n)[:n]
+
+
+# ---------------------------------------------------------------------------
+# Lifecycle state kept on moto's objects.
+
+
+def _st(obj):
+    """This module's state of a cluster, node group or Fargate profile."""
+    st = getattr(obj, "_eksctl_lite", None)
+    if st is None:
+        st = {"ready_at": 0.0, "gone_at": None, "updates": [], "hidden": {}}
+        obj._eksctl_lite = st
+    return st
+
+
+def _start_creating(obj):
+    obj.status = CREATING
+    _st(obj)["ready_at"] = _now() + _delay("create")
+
+
+def _start_deleting(obj):
+    obj.status = DELETING
+    _st(obj)["gone_at"] = _now() + _delay("delete")
+
+
+def _in_progress(obj):
+    return [u for u in _st(obj)["updates"] if u["status"] == IN_PROGRESS]
+
+
+def _new_update(obj, update_type, params, apply):
+    """Records an update InProgress on obj and puts obj in UPDATING; apply()
+    makes the change when the update completes (AWS describes the old values
+    while the update runs)."""
+    u = {
+        "id": str(uuid.uuid4()),
+        "status": IN_PROGRESS,
+        "type": update_type,
+        "params": [{"type": t, "value": v} for t, v in params],
+        "createdAt": utcnow(),
+        "errors": [],
+        "_done_at": _now() + _delay("update"),
+        "_apply": apply,
+    }
+    _st(obj)["updates"].append(u)
+    obj.status = UPDATING
+    return u
+
+
+def _public(update):
+    return {k: v for k, v in update.items() if not k.startswith("_")}
+
+
+def _advance(obj, t):
+    """Moves one resource along its lifecycle; returns True once it is gone."""
+    st = _st(obj)
+    if obj.status == CREATING and t >= st["ready_at"]:
+        obj.status = ACTIVE
+        for attr, value in st["hidden"].items():
+            setattr(obj, attr, value)
+        st["hidden"] = {}
+    for u in st["updates"]:
+        if u["status"] == IN_PROGRESS and t >= u["_done_at"]:
+            u["_apply"]()
+            u["status"] = SUCCESSFUL
+            if hasattr(obj, "modified_at"):
+                obj.modified_at = utcnow()
+    if obj.status == UPDATING and not _in_progress(obj):
+        obj.status = ACTIVE
+    return obj.status == DELETING and t >= st["gone_at"]
+
+
+def _tick(backend):
+    t = _now()
+    for name, cluster in list(backend.clusters.items()):
+        for ng_name, ng in list(cluster.nodegroups.items()):
+            if _advance(ng, t):
+                del cluster.nodegroups[ng_name]
+                cluster.nodegroup_count -= 1
+        for fp_name, fp in list(cluster.fargate_profiles.items()):
+            if _advance(fp, t):
+                del cluster.fargate_profiles[fp_name]
+                cluster.fargate_profile_count -= 1
+        if _advance(cluster, t):
+            del backend.clusters[name]
+            backend.cluster_count -= 1
 
 
 def reset():
-    pass
+    """Called on POST /moto-api/reset; all state lives on moto's objects,
+    which moto's reset discards, so there is nothing else to clear."""
+
+
+# ---------------------------------------------------------------------------
+# Lookups with moto's messages.
+
+
+def _cluster(backend, name):
+    try:
+        return backend.clusters[name]
+    except KeyError:
+        raise _not_found("No cluster found for name: %s." % name)
+
+
+def _nodegroup(backend, cluster_name, name):
+    cluster = _cluster(backend, cluster_name)
+    try:
+        return cluster, cluster.nodegroups[name]
+    except KeyError:
+        raise _not_found("No node group found for name: %s." % name, cluster_name)
+
+
+def _fargate(backend, cluster_name, name):
+    cluster = _cluster(backend, cluster_name)
+    try:
+        return cluster, cluster.fargate_profiles[name]
+    except KeyError:
+        raise _not_found("No Fargate Profile found with name: %s." % name, cluster_name)
+
+
+def _require_updatable_cluster(cluster, update_type):
+    """AWS runs one update at a time per cluster; anything but ACTIVE refuses."""
+    running = _in_progress(cluster)
+    if running:
+        raise _in_use(
+            "Cannot %s because cluster %s currently has update %s in progress"
+            % (update_type, cluster.name, running[0]["id"]),
+            cluster.name,
+        )
+    if cluster.status != ACTIVE:
+        raise _in_use(
+            "Cannot %s because cluster %s is in %s status" % (update_type, cluster.name, cluster.status),
+            cluster.name,
+        )
+
+
+def _require_updatable_nodegroup(cluster, ng, update_type):
+    running = _in_progress(ng)
+    if running:
+        raise _in_use(
+            "Cannot %s because nodegroup %s currently has update %s in progress"
+            % (update_type, ng.nodegroup_name, running[0]["id"]),
+            cluster.name,
+        )
+    if ng.status != ACTIVE:
+        raise _in_use(
+            "Cannot %s because nodegroup %s is in %s status" % (update_type, ng.nodegroup_name, ng.status),
+            cluster.name,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Clusters.
+
+_orig_create_cluster = EKSBackend.create_cluster
+
+
+def _normalise_logging(current, requested):
+    """EKS keeps one enabled/disabled state per log type and describes them
+    as (at most) two groups: enabled types, then disabled types."""
+    state = {t: False for t in LOG_TYPES}
+    for group in (current or {}).get("clusterLogging", []) + (requested or {}).get("clusterLogging", []):
+        for t in group.get("types", []):
+            state[t] = bool(group.get("enabled"))
+    groups = []
+    on = [t for t in LOG_TYPES if state[t]]
+    off = [t for t in LOG_TYPES if not state[t]]
+    if on:
+        groups.append({"types": on, "enabled": True})
+    if off:
+        groups.append({"types": off, "enabled": False})
+    return {"clusterLogging": groups}
+
+
+def _vpc_of(account_id, region, subnet_ids):
+    """The VPC of the first subnet if moto's EC2 knows it."""
+    try:
+        from moto.ec2.models import ec2_backends
+
+        ec2 = ec2_backends[account_id][region]
+        for s in ec2.describe_subnets(subnet_ids=subnet_ids[:1]):
+            return s.vpc_id
+    except Exception:  # noqa: BLE001 - unknown subnets are fine in tests
+        pass
+    return None
+
+
+def create_cluster(self, **kw):
+    """CreateCluster: CREATING for create_delay, then ACTIVE; defaults filled in
+    as AWS describes them; a distinct OIDC issuer per cluster."""
+    version = kw.get("version") or DEFAULT_VERSION
+    minor = _minor(version)
+    if minor is None or minor not in SUPPORTED_MINORS:
+        raise _invalid("unsupported Kubernetes version %s" % version, kw.get("name"))
+    kw["version"] = version
+    kw["logging"] = _normalise_logging(None, kw.get("logging"))
+    knc = dict(kw.get("kubernetes_network_config") or {})
+    knc.setdefault("serviceIpv4Cidr", "172.20.0.0/16")
+    knc.setdefault("ipFamily", "ipv4")
+    kw["kubernetes_network_config"] = knc
+
+    rvc = dict(kw.get("resources_vpc_config") or {})
+    if not rvc.get("endpointPublicAccess", True) and not rvc.get("endpointPrivateAccess", False):
+        raise _invalid("Either public or private endpoint access must be enabled", kw.get("name"))
+    subnets = list(rvc.get("subnetIds") or [])
+    kw["resources_vpc_config"] = {
+        "subnetIds": subnets,
+        "securityGroupIds": list(rvc.get("securityGroupIds") or []),
+        "clusterSecurityGroupId": _hex_id("sg-"),
+        "vpcId": _vpc_of(self.account_id, self.region_name, subnets) or _hex_id("vpc-"),
+        "endpointPublicAccess": rvc.get("endpointPublicAccess", True),
+        "endpointPrivateAccess": rvc.get("endpointPrivateAccess", False),
+        "publicAccessCidrs": list(rvc.get("publicAccessCidrs") or ["0.0.0.0/0"]),
+    }
+    access = kw.pop("access_config", None) or {}
+    cluster = _orig_create_cluster(self, **kw)
+
+    # moto uses one random issuer per process for every cluster (gap 4); EKS
+    # issuers end in a 32-hex-digit ID unique to the cluster.
+    cluster.identity = {
+        "oidc": {
+            "issuer": "https://oidc.eks.%s.amazonaws.com/id/%s" % (self.region_name, secrets.token_hex(16).upper())
+        }
+    }
+    cluster.platformVersion = "eks.1"
+    cluster.health = {"issues": []}
+    cluster.access_config = {
+        "authenticationMode": access.get("authenticationMode", "CONFIG_MAP"),
+        "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
+    }
+    cluster.upgrade_policy = {"supportType": "EXTENDED"}
+    _start_creating(cluster)
+    # The API server endpoint, its CA and the OIDC issuer appear only once
+    # the cluster is ACTIVE.
+    st = _st(cluster)
+    for attr in ("endpoint", "certificate_authority", "identity"):
+        st["hidden"][attr] = getattr(cluster, attr)
+        setattr(cluster, attr, None)
+    return cluster
+
+
+def delete_cluster(self, name):
+    """DeleteCluster: DELETING for delete_delay, then gone. Refused while node
+    groups or Fargate profiles exist, or while an update is in progress."""
+    cluster = _cluster(self, name)
+    if cluster.status == DELETING:
+        return cluster
+    if cluster.nodegroups:
+        raise _in_use("Cluster has nodegroups attached", name)
+    if cluster.fargate_profiles:
+        raise _in_use("Cluster has fargate profiles attached", name)
+    if _in_progress(cluster):
+        raise _in_use("Cannot delete because cluster %s currently has an update in progress" % name, name)
+    _start_deleting(cluster)
+    return cluster
+
+
+def update_cluster_version(self, name, version):
+    """UpdateClusterVersion: exactly one minor version up, on an ACTIVE cluster
+    with no update in progress."""
+    cluster = _cluster(self, name)
+    _require_updatable_cluster(cluster, "VersionUpdate")
+    cur, new = _minor(cluster.version), _minor(version)
+    if new is None or cur is None or new != cur + 1:
+        raise _invalid("Unsupported Kubernetes minor version update from %s to %s" % (cluster.version, version), name)
+    if new not in SUPPORTED_MINORS:
+        raise _invalid("unsupported Kubernetes version %s" % version, name)
+
+    def apply():
+        cluster.version = version
+        cluster.platformVersion = "eks.1"
+
+    return _new_update(cluster, "VersionUpdate", [("Version", version), ("PlatformVersion", "eks.1")], apply)
+
+
+_ENDPOINT_KEYS = ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
+_VPC_KEYS = ("subnetIds", "securityGroupIds")
+
+
+def update_cluster_config(self, name, changes):
+    """UpdateClusterConfig: one type of update per call, merged into the
+    existing configuration when the update completes, refused while another
+    update is in progress; a request that changes nothing is refused as AWS
+    does."""
+    cluster = _cluster(self, name)
+    sent = {k: v for k, v in changes.items() if v is not None}
+    kinds = []
+    rvc = sent.get("resourcesVpcConfig") or {}
+    if any(k in rvc for k in _ENDPOINT_KEYS):
+        kinds.append("EndpointAccessUpdate")
+    if any(k in rvc for k in _VPC_KEYS):
+        kinds.append("VpcConfigUpdate")
+    if "logging" in sent:
+        kinds.append("LoggingUpdate")
+    others = {k: v for k, v in sent.items() if k not in ("resourcesVpcConfig", "logging")}
+    kinds += ["AccessConfigUpdate" if k == "accessConfig" else "ConfigUpdate" for k in others]
+    if not kinds:
+        raise _invalid("No changes were specified in the request", name)
+    if len(kinds) > 1:
+        raise _invalid("Only one type of update can be allowed.", name)
+    kind = kinds[0]
+    _require_updatable_cluster(cluster, kind)
+    current = cluster.resources_vpc_config
+
+    if kind == "EndpointAccessUpdate":
+        merged = dict(current)
+        merged.update({k: rvc[k] for k in _ENDPOINT_KEYS if k in rvc})
+        if not merged["endpointPublicAccess"] and not merged["endpointPrivateAccess"]:
+            raise _invalid("Either public or private endpoint access must be enabled", name)
+        if all(merged.get(k) == current.get(k) for k in _ENDPOINT_KEYS):
+            raise _invalid(
+                "Cluster is already at the desired configuration with endpointPrivateAccess: %s , "
+                "endpointPublicAccess: %s, and Public Endpoint Restrictions: %s"
+                % (
+                    str(current["endpointPrivateAccess"]).lower(),
+                    str(current["endpointPublicAccess"]).lower(),
+                    current.get("publicAccessCidrs"),
+                ),
+                name,
+            )
+        params = [
+            ("EndpointPublicAccess", json.dumps(merged["endpointPublicAccess"])),
+            ("EndpointPrivateAccess", json.dumps(merged["endpointPrivateAccess"])),
+            ("PublicAccessCidrs", json.dumps(merged.get("publicAccessCidrs"))),
+        ]
+    elif kind == "VpcConfigUpdate":
+        merged = dict(current)
+        merged.update({k: list(rvc[k]) for k in _VPC_KEYS if k in rvc})
+        params = [("Subnets", json.dumps(merged["subnetIds"])), ("SecurityGroups", json.dumps(merged["securityGroupIds"]))]
+    elif kind == "LoggingUpdate":
+        merged_logging = _normalise_logging(cluster.logging, sent["logging"])
+        if merged_logging == _normalise_logging(cluster.logging, None):
+            raise _invalid("No changes needed for the logging config provided", name)
+        params = [("ClusterLogging", json.dumps(sent["logging"]["clusterLogging"]))]
+    else:
+        (key, value), = others.items()
+        params = [("AuthenticationMode" if key == "accessConfig" else key[0].upper() + key[1:], json.dumps(value))]
+
+    def apply():
+        if kind in ("EndpointAccessUpdate", "VpcConfigUpdate"):
+            cluster.resources_vpc_config = merged
+        elif kind == "LoggingUpdate":
+            cluster.logging = merged_logging
+        else:
+            attr = re.sub(r"([A-Z])", r"_\1", key).lower()
+            existing = getattr(cluster, attr, None)
+            if isinstance(existing, dict) and isinstance(value, dict):
+                existing = dict(existing)
+                existing.update(value)
+                value_merged = existing
+            else:
+                value_merged = value
+            setattr(cluster, attr, value_merged)
+
+    return _new_update(cluster, kind, params, apply)
+
+
+def associate_encryption_config(self, name, encryption_config):
+    """AssociateEncryptionConfig: envelope encryption can be enabled once, on an
+    ACTIVE cluster; it is an update like the others."""
+    cluster = _cluster(self, name)
+    if cluster.encryption_config:
+        raise _invalid("Encryption is already enabled on the cluster", name)
+    if not encryption_config:
+        raise _invalid("encryptionConfig must not be empty", name)
+    _require_updatable_cluster(cluster, "AssociateEncryptionConfig")
+
+    def apply():
+        cluster.encryption_config = copy.deepcopy(encryption_config)
+
+    return _new_update(cluster, "AssociateEncryptionConfig", [("EncryptionConfig", json.dumps(encryption_config))], apply)
+
+
+# ---------------------------------------------------------------------------
+# Node groups.
+
+_orig_create_nodegroup = EKSBackend.create_nodegroup
+_orig_update_nodegroup_config = EKSBackend.update_nodegroup_config
+
+
+def _check_scaling(s, cluster_name):
+    mn, mx, desired = s.get("minSize"), s.get("maxSize"), s.get("desiredSize")
+    if mx is not None and mx < 1:
+        raise _invalid("Maximum size must be greater than or equal to 1", cluster_name)
+    if mn is not None and mx is not None and mn > mx:
+        raise _invalid("Minimum capacity %d can't be greater than maximum capacity %d" % (mn, mx), cluster_name)
+    if desired is not None and mn is not None and desired < mn:
+        raise _invalid("Desired capacity %d can't be lower than minimum capacity %d" % (desired, mn), cluster_name)
+    if desired is not None and mx is not None and desired > mx:
+        raise _invalid("Desired capacity %d can't be greater than maximum capacity %d" % (desired, mx), cluster_name)
+
+
+def _check_update_config(uc, cluster_name):
+    if uc is not None and len([k for k in ("maxUnavailable", "maxUnavailablePercentage") if uc.get(k) is not None]) != 1:
+        raise _invalid("Exactly one of maxUnavailable and maxUnavailablePercentage must be set", cluster_name)
+
+
+def create_nodegroup(self, **kw):
+    """CreateNodegroup: CREATING, then ACTIVE. Without `version` the node group
+    gets the cluster's version (moto: 1.19) and a release version of it;
+    without `remoteAccess` it has none (moto invents "eksKeypair"); it cannot
+    be newer than the cluster."""
+    cluster_name = kw["cluster_name"]
+    cluster = _cluster(self, cluster_name)
+    version = kw.get("version")
+    rel = kw.get("release_version")
+    if not version:
+        version = rel.split(".", 2)[0] + "." + rel.split(".", 2)[1] if rel else cluster.version
+    if _minor(version) is None:
+        raise _invalid("Invalid Kubernetes version %s" % version, cluster_name)
+    if cluster.version and _minor(cluster.version) is not None and _minor(version) > _minor(cluster.version):
+        raise _invalid(
+            "Nodegroup Kubernetes version %s must not be newer than the cluster's version %s" % (version, cluster.version),
+            cluster_name,
+        )
+    if rel and not rel.startswith(version + "."):
+        raise _invalid("Release version %s does not match Kubernetes version %s" % (rel, version), cluster_name)
+    scaling = dict(kw.get("scaling_config") or {"minSize": 2, "maxSize": 2, "desiredSize": 2})
+    _check_scaling(scaling, cluster_name)
+    _check_update_config(kw.get("update_config"), cluster_name)
+    kw["scaling_config"] = scaling
+    kw["version"] = version
+    kw["release_version"] = rel or release_version(version)
+    launch_template = kw.get("launch_template")
+    if not kw.get("ami_type") and not launch_template:
+        # EKS defaults new node groups on Kubernetes 1.30+ to Amazon Linux 2023.
+        kw["ami_type"] = "AL2023_x86_64_STANDARD" if _minor(version) >= 30 else "AL2_x86_64"
+    update_config = kw.pop("update_config", None)
+    node_repair_config = kw.pop("node_repair_config", None)
+    ng = _orig_create_nodegroup(self, **kw)
+
+    # moto shares its default dicts between node groups; give each its own.
+    ng.instance_types = list(ng.instance_types)
+    ng.health = {"issues": []}
+    ng.labels = dict(ng.labels or {})
+    ng.taints = list(ng.taints or [])
+    ng.update_config = update_config or {"maxUnavailable": 1}
+    ng.node_repair_config = node_repair_config
+    ng.remote_access = kw.get("remote_access") or None
+    if ng.remote_access is None:
+        # EKS creates a remote access security group only for remote access.
+        ng.resources = {"autoScalingGroups": ng.resources["autoScalingGroups"]}
+    # moto stores "20" (a string); AWS returns 20, and nothing with a launch template.
+    ng.disk_size = None if launch_template else int(kw.get("disk_size") or 20)
+    _start_creating(ng)
+    return ng
+
+
+def delete_nodegroup(self, cluster_name, nodegroup_name):
+    """DeleteNodegroup: DELETING for delete_delay, then gone."""
+    cluster, ng = _nodegroup(self, cluster_name, nodegroup_name)
+    if ng.status == DELETING:
+        return ng
+    if _in_progress(ng):
+        raise _in_use(
+            "Cannot delete because nodegroup %s currently has an update in progress" % nodegroup_name, cluster_name
+        )
+    _start_deleting(ng)
+    return ng
+
+
+def update_nodegroup_config(self, cluster_name, nodegroup_name, labels=None, taints=None, scaling_config=None,
+                            update_config=None, node_repair_config=None, client_request_token=None):
+    """UpdateNodegroupConfig: labels, taints, scaling and update config merged
+    into the node group when the update completes; the node group is UPDATING
+    meanwhile and refuses a second update."""
+    cluster, ng = _nodegroup(self, cluster_name, nodegroup_name)
+    _require_updatable_nodegroup(cluster, ng, "ConfigUpdate")
+    params = []
+    if labels:
+        add, remove = labels.get("addOrUpdateLabels") or {}, labels.get("removeLabels") or []
+        both = set(add) & set(remove)
+        if both:
+            raise _invalid("The label keys %s are both added and removed" % sorted(both), cluster_name)
+        if add:
+            params.append(("LabelsToAdd", json.dumps(add)))
+        if remove:
+            params.append(("LabelsToRemove", json.dumps(remove)))
+    if taints:
+        if taints.get("addOrUpdateTaints"):
+            params.append(("TaintsToAdd", json.dumps(taints["addOrUpdateTaints"])))
+        if taints.get("removeTaints"):
+            params.append(("TaintsToRemove", json.dumps(taints["removeTaints"])))
+    if scaling_config:
+        merged = dict(ng.scaling_config)
+        merged.update(scaling_config)
+        _check_scaling(merged, cluster_name)
+        for key, ptype in (("minSize", "MinSize"), ("maxSize", "MaxSize"), ("desiredSize", "DesiredSize")):
+            if key in scaling_config:
+                params.append((ptype, str(scaling_config[key])))
+    if update_config:
+        _check_update_config(update_config, cluster_name)
+        for key, ptype in (("maxUnavailable", "MaxUnavailable"), ("maxUnavailablePercentage", "MaxUnavailablePercentage")):
+            if update_config.get(key) is not None:
+                params.append((ptype, str(update_config[key])))
+    if node_repair_config:
+        params.append(("NodeRepairConfig", json.dumps(node_repair_config)))
+    if not params:
+        raise _invalid("No changes were specified in the request", cluster_name)
+
+    def apply():
+        # moto's own merge logic, run when the update completes.
+        _orig_update_nodegroup_config(
+            self, cluster_name=cluster_name, nodegroup_name=nodegroup_name, labels=labels, taints=taints,
+            scaling_config=scaling_config, update_config=update_config, node_repair_config=node_repair_config,
+        )
+
+    return _new_update(ng, "ConfigUpdate", params, apply)
+
+
+def update_nodegroup_version(self, cluster_name, nodegroup_name, version=None, release_version_=None):
+    """UpdateNodegroupVersion: to a version not newer than the cluster's (and
+    not older than the node group's), optionally to a given AMI release."""
+    cluster, ng = _nodegroup(self, cluster_name, nodegroup_name)
+    _require_updatable_nodegroup(cluster, ng, "VersionUpdate")
+    target = version
+    if not target and release_version_:
+        target = ".".join(release_version_.split(".")[:2])
+    target = target or ng.version
+    if _minor(target) is None:
+        raise _invalid("Invalid Kubernetes version %s" % target, cluster_name)
+    if _minor(target) > _minor(cluster.version):
+        raise _invalid(
+            "Requested Nodegroup Kubernetes version %s is newer than the cluster's version %s" % (target, cluster.version),
+            cluster_name,
+        )
+    if _minor(target) < _minor(ng.version):
+        raise _invalid("Unsupported Kubernetes minor version update from %s to %s" % (ng.version, target), cluster_name)
+    if release_version_ and not release_version_.startswith(target + "."):
+        raise _invalid("Release version %s does not match Kubernetes version %s" % (release_version_, target), cluster_name)
+    rel = release_version_ or release_version(target)
+
+    def apply():
+        ng.version = target
+        ng.release_version = rel
+
+    return _new_update(ng, "VersionUpdate", [("Version", target), ("ReleaseVersion", rel)], apply)
+
+
+# ---------------------------------------------------------------------------
+# Fargate profiles.
+
+_orig_create_fargate_profile = EKSBackend.create_fargate_profile
+
+
+def _fargate_busy(cluster, except_name=None):
+    for fp in cluster.fargate_profiles.values():
+        if fp.status in (CREATING, DELETING) and fp.fargate_profile_name != except_name:
+            return fp
+    return None
+
+
+def create_fargate_profile(self, **kw):
+    """CreateFargateProfile: CREATING, then ACTIVE; EKS allows only one Fargate
+    profile per cluster in CREATING or DELETING at a time."""
+    cluster = _cluster(self, kw["cluster_name"])
+    busy = _fargate_busy(cluster)
+    if busy is not None and kw["fargate_profile_name"] not in cluster.fargate_profiles:
+        raise _in_use(
+            "Cannot create Fargate Profile %s because cluster %s currently has Fargate profile %s in status %s"
+            % (kw["fargate_profile_name"], cluster.name, busy.fargate_profile_name, busy.status),
+            cluster.name,
+        )
+    fp = _orig_create_fargate_profile(self, **kw)
+    fp.selectors = [dict(s, labels=dict(s.get("labels") or {})) for s in fp.selectors]
+    _start_creating(fp)
+    return fp
+
+
+def delete_fargate_profile(self, cluster_name, fargate_profile_name):
+    """DeleteFargateProfile: DELETING, then gone; one at a time per cluster."""
+    cluster, fp = _fargate(self, cluster_name, fargate_profile_name)
+    if fp.status == DELETING:
+        return fp
+    busy = _fargate_busy(cluster, except_name=fargate_profile_name)
+    if busy is not None:
+        raise _in_use(
+            "Cannot delete Fargate Profile %s because cluster %s currently has Fargate profile %s in status %s"
+            % (fargate_profile_name, cluster_name, busy.fargate_profile_name, busy.status),
+            cluster_name,
+        )
+    _start_deleting(fp)
+    return fp
+
+
+# ---------------------------------------------------------------------------
+# Tags on clusters, node groups and Fargate profiles (moto: clusters only).
+
+
+def _taggable(backend, arn):
+    for cluster in backend.clusters.values():
+        if cluster.arn == arn:
+            return cluster
+        for ng in cluster.nodegroups.values():
+            if ng.arn == arn:
+                return ng
+        for fp in cluster.fargate_profiles.values():
+            if fp.fargate_profile_arn == arn:
+                return fp
+    raise NotFoundException(message="Resource was not found: %s" % arn)
+
+
+def tag_resource(self, resource_arn, tags):
+    if not tags:
+        raise BadRequestException(message="tags must not be empty")
+    obj = _taggable(self, resource_arn)
+    obj.tags = dict(obj.tags or {})
+    obj.tags.update(tags)
+
+
+def untag_resource(self, resource_arn, tag_keys):
+    obj = _taggable(self, resource_arn)
+    if not isinstance(tag_keys, list):
+        tag_keys = [tag_keys]
+    obj.tags = {k: v for k, v in (obj.tags or {}).items() if k not in tag_keys}
+
+
+def list_tags_for_resource(self, resource_arn):
+    return dict(_taggable(self, resource_arn).tags or {})
+
+
+# ---------------------------------------------------------------------------
+# Updates.
+
+
+def _updates_of(backend, name, nodegroup_name):
+    if nodegroup_name:
+        _, ng = _nodegroup(backend, name, nodegroup_name)
+        return ng
+    return _cluster(backend, name)
+
+
+def describe_update(self, name, update_id, nodegroup_name=None):
+    obj = _updates_of(self, name, nodegroup_name)
+    for u in _st(obj)["updates"]:
+        if u["id"] == update_id:
+            return _public(u)
+    raise _not_found("No update found for ID: %s" % update_id, name)
+
+
+def list_updates(self, name, nodegroup_name=None, max_results=100, next_token=None):
+    ids = [u["id"] for u in _st(_updates_of(self, name, nodegroup_name))["updates"]]
+    start = int(next_token) if next_token else 0
+    page = ids[start:start + max_results]
+    nxt = str(start + max_results) if start + max_results < len(ids) else None
+    return page, nxt
+
+
+# ---------------------------------------------------------------------------
+# Responses for the operations moto lacks or gets wrong.
+
+
+def _r_update_cluster_version(self):
+    update = update_cluster_version(self.eks_backend, self._get_param("name"), self._get_param("version"))
+    return ActionResult({"update": _public(update)})
+
+
+def _r_update_cluster_config(self):
+    changes = {
+        key: self._get_param(key)
+        for key in (
+            "resourcesVpcConfig", "logging", "accessConfig", "upgradePolicy", "zonalShiftConfig", "computeConfig",
+            "kubernetesNetworkConfig", "storageConfig", "remoteNetworkConfig", "deletionProtection",
+            "controlPlaneScalingConfig",
+        )
+    }
+    update = update_cluster_config(self.eks_backend, self._get_param("name"), changes)
+    return ActionResult({"update": _public(update)})
+
+
+def _r_associate_encryption_config(self):
+    update = associate_encryption_config(
+        self.eks_backend, self._get_param("name"), self._get_param("encryptionConfig")
+    )
+    return ActionResult({"update": _public(update)})
+
+
+def _r_update_nodegroup_config(self):
+    update = update_nodegroup_config(
+        self.eks_backend,
+        self._get_param("name"),
+        self._get_param("nodegroupName"),
+        labels=self._get_param("labels"),
+        taints=self._get_param("taints"),
+        scaling_config=self._get_param("scalingConfig"),
+        update_config=self._get_param("updateConfig"),
+        node_repair_config=self._get_param("nodeRepairConfig"),
+    )
+    return ActionResult({"update": _public(update)})
+
+
+def _r_update_nodegroup_version(self):
+    update = update_nodegroup_version(
+        self.eks_backend,
+        self._get_param("name"),
+        self._get_param("nodegroupName"),
+        version=self._get_param("version"),
+        release_version_=self._get_param("releaseVersion"),
+    )
+    return ActionResult({"update": _public(update)})
+
+
+def _r_describe_update(self):
+    update = describe_update(
+        self.eks_backend, self._get_param("name"), self._get_param("updateId"), self._get_param("nodegroupName")
+    )
+    return ActionResult({"update": update})
+
+
+def _r_list_updates(self):
+    ids, nxt = list_updates(
+        self.eks_backend,
+        self._get_param("name"),
+        self._get_param("nodegroupName"),
+        self._get_int_param("maxResults", 100),
+        self._get_param("nextToken"),
+    )
+    return ActionResult({"updateIds": ids, "nextToken": nxt})
+
+
+def _r_untag_resource(self):
+    # moto reads only the first of several tagKeys query parameters.
+    keys = self.querystring.get("tagKeys") or []
+    self.eks_backend.untag_resource(self._extract_arn_from_path(), list(keys))
+    return EmptyResult()
+
+
+def _r_create_nodegroup(self):
+    # moto's response drops updateConfig and nodeRepairConfig.
+    params = {
+        "cluster_name": "name", "nodegroup_name": "nodegroupName", "scaling_config": "scalingConfig",
+        "subnets": "subnets", "instance_types": "instanceTypes", "ami_type": "amiType",
+        "remote_access": "remoteAccess", "node_role": "nodeRole", "labels": "labels", "taints": "taints",
+        "tags": "tags", "client_request_token": "clientRequestToken", "launch_template": "launchTemplate",
+        "capacity_type": "capacityType", "version": "version", "release_version": "releaseVersion",
+        "update_config": "updateConfig", "node_repair_config": "nodeRepairConfig",
+    }
+    kw = {k: self._get_param(v) for k, v in params.items()}
+    kw["disk_size"] = self._get_int_param("diskSize")
+    return ActionResult({"nodegroup": self.eks_backend.create_nodegroup(**kw)})
+
+
+def _r_create_cluster(self):
+    # moto's response drops accessConfig.
+    params = {
+        "name": "name", "version": "version", "role_arn": "roleArn", "resources_vpc_config": "resourcesVpcConfig",
+        "kubernetes_network_config": "kubernetesNetworkConfig", "logging": "logging",
+        "client_request_token": "clientRequestToken", "tags": "tags", "encryption_config": "encryptionConfig",
+        "remote_network_config": "remoteNetworkConfig", "access_config": "accessConfig",
+    }
+    kw = {k: self._get_param(v) for k, v in params.items()}
+    return ActionResult({"cluster": self.eks_backend.create_cluster(**kw)})
+
+
+_orig_call_action = EKSResponse.call_action
+
+
+def _call_action(self):
+    with LOCK:
+        _tick(self.eks_backend)
+        return _orig_call_action(self)
+
+
+# The REST paths of the operations moto does not route (they answered 404).
+NEW_PATHS = {
+    "{0}/clusters/(?P<name>[^/]+)/updates$": EKSResponse.dispatch,
+    "{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$": EKSResponse.dispatch,
+    "{0}/clusters/(?P<name>[^/]+)/node-groups/(?P<nodegroupName>[^/]+)/update-version$": EKSResponse.dispatch,
+    "{0}/clusters/(?P<name>[^/]+)/encryption-config/associate$": EKSResponse.dispatch,
+}
+
+
+def install():
+    """Applies every patch; call once, before the server handles a request."""
+    eks_urls.url_paths.update(NEW_PATHS)
+
+    EKSBackend.create_cluster = create_cluster
+    EKSBackend.delete_cluster = delete_cluster
+    EKSBackend.create_nodegroup = create_nodegroup
+    EKSBackend.delete_nodegroup = delete_nodegroup
+    EKSBackend.create_fargate_profile = create_fargate_profile
+    EKSBackend.delete_fargate_profile = delete_fargate_profile
+    EKSBackend.tag_resource = tag_resource
+    EKSBackend.untag_resource = untag_resource
+    EKSBackend.list_tags_for_resource = list_tags_for_resource
+
+    EKSResponse.call_action = _call_action
+    EKSResponse.create_cluster = _r_create_cluster
+    EKSResponse.create_nodegroup = _r_create_nodegroup
+    EKSResponse.update_cluster_version = _r_update_cluster_version
+    EKSResponse.update_cluster_config = _r_update_cluster_config
+    EKSResponse.associate_encryption_config = _r_associate_encryption_config
+    EKSResponse.update_nodegroup_config = _r_update_nodegroup_config
+    EKSResponse.update_nodegroup_version = _r_update_nodegroup_version
+    EKSResponse.describe_update = _r_describe_update
+    EKSResponse.list_updates = _r_list_updates
+    EKSResponse.untag_resource = _r_untag_resource
+    _ = eks_backends  # imported so that the backend module is loaded before patching
