@@ -1,0 +1,101 @@
+package spec
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// This file is the one place where defaults are applied: after decoding,
+// before validation. What the user wrote is in the raw structs; what
+// eksctl-lite will ask AWS for is in them once applyDefaults has run.
+
+// DefaultVersion is the Kubernetes version of a cluster that sets none: the
+// newest version this release of eksctl-lite supports.
+const DefaultVersion = "1.35"
+
+// SupportedVersions are the Kubernetes versions a cluster or node group may
+// ask for, oldest first.
+var SupportedVersions = []string{"1.30", "1.31", "1.32", "1.33", "1.34", "1.35"}
+
+// Node group and cluster defaults.
+const (
+	DefaultInstanceType = "t3.medium"
+	DefaultAMIType      = "AL2023_x86_64_STANDARD"
+	DefaultCapacityType = "ON_DEMAND"
+	// DefaultDiskSize is the node group root volume size in GiB.
+	DefaultDiskSize = 20
+	// DefaultPublicAccessCIDR opens the public endpoint to everyone, as EKS does.
+	DefaultPublicAccessCIDR = "0.0.0.0/0"
+)
+
+// applyDefaults fills every attribute the user left out.
+func applyDefaults(clusters []*rawCluster) {
+	for _, c := range clusters {
+		setDefault(&c.Region, "")
+		setDefault(&c.Version, DefaultVersion)
+		setDefault(&c.RoleARN, "")
+		if c.VPC == nil {
+			c.VPC = &rawVPC{}
+		}
+		setDefault(&c.VPC.EndpointPublicAccess, true)
+		setDefault(&c.VPC.EndpointPrivateAccess, false)
+		setDefault(&c.VPC.PublicAccessCIDRs, []string{DefaultPublicAccessCIDR})
+
+		for _, ng := range c.NodeGroups {
+			setDefault(&ng.InstanceTypes, []string{DefaultInstanceType})
+			setDefault(&ng.AMIType, DefaultAMIType)
+			setDefault(&ng.CapacityType, DefaultCapacityType)
+			setDefault(&ng.DiskSize, DefaultDiskSize)
+			setDefault(&ng.SubnetIDs, clone(c.VPC.SubnetIDs))
+			setDefault(&ng.NodeRoleARN, "")
+			setDefault(&ng.ReleaseVersion, "")
+			if ng.Version == nil {
+				ng.Version = ptr(*c.Version)
+				ng.versionFollowsCluster = true
+			}
+		}
+		for _, fp := range c.FargateProfiles {
+			setDefault(&fp.SubnetIDs, clone(c.VPC.SubnetIDs))
+			setDefault(&fp.PodExecutionRoleARN, "")
+		}
+		for _, r := range c.IRSA {
+			setDefault(&r.RoleName, IRSARoleName(c.name, r.Name))
+			setDefault(&r.InlinePolicy, "")
+		}
+	}
+}
+
+// maxRoleNameLen is IAM's limit on role names.
+const maxRoleNameLen = 64
+
+// IRSARoleName is the IAM role name of an irsa block that sets no
+// role_name: "<cluster>-<label>" when that fits IAM's 64 characters, else
+// as much of it as fits followed by "-" and 8 hex digits of a hash of both,
+// so that long names stay distinct and stable from run to run.
+func IRSARoleName(cluster, label string) string {
+	name := cluster + "-" + label
+	if len(name) <= maxRoleNameLen {
+		return name
+	}
+	sum := sha256.Sum256([]byte(cluster + "\x00" + label))
+	suffix := "-" + hex.EncodeToString(sum[:4])
+	return name[:maxRoleNameLen-len(suffix)] + suffix
+}
+
+// setDefault sets *p to v when the user left it out.
+func setDefault[T any](p **T, v T) {
+	if *p == nil {
+		*p = &v
+	}
+}
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }
+
+// clone copies a slice so that defaults never alias the user's lists.
+func clone(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return append([]string{}, s...)
+}

@@ -1,0 +1,134 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// rawIRSA is an `irsa "NAME"` block as written.
+type rawIRSA struct {
+	Name           string            `hcl:"name,label"`
+	Namespace      string            `hcl:"namespace"`
+	ServiceAccount string            `hcl:"service_account"`
+	RoleName       *string           `hcl:"role_name,optional"`
+	PolicyARNs     []string          `hcl:"policy_arns,optional"`
+	InlinePolicy   *string           `hcl:"inline_policy,optional"`
+	Tags           map[string]string `hcl:"tags,optional"`
+	Body           hcl.Body          `hcl:",body"`
+	DefRange       hcl.Range         `hcl:",def_range"`
+	NameRange      hcl.Range         `hcl:"name,label_range"`
+}
+
+const (
+	maxIRSANameLen = 63
+	// maxInlinePolicyLen is IAM's limit on a role's inline policies, in
+	// characters without white space (IAM quotas, "Role policy size").
+	maxInlinePolicyLen = 10240
+	// maxManagedPolicies is IAM's hard limit of managed policies per role.
+	maxManagedPolicies = 20
+)
+
+// roleNameRE is what IAM accepts in a role name.
+var roleNameRE = regexp.MustCompile(`^[\w+=,.@-]+$`)
+
+// buildIRSAs validates the irsa blocks of one cluster and converts them
+// into the model. Two blocks for one service account are an error, and so
+// are two blocks with one role name; roleNames spans every cluster, as IAM
+// role names are global to the account.
+func (l *loader) buildIRSAs(rc *rawCluster) []*IRSA {
+	var out []*IRSA
+	labels := map[string]hcl.Range{}
+	accounts := map[string]*rawIRSA{}
+	for _, r := range rc.IRSA {
+		if prev, dup := labels[r.Name]; dup {
+			l.errorf(r.NameRange.Ptr(), "Duplicate irsa block",
+				"Cluster %q already has an irsa block named %q, declared at %s. Rename or remove one of them.",
+				rc.name, r.Name, prev)
+			continue
+		}
+		labels[r.Name] = r.DefRange
+		out = append(out, l.buildIRSA(r))
+		sa := r.Namespace + "/" + r.ServiceAccount
+		if prev, dup := accounts[sa]; dup {
+			l.errorf(r.DefRange.Ptr(), "Duplicate service account",
+				"The irsa blocks %q and %q (declared at %s) both give a role to service account %q in namespace %q. A service account assumes one role: merge the two blocks.",
+				r.Name, prev.Name, prev.DefRange, r.ServiceAccount, r.Namespace)
+			continue
+		}
+		accounts[sa] = r
+	}
+	for _, r := range out {
+		if prev, dup := l.roleNames[r.RoleName]; dup {
+			l.errorf(at(l.irsaBodies[r], "role_name", r.DeclRange), "Duplicate IAM role name",
+				"The IAM role name %q is already used by the irsa block at %s. IAM role names are unique in an account: set a different role_name.",
+				r.RoleName, prev)
+			continue
+		}
+		l.roleNames[r.RoleName] = r.DeclRange
+	}
+	return out
+}
+
+// buildIRSA validates one defaulted irsa block and converts it into the model.
+func (l *loader) buildIRSA(r *rawIRSA) *IRSA {
+	out := &IRSA{
+		Name:           r.Name,
+		Namespace:      r.Namespace,
+		ServiceAccount: r.ServiceAccount,
+		RoleName:       *r.RoleName,
+		PolicyARNs:     r.PolicyARNs,
+		InlinePolicy:   *r.InlinePolicy,
+		Tags:           r.Tags,
+		DeclRange:      r.DefRange,
+	}
+	l.irsaBodies[out] = r.Body
+	body, def := r.Body, r.DefRange
+	l.checkEKSName("irsa", r.Name, maxIRSANameLen, r.NameRange)
+	if has(body, "namespace") && (len(r.Namespace) > 63 || !dns1123LabelRE.MatchString(r.Namespace)) {
+		l.errorf(at(body, "namespace", def), "Invalid namespace",
+			"%q is not a Kubernetes namespace name: 1 to 63 lower-case letters, digits and '-', starting and ending with a letter or digit.", r.Namespace)
+	}
+	if has(body, "service_account") && (len(r.ServiceAccount) > 253 || !dns1123SubdomainRE.MatchString(r.ServiceAccount)) {
+		l.errorf(at(body, "service_account", def), "Invalid service account name",
+			"%q is not a Kubernetes service account name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.", r.ServiceAccount)
+	}
+	if len(out.RoleName) < 1 || len(out.RoleName) > maxRoleNameLen || !roleNameRE.MatchString(out.RoleName) {
+		l.errorf(at(body, "role_name", def), "Invalid IAM role name",
+			"%q is not a valid IAM role name: 1 to %d characters, letters, digits and + = , . @ _ -.", out.RoleName, maxRoleNameLen)
+	}
+	if len(out.PolicyARNs) > maxManagedPolicies {
+		l.errorf(at(body, "policy_arns", def), "Too many managed policies",
+			"IAM attaches at most %d managed policies to a role; %d given.", maxManagedPolicies, len(out.PolicyARNs))
+	}
+	l.checkList(body, "policy_arns", out.PolicyARNs, def, func(s string, rng *hcl.Range) {
+		l.checkPattern(policyARNRE, s, rng, "Invalid policy ARN",
+			"%q is not an IAM policy ARN such as \"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\".", s)
+	})
+	if has(body, "inline_policy") {
+		l.checkPolicyDocument(out.InlinePolicy, at(body, "inline_policy", def))
+	}
+	l.checkTags(body, out.Tags, def)
+	return out
+}
+
+// checkPolicyDocument checks that doc is a JSON object within IAM's size limit.
+func (l *loader) checkPolicyDocument(doc string, rng *hcl.Range) {
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(doc), &obj); err != nil || obj == nil {
+		why := "it is not a JSON object"
+		if err != nil {
+			why = fmt.Sprintf("it is not valid JSON (%s)", err)
+		}
+		l.errorf(rng, "Invalid inline policy",
+			"inline_policy must be a JSON policy document, but %s. Build it with jsonencode({ Version = \"2012-10-17\", Statement = [...] }).", why)
+		return
+	}
+	if n := len(strings.Join(strings.Fields(doc), "")); n > maxInlinePolicyLen {
+		l.errorf(rng, "Inline policy too large",
+			"inline_policy has %d characters without white space; IAM accepts at most %d. Move statements into a managed policy and list it in policy_arns.", n, maxInlinePolicyLen)
+	}
+}

@@ -1,0 +1,296 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclparse"
+)
+
+// Load reads the configuration named by opts, decodes it, applies defaults
+// and validates it. All problems are returned together as diagnostics; the
+// returned Config is never nil and its Files hold every parsed source (also
+// when there are errors) so the caller can print the diagnostics with
+// WriteDiagnostics. When the diagnostics have errors, Config.Clusters is
+// incomplete and must not be planned from.
+func Load(opts LoadOptions) (*Config, hcl.Diagnostics) {
+	srcs, diags := readSources(opts.Paths)
+	cfg, more := loadSources(srcs, opts.Vars, opts.Environ)
+	return cfg, append(diags, more...)
+}
+
+// source is one configuration file's name and content.
+type source struct {
+	name string
+	src  []byte
+}
+
+// readSources reads the configuration files named by paths: a directory
+// means every *.hcl in it (not recursive, dot files skipped), a file is read
+// whatever its name. Files are returned in a stable order: directory entries
+// sorted by name, paths in the order given, each file once.
+func readSources(paths []string) ([]source, hcl.Diagnostics) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var (
+		srcs  []source
+		diags hcl.Diagnostics
+		seen  = map[string]bool{}
+	)
+	add := func(name string) {
+		clean := filepath.Clean(name)
+		if seen[clean] {
+			return
+		}
+		seen[clean] = true
+		b, err := os.ReadFile(name)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   fmt.Sprintf("Reading %s failed: %s.", name, err),
+			})
+			return
+		}
+		srcs = append(srcs, source{name: name, src: b})
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration",
+				Detail:   fmt.Sprintf("%s. Give a directory of *.hcl files or the files themselves.", err),
+			})
+			continue
+		}
+		if !info.IsDir() {
+			add(p)
+			continue
+		}
+		names, err := ConfigFiles(p)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration directory",
+				Detail:   fmt.Sprintf("Listing %s failed: %s.", p, err),
+			})
+			continue
+		}
+		if len(names) == 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "No configuration files",
+				Detail:   fmt.Sprintf("The directory %s holds no *.hcl files. Give the directory that holds your cluster spec, or the files themselves.", p),
+			})
+		}
+		for _, n := range names {
+			add(n)
+		}
+	}
+	return srcs, diags
+}
+
+// ConfigFiles lists the configuration files of a directory: every regular
+// *.hcl file directly in it whose name does not start with a dot, sorted.
+// fmt uses the same rule, so both commands see the same files.
+func ConfigFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".hcl") {
+			continue
+		}
+		names = append(names, filepath.Join(dir, name))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// rawFile is the top level of one configuration file.
+type rawFile struct {
+	Variables []*rawVariable     `hcl:"variable,block"`
+	Locals    []*rawLocals       `hcl:"locals,block"`
+	Clusters  []*rawClusterBlock `hcl:"cluster,block"`
+}
+
+// rawClusterBlock is a cluster block before its body is decoded: the body
+// needs the evaluation context, which needs every variable and local first.
+type rawClusterBlock struct {
+	Name      string    `hcl:"name,label"`
+	Body      hcl.Body  `hcl:",remain"`
+	DefRange  hcl.Range `hcl:",def_range"`
+	NameRange hcl.Range `hcl:"name,label_range"`
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	parser *hclparse.Parser
+	diags  hcl.Diagnostics
+	vars   *variables
+	ctx    *hcl.EvalContext
+	// poison are the ranges of expressions that depend on a variable or
+	// local already reported as broken; further diagnostics inside them
+	// are consequences, not news, and are dropped.
+	poison []hcl.Range
+	// attrNames maps the range of each attribute's expression to the
+	// attribute's name, to word type errors from gohcl.
+	attrNames map[hcl.Range]string
+	// decodeErrs are the ranges of values gohcl could not decode; rule
+	// checks about the same values would only repeat the news.
+	decodeErrs []hcl.Range
+	// roleNames are the IAM role names of irsa blocks seen so far, across
+	// clusters, with where they were declared.
+	roleNames map[string]hcl.Range
+	// irsaBodies maps each built IRSA back to its block body, for ranges.
+	irsaBodies map[*IRSA]hcl.Body
+}
+
+// loadSources is Load after the files have been read; the fuzz test calls
+// it directly.
+func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.Diagnostics) {
+	l := &loader{
+		parser:     hclparse.NewParser(),
+		attrNames:  map[hcl.Range]string{},
+		roleNames:  map[string]hcl.Range{},
+		irsaBodies: map[*IRSA]hcl.Body{},
+	}
+	cfg := &Config{}
+	defer func() { cfg.Files = l.parser.Files() }()
+
+	var files []*hcl.File
+	for _, s := range srcs {
+		f, diags := l.parser.ParseHCL(s.src, s.name)
+		l.diags = append(l.diags, diags...)
+		if f != nil {
+			files = append(files, f)
+		}
+	}
+	// Syntax errors come alone: what follows them would be guesswork.
+	if l.diags.HasErrors() {
+		return cfg, l.diags
+	}
+
+	var (
+		varBlocks   []*rawVariable
+		localBlocks []*rawLocals
+		clusters    []*rawClusterBlock
+	)
+	for _, f := range files {
+		var rf rawFile
+		l.diags = append(l.diags, gohcl.DecodeBody(f.Body, nil, &rf)...)
+		varBlocks = append(varBlocks, rf.Variables...)
+		localBlocks = append(localBlocks, rf.Locals...)
+		clusters = append(clusters, rf.Clusters...)
+		l.indexAttributes(f.Body)
+	}
+
+	l.vars = l.declareVariables(varBlocks)
+	l.setVariables(vars, environ)
+	locals := l.collectLocals(localBlocks)
+	var bodies []hcl.Body
+	for _, lb := range localBlocks {
+		bodies = append(bodies, lb.Body)
+	}
+	for _, cb := range clusters {
+		bodies = append(bodies, cb.Body)
+	}
+	l.checkReferences(bodies, locals)
+
+	// Everything from here on may be a consequence of a broken variable or
+	// local already reported; clean drops those.
+	before := len(l.diags)
+	l.ctx = l.evalContext(locals)
+	l.poisonRanges(bodies, locals)
+	raws := l.decodeClusters(clusters)
+	for _, d := range l.diags[before:] {
+		if d.Severity == hcl.DiagError && d.Subject != nil {
+			l.decodeErrs = append(l.decodeErrs, *d.Subject)
+			if d.Context != nil {
+				l.decodeErrs = append(l.decodeErrs, *d.Context)
+			}
+		}
+	}
+	decoded := len(l.diags)
+	applyDefaults(raws)
+	cfg.Clusters = l.buildClusters(raws)
+	later := l.diags[before:]
+	l.diags = append(l.diags[:before:before], l.clean(later, decoded-before)...)
+
+	if len(clusters) == 0 && !l.diags.HasErrors() {
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No cluster in the configuration",
+			Detail:   `The configuration declares no cluster. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-a", "subnet-b"] } }.`,
+		})
+	}
+	return cfg, l.diags
+}
+
+// errorf records an error diagnostic.
+func (l *loader) errorf(subject *hcl.Range, summary, detail string, args ...any) {
+	l.diags = append(l.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(detail, args...),
+		Subject:  subject,
+	})
+}
+
+// warnf records a warning diagnostic.
+func (l *loader) warnf(subject *hcl.Range, summary, detail string, args ...any) {
+	l.diags = append(l.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(detail, args...),
+		Subject:  subject,
+	})
+}
+
+// clean drops diagnostics that are consequences of an earlier one (inside
+// a poisoned expression) and rewords gohcl's type errors so that they name
+// the attribute.
+//
+// Diagnostics from index checked on come from rule checks, after decoding;
+// those about a value that failed to decode are dropped too.
+func (l *loader) clean(diags hcl.Diagnostics, checked int) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for i, d := range diags {
+		if d.Subject != nil && within(*d.Subject, l.poison) {
+			continue
+		}
+		if i >= checked && d.Subject != nil && within(*d.Subject, l.decodeErrs) {
+			continue
+		}
+		if d.Summary == "Unsuitable value type" && d.Context != nil {
+			if name, ok := l.attrNames[*d.Context]; ok {
+				d.Summary = "Incorrect attribute value type"
+				d.Detail = fmt.Sprintf("Inappropriate value for attribute %q: %s.",
+					name, strings.TrimPrefix(d.Detail, "Unsuitable value: "))
+				d.Subject = d.Context
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// within reports whether r lies inside one of ranges.
+func within(r hcl.Range, ranges []hcl.Range) bool {
+	for _, p := range ranges {
+		if p.Filename == r.Filename && p.Start.Byte <= r.Start.Byte && r.End.Byte <= p.End.Byte {
+			return true
+		}
+	}
+	return false
+}

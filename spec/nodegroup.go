@@ -1,0 +1,245 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// rawNodeGroup is a `node_group "NAME"` block as written.
+type rawNodeGroup struct {
+	Name           string            `hcl:"name,label"`
+	InstanceTypes  *[]string         `hcl:"instance_types,optional"`
+	AMIType        *string           `hcl:"ami_type,optional"`
+	CapacityType   *string           `hcl:"capacity_type,optional"`
+	DiskSize       *int              `hcl:"disk_size,optional"`
+	SubnetIDs      *[]string         `hcl:"subnet_ids,optional"`
+	NodeRoleARN    *string           `hcl:"node_role_arn,optional"`
+	Version        *string           `hcl:"version,optional"`
+	ReleaseVersion *string           `hcl:"release_version,optional"`
+	Labels         map[string]string `hcl:"labels,optional"`
+	Tags           map[string]string `hcl:"tags,optional"`
+	Scaling        *rawScaling       `hcl:"scaling,block"`
+	Update         *rawUpdate        `hcl:"update,block"`
+	Taints         []*rawTaint       `hcl:"taint,block"`
+	Body           hcl.Body          `hcl:",body"`
+	DefRange       hcl.Range         `hcl:",def_range"`
+	NameRange      hcl.Range         `hcl:"name,label_range"`
+
+	versionFollowsCluster bool
+}
+
+// rawScaling is a node group's `scaling` block.
+type rawScaling struct {
+	MinSize     int       `hcl:"min_size"`
+	MaxSize     int       `hcl:"max_size"`
+	DesiredSize *int      `hcl:"desired_size,optional"`
+	Body        hcl.Body  `hcl:",body"`
+	DefRange    hcl.Range `hcl:",def_range"`
+}
+
+// rawUpdate is a node group's `update` block.
+type rawUpdate struct {
+	MaxUnavailable           *int      `hcl:"max_unavailable,optional"`
+	MaxUnavailablePercentage *int      `hcl:"max_unavailable_percentage,optional"`
+	Body                     hcl.Body  `hcl:",body"`
+	DefRange                 hcl.Range `hcl:",def_range"`
+}
+
+// rawTaint is a node group's `taint` block.
+type rawTaint struct {
+	Key      string    `hcl:"key"`
+	Value    *string   `hcl:"value,optional"`
+	Effect   string    `hcl:"effect"`
+	Body     hcl.Body  `hcl:",body"`
+	DefRange hcl.Range `hcl:",def_range"`
+}
+
+// AMITypes are the values of EKS's AMITypes enum (EKS API reference,
+// CreateNodegroup amiType). spec does not import the AWS SDK, so the list
+// is kept here; update it when EKS adds AMI types.
+var AMITypes = []string{
+	"AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64", "CUSTOM",
+	"BOTTLEROCKET_ARM_64", "BOTTLEROCKET_x86_64",
+	"BOTTLEROCKET_ARM_64_FIPS", "BOTTLEROCKET_x86_64_FIPS",
+	"BOTTLEROCKET_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA",
+	"WINDOWS_CORE_2019_x86_64", "WINDOWS_FULL_2019_x86_64",
+	"WINDOWS_CORE_2022_x86_64", "WINDOWS_FULL_2022_x86_64",
+	"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD",
+	"AL2023_x86_64_NEURON", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA",
+}
+
+// CapacityTypes are the node group capacity types eksctl-lite supports.
+var CapacityTypes = []string{"ON_DEMAND", "SPOT"}
+
+// TaintEffects are the taint effects as the EKS API spells them.
+var TaintEffects = []string{"NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"}
+
+const (
+	maxNodeGroupNameLen = 63
+	// maxDiskSize is EBS's limit for a gp2/gp3 volume, in GiB.
+	maxDiskSize = 16384
+	// maxTaints is EKS's limit of taints per node group.
+	maxTaints = 50
+)
+
+// instanceTypeRE is an EC2 instance type such as m6i.large or t3.medium.
+var instanceTypeRE = regexp.MustCompile(`^[a-z0-9-]+\.[a-z0-9-]+$`)
+
+// buildNodeGroup validates one defaulted node group of rc and converts it
+// into the model. clusterVersionOK says whether the cluster's version is
+// usable for comparing with the node group's.
+func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionOK bool) *NodeGroup {
+	ng := &NodeGroup{
+		Name:                  r.Name,
+		InstanceTypes:         *r.InstanceTypes,
+		AMIType:               *r.AMIType,
+		CapacityType:          *r.CapacityType,
+		DiskSize:              *r.DiskSize,
+		SubnetIDs:             *r.SubnetIDs,
+		NodeRoleARN:           *r.NodeRoleARN,
+		Version:               *r.Version,
+		VersionFollowsCluster: r.versionFollowsCluster,
+		ReleaseVersion:        *r.ReleaseVersion,
+		Labels:                r.Labels,
+		Tags:                  r.Tags,
+		DeclRange:             r.DefRange,
+	}
+	body, def := r.Body, r.DefRange
+	l.checkEKSName("node group", r.Name, maxNodeGroupNameLen, r.NameRange)
+
+	if len(ng.InstanceTypes) == 0 {
+		l.errorf(at(body, "instance_types", def), "No instance type",
+			"instance_types is empty. List at least one EC2 instance type, e.g. [%q], or leave the attribute out for that default.", DefaultInstanceType)
+	}
+	l.checkList(body, "instance_types", ng.InstanceTypes, def, func(s string, rng *hcl.Range) {
+		l.checkPattern(instanceTypeRE, s, rng, "Invalid instance type",
+			"%q is not an EC2 instance type: instance_types takes names such as \"m6i.large\" or \"t3.medium\".", s)
+	})
+	if l.oneOf("AMI type", ng.AMIType, AMITypes, at(body, "ami_type", def)) && ng.AMIType == "CUSTOM" {
+		l.errorf(at(body, "ami_type", def), "Unsupported AMI type",
+			"EKS accepts ami_type = \"CUSTOM\" only with a launch template, which eksctl-lite does not manage. Choose one of the EKS-optimized AMI types, e.g. %q.", DefaultAMIType)
+	}
+	l.oneOf("capacity type", ng.CapacityType, CapacityTypes, at(body, "capacity_type", def))
+	if ng.DiskSize < 1 || ng.DiskSize > maxDiskSize {
+		l.errorf(at(body, "disk_size", def), "Invalid disk size",
+			"disk_size is the root volume size in GiB: a whole number from 1 to %d, not %d.", maxDiskSize, ng.DiskSize)
+	}
+	if has(body, "subnet_ids") {
+		if len(ng.SubnetIDs) == 0 {
+			l.errorf(at(body, "subnet_ids", def), "No subnet",
+				"subnet_ids is empty. List at least one subnet, or leave the attribute out to use the cluster's vpc.subnet_ids.")
+		}
+		l.checkSubnets(body, "subnet_ids", ng.SubnetIDs, def)
+	}
+	l.checkRoleARN(body, "node_role_arn", ng.NodeRoleARN, def)
+	if !ng.VersionFollowsCluster {
+		rng := at(body, "version", def)
+		if l.checkVersion("the node group version", ng.Version, rng) && clusterVersionOK &&
+			minor(ng.Version) > minor(*rc.Version) {
+			l.errorf(rng, "Node group version newer than cluster",
+				"Node group %q asks for Kubernetes %s, but cluster %q runs %s. Nodes may never be newer than the control plane: upgrade the cluster first, or leave version out to follow the cluster.",
+				r.Name, ng.Version, rc.name, *rc.Version)
+		}
+	}
+	if has(body, "release_version") && ng.ReleaseVersion == "" {
+		l.errorf(at(body, "release_version", def), "Empty release version",
+			"release_version is empty. Give an AMI release version such as \"1.31.0-20241024\", or leave the attribute out to let EKS choose the latest.")
+	}
+	l.checkK8sLabels(body, "labels", ng.Labels, def)
+	l.checkTags(body, ng.Tags, def)
+
+	ng.Scaling = l.buildScaling(r)
+	ng.Update = l.buildUpdate(r.Update)
+	ng.Taints = l.buildTaints(r)
+	return ng
+}
+
+// buildScaling validates a node group's scaling block:
+// 0 <= min_size <= desired_size <= max_size and max_size >= 1.
+func (l *loader) buildScaling(r *rawNodeGroup) Scaling {
+	s := r.Scaling
+	if s == nil {
+		l.errorf(r.NameRange.Ptr(), "Missing scaling block",
+			"Node group %q has no scaling block. Add one such as scaling { min_size = 1  max_size = 3 } to say how many nodes it may run.", r.Name)
+		return Scaling{}
+	}
+	out := Scaling{MinSize: s.MinSize, MaxSize: s.MaxSize, DesiredSize: s.DesiredSize}
+	minRng, maxRng := at(s.Body, "min_size", s.DefRange), at(s.Body, "max_size", s.DefRange)
+	if !has(s.Body, "min_size") || !has(s.Body, "max_size") {
+		return out // reported by the decoder
+	}
+	switch {
+	case s.MinSize < 0:
+		l.errorf(minRng, "Invalid scaling", "min_size must be 0 or more, not %d.", s.MinSize)
+	case s.MaxSize < 1:
+		l.errorf(maxRng, "Invalid scaling", "max_size must be 1 or more, not %d.", s.MaxSize)
+	case s.MinSize > s.MaxSize:
+		l.errorf(minRng, "Invalid scaling",
+			"min_size (%d) is greater than max_size (%d). The sizes must satisfy 0 <= min_size <= desired_size <= max_size.", s.MinSize, s.MaxSize)
+	case s.DesiredSize != nil && (*s.DesiredSize < s.MinSize || *s.DesiredSize > s.MaxSize):
+		l.errorf(at(s.Body, "desired_size", s.DefRange), "Invalid scaling",
+			"desired_size (%d) is outside min_size..max_size (%d..%d). The sizes must satisfy 0 <= min_size <= desired_size <= max_size; leave desired_size out to start at min_size and let autoscalers decide.",
+			*s.DesiredSize, s.MinSize, s.MaxSize)
+	}
+	return out
+}
+
+// buildUpdate validates a node group's update block: at most one of its
+// attributes, each from 1 to 100.
+func (l *loader) buildUpdate(u *rawUpdate) UpdateConfig {
+	if u == nil {
+		return UpdateConfig{}
+	}
+	out := UpdateConfig{MaxUnavailable: u.MaxUnavailable, MaxUnavailablePercentage: u.MaxUnavailablePercentage}
+	if u.MaxUnavailable != nil && u.MaxUnavailablePercentage != nil {
+		l.errorf(at(u.Body, "max_unavailable_percentage", u.DefRange), "Conflicting update settings",
+			"max_unavailable and max_unavailable_percentage are exclusive: EKS takes a node count or a percentage, not both. Remove one of them.")
+	}
+	check := func(name string, v *int, unit string) {
+		if v != nil && (*v < 1 || *v > 100) {
+			l.errorf(at(u.Body, name, u.DefRange), "Invalid update setting",
+				"%s must be from 1 to 100 %s, not %d.", name, unit, *v)
+		}
+	}
+	check("max_unavailable", u.MaxUnavailable, "nodes")
+	check("max_unavailable_percentage", u.MaxUnavailablePercentage, "percent")
+	return out
+}
+
+// buildTaints validates a node group's taint blocks.
+func (l *loader) buildTaints(r *rawNodeGroup) []Taint {
+	if len(r.Taints) > maxTaints {
+		l.errorf(r.Taints[maxTaints].DefRange.Ptr(), "Too many taints",
+			"Node group %q has %d taint blocks; EKS accepts at most %d.", r.Name, len(r.Taints), maxTaints)
+	}
+	var out []Taint
+	seen := map[string]hcl.Range{}
+	for _, t := range r.Taints {
+		tt := Taint{Key: t.Key, Effect: t.Effect}
+		if t.Value != nil {
+			tt.Value = *t.Value
+		}
+		keyRng := at(t.Body, "key", t.DefRange)
+		if has(t.Body, "key") && (len(t.Key) > 63 || !k8sLabelKeyRE.MatchString(t.Key)) {
+			l.errorf(keyRng, "Invalid taint key",
+				"%q is not a valid taint key: 1 to 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit, optionally after a DNS prefix and '/'.", t.Key)
+		}
+		if len(tt.Value) > 63 || !k8sLabelValueRE.MatchString(tt.Value) {
+			l.errorf(at(t.Body, "value", t.DefRange), "Invalid taint value",
+				"%q is not a valid taint value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit.", tt.Value)
+		}
+		if has(t.Body, "effect") && l.oneOf("taint effect", t.Effect, TaintEffects, at(t.Body, "effect", t.DefRange)) {
+			id := fmt.Sprintf("%s:%s", t.Key, t.Effect)
+			if prev, dup := seen[id]; dup {
+				l.errorf(t.DefRange.Ptr(), "Duplicate taint",
+					"Node group %q already has a taint with key %q and effect %s, declared at %s. Kubernetes keeps one taint per key and effect; remove one of them.",
+					r.Name, t.Key, t.Effect, prev)
+			}
+			seen[id] = t.DefRange
+		}
+		out = append(out, tt)
+	}
+	return out
+}

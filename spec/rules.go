@@ -1,0 +1,293 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// This file holds the checks and source-range helpers that several block
+// kinds share. Each kind's own rules live in its file (cluster.go, ...).
+
+// attribute returns the attribute name of body, or nil when it is not set.
+func attribute(body hcl.Body, name string) *hcl.Attribute {
+	if body == nil {
+		return nil
+	}
+	content, _, _ := body.PartialContent(&hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: name}},
+	})
+	if content == nil {
+		return nil
+	}
+	return content.Attributes[name]
+}
+
+// has reports whether the user set attribute name in body.
+func has(body hcl.Body, name string) bool {
+	return attribute(body, name) != nil
+}
+
+// at is the range a diagnostic about attribute name points at: its value,
+// or fallback (the block) when it is not set.
+func at(body hcl.Body, name string, fallback hcl.Range) *hcl.Range {
+	if a := attribute(body, name); a != nil {
+		return a.Expr.Range().Ptr()
+	}
+	return fallback.Ptr()
+}
+
+// elemAt is the range of element i of list attribute name, when the list is
+// written out literally; else the range of the whole value.
+func elemAt(body hcl.Body, name string, i int, fallback hcl.Range) *hcl.Range {
+	a := attribute(body, name)
+	if a == nil {
+		return fallback.Ptr()
+	}
+	elems, diags := hcl.ExprList(a.Expr)
+	if diags.HasErrors() || i >= len(elems) {
+		return a.Expr.Range().Ptr()
+	}
+	return elems[i].Range().Ptr()
+}
+
+// keyAt is the range of the item with key key in map attribute name, when
+// the map is written out literally; else the range of the whole value.
+func (l *loader) keyAt(body hcl.Body, name, key string, fallback hcl.Range) *hcl.Range {
+	a := attribute(body, name)
+	if a == nil {
+		return fallback.Ptr()
+	}
+	pairs, diags := hcl.ExprMap(a.Expr)
+	if diags.HasErrors() {
+		return a.Expr.Range().Ptr()
+	}
+	for _, p := range pairs {
+		k, diags := p.Key.Value(l.ctx)
+		if diags.HasErrors() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+			continue
+		}
+		if k.AsString() == key {
+			rng := hcl.RangeBetween(p.Key.Range(), p.Value.Range())
+			return &rng
+		}
+	}
+	return a.Expr.Range().Ptr()
+}
+
+// sortedKeys returns the keys of m, sorted, so diagnostics come in a stable order.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var (
+	// eksNameRE is what EKS accepts for cluster, node group and Fargate
+	// profile names (EKS API reference, CreateCluster "name" pattern).
+	eksNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]*$`)
+	// dns1123LabelRE is a Kubernetes DNS-1123 label (namespace names).
+	dns1123LabelRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	// dns1123SubdomainRE is a Kubernetes DNS-1123 subdomain (service
+	// account names): dot-separated labels.
+	dns1123SubdomainRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	// regionRE matches AWS region names such as us-east-1 and us-gov-west-1.
+	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	// versionRE is a Kubernetes minor version as EKS spells it.
+	versionRE = regexp.MustCompile(`^1\.[0-9]{1,3}$`)
+	// roleARNRE is an IAM role ARN in any partition.
+	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
+	// policyARNRE is an IAM managed policy ARN, AWS managed or customer managed.
+	policyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[\w+=,.@/-]+$`)
+	// kmsKeyARNRE is a KMS key or alias ARN.
+	kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
+	// subnetIDRE and securityGroupIDRE are EC2 resource IDs.
+	subnetIDRE        = regexp.MustCompile(`^subnet-[0-9A-Za-z]+$`)
+	securityGroupIDRE = regexp.MustCompile(`^sg-[0-9A-Za-z]+$`)
+	// tagCharsRE is what EKS and IAM accept in tag keys and values:
+	// letters, digits, spaces and _ . : / = + - @.
+	tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	// k8sLabelKeyRE is a Kubernetes label key: optional DNS prefix and a name.
+	k8sLabelKeyRE = regexp.MustCompile(`^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
+	// k8sLabelValueRE is a Kubernetes label value (empty allowed).
+	k8sLabelValueRE = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
+)
+
+// checkEKSName checks a cluster, node group or Fargate profile name.
+func (l *loader) checkEKSName(kind, name string, maxLen int, rng hcl.Range) {
+	if len(name) < 1 || len(name) > maxLen || !eksNameRE.MatchString(name) {
+		l.errorf(rng.Ptr(), "Invalid "+kind+" name",
+			"%q is not a valid %s name: EKS accepts 1 to %d characters, letters, digits, hyphens and underscores, starting with a letter or digit.",
+			name, kind, maxLen)
+	}
+}
+
+// checkVersion checks a Kubernetes version and reports whether it is usable.
+func (l *loader) checkVersion(what, v string, rng *hcl.Range) bool {
+	if !versionRE.MatchString(v) {
+		l.errorf(rng, "Invalid Kubernetes version",
+			"%q is not a Kubernetes version: %s is written as major.minor in quotes, e.g. %q. Supported: %s.",
+			v, what, DefaultVersion, strings.Join(SupportedVersions, ", "))
+		return false
+	}
+	for _, s := range SupportedVersions {
+		if s == v {
+			return true
+		}
+	}
+	l.errorf(rng, "Unsupported Kubernetes version",
+		"%s %s is not supported by this version of eksctl-lite. Supported: %s.",
+		what, v, strings.Join(SupportedVersions, ", "))
+	return false
+}
+
+// minor returns the minor number of a "1.NN" version, -1 when malformed.
+func minor(v string) int {
+	_, m, ok := strings.Cut(v, ".")
+	if !ok {
+		return -1
+	}
+	n, err := strconv.Atoi(m)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// checkPattern reports value when it does not match re.
+func (l *loader) checkPattern(re *regexp.Regexp, value string, rng *hcl.Range, summary, detail string, args ...any) bool {
+	if re.MatchString(value) {
+		return true
+	}
+	l.errorf(rng, summary, detail, args...)
+	return false
+}
+
+// checkRoleARN checks an optional IAM role ARN attribute.
+func (l *loader) checkRoleARN(body hcl.Body, name, value string, fallback hcl.Range) {
+	if value == "" && !has(body, name) {
+		return
+	}
+	l.checkPattern(roleARNRE, value, at(body, name, fallback), "Invalid IAM role ARN",
+		"%s must be an IAM role ARN such as \"arn:aws:iam::123456789012:role/my-role\", not %q. Leave it out to let eksctl-lite manage the role.",
+		name, value)
+}
+
+// checkList checks each element of a list attribute with check, and that
+// no element appears twice.
+func (l *loader) checkList(body hcl.Body, name string, list []string, fallback hcl.Range, check func(v string, rng *hcl.Range)) {
+	seen := map[string]int{}
+	for i, v := range list {
+		rng := elemAt(body, name, i, fallback)
+		if first, dup := seen[v]; dup {
+			l.errorf(rng, "Duplicate list element",
+				"%q appears twice in %s (elements %d and %d). List each value once.", v, name, first+1, i+1)
+			continue
+		}
+		seen[v] = i
+		if check != nil {
+			check(v, rng)
+		}
+	}
+}
+
+// checkSubnets checks a list of subnet IDs.
+func (l *loader) checkSubnets(body hcl.Body, name string, list []string, fallback hcl.Range) {
+	l.checkList(body, name, list, fallback, func(v string, rng *hcl.Range) {
+		l.checkPattern(subnetIDRE, v, rng, "Invalid subnet ID",
+			"%q is not a subnet ID: %s takes IDs such as \"subnet-0a1b2c3d4e5f60001\".", v, name)
+	})
+}
+
+// Tag limits of EKS and IAM: 50 tags per resource, keys of 1 to 128
+// characters, values of 0 to 256, the "aws:" prefix reserved. eksctl-lite
+// adds its two ownership tags to every resource it creates.
+const (
+	maxTags        = 50 - 2
+	maxTagKeyLen   = 128
+	maxTagValueLen = 256
+	// ReservedTagPrefix starts the ownership tags eksctl-lite sets itself.
+	ReservedTagPrefix = "eksctl-lite/"
+)
+
+// checkTags checks the tags attribute of body.
+func (l *loader) checkTags(body hcl.Body, tags map[string]string, fallback hcl.Range) {
+	if len(tags) > maxTags {
+		l.errorf(at(body, "tags", fallback), "Too many tags",
+			"%d tags are set; AWS allows 50 per resource and eksctl-lite adds 2 ownership tags, so at most %d may be given.",
+			len(tags), maxTags)
+	}
+	for _, k := range sortedKeys(tags) {
+		v := tags[k]
+		rng := l.keyAt(body, "tags", k, fallback)
+		switch {
+		case k == "" || utf8.RuneCountInString(k) > maxTagKeyLen:
+			l.errorf(rng, "Invalid tag key",
+				"The tag key %q has %d characters; AWS accepts 1 to %d.", k, utf8.RuneCountInString(k), maxTagKeyLen)
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			l.errorf(rng, "Reserved tag key",
+				"The tag key %q starts with \"aws:\", which AWS reserves for its own tags. Choose another key.", k)
+		case strings.HasPrefix(k, ReservedTagPrefix):
+			l.errorf(rng, "Reserved tag key",
+				"The tag key %q starts with %q, which eksctl-lite reserves for the ownership tags it sets itself. Choose another key.", k, ReservedTagPrefix)
+		case !tagCharsRE.MatchString(k):
+			l.errorf(rng, "Invalid tag key",
+				"The tag key %q holds characters AWS does not accept; use letters, digits, spaces and _ . : / = + - @.", k)
+		}
+		switch {
+		case utf8.RuneCountInString(v) > maxTagValueLen:
+			l.errorf(rng, "Invalid tag value",
+				"The value of tag %q has %d characters; AWS accepts at most %d.", k, utf8.RuneCountInString(v), maxTagValueLen)
+		case !tagCharsRE.MatchString(v):
+			l.errorf(rng, "Invalid tag value",
+				"The value of tag %q holds characters AWS does not accept; use letters, digits, spaces and _ . : / = + - @.", k)
+		}
+	}
+}
+
+// checkK8sLabels checks a map of Kubernetes labels: keys and values as
+// Kubernetes accepts them, each at most 63 characters as EKS requires.
+func (l *loader) checkK8sLabels(body hcl.Body, name string, labels map[string]string, fallback hcl.Range) {
+	for _, k := range sortedKeys(labels) {
+		v := labels[k]
+		rng := l.keyAt(body, name, k, fallback)
+		if len(k) > 63 || !k8sLabelKeyRE.MatchString(k) {
+			l.errorf(rng, "Invalid Kubernetes label key",
+				"%q is not a valid label key: 1 to 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit, optionally after a DNS prefix and '/'.", k)
+		}
+		if len(v) > 63 || !k8sLabelValueRE.MatchString(v) {
+			l.errorf(rng, "Invalid Kubernetes label value",
+				"The value %q of label %q is not valid: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit.", v, k)
+		}
+	}
+}
+
+// oneOf checks that value is one of allowed.
+func (l *loader) oneOf(name, value string, allowed []string, rng *hcl.Range) bool {
+	for _, a := range allowed {
+		if a == value {
+			return true
+		}
+	}
+	l.errorf(rng, "Invalid "+name,
+		"%q is not a valid %s.%s Allowed values: %s.", value, name, didYouMean(value, allowed), strings.Join(allowed, ", "))
+	return false
+}
+
+// quoteAll quotes each string, for lists in messages.
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
