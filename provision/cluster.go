@@ -1,0 +1,188 @@
+package provision
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
+)
+
+// The plan half of the EKS cluster: desired attributes from the spec,
+// observed attributes from DescribeCluster, what may change and how.
+
+// clusterSchema follows the EKS API: version, endpoint access and logging
+// change in place (UpdateClusterVersion, UpdateClusterConfig), encryption
+// can be added (AssociateEncryptionConfig) but never removed or changed, and
+// the role and the VPC subnets and security groups are fixed at creation.
+// Replacing a cluster is never planned: it would destroy every workload.
+var clusterSchema = Schema{
+	"version":                   {},
+	"role_arn":                  {Impossible: true},
+	"subnet_ids":                {Set: true, Impossible: true},
+	"security_group_ids":        {Set: true, Impossible: true},
+	"endpoint_public_access":    {},
+	"endpoint_private_access":   {},
+	"public_access_cidrs":       {Set: true},
+	"enabled_cluster_log_types": {Set: true},
+	"kms_key_arn":               {},
+	"tags":                      {},
+}
+
+// clusterAttrs are the desired attributes of a cluster block; roleARN is
+// the role to use (spec's role_arn, the managed role's ARN, or KnownAfterApply).
+func clusterAttrs(c *spec.Cluster, roleARN string) *ClusterAttrs {
+	return &ClusterAttrs{
+		Name:                  c.Name,
+		Version:               c.Version,
+		RoleARN:               roleARN,
+		SubnetIDs:             c.VPC.SubnetIDs,
+		SecurityGroupIDs:      c.VPC.SecurityGroupIDs,
+		EndpointPublicAccess:  c.VPC.EndpointPublicAccess,
+		EndpointPrivateAccess: c.VPC.EndpointPrivateAccess,
+		PublicAccessCIDRs:     c.VPC.PublicAccessCIDRs,
+		Logging:               c.Logging,
+		KMSKeyARN:             c.KMSKeyARN,
+		Tags:                  ownedTags(c.Tags, c.Name, ClusterAddress(c.Name)),
+	}
+}
+
+// clusterFromAWS converts DescribeCluster's answer.
+func clusterFromAWS(c *ekstypes.Cluster) *ClusterAttrs {
+	a := &ClusterAttrs{
+		Name:    aws.ToString(c.Name),
+		ARN:     aws.ToString(c.Arn),
+		Version: aws.ToString(c.Version),
+		RoleARN: aws.ToString(c.RoleArn),
+		Tags:    liveTags(c.Tags),
+		Status:  string(c.Status),
+	}
+	if v := c.ResourcesVpcConfig; v != nil {
+		a.SubnetIDs = v.SubnetIds
+		a.SecurityGroupIDs = v.SecurityGroupIds
+		a.EndpointPublicAccess = v.EndpointPublicAccess
+		a.EndpointPrivateAccess = v.EndpointPrivateAccess
+		a.PublicAccessCIDRs = v.PublicAccessCidrs
+	}
+	if c.Logging != nil {
+		for _, setup := range c.Logging.ClusterLogging {
+			if aws.ToBool(setup.Enabled) {
+				for _, t := range setup.Types {
+					a.Logging = append(a.Logging, string(t))
+				}
+			}
+		}
+		sort.Strings(a.Logging)
+	}
+	for _, e := range c.EncryptionConfig {
+		if e.Provider != nil && aws.ToString(e.Provider.KeyArn) != "" {
+			a.KMSKeyARN = aws.ToString(e.Provider.KeyArn)
+		}
+	}
+	if c.Identity != nil && c.Identity.Oidc != nil {
+		a.OIDCIssuer = aws.ToString(c.Identity.Oidc.Issuer)
+	}
+	return a
+}
+
+// clusterRefusal explains a diff EKS cannot apply to a live cluster, or ""
+// when the diff can be applied. The caller turns it into an error diagnostic.
+func clusterRefusal(before, after *ClusterAttrs, d AttrDiff) string {
+	switch d.Path {
+	case "role_arn":
+		return fmt.Sprintf("EKS cannot change the IAM role of an existing cluster (live: %s). Set role_arn = %q in the cluster block to keep the current role, or create a new cluster under another name.", before.RoleARN, before.RoleARN)
+	case "subnet_ids", "security_group_ids":
+		return fmt.Sprintf("eksctl-lite does not change the %s of an existing cluster: EKS fixes the cluster's VPC at creation. Put back the live value %s, or create a new cluster under another name and move workloads to it.", d.Path, strings.Join(anyStrings(d.Before), ", "))
+	case "kms_key_arn":
+		if before.KMSKeyARN != "" {
+			if after.KMSKeyARN == "" {
+				return fmt.Sprintf("EKS cannot remove secrets encryption from a cluster once enabled. Keep the encryption block with key %s.", before.KMSKeyARN)
+			}
+			return fmt.Sprintf("EKS cannot change a cluster's secrets encryption key once set. Keep the encryption block with key %s.", before.KMSKeyARN)
+		}
+	case "version":
+		from, _ := minorOf(before.Version)
+		to, _ := minorOf(after.Version)
+		if to < from {
+			return fmt.Sprintf("EKS cannot downgrade a cluster's Kubernetes version (live: %s, configured: %s). Set version = %q or later.", before.Version, after.Version, before.Version)
+		}
+	}
+	return ""
+}
+
+// clusterSteps maps a cluster's diffs to EKS calls, in this fixed order:
+// tags first (cheap, never fails on a busy cluster), then the control plane
+// version (one minor version per UpdateClusterVersion, as EKS requires), then
+// configuration: endpoint access in one UpdateClusterConfig, logging in
+// another (EKS accepts one kind of update per call), then encryption
+// (AssociateEncryptionConfig). EKS runs one update at a time per cluster;
+// apply waits for each before the next.
+func clusterSteps(before, after *ClusterAttrs, diffs []AttrDiff) []Step {
+	paths := diffPaths(diffs)
+	var steps []Step
+	if paths["tags"] {
+		steps = append(steps, tagSteps("TagResource", "UntagResource", before.Tags, after.Tags)...)
+	}
+	if paths["version"] {
+		for _, v := range versionSteps(before.Version, after.Version) {
+			steps = append(steps, Step{Call: "UpdateClusterVersion", Detail: "to " + v, Paths: []string{"version"}, Target: v})
+		}
+	}
+	if p := pathsIn(paths, "endpoint_public_access", "endpoint_private_access", "public_access_cidrs"); len(p) > 0 {
+		steps = append(steps, Step{Call: "UpdateClusterConfig", Detail: "endpoint access", Paths: p})
+	}
+	if paths["enabled_cluster_log_types"] {
+		steps = append(steps, Step{Call: "UpdateClusterConfig", Detail: "logging", Paths: []string{"enabled_cluster_log_types"}})
+	}
+	if paths["kms_key_arn"] && before.KMSKeyARN == "" {
+		steps = append(steps, Step{Call: "AssociateEncryptionConfig", Detail: "secrets encryption", Paths: []string{"kms_key_arn"}})
+	}
+	return steps
+}
+
+// versionSteps lists the versions an upgrade goes through, one minor
+// version at a time: 1.29 -> 1.31 is [1.30, 1.31].
+func versionSteps(from, to string) []string {
+	f, err1 := minorOf(from)
+	t, err2 := minorOf(to)
+	if err1 != nil || err2 != nil || t <= f {
+		return nil
+	}
+	var out []string
+	for m := f + 1; m <= t; m++ {
+		out = append(out, "1."+strconv.Itoa(m))
+	}
+	return out
+}
+
+// minorOf parses "1.NN".
+func minorOf(v string) (int, error) {
+	major, minor, ok := strings.Cut(v, ".")
+	if !ok || major != "1" {
+		return 0, fmt.Errorf("version %q is not of the form 1.NN", v)
+	}
+	return strconv.Atoi(minor)
+}
+
+// compareVersions orders two "1.NN" versions; unparsable ones compare equal.
+func compareVersions(a, b string) int {
+	x, err1 := minorOf(a)
+	y, err2 := minorOf(b)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return x - y
+}
+
+func anyStrings(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		out = append(out, fmt.Sprint(e))
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package provision
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// A fingerprint hashes what plan observed of a live resource, restricted to
+// what matters to the diff: not its status (a node group scaling itself is
+// not a reason to refuse a saved plan), not a desired size the configuration
+// leaves to autoscalers. Applying a saved plan re-observes every resource
+// and refuses when a fingerprint changed.
+
+// schemaOf returns a kind's schema.
+func schemaOf(t Type) Schema {
+	switch t {
+	case TypeCluster:
+		return clusterSchema
+	case TypeNodeGroup:
+		return nodeGroupSchema
+	case TypeFargateProfile:
+		return fargateSchema
+	case TypeOIDCProvider:
+		return oidcSchema
+	case TypeRole:
+		return roleSchema
+	}
+	panic("unknown resource type " + string(t))
+}
+
+// fingerprint of a change's Before; "" when the resource did not exist.
+func fingerprint(ch *ResourceChange) string {
+	return fingerprintOf(ch.Type, ch.Before, ch.After)
+}
+
+// fingerprintOf hashes live's fields, as normalised as the diff sees them.
+// Optional attributes that after leaves empty are left out.
+func fingerprintOf(t Type, live, after any) string {
+	lf := jsonFields(live)
+	if lf == nil {
+		return ""
+	}
+	schema := schemaOf(t)
+	af := jsonFields(after)
+	keys := make([]string, 0, len(lf))
+	for k := range lf {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		s, inSchema := schema[k]
+		switch {
+		case k == "status":
+			continue
+		case inSchema && s.Optional && isEmpty(af[k]):
+			continue
+		}
+		v := lf[k]
+		var enc string
+		if inSchema && s.Set {
+			enc = encodeCanonical(canonicalSet(v))
+		} else if isEmpty(v) {
+			enc = "null"
+		} else {
+			enc = encodeCanonical(v)
+		}
+		fmt.Fprintf(h, "%s=%s\n", k, enc)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// RefreshFingerprints re-observes every resource of a plan and returns the
+// fingerprint each has now, by address ("" for a resource that does not
+// exist). It reads only what the plan's resources need.
+func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (map[string]string, error) {
+	o := newObserver(0)
+	type key struct{ region, cluster string }
+	groups := map[key][]*ResourceChange{}
+	roleNames := map[string]bool{}
+	var iamAPI IAMAPI
+	for _, ch := range p.Changes {
+		k := key{ch.Region, ch.Cluster}
+		groups[k] = append(groups[k], ch)
+		if ch.Type == TypeRole {
+			if n := roleName(ch); n != "" {
+				roleNames[n] = true
+			}
+		}
+	}
+	if len(groups) == 0 {
+		return map[string]string{}, nil
+	}
+	var errs errList
+	lives := map[key]*liveCluster{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var providers *future[[]string]
+	for k := range groups {
+		c, err := clients(k.region)
+		if err != nil {
+			return nil, err
+		}
+		if iamAPI == nil {
+			iamAPI = c.IAM
+			providers = goFuture(func() ([]string, error) { return o.listOIDCProviders(ctx, iamAPI) })
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lc, err := o.observeCluster(ctx, c, k.cluster, providers)
+			if err != nil {
+				errs.add(err)
+			}
+			mu.Lock()
+			lives[k] = lc
+			mu.Unlock()
+		}()
+	}
+	var roles map[string]*RoleAttrs
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var err error
+		roles, err = o.observeRoles(ctx, iamAPI, roleNames, nil)
+		if err != nil {
+			errs.add(err)
+		}
+	}()
+	wg.Wait()
+	if _, err := providers.get(ctx); err != nil {
+		errs.add(err)
+	}
+	if err := errs.err(); err != nil {
+		return nil, fmt.Errorf("re-reading the resources of the saved plan: %w", err)
+	}
+
+	now := map[string]string{}
+	for k, changes := range groups {
+		lc := lives[k]
+		for _, ch := range changes {
+			var live any
+			switch ch.Type {
+			case TypeCluster:
+				if lc.cluster != nil {
+					live = lc.cluster
+				}
+			case TypeNodeGroup:
+				if n := findNodeGroup(lc, ch); n != nil {
+					live = n
+				}
+			case TypeFargateProfile:
+				if f := findFargate(lc, ch); f != nil {
+					live = f
+				}
+			case TypeOIDCProvider:
+				if lc.oidc != nil {
+					live = lc.oidc
+				}
+			case TypeRole:
+				if r := roles[roleName(ch)]; r != nil {
+					live = r
+				}
+			}
+			now[ch.Address] = fingerprintOf(ch.Type, live, ch.After)
+		}
+	}
+	return now, nil
+}
+
+// StaleAddresses lists, sorted, the addresses whose live resource no longer
+// has the fingerprint the plan recorded.
+func StaleAddresses(p *Plan, now map[string]string) []string {
+	var out []string
+	for _, ch := range p.Changes {
+		if now[ch.Address] != ch.Fingerprint {
+			out = append(out, ch.Address)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// roleName is the IAM name of a role change's resource.
+func roleName(ch *ResourceChange) string {
+	if r, ok := ch.Before.(*RoleAttrs); ok && r != nil {
+		return r.Name
+	}
+	if r, ok := ch.After.(*RoleAttrs); ok && r != nil {
+		return r.Name
+	}
+	return ""
+}
+
+// findNodeGroup finds the live node group a change is about: by physical
+// name when the plan saw it, else by the address tag or planned name (to
+// notice a group created since the plan).
+func findNodeGroup(lc *liveCluster, ch *ResourceChange) *NodeGroupAttrs {
+	if b, ok := ch.Before.(*NodeGroupAttrs); ok && b != nil {
+		for _, n := range lc.nodeGroups {
+			if n.Name == b.Name {
+				return n
+			}
+		}
+		return nil
+	}
+	a, _ := ch.After.(*NodeGroupAttrs)
+	for _, n := range lc.nodeGroups {
+		if n.Tags[TagAddress] == ch.Address || (a != nil && n.Name == a.Name) {
+			return n
+		}
+	}
+	return nil
+}
+
+func findFargate(lc *liveCluster, ch *ResourceChange) *FargateProfileAttrs {
+	name := ""
+	if b, ok := ch.Before.(*FargateProfileAttrs); ok && b != nil {
+		name = b.Name
+	} else if a, ok := ch.After.(*FargateProfileAttrs); ok && a != nil {
+		name = a.Name
+	}
+	for _, f := range lc.fargate {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}

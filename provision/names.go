@@ -1,0 +1,66 @@
+package provision
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+)
+
+// Physical names of the resources eksctl-lite names itself. They are
+// deterministic, so that a plan, the apply that follows it, and every later
+// plan agree on them without any state file.
+
+// IAM role names are at most 64 characters (IAM CreateRole, RoleName);
+// EKS node group names at most 63 (CreateNodegroup, nodegroupName).
+const (
+	maxRoleName      = 64
+	maxNodeGroupName = 63
+)
+
+// ClusterRoleName is the name of the managed cluster role.
+func ClusterRoleName(cluster string) string {
+	return limitName("eksctl-lite-"+cluster+"-cluster", maxRoleName)
+}
+
+// NodeRoleName is the name of the managed node role, shared by the node
+// groups of the cluster that set no node_role_arn.
+func NodeRoleName(cluster string) string {
+	return limitName("eksctl-lite-"+cluster+"-node", maxRoleName)
+}
+
+// PodExecutionRoleName is the name of the managed Fargate pod execution role.
+func PodExecutionRoleName(cluster string) string {
+	return limitName("eksctl-lite-"+cluster+"-fargate", maxRoleName)
+}
+
+// limitName returns name if it fits max characters, else a prefix of it
+// followed by "-" and six hex digits of its hash: stable, and distinct for
+// names that share a long prefix.
+func limitName(name string, max int) string {
+	if len(name) <= max {
+		return name
+	}
+	return name[:max-7] + "-" + shortHash(name)
+}
+
+// replacementNodeGroupName is the physical name of the node group that
+// replaces another one: the label plus a hash of the new attributes, so the
+// new group can exist next to the old one until the old one is deleted.
+func replacementNodeGroupName(label string, after *NodeGroupAttrs) string {
+	key := *after
+	key.Name, key.Tags, key.Status, key.ARN = "", nil, "", ""
+	b, err := json.Marshal(key)
+	if err != nil {
+		panic(err) // plain data always marshals
+	}
+	suffix := "-" + shortHash(string(b))
+	if len(label)+len(suffix) > maxNodeGroupName {
+		label = label[:maxNodeGroupName-len(suffix)]
+	}
+	return label + suffix
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:3])
+}

@@ -1,0 +1,487 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// Observation reads live EKS and IAM. Every read goes through one
+// semaphore shared by the whole plan, and reads start as soon as what they
+// need is known, so that plan time is a few round trips however many
+// resources there are:
+//
+//	round 1: DescribeCluster, ListNodegroups, ListFargateProfiles (per
+//	         cluster), ListRoles(PathPrefix=RolePath), ListOpenIDConnectProviders
+//	round 2: DescribeNodegroup and DescribeFargateProfile for each listed one,
+//	         ListRoleTags + ListAttachedRolePolicies + GetRolePolicy for each
+//	         role the configuration names, ListRoleTags for other roles under
+//	         our path, GetOpenIDConnectProvider for the cluster's issuer only
+//	round 3: policies of roles that turned out to be ours but are no longer
+//	         configured (to be deleted)
+//
+// Not found is "does not exist", never an error.
+
+// defaultReadParallelism bounds concurrent reads when PlanOptions does not.
+const defaultReadParallelism = 16
+
+type observer struct {
+	sem chan struct{}
+}
+
+func newObserver(parallelism int) *observer {
+	if parallelism <= 0 {
+		parallelism = defaultReadParallelism
+	}
+	return &observer{sem: make(chan struct{}, parallelism)}
+}
+
+// call runs one AWS call under the semaphore.
+func (o *observer) call(ctx context.Context, f func(context.Context) error) error {
+	select {
+	case o.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-o.sem }()
+	return f(ctx)
+}
+
+// notFoundErr reports whether err says the resource does not exist.
+func notFoundErr(err error) bool {
+	var eksNF *ekstypes.ResourceNotFoundException
+	var iamNF *iamtypes.NoSuchEntityException
+	return errors.As(err, &eksNF) || errors.As(err, &iamNF)
+}
+
+// errList collects errors from concurrent reads.
+type errList struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (e *errList) add(err error) {
+	e.mu.Lock()
+	e.errs = append(e.errs, err)
+	e.mu.Unlock()
+}
+
+func (e *errList) err() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return errors.Join(e.errs...)
+}
+
+// future is a value computed concurrently, waited for by whoever needs it.
+type future[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+func goFuture[T any](f func() (T, error)) *future[T] {
+	fu := &future[T]{done: make(chan struct{})}
+	go func() {
+		defer close(fu.done)
+		fu.val, fu.err = f()
+	}()
+	return fu
+}
+
+func (f *future[T]) get(ctx context.Context) (T, error) {
+	select {
+	case <-f.done:
+		return f.val, f.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// liveCluster is what exists of one cluster.
+type liveCluster struct {
+	cluster    *ClusterAttrs          // nil when absent
+	nodeGroups []*NodeGroupAttrs      // sorted by name
+	fargate    []*FargateProfileAttrs // sorted by name
+	oidc       *OIDCProviderAttrs     // the provider of the cluster's issuer, nil when absent
+}
+
+// observeCluster reads a cluster, its node groups and Fargate profiles, and,
+// when providers is not nil, the IAM OIDC provider of its issuer.
+func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, providers *future[[]string]) (*liveCluster, error) {
+	lc := &liveCluster{}
+	var errs errList
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		var out *eks.DescribeClusterOutput
+		err := o.call(ctx, func(ctx context.Context) (err error) {
+			out, err = c.EKS.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+			return err
+		})
+		if notFoundErr(err) {
+			return
+		}
+		if err != nil {
+			errs.add(fmt.Errorf("reading cluster %q: %w", name, err))
+			return
+		}
+		lc.cluster = clusterFromAWS(out.Cluster)
+		if providers == nil || lc.cluster.OIDCIssuer == "" {
+			return
+		}
+		arns, err := providers.get(ctx)
+		if err != nil {
+			return // reported once by whoever listed them
+		}
+		for _, arn := range arns {
+			if !oidcProviderMatches(arn, lc.cluster.OIDCIssuer) {
+				continue
+			}
+			var p *iam.GetOpenIDConnectProviderOutput
+			err := o.call(ctx, func(ctx context.Context) (err error) {
+				p, err = c.IAM.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)})
+				return err
+			})
+			if notFoundErr(err) {
+				continue
+			}
+			if err != nil {
+				errs.add(fmt.Errorf("reading the IAM OIDC provider %s of cluster %q: %w", arn, name, err))
+				continue
+			}
+			lc.oidc = oidcFromAWS(arn, p)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		names, err := o.listNodegroups(ctx, c.EKS, name)
+		if err != nil {
+			errs.add(err)
+			return
+		}
+		var mu sync.Mutex
+		var inner sync.WaitGroup
+		for _, ng := range names {
+			inner.Add(1)
+			go func() {
+				defer inner.Done()
+				var out *eks.DescribeNodegroupOutput
+				err := o.call(ctx, func(ctx context.Context) (err error) {
+					out, err = c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
+					return err
+				})
+				if notFoundErr(err) {
+					return
+				}
+				if err != nil {
+					errs.add(fmt.Errorf("reading node group %q of cluster %q: %w", ng, name, err))
+					return
+				}
+				mu.Lock()
+				lc.nodeGroups = append(lc.nodeGroups, nodeGroupFromAWS(out.Nodegroup))
+				mu.Unlock()
+			}()
+		}
+		inner.Wait()
+		sort.Slice(lc.nodeGroups, func(i, j int) bool { return lc.nodeGroups[i].Name < lc.nodeGroups[j].Name })
+	}()
+	go func() {
+		defer wg.Done()
+		names, err := o.listFargateProfiles(ctx, c.EKS, name)
+		if err != nil {
+			errs.add(err)
+			return
+		}
+		var mu sync.Mutex
+		var inner sync.WaitGroup
+		for _, fp := range names {
+			inner.Add(1)
+			go func() {
+				defer inner.Done()
+				var out *eks.DescribeFargateProfileOutput
+				err := o.call(ctx, func(ctx context.Context) (err error) {
+					out, err = c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
+					return err
+				})
+				if notFoundErr(err) {
+					return
+				}
+				if err != nil {
+					errs.add(fmt.Errorf("reading Fargate profile %q of cluster %q: %w", fp, name, err))
+					return
+				}
+				mu.Lock()
+				lc.fargate = append(lc.fargate, fargateFromAWS(out.FargateProfile))
+				mu.Unlock()
+			}()
+		}
+		inner.Wait()
+		sort.Slice(lc.fargate, func(i, j int) bool { return lc.fargate[i].Name < lc.fargate[j].Name })
+	}()
+	wg.Wait()
+	return lc, errs.err()
+}
+
+// listNodegroups follows ListNodegroups' pagination; a cluster that does
+// not exist has no node groups.
+func (o *observer) listNodegroups(ctx context.Context, api EKSAPI, cluster string) ([]string, error) {
+	var names []string
+	var token *string
+	for {
+		var out *eks.ListNodegroupsOutput
+		err := o.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
+			return err
+		})
+		if notFoundErr(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing the node groups of cluster %q: %w", cluster, err)
+		}
+		names = append(names, out.Nodegroups...)
+		if aws.ToString(out.NextToken) == "" {
+			return names, nil
+		}
+		token = out.NextToken
+	}
+}
+
+// listFargateProfiles follows ListFargateProfiles' pagination.
+func (o *observer) listFargateProfiles(ctx context.Context, api EKSAPI, cluster string) ([]string, error) {
+	var names []string
+	var token *string
+	for {
+		var out *eks.ListFargateProfilesOutput
+		err := o.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
+			return err
+		})
+		if notFoundErr(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing the Fargate profiles of cluster %q: %w", cluster, err)
+		}
+		names = append(names, out.FargateProfileNames...)
+		if aws.ToString(out.NextToken) == "" {
+			return names, nil
+		}
+		token = out.NextToken
+	}
+}
+
+// listOIDCProviders returns the ARNs of the account's OIDC providers (the
+// API has no pagination).
+func (o *observer) listOIDCProviders(ctx context.Context, api IAMAPI) ([]string, error) {
+	var out *iam.ListOpenIDConnectProvidersOutput
+	err := o.call(ctx, func(ctx context.Context) (err error) {
+		out, err = api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing IAM OIDC providers: %w", err)
+	}
+	var arns []string
+	for _, p := range out.OpenIDConnectProviderList {
+		arns = append(arns, aws.ToString(p.Arn))
+	}
+	return arns, nil
+}
+
+// observeRoles lists the roles under RolePath and reads, for each, what the
+// plan needs: everything for the roles named in wanted; tags only for the
+// others, then everything for those owned by a cluster in owners (they are
+// planned for deletion). It returns the roles read in full, by name.
+func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners map[string]bool) (map[string]*RoleAttrs, error) {
+	listed, err := o.listRoles(ctx, api)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		mu    sync.Mutex
+		out   = map[string]*RoleAttrs{}
+		errs  errList
+		wg    sync.WaitGroup
+		found = func(r *RoleAttrs) { mu.Lock(); out[r.Name] = r; mu.Unlock() }
+	)
+	for _, r := range listed {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if wanted[r.Name] {
+				ok, err := o.readRole(ctx, api, r, true)
+				if err != nil {
+					errs.add(err)
+				} else if ok {
+					found(r)
+				}
+				return
+			}
+			ok, err := o.readRole(ctx, api, r, false)
+			if err != nil {
+				errs.add(err)
+				return
+			}
+			if !ok || !owners[r.Tags[TagCluster]] {
+				return
+			}
+			ok, err = o.readRole(ctx, api, r, true)
+			if err != nil {
+				errs.add(err)
+			} else if ok {
+				found(r)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errs.err()
+}
+
+// listRoles follows ListRoles' pagination (IAM may truncate a page early
+// even below MaxItems, so IsTruncated is what counts).
+func (o *observer) listRoles(ctx context.Context, api IAMAPI) ([]*RoleAttrs, error) {
+	var roles []*RoleAttrs
+	var marker *string
+	for {
+		var out *iam.ListRolesOutput
+		err := o.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String(RolePath), Marker: marker, MaxItems: aws.Int32(1000)})
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing IAM roles under %s: %w", RolePath, err)
+		}
+		for _, r := range out.Roles {
+			roles = append(roles, roleFromList(r))
+		}
+		if !out.IsTruncated || aws.ToString(out.Marker) == "" {
+			return roles, nil
+		}
+		marker = out.Marker
+	}
+}
+
+// readRole fills r's tags (when not read yet) and, with full, its attached
+// and inline policies, concurrently. It reports false when the role has
+// gone since it was listed.
+func (o *observer) readRole(ctx context.Context, api IAMAPI, r *RoleAttrs, full bool) (bool, error) {
+	var errs errList
+	var gone bool
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	check := func(what string, err error) {
+		if err == nil {
+			return
+		}
+		if notFoundErr(err) {
+			mu.Lock()
+			gone = true
+			mu.Unlock()
+			return
+		}
+		errs.add(fmt.Errorf("reading the %s of IAM role %q: %w", what, r.Name, err))
+	}
+	if r.Tags == nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tags, err := o.roleTags(ctx, api, r.Name)
+			check("tags", err)
+			r.Tags = liveTags(tags)
+		}()
+	}
+	if full {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			arns, err := o.attachedPolicies(ctx, api, r.Name)
+			check("attached policies", err)
+			r.PolicyARNs = arns
+		}()
+		go func() {
+			defer wg.Done()
+			// GetRolePolicy of our one inline policy directly: NoSuchEntity
+			// means the role has none, which saves ListRolePolicies' round trip.
+			var out *iam.GetRolePolicyOutput
+			err := o.call(ctx, func(ctx context.Context) (err error) {
+				out, err = api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(r.Name), PolicyName: aws.String(InlinePolicyName)})
+				return err
+			})
+			if notFoundErr(err) {
+				return
+			}
+			check("inline policy", err)
+			if err == nil {
+				doc, cerr := CanonicalPolicy(aws.ToString(out.PolicyDocument))
+				if cerr != nil {
+					errs.add(fmt.Errorf("reading the inline policy of IAM role %q: %w", r.Name, cerr))
+				}
+				r.InlinePolicy = doc
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errs.err(); err != nil {
+		return false, err
+	}
+	if r.Tags == nil {
+		r.Tags = map[string]string{}
+	}
+	return !gone, nil
+}
+
+func (o *observer) roleTags(ctx context.Context, api IAMAPI, name string) (map[string]string, error) {
+	tags := map[string]string{}
+	var marker *string
+	for {
+		var out *iam.ListRoleTagsOutput
+		err := o.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(name), Marker: marker})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range out.Tags {
+			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+		if !out.IsTruncated || aws.ToString(out.Marker) == "" {
+			return tags, nil
+		}
+		marker = out.Marker
+	}
+}
+
+func (o *observer) attachedPolicies(ctx context.Context, api IAMAPI, name string) ([]string, error) {
+	var arns []string
+	var marker *string
+	for {
+		var out *iam.ListAttachedRolePoliciesOutput
+		err := o.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name), Marker: marker})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range out.AttachedPolicies {
+			arns = append(arns, aws.ToString(p.PolicyArn))
+		}
+		if !out.IsTruncated || aws.ToString(out.Marker) == "" {
+			sort.Strings(arns)
+			return arns, nil
+		}
+		marker = out.Marker
+	}
+}

@@ -1,0 +1,74 @@
+package provision
+
+import (
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// The plan half of the cluster's IAM OIDC identity provider, which exists
+// exactly when the cluster has at least one irsa block.
+
+// oidcSchema: the URL identifies the provider; our interface has no
+// AddClientIDToOpenIDConnectProvider, so client IDs force a replacement
+// too; thumbprints are left to IAM (optional since 2023 for well-known
+// issuers such as EKS's), so an empty desired list is not a diff.
+var oidcSchema = Schema{
+	"url":             {ForceNew: true},
+	"client_id_list":  {Set: true, ForceNew: true},
+	"thumbprint_list": {Set: true, Optional: true},
+	"tags":            {},
+}
+
+// oidcAttrs are the desired provider attributes for a cluster whose issuer
+// is issuer (or KnownAfterApply when the cluster does not exist yet).
+func oidcAttrs(cluster string, userTags map[string]string, issuer string) *OIDCProviderAttrs {
+	return &OIDCProviderAttrs{
+		URL:       issuer,
+		ClientIDs: []string{OIDCClientID},
+		Tags:      ownedTags(userTags, cluster, OIDCProviderAddress(cluster)),
+	}
+}
+
+// oidcFromAWS converts GetOpenIDConnectProvider's answer. IAM returns the
+// URL without its scheme; the attribute keeps https:// as the cluster's
+// issuer does.
+func oidcFromAWS(arn string, out *iam.GetOpenIDConnectProviderOutput) *OIDCProviderAttrs {
+	a := &OIDCProviderAttrs{
+		ARN:         arn,
+		URL:         issuerURL(aws.ToString(out.Url)),
+		ClientIDs:   out.ClientIDList,
+		Thumbprints: out.ThumbprintList,
+		Tags:        map[string]string{},
+	}
+	for _, t := range out.Tags {
+		a.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	a.Tags = liveTags(a.Tags)
+	return a
+}
+
+// issuerURL adds https:// to an issuer given without a scheme.
+func issuerURL(u string) string {
+	if u == "" || strings.HasPrefix(u, "https://") {
+		return u
+	}
+	return "https://" + u
+}
+
+// oidcProviderMatches reports whether a provider ARN
+// (arn:aws:iam::111122223333:oidc-provider/oidc.eks.REGION.amazonaws.com/id/X)
+// is the provider of the issuer https://oidc.eks.REGION.amazonaws.com/id/X.
+func oidcProviderMatches(arn, issuer string) bool {
+	host := strings.TrimPrefix(issuer, "https://")
+	return host != "" && strings.HasSuffix(arn, ":oidc-provider/"+host)
+}
+
+// oidcSteps: only tags change in place.
+func oidcSteps(before, after *OIDCProviderAttrs, diffs []AttrDiff) []Step {
+	if !diffPaths(diffs)["tags"] {
+		return nil
+	}
+	return tagSteps("TagOpenIDConnectProvider", "UntagOpenIDConnectProvider", before.Tags, after.Tags)
+}

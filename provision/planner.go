@@ -1,0 +1,839 @@
+package provision
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
+)
+
+// PlanOptions change what a plan proposes.
+type PlanOptions struct {
+	// Adopt lets the plan take ownership of existing clusters that
+	// eksctl-lite did not create (by adding the ownership tags).
+	Adopt bool
+	// Destroy plans the deletion of everything the configuration owns.
+	Destroy bool
+	// Parallelism bounds concurrent AWS reads (default 16).
+	Parallelism int
+}
+
+// MakePlan observes live EKS and IAM for every cluster of cfg and plans the
+// changes that make them match it. It never changes anything in AWS.
+// Errors (refusals, AWS read failures) are error diagnostics; the plan is
+// nil when there is any.
+func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opts PlanOptions) (*Plan, hcl.Diagnostics) {
+	pl := &planner{opts: opts, obs: newObserver(opts.Parallelism)}
+	var diags hcl.Diagnostics
+
+	// Regions and clients.
+	for _, c := range cfg.Clusters {
+		cl, region, err := resolveRegion(clients, c.Region)
+		if err != nil {
+			diags = append(diags, errorDiag(c.DeclRange, fmt.Sprintf("No AWS region for cluster %q", c.Name), err.Error()))
+			continue
+		}
+		pl.clusters = append(pl.clusters, &clusterPlan{spec: c, region: region, clients: cl})
+	}
+	if diags.HasErrors() || len(pl.clusters) == 0 {
+		return nil, diags
+	}
+	diags = append(diags, pl.checkRoleNames()...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+
+	diags = append(diags, pl.observe(ctx)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	for _, cp := range pl.clusters {
+		diags = append(diags, pl.planCluster(cp)...)
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return pl.assemble(), diags
+}
+
+// planner holds one plan run.
+type planner struct {
+	opts     PlanOptions
+	obs      *observer
+	clusters []*clusterPlan
+	// roles are the live roles under RolePath that matter to this plan, by name.
+	roles map[string]*RoleAttrs
+}
+
+// clusterPlan is one cluster's share of the plan.
+type clusterPlan struct {
+	spec    *spec.Cluster
+	region  string
+	clients *Clients
+	live    *liveCluster
+	changes []*ResourceChange
+	// managed maps a managed role's address to its name, for every managed
+	// role the configuration needs.
+	managed map[string]string
+}
+
+// wantedRoles lists the roles the cluster's configuration needs, by
+// address: managed roles when a role ARN is omitted, one per irsa block.
+func (cp *clusterPlan) wantedRoles() map[string]string {
+	if cp.managed != nil {
+		return cp.managed
+	}
+	c := cp.spec
+	m := map[string]string{}
+	if c.RoleARN == "" {
+		m[ClusterRoleAddress(c.Name)] = ClusterRoleName(c.Name)
+	}
+	for _, ng := range c.NodeGroups {
+		if ng.NodeRoleARN == "" {
+			m[NodeRoleAddress(c.Name)] = NodeRoleName(c.Name)
+		}
+	}
+	for _, fp := range c.FargateProfiles {
+		if fp.PodExecutionRoleARN == "" {
+			m[PodExecutionRoleAddress(c.Name)] = PodExecutionRoleName(c.Name)
+		}
+	}
+	for _, ir := range c.IRSA {
+		m[IRSAAddress(c.Name, ir.Name)] = ir.RoleName
+	}
+	cp.managed = m
+	return m
+}
+
+// checkRoleNames refuses two resources of the configuration wanting one
+// IAM role name (IAM role names are global to the account).
+func (pl *planner) checkRoleNames() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[string]string{}
+	for _, cp := range pl.clusters {
+		wanted := cp.wantedRoles()
+		for _, addr := range sortedKeys(wanted) {
+			name := wanted[addr]
+			if first, ok := seen[name]; ok {
+				diags = append(diags, errorDiag(cp.rangeOf(addr), "Duplicate IAM role name",
+					fmt.Sprintf("%s and %s both want the IAM role %q; IAM role names are unique in an account. Set a different role_name on one of them.", first, addr, name)))
+				continue
+			}
+			seen[name] = addr
+		}
+	}
+	return diags
+}
+
+// rangeOf is the source range of the block behind an address, for diagnostics.
+func (cp *clusterPlan) rangeOf(address string) hcl.Range {
+	c := cp.spec
+	for _, ng := range c.NodeGroups {
+		if NodeGroupAddress(c.Name, ng.Name) == address {
+			return ng.DeclRange
+		}
+	}
+	for _, fp := range c.FargateProfiles {
+		if FargateProfileAddress(c.Name, fp.Name) == address {
+			return fp.DeclRange
+		}
+	}
+	for _, ir := range c.IRSA {
+		if IRSAAddress(c.Name, ir.Name) == address {
+			return ir.DeclRange
+		}
+	}
+	return c.DeclRange
+}
+
+// observe reads everything the plan needs, concurrently.
+func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
+	wanted := map[string]bool{}
+	owners := map[string]bool{}
+	for _, cp := range pl.clusters {
+		owners[cp.spec.Name] = true
+		for _, name := range cp.wantedRoles() {
+			wanted[name] = true
+		}
+	}
+	// IAM is global: one listing of our roles and of OIDC providers serves
+	// every cluster.
+	iamAPI := pl.clusters[0].clients.IAM
+	providers := goFuture(func() ([]string, error) { return pl.obs.listOIDCProviders(ctx, iamAPI) })
+	roles := goFuture(func() (map[string]*RoleAttrs, error) {
+		return pl.obs.observeRoles(ctx, iamAPI, wanted, owners)
+	})
+
+	var diags hcl.Diagnostics
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, cp := range pl.clusters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			live, err := pl.obs.observeCluster(ctx, cp.clients, cp.spec.Name, providers)
+			cp.live = live
+			if err != nil {
+				mu.Lock()
+				diags = append(diags, awsDiag(cp.spec.DeclRange, fmt.Sprintf("Cannot read cluster %q in %s", cp.spec.Name, cp.region), err))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := providers.get(ctx); err != nil {
+		diags = append(diags, awsDiag(hcl.Range{}, "Cannot list IAM OIDC providers", err))
+	}
+	r, err := roles.get(ctx)
+	if err != nil {
+		diags = append(diags, awsDiag(hcl.Range{}, "Cannot read IAM roles", err))
+	}
+	pl.roles = r
+	return diags
+}
+
+// owner is the value of a resource's TagCluster ("" when untagged).
+func owner(tags map[string]string) string { return tags[TagCluster] }
+
+// planCluster plans one cluster and everything in it.
+func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
+	c, live := cp.spec, cp.live
+	var diags hcl.Diagnostics
+	clusterOwned, adopting := false, false
+	if live.cluster != nil {
+		switch o := owner(live.cluster.Tags); {
+		case o == c.Name:
+			clusterOwned = true
+		case o != "":
+			return append(diags, errorDiag(c.DeclRange, fmt.Sprintf("Cluster %q belongs to another configuration", c.Name),
+				fmt.Sprintf("The EKS cluster %q in %s carries %s = %q, so another eksctl-lite configuration owns it. eksctl-lite leaves it alone; rename this cluster block.", c.Name, cp.region, TagCluster, o)))
+		case pl.opts.Destroy:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+				Summary: fmt.Sprintf("Cluster %q is not managed by eksctl-lite", c.Name),
+				Detail:  fmt.Sprintf("The EKS cluster %q in %s was not created by eksctl-lite (it has no %s tag), so destroy leaves it alone. Resources eksctl-lite created for it are still destroyed.", c.Name, cp.region, TagCluster)})
+		case pl.opts.Adopt:
+			adopting = true
+		default:
+			return append(diags, errorDiag(c.DeclRange, fmt.Sprintf("Cluster %q exists but is not managed by eksctl-lite", c.Name),
+				fmt.Sprintf("The EKS cluster %q in %s was not created by eksctl-lite (it has no %s tag). eksctl-lite never changes a cluster it does not own. To manage it from this configuration, run again with --adopt: the plan then adds the ownership tags and shows every other difference. Otherwise rename this cluster block.", c.Name, cp.region, TagCluster)))
+		}
+	}
+	if pl.opts.Destroy {
+		pl.planDestroy(cp, clusterOwned)
+		return diags
+	}
+
+	// Managed roles first: their ARNs are inputs of everything else.
+	roleARN := map[string]string{}    // managed role address -> ARN or KnownAfterApply
+	roleChanging := map[string]bool{} // managed role address -> being created
+	managedRole := func(address, name, service string, policies []string) {
+		desired := &RoleAttrs{
+			Name: name, Path: RolePath,
+			AssumeRolePolicy: serviceTrustPolicy(service),
+			PolicyARNs:       policies,
+			Tags:             ownedTags(c.Tags, c.Name, address),
+		}
+		arn, changing, d := pl.planRole(cp, address, desired, nil, nil, c.DeclRange)
+		diags = append(diags, d...)
+		roleARN[address], roleChanging[address] = arn, changing
+	}
+	wanted := cp.wantedRoles()
+	if name, ok := wanted[ClusterRoleAddress(c.Name)]; ok {
+		managedRole(ClusterRoleAddress(c.Name), name, "eks.amazonaws.com", ClusterRolePolicyARNs(cp.region))
+	}
+	if name, ok := wanted[NodeRoleAddress(c.Name)]; ok {
+		managedRole(NodeRoleAddress(c.Name), name, "ec2.amazonaws.com", NodeRolePolicyARNs(cp.region))
+	}
+	if name, ok := wanted[PodExecutionRoleAddress(c.Name)]; ok {
+		managedRole(PodExecutionRoleAddress(c.Name), name, "eks-fargate-pods.amazonaws.com", PodExecutionRolePolicyARNs(cp.region))
+	}
+	// use returns the role ARN a resource should use: its own setting, or
+	// the managed role's, with the ref and changing flag for unknowns.
+	use := func(explicit, managedAddr, path string, refs map[string]string, changing map[string]bool) string {
+		if explicit != "" {
+			return explicit
+		}
+		arn := roleARN[managedAddr]
+		if arn == KnownAfterApply {
+			refs[path] = managedAddr
+		}
+		if roleChanging[managedAddr] {
+			changing[path] = true
+		}
+		return arn
+	}
+
+	// The cluster.
+	clusterAddr := ClusterAddress(c.Name)
+	{
+		refs, changing := map[string]string{}, map[string]bool{}
+		after := clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing))
+		ch := &ResourceChange{Address: clusterAddr, Type: TypeCluster, After: after, Refs: refs}
+		if c.RoleARN == "" {
+			ch.DependsOn = []string{ClusterRoleAddress(c.Name)}
+		}
+		if live.cluster == nil {
+			ch.Action = Create
+		} else {
+			before := live.cluster
+			ch.Before = before
+			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, before.RoleARN)...)
+			ch.Diffs = diffAttrs(clusterSchema, before, after, changing)
+			refused := false
+			for _, d := range ch.Diffs {
+				if msg := clusterRefusal(before, after, d); msg != "" {
+					rng := c.DeclRange
+					if d.Path == "subnet_ids" || d.Path == "security_group_ids" {
+						rng = c.VPC.DeclRange
+					}
+					diags = append(diags, errorDiag(rng, fmt.Sprintf("Cannot change %s of cluster %q", d.Path, c.Name), msg))
+					refused = true
+				}
+			}
+			if refused {
+				return diags
+			}
+			ch.Steps = clusterSteps(before, after, ch.Diffs)
+			ch.Action = actionOf(ch.Diffs)
+			if adopting {
+				ch.Reason = "adopting an existing cluster"
+			}
+		}
+		cp.add(ch)
+	}
+	clusterExists := live.cluster != nil
+	issuer := KnownAfterApply
+	if clusterExists && live.cluster.OIDCIssuer != "" {
+		issuer = live.cluster.OIDCIssuer
+	}
+
+	// The OIDC provider, when any irsa block needs it.
+	oidcAddr := OIDCProviderAddress(c.Name)
+	providerARN, providerChanging := KnownAfterApply, true
+	liveOIDCOwned := live.oidc != nil && owner(live.oidc.Tags) == c.Name
+	switch {
+	case len(c.IRSA) > 0 && live.oidc != nil && !liveOIDCOwned:
+		// Someone else created the provider of this issuer (IAM allows one
+		// per URL): use it, never change it.
+		providerARN, providerChanging = live.oidc.ARN, false
+	case len(c.IRSA) > 0:
+		refs := map[string]string{}
+		if issuer == KnownAfterApply {
+			refs["url"] = clusterAddr
+		}
+		after := oidcAttrs(c.Name, c.Tags, issuer)
+		ch := &ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
+		if live.oidc == nil {
+			ch.Action = Create
+		} else {
+			ch.Before = live.oidc
+			ch.Diffs = diffAttrs(oidcSchema, live.oidc, after, nil)
+			ch.Action = actionOf(ch.Diffs)
+			if ch.Action == Replace {
+				ch.ReplacePaths = replacePaths(ch.Diffs)
+				ch.Reason = forcesReason(ch.ReplacePaths)
+			} else {
+				ch.Steps = oidcSteps(live.oidc, after, ch.Diffs)
+				providerARN, providerChanging = live.oidc.ARN, false
+			}
+		}
+		cp.add(ch)
+	case liveOIDCOwned:
+		cp.add(&ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, Action: Delete, Before: live.oidc,
+			DependsOn: []string{clusterAddr}, Reason: "no irsa block in the configuration"})
+	}
+
+	// irsa roles.
+	for _, ir := range c.IRSA {
+		addr := IRSAAddress(c.Name, ir.Name)
+		inline, err := CanonicalPolicy(ir.InlinePolicy)
+		if err != nil {
+			diags = append(diags, errorDiag(ir.DeclRange, "Invalid inline policy", fmt.Sprintf("The inline_policy of irsa %q is not a valid policy document: %s.", ir.Name, err)))
+			continue
+		}
+		desired := &RoleAttrs{
+			Name: ir.RoleName, Path: RolePath,
+			PolicyARNs:     ir.PolicyARNs,
+			InlinePolicy:   inline,
+			Tags:           ownedTags(ir.Tags, c.Name, addr),
+			ServiceAccount: ir.Namespace + "/" + ir.ServiceAccount,
+		}
+		refs, changing := map[string]string{}, map[string]bool{}
+		if providerARN != KnownAfterApply && issuer != KnownAfterApply {
+			desired.AssumeRolePolicy = IRSATrustPolicy(providerARN, issuer, ir.Namespace, ir.ServiceAccount)
+		} else {
+			desired.AssumeRolePolicy = KnownAfterApply
+			refs["assume_role_policy"] = oidcAddr
+			changing["assume_role_policy"] = providerChanging
+		}
+		_, _, d := pl.planRole(cp, addr, desired, refs, changing, ir.DeclRange)
+		diags = append(diags, d...)
+	}
+
+	// Node groups and Fargate profiles.
+	diags = append(diags, pl.planNodeGroups(cp, use)...)
+	diags = append(diags, pl.planFargate(cp, use)...)
+
+	// Roles of ours that nothing configures any more.
+	for _, name := range sortedKeys(pl.roles) {
+		r := pl.roles[name]
+		if owner(r.Tags) != c.Name || cp.wantsRoleName(name) {
+			continue
+		}
+		cp.add(pl.deleteRole(cp, r, "not in the configuration"))
+	}
+	return diags
+}
+
+// useFunc resolves the role ARN a resource uses; see planCluster.
+type useFunc func(explicit, managedAddr, path string, refs map[string]string, changing map[string]bool) string
+
+func (cp *clusterPlan) wantsRoleName(name string) bool {
+	for _, n := range cp.wantedRoles() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// planRole plans one role of the configuration and returns the ARN its
+// users should reference (KnownAfterApply when it does not exist yet) and
+// whether it is being created.
+func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs, refs map[string]string, changing map[string]bool, rng hcl.Range) (string, bool, hcl.Diagnostics) {
+	c := cp.spec
+	ch := &ResourceChange{Address: address, Type: TypeRole, After: desired}
+	if len(refs) > 0 {
+		ch.Refs = refs
+	}
+	if strings.Contains(address, ".irsa.") {
+		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
+	}
+	live := pl.roles[desired.Name]
+	if live == nil {
+		ch.Action = Create
+		cp.add(ch)
+		return KnownAfterApply, true, nil
+	}
+	if o := owner(live.Tags); o != c.Name {
+		who := "was not created by eksctl-lite"
+		if o != "" {
+			who = fmt.Sprintf("belongs to eksctl-lite cluster %q", o)
+		}
+		fix := "Choose another role_name for this irsa block"
+		if !strings.Contains(address, ".irsa.") {
+			fix = "Set the role ARN explicitly in the configuration to use that role, or delete it"
+		}
+		return live.ARN, false, hcl.Diagnostics{errorDiag(rng, fmt.Sprintf("IAM role %q is not managed by this cluster", desired.Name),
+			fmt.Sprintf("%s needs the IAM role %q, but a role of that name (%s) already exists and %s. eksctl-lite never changes a role it does not own. %s.", address, desired.Name, live.ARN, who, fix))}
+	}
+	ch.Before = live
+	ch.Diffs = diffAttrs(roleSchema, live, desired, changing)
+	ch.Action = actionOf(ch.Diffs)
+	if ch.Action == Replace {
+		// Names and paths identify roles, so this cannot happen for a role
+		// found by name under RolePath; plan the safe in-place subset.
+		ch.Action = Update
+	}
+	ch.Steps = roleSteps(live, desired, ch.Diffs)
+	if len(ch.Steps) == 0 {
+		ch.Action = NoOp
+	}
+	cp.add(ch)
+	return live.ARN, false, nil
+}
+
+// planNodeGroups matches node_group blocks with live node groups by their
+// address tag (not only by name: a replaced group has a new physical name).
+func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics {
+	c, live := cp.spec, cp.live
+	var diags hcl.Diagnostics
+	byAddr := map[string][]*NodeGroupAttrs{}
+	unowned := map[string]*NodeGroupAttrs{}
+	liveNames := map[string]bool{}
+	for _, ng := range live.nodeGroups {
+		liveNames[ng.Name] = true
+		if owner(ng.Tags) != c.Name {
+			unowned[ng.Name] = ng
+			continue
+		}
+		addr := ng.Tags[TagAddress]
+		if addr == "" {
+			addr = NodeGroupAddress(c.Name, ng.Name)
+		}
+		byAddr[addr] = append(byAddr[addr], ng)
+	}
+	clusterAddr := ClusterAddress(c.Name)
+	for _, ng := range c.NodeGroups {
+		addr := NodeGroupAddress(c.Name, ng.Name)
+		refs, changing := map[string]string{}, map[string]bool{}
+		roleARN := use(ng.NodeRoleARN, NodeRoleAddress(c.Name), "node_role_arn", refs, changing)
+		deps := []string{clusterAddr}
+		if ng.NodeRoleARN == "" {
+			deps = append(deps, NodeRoleAddress(c.Name))
+		}
+		cands := byAddr[addr]
+		delete(byAddr, addr)
+		if len(cands) == 0 {
+			if u := unowned[ng.Name]; u != nil {
+				diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Node group %q exists but is not managed by eksctl-lite", ng.Name),
+					fmt.Sprintf("Cluster %q already has a node group named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this node_group block.", c.Name, ng.Name)))
+				continue
+			}
+			after := nodeGroupAttrs(c, ng, ng.Name, roleARN, ng.Version)
+			if liveNames[ng.Name] {
+				after.Name = replacementNodeGroupName(ng.Name, after)
+			}
+			if after.DesiredSize == nil {
+				after.DesiredSize = intPtr(after.MinSize) // EKS needs one at creation
+			}
+			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Create, After: after, Refs: refs, DependsOn: deps})
+			continue
+		}
+		// Two live groups with one address: an interrupted replacement.
+		// The one that matches the configuration (prefer ACTIVE) is current.
+		cur := pickNodeGroup(cands, func(n *NodeGroupAttrs) bool {
+			a := nodeGroupAttrs(c, ng, n.Name, roleARN, ng.Version)
+			return !hasForceNew(diffAttrs(nodeGroupSchema, n, a, changing))
+		})
+		for _, n := range cands {
+			if n != cur {
+				cp.add(&ResourceChange{Address: deposedAddress(addr, n.Name), Type: TypeNodeGroup, Action: Delete, Before: n,
+					DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...),
+					Reason:    "left over from an interrupted replacement of " + addr})
+			}
+		}
+		after := nodeGroupAttrs(c, ng, cur.Name, roleARN, ng.Version)
+		ch := &ResourceChange{Address: addr, Type: TypeNodeGroup, Before: cur, After: after, Refs: refs,
+			DependsOn: append(deps, cp.roleDeps(pl.roles, cur.NodeRoleARN)...)}
+		if compareVersions(after.Version, cur.Version) < 0 {
+			diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Cannot downgrade node group %q", ng.Name),
+				fmt.Sprintf("Node group %q runs Kubernetes %s; EKS cannot downgrade it to %s. Set its version (or the cluster's) to %s or later, or give the block a new name to create a new group.", ng.Name, cur.Version, after.Version, cur.Version)))
+			continue
+		}
+		if compareVersions(after.Version, c.Version) > 0 {
+			diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Node group %q is newer than its cluster", ng.Name),
+				fmt.Sprintf("Node group %q would run Kubernetes %s but the cluster runs %s; EKS requires node groups not to be newer than the control plane. Upgrade the cluster first.", ng.Name, after.Version, c.Version)))
+			continue
+		}
+		ch.Diffs = diffAttrs(nodeGroupSchema, cur, after, changing)
+		ch.Action = actionOf(ch.Diffs)
+		switch ch.Action {
+		case Replace:
+			ch.ReplacePaths = replacePaths(ch.Diffs)
+			ch.Reason = forcesReason(ch.ReplacePaths)
+			after.Name = replacementNodeGroupName(ng.Name, after)
+			if after.DesiredSize == nil {
+				// Keep the capacity the old group has now.
+				after.DesiredSize = intPtr(clamp(derefOr(cur.DesiredSize, after.MinSize), after.MinSize, after.MaxSize))
+			}
+		case Update:
+			ch.Steps = nodeGroupSteps(cur, after, ch.Diffs)
+		}
+		cp.add(ch)
+	}
+	for _, addr := range sortedKeys(byAddr) {
+		for _, n := range byAddr[addr] {
+			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
+				DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...),
+				Reason:    "not in the configuration"})
+		}
+	}
+	return diags
+}
+
+// pickNodeGroup chooses the current group among live groups sharing an
+// address: one that matches (ACTIVE first), else an ACTIVE one, else the first.
+func pickNodeGroup(cands []*NodeGroupAttrs, matches func(*NodeGroupAttrs) bool) *NodeGroupAttrs {
+	var firstMatch, firstActive *NodeGroupAttrs
+	for _, n := range cands {
+		m := matches(n)
+		if m && n.Status == "ACTIVE" {
+			return n
+		}
+		if m && firstMatch == nil {
+			firstMatch = n
+		}
+		if n.Status == "ACTIVE" && firstActive == nil {
+			firstActive = n
+		}
+	}
+	switch {
+	case firstMatch != nil:
+		return firstMatch
+	case firstActive != nil:
+		return firstActive
+	}
+	return cands[0]
+}
+
+// planFargate matches fargate_profile blocks with live profiles by name.
+func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
+	c, live := cp.spec, cp.live
+	var diags hcl.Diagnostics
+	byName := map[string]*FargateProfileAttrs{}
+	for _, fp := range live.fargate {
+		byName[fp.Name] = fp
+	}
+	clusterAddr := ClusterAddress(c.Name)
+	configured := map[string]bool{}
+	for _, fp := range c.FargateProfiles {
+		configured[fp.Name] = true
+		addr := FargateProfileAddress(c.Name, fp.Name)
+		refs, changing := map[string]string{}, map[string]bool{}
+		after := fargateAttrs(c, fp, use(fp.PodExecutionRoleARN, PodExecutionRoleAddress(c.Name), "pod_execution_role_arn", refs, changing))
+		ch := &ResourceChange{Address: addr, Type: TypeFargateProfile, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
+		if fp.PodExecutionRoleARN == "" {
+			ch.DependsOn = append(ch.DependsOn, PodExecutionRoleAddress(c.Name))
+		}
+		cur := byName[fp.Name]
+		switch {
+		case cur == nil:
+			ch.Action = Create
+		case owner(cur.Tags) != c.Name:
+			diags = append(diags, errorDiag(fp.DeclRange, fmt.Sprintf("Fargate profile %q exists but is not managed by eksctl-lite", fp.Name),
+				fmt.Sprintf("Cluster %q already has a Fargate profile named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this fargate_profile block.", c.Name, fp.Name)))
+			continue
+		default:
+			ch.Before = cur
+			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, cur.PodExecutionRoleARN)...)
+			ch.Diffs = diffAttrs(fargateSchema, cur, after, changing)
+			ch.Action = actionOf(ch.Diffs)
+			if ch.Action == Replace {
+				ch.ReplacePaths = replacePaths(ch.Diffs)
+				ch.Reason = forcesReason(ch.ReplacePaths)
+			} else {
+				ch.Steps = fargateSteps(cur, after, ch.Diffs)
+			}
+		}
+		cp.add(ch)
+	}
+	for _, fp := range live.fargate {
+		if configured[fp.Name] || owner(fp.Tags) != c.Name {
+			continue
+		}
+		cp.add(cp.deleteFargate(pl.roles, fp, "not in the configuration"))
+	}
+	return diags
+}
+
+// planDestroy plans the deletion of everything the cluster owns.
+func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool) {
+	const reason = "destroying the configuration"
+	c, live := cp.spec, cp.live
+	clusterAddr := ClusterAddress(c.Name)
+	if clusterOwned {
+		cp.add(&ResourceChange{Address: clusterAddr, Type: TypeCluster, Action: Delete, Before: live.cluster,
+			DependsOn: cp.roleDeps(pl.roles, live.cluster.RoleARN), Reason: reason})
+	}
+	for _, n := range live.nodeGroups {
+		if owner(n.Tags) != c.Name {
+			continue
+		}
+		addr := n.Tags[TagAddress]
+		if addr == "" {
+			addr = NodeGroupAddress(c.Name, n.Name)
+		}
+		cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
+			DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...), Reason: reason})
+	}
+	for _, fp := range live.fargate {
+		if owner(fp.Tags) == c.Name {
+			cp.add(cp.deleteFargate(pl.roles, fp, reason))
+		}
+	}
+	if live.oidc != nil && owner(live.oidc.Tags) == c.Name {
+		cp.add(&ResourceChange{Address: OIDCProviderAddress(c.Name), Type: TypeOIDCProvider, Action: Delete, Before: live.oidc,
+			DependsOn: []string{clusterAddr}, Reason: reason})
+	}
+	for _, name := range sortedKeys(pl.roles) {
+		if r := pl.roles[name]; owner(r.Tags) == c.Name {
+			cp.add(pl.deleteRole(cp, r, reason))
+		}
+	}
+}
+
+func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargateProfileAttrs, reason string) *ResourceChange {
+	addr := fp.Tags[TagAddress]
+	if addr == "" {
+		addr = FargateProfileAddress(cp.spec.Name, fp.Name)
+	}
+	return &ResourceChange{Address: addr, Type: TypeFargateProfile, Action: Delete, Before: fp,
+		DependsOn: append([]string{ClusterAddress(cp.spec.Name)}, cp.roleDeps(roles, fp.PodExecutionRoleARN)...), Reason: reason}
+}
+
+func (pl *planner) deleteRole(cp *clusterPlan, r *RoleAttrs, reason string) *ResourceChange {
+	c := cp.spec
+	addr := r.Tags[TagAddress]
+	if addr == "" {
+		addr = ClusterAddress(c.Name) + ".role." + r.Name
+	}
+	ch := &ResourceChange{Address: addr, Type: TypeRole, Action: Delete, Before: r, Reason: reason}
+	if strings.Contains(addr, ".irsa.") {
+		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
+	}
+	return ch
+}
+
+// roleDeps returns the address of the managed role whose live ARN is arn,
+// if any: a live resource using a managed role must be deleted before it.
+func (cp *clusterPlan) roleDeps(roles map[string]*RoleAttrs, arn string) []string {
+	if arn == "" || arn == KnownAfterApply {
+		return nil
+	}
+	c := cp.spec
+	for addr, name := range map[string]string{
+		ClusterRoleAddress(c.Name):      ClusterRoleName(c.Name),
+		NodeRoleAddress(c.Name):         NodeRoleName(c.Name),
+		PodExecutionRoleAddress(c.Name): PodExecutionRoleName(c.Name),
+	} {
+		if r := roles[name]; r != nil && r.ARN == arn && owner(r.Tags) == c.Name {
+			return []string{addr}
+		}
+	}
+	return nil
+}
+
+// add records a change with the cluster and region filled in. A second
+// change for one address (a role renamed, so the old one is deleted under
+// the same address tag) is given a deposed address.
+func (cp *clusterPlan) add(ch *ResourceChange) {
+	ch.Cluster, ch.Region = cp.spec.Name, cp.region
+	for _, other := range cp.changes {
+		if other.Address == ch.Address {
+			name := ""
+			switch b := ch.Before.(type) {
+			case *RoleAttrs:
+				name = b.Name
+			case *NodeGroupAttrs:
+				name = b.Name
+			case *FargateProfileAttrs:
+				name = b.Name
+			}
+			ch.Address = deposedAddress(ch.Address, name)
+			break
+		}
+	}
+	cp.changes = append(cp.changes, ch)
+}
+
+// assemble sorts the changes, trims dependencies to what the plan holds,
+// and computes fingerprints.
+func (pl *planner) assemble() *Plan {
+	p := &Plan{FormatVersion: FormatVersion, Destroy: pl.opts.Destroy}
+	for _, cp := range pl.clusters {
+		p.Changes = append(p.Changes, cp.changes...)
+	}
+	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Address < p.Changes[j].Address })
+	present := map[string]bool{}
+	for _, ch := range p.Changes {
+		present[ch.Address] = true
+	}
+	h := sha256.New()
+	for _, ch := range p.Changes {
+		var deps []string
+		seen := map[string]bool{}
+		for _, d := range ch.DependsOn {
+			if present[d] && !seen[d] && d != ch.Address {
+				seen[d] = true
+				deps = append(deps, d)
+			}
+		}
+		sort.Strings(deps)
+		ch.DependsOn = deps
+		if len(ch.Refs) == 0 {
+			ch.Refs = nil
+		}
+		ch.Fingerprint = fingerprint(ch)
+		b, _ := json.Marshal([]any{ch.Address, ch.Action, ch.After})
+		h.Write(b)
+	}
+	p.InputsFingerprint = hex.EncodeToString(h.Sum(nil))
+	return p
+}
+
+// actionOf is the action for a set of diffs of an existing resource.
+func actionOf(diffs []AttrDiff) Action {
+	switch {
+	case hasForceNew(diffs):
+		return Replace
+	case len(diffs) > 0:
+		return Update
+	}
+	return NoOp
+}
+
+func forcesReason(paths []string) string {
+	if len(paths) == 1 {
+		return paths[0] + " forces replacement"
+	}
+	return strings.Join(paths, ", ") + " force replacement"
+}
+
+// Counts returns how many resources the plan adds, changes in place,
+// replaces and destroys.
+func (p *Plan) Counts() (add, change, replace, destroy int) {
+	for _, ch := range p.Changes {
+		switch ch.Action {
+		case Create:
+			add++
+		case Update:
+			change++
+		case Replace:
+			replace++
+		case Delete:
+			destroy++
+		}
+	}
+	return
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool {
+	a, c, r, d := p.Counts()
+	return a+c+r+d > 0
+}
+
+func errorDiag(rng hcl.Range, summary, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rangePtr(rng)}
+}
+
+func awsDiag(rng hcl.Range, summary string, err error) *hcl.Diagnostic {
+	return errorDiag(rng, summary, err.Error()+"\n\nCheck your AWS credentials, region and permissions, then run the plan again.")
+}
+
+// rangePtr returns nil for an empty range, so diagnostics without a source
+// location print without a bogus snippet.
+func rangePtr(rng hcl.Range) *hcl.Range {
+	if rng.Filename == "" {
+		return nil
+	}
+	return &rng
+}
+
+func intPtr(i int) *int { return &i }
+
+func derefOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func clamp(v, lo, hi int) int {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
