@@ -1,0 +1,364 @@
+package provision
+
+// This file is waiting: polling EKS until a resource is ACTIVE or gone or an
+// update has finished, and retrying mutating calls that EKS refuses because
+// the resource is busy. Throttling is not handled here: the SDK's retryer
+// (aws.go) does that on every call.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+)
+
+// waiter polls with backoff and gives up after a timeout.
+type waiter struct {
+	// Interval is the first pause between polls; each pause is 1.5 times
+	// the last, up to MaxInterval.
+	Interval, MaxInterval time.Duration
+	// Timeout bounds one wait (and one retry loop).
+	Timeout time.Duration
+	// TimeoutEnv names the environment variable that raises Timeout, for
+	// the error message.
+	TimeoutEnv string
+}
+
+// TimeoutError says a resource did not reach the state apply waited for.
+type TimeoutError struct {
+	What   string // "cluster demo to become ACTIVE"
+	Status string // the last status seen
+	After  time.Duration
+	Env    string
+}
+
+func (e *TimeoutError) Error() string {
+	s := fmt.Sprintf("timed out after %s waiting for %s", e.After, e.What)
+	if e.Status != "" {
+		s += fmt.Sprintf(" (last status %s)", e.Status)
+	}
+	s += "; it may still finish in AWS: re-run eksctl-lite apply to continue"
+	if e.Env != "" {
+		s += ", or allow more time with " + e.Env
+	}
+	return s
+}
+
+// pause sleeps for d unless ctx ends first, and returns ctx's error then.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (w waiter) next(d time.Duration) time.Duration {
+	d = d * 3 / 2
+	if w.MaxInterval > 0 && d > w.MaxInterval {
+		d = w.MaxInterval
+	}
+	return d
+}
+
+// poll calls check until it reports done or an error, the timeout passes
+// or ctx is cancelled (the stop of an interrupted apply). check gets a
+// context that is not cancelled by that stop, so a call in flight returns
+// normally; the wait ends before the next one. what completes "waiting
+// for ...", e.g. "cluster demo to become ACTIVE".
+func (w waiter) poll(ctx context.Context, what string, check func(ctx context.Context) (done bool, status string, err error)) error {
+	callCtx := context.WithoutCancel(ctx)
+	start := time.Now()
+	interval := w.Interval
+	var status string
+	for {
+		done, st, err := check(callCtx)
+		if err != nil || done {
+			return err
+		}
+		status = st
+		if w.Timeout > 0 && time.Since(start)+interval > w.Timeout {
+			return &TimeoutError{What: what, Status: status, After: w.Timeout, Env: w.TimeoutEnv}
+		}
+		if err := pause(ctx, interval); err != nil {
+			if status != "" {
+				return fmt.Errorf("stopped waiting for %s (status %s): %w", what, status, err)
+			}
+			return fmt.Errorf("stopped waiting for %s: %w", what, err)
+		}
+		interval = w.next(interval)
+	}
+}
+
+// retry calls call until it succeeds or fails with an error that busy does
+// not recognise, pausing between attempts; EKS answers
+// ResourceInUseException while a resource is being created, updated or
+// deleted, which means "later", not "no".
+func (w waiter) retry(ctx context.Context, what string, busy func(error) bool, call func(ctx context.Context) error) error {
+	var last error
+	err := w.poll(ctx, what, func(ctx context.Context) (bool, string, error) {
+		err := call(ctx)
+		if err != nil && busy(err) {
+			last = err
+			return false, "busy", nil
+		}
+		return true, "", err
+	})
+	var te *TimeoutError
+	if errors.As(err, &te) && last != nil {
+		return fmt.Errorf("%w: %v", err, last)
+	}
+	return err
+}
+
+// isInUse reports EKS's "the resource is busy" error.
+func isInUse(err error) bool {
+	var e *ekstypes.ResourceInUseException
+	return errors.As(err, &e)
+}
+
+// isNotFound reports EKS's "no such resource" error.
+func isNotFound(err error) bool {
+	var e *ekstypes.ResourceNotFoundException
+	return errors.As(err, &e)
+}
+
+// updateSucceeded polls DescribeUpdate until the update with id is
+// Successful; Failed and Cancelled are errors carrying the update's errors.
+// nodegroup is "" for cluster updates.
+func updateSucceeded(ctx context.Context, api EKSAPI, w waiter, cluster, nodegroup, id string) error {
+	in := &eks.DescribeUpdateInput{Name: aws.String(cluster), UpdateId: aws.String(id)}
+	what := "update " + id + " of cluster " + cluster
+	if nodegroup != "" {
+		in.NodegroupName = aws.String(nodegroup)
+		what = "update " + id + " of node group " + nodegroup
+	}
+	return w.poll(ctx, what+" to succeed", func(ctx context.Context) (bool, string, error) {
+		out, err := api.DescribeUpdate(ctx, in)
+		if err != nil {
+			return false, "", fmt.Errorf("describing %s: %w", what, err)
+		}
+		if out.Update == nil {
+			return false, "", fmt.Errorf("describing %s: EKS returned no update", what)
+		}
+		switch out.Update.Status {
+		case ekstypes.UpdateStatusSuccessful:
+			return true, "", nil
+		case ekstypes.UpdateStatusFailed, ekstypes.UpdateStatusCancelled:
+			return false, "", fmt.Errorf("%s %s: %s", what, strings.ToLower(string(out.Update.Status)), updateErrors(out.Update.Errors))
+		}
+		return false, string(out.Update.Status), nil
+	})
+}
+
+func updateErrors(errs []ekstypes.ErrorDetail) string {
+	if len(errs) == 0 {
+		return "EKS gave no reason"
+	}
+	var parts []string
+	for _, e := range errs {
+		s := string(e.ErrorCode)
+		if m := aws.ToString(e.ErrorMessage); m != "" {
+			s += ": " + m
+		}
+		if len(e.ResourceIds) > 0 {
+			s += " (" + strings.Join(e.ResourceIds, ", ") + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// issue is one health issue of a cluster, node group or Fargate profile.
+type issue struct {
+	code, message string
+	resources     []string
+}
+
+func formatIssues(issues []issue) string {
+	if len(issues) == 0 {
+		return "AWS reports no health issue"
+	}
+	var parts []string
+	for _, i := range issues {
+		s := i.code
+		if i.message != "" {
+			s += ": " + i.message
+		}
+		if len(i.resources) > 0 {
+			s += " (" + strings.Join(i.resources, ", ") + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// clusterActive polls DescribeCluster until the cluster is ACTIVE and
+// returns it. FAILED is an error with the cluster's health issues; a
+// cluster that is being deleted, or is gone, will not become ACTIVE.
+func clusterActive(ctx context.Context, api EKSAPI, w waiter, name string) (*ekstypes.Cluster, error) {
+	var c *ekstypes.Cluster
+	err := w.poll(ctx, "cluster "+name+" to become ACTIVE", func(ctx context.Context) (bool, string, error) {
+		out, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+		if isNotFound(err) {
+			return false, "", fmt.Errorf("cluster %s disappeared while waiting for it to become ACTIVE", name)
+		}
+		if err != nil {
+			return false, "", fmt.Errorf("describing cluster %s: %w", name, err)
+		}
+		c = out.Cluster
+		switch c.Status {
+		case ekstypes.ClusterStatusActive:
+			return true, "", nil
+		case ekstypes.ClusterStatusFailed:
+			return false, "", fmt.Errorf("cluster %s is %s: %s", name, c.Status, formatIssues(clusterIssues(c)))
+		case ekstypes.ClusterStatusDeleting:
+			return false, "", fmt.Errorf("cluster %s is being deleted; wait for the deletion to finish and re-run eksctl-lite apply", name)
+		}
+		return false, string(c.Status), nil
+	})
+	return c, err
+}
+
+func clusterIssues(c *ekstypes.Cluster) []issue {
+	if c.Health == nil {
+		return nil
+	}
+	var out []issue
+	for _, i := range c.Health.Issues {
+		out = append(out, issue{string(i.Code), aws.ToString(i.Message), i.ResourceIds})
+	}
+	return out
+}
+
+// clusterGone polls DescribeCluster until EKS no longer knows the cluster.
+func clusterGone(ctx context.Context, api EKSAPI, w waiter, name string) error {
+	return w.poll(ctx, "cluster "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
+		out, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+		if isNotFound(err) {
+			return true, "", nil
+		}
+		if err != nil {
+			return false, "", fmt.Errorf("describing cluster %s: %w", name, err)
+		}
+		if out.Cluster.Status == ekstypes.ClusterStatusFailed {
+			return false, "", fmt.Errorf("deleting cluster %s failed: %s", name, formatIssues(clusterIssues(out.Cluster)))
+		}
+		return false, string(out.Cluster.Status), nil
+	})
+}
+
+// nodegroupActive polls DescribeNodegroup until the node group is ACTIVE.
+// CREATE_FAILED and DEGRADED are errors with the node group's health issues.
+func nodegroupActive(ctx context.Context, api EKSAPI, w waiter, cluster, name string) (*ekstypes.Nodegroup, error) {
+	var ng *ekstypes.Nodegroup
+	err := w.poll(ctx, "node group "+name+" to become ACTIVE", func(ctx context.Context) (bool, string, error) {
+		out, err := api.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)})
+		if isNotFound(err) {
+			return false, "", fmt.Errorf("node group %s of cluster %s disappeared while waiting for it to become ACTIVE", name, cluster)
+		}
+		if err != nil {
+			return false, "", fmt.Errorf("describing node group %s: %w", name, err)
+		}
+		ng = out.Nodegroup
+		switch ng.Status {
+		case ekstypes.NodegroupStatusActive:
+			return true, "", nil
+		case ekstypes.NodegroupStatusCreateFailed, ekstypes.NodegroupStatusDegraded, ekstypes.NodegroupStatusDeleteFailed:
+			return false, "", fmt.Errorf("node group %s is %s: %s", name, ng.Status, formatIssues(nodegroupIssues(ng)))
+		case ekstypes.NodegroupStatusDeleting:
+			return false, "", fmt.Errorf("node group %s is being deleted; wait for the deletion to finish and re-run eksctl-lite apply", name)
+		}
+		return false, string(ng.Status), nil
+	})
+	return ng, err
+}
+
+func nodegroupIssues(ng *ekstypes.Nodegroup) []issue {
+	if ng.Health == nil {
+		return nil
+	}
+	var out []issue
+	for _, i := range ng.Health.Issues {
+		out = append(out, issue{string(i.Code), aws.ToString(i.Message), i.ResourceIds})
+	}
+	return out
+}
+
+// nodegroupGone polls DescribeNodegroup until the node group is gone.
+func nodegroupGone(ctx context.Context, api EKSAPI, w waiter, cluster, name string) error {
+	return w.poll(ctx, "node group "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
+		out, err := api.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)})
+		if isNotFound(err) {
+			return true, "", nil
+		}
+		if err != nil {
+			return false, "", fmt.Errorf("describing node group %s: %w", name, err)
+		}
+		if out.Nodegroup.Status == ekstypes.NodegroupStatusDeleteFailed {
+			return false, "", fmt.Errorf("deleting node group %s failed: %s", name, formatIssues(nodegroupIssues(out.Nodegroup)))
+		}
+		return false, string(out.Nodegroup.Status), nil
+	})
+}
+
+// fargateActive polls DescribeFargateProfile until the profile is ACTIVE.
+func fargateActive(ctx context.Context, api EKSAPI, w waiter, cluster, name string) (*ekstypes.FargateProfile, error) {
+	var fp *ekstypes.FargateProfile
+	err := w.poll(ctx, "Fargate profile "+name+" to become ACTIVE", func(ctx context.Context) (bool, string, error) {
+		out, err := api.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(cluster), FargateProfileName: aws.String(name)})
+		if isNotFound(err) {
+			return false, "", fmt.Errorf("Fargate profile %s of cluster %s disappeared while waiting for it to become ACTIVE", name, cluster)
+		}
+		if err != nil {
+			return false, "", fmt.Errorf("describing Fargate profile %s: %w", name, err)
+		}
+		fp = out.FargateProfile
+		switch fp.Status {
+		case ekstypes.FargateProfileStatusActive:
+			return true, "", nil
+		case ekstypes.FargateProfileStatusCreateFailed, ekstypes.FargateProfileStatusDeleteFailed:
+			return false, "", fmt.Errorf("Fargate profile %s is %s: %s", name, fp.Status, formatIssues(fargateIssues(fp)))
+		case ekstypes.FargateProfileStatusDeleting:
+			return false, "", fmt.Errorf("Fargate profile %s is being deleted; wait for the deletion to finish and re-run eksctl-lite apply", name)
+		}
+		return false, string(fp.Status), nil
+	})
+	return fp, err
+}
+
+func fargateIssues(fp *ekstypes.FargateProfile) []issue {
+	if fp.Health == nil {
+		return nil
+	}
+	var out []issue
+	for _, i := range fp.Health.Issues {
+		out = append(out, issue{string(i.Code), aws.ToString(i.Message), i.ResourceIds})
+	}
+	return out
+}
+
+// fargateGone polls DescribeFargateProfile until the profile is gone.
+func fargateGone(ctx context.Context, api EKSAPI, w waiter, cluster, name string) error {
+	return w.poll(ctx, "Fargate profile "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
+		out, err := api.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(cluster), FargateProfileName: aws.String(name)})
+		if isNotFound(err) {
+			return true, "", nil
+		}
+		if err != nil {
+			return false, "", fmt.Errorf("describing Fargate profile %s: %w", name, err)
+		}
+		if out.FargateProfile.Status == ekstypes.FargateProfileStatusDeleteFailed {
+			return false, "", fmt.Errorf("deleting Fargate profile %s failed: %s", name, formatIssues(fargateIssues(out.FargateProfile)))
+		}
+		return false, string(out.FargateProfile.Status), nil
+	})
+}
