@@ -109,7 +109,8 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 		l.checkPattern(regionRE, c.Region, at(rc.Body, "region", rc.declRange), "Invalid region",
 			"%q is not an AWS region name such as \"us-east-1\". Leave region out to use the region of the AWS configuration (--region, AWS_REGION, the profile).", c.Region)
 	}
-	versionOK := l.checkVersion("the cluster version", c.Version, at(rc.Body, "version", rc.declRange))
+	versionOK := l.checkVersion(rc.Body, c.Version, rc.declRange) &&
+		(!has(rc.Body, "version") || l.usable(rc.Body, "version"))
 	l.checkRoleARN(rc.Body, "role_arn", c.RoleARN, rc.declRange)
 	l.checkTags(rc.Body, c.Tags, rc.declRange)
 
@@ -160,8 +161,10 @@ func (l *loader) buildVPC(rc *rawCluster) VPC {
 		DeclRange:             v.DefRange,
 	}
 	if v.Body == nil {
-		// Only when the block is missing altogether.
 		out.DeclRange = rc.declRange
+		if blockCount(rc.Body, "vpc") > 0 {
+			return out // several vpc blocks, reported by the decoder
+		}
 		l.errorf(rc.nameRange.Ptr(), "Missing vpc block",
 			"Cluster %q has no vpc block. EKS needs the subnets of the control plane: add vpc { subnet_ids = [\"subnet-...\", \"subnet-...\"] } with at least %d subnets in different availability zones.",
 			rc.name, minClusterSubnets)
@@ -181,7 +184,8 @@ func (l *loader) buildVPC(rc *rawCluster) VPC {
 		l.checkPattern(securityGroupIDRE, s, rng, "Invalid security group ID",
 			"%q is not a security group ID: security_group_ids takes IDs such as \"sg-0a1b2c3d4e5f60001\".", s)
 	})
-	if !out.EndpointPublicAccess && !out.EndpointPrivateAccess {
+	if !out.EndpointPublicAccess && !out.EndpointPrivateAccess &&
+		l.trusted(v.Body, "endpoint_public_access") && l.trusted(v.Body, "endpoint_private_access") {
 		l.errorf(at(v.Body, "endpoint_public_access", v.DefRange), "No cluster endpoint",
 			"endpoint_public_access and endpoint_private_access are both false, so nothing could reach the Kubernetes API. EKS requires at least one of them to be true.")
 	}

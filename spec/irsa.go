@@ -117,12 +117,14 @@ func (l *loader) buildIRSA(r *rawIRSA) *IRSA {
 
 // checkPolicyDocument checks that doc is a JSON object within IAM's size limit.
 func (l *loader) checkPolicyDocument(doc string, rng *hcl.Range) {
-	var obj map[string]any
-	if err := json.Unmarshal([]byte(doc), &obj); err != nil || obj == nil {
-		why := "it is not a JSON object"
-		if err != nil {
-			why = fmt.Sprintf("it is not valid JSON (%s)", err)
-		}
+	var v any
+	why := ""
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		why = fmt.Sprintf("it is not valid JSON (%s)", err)
+	} else if _, ok := v.(map[string]any); !ok {
+		why = "it is JSON but not an object"
+	}
+	if why != "" {
 		l.errorf(rng, "Invalid inline policy",
 			"inline_policy must be a JSON policy document, but %s. Build it with jsonencode({ Version = \"2012-10-17\", Statement = [...] }).", why)
 		return

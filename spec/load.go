@@ -154,6 +154,8 @@ type loader struct {
 	roleNames map[string]hcl.Range
 	// irsaBodies maps each built IRSA back to its block body, for ranges.
 	irsaBodies map[*IRSA]hcl.Body
+	// fileOrder lists the files parsed, in order.
+	fileOrder []string
 }
 
 // loadSources is Load after the files have been read; the fuzz test calls
@@ -170,6 +172,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 
 	var files []*hcl.File
 	for _, s := range srcs {
+		l.fileOrder = append(l.fileOrder, s.name)
 		f, diags := l.parser.ParseHCL(s.src, s.name)
 		l.diags = append(l.diags, diags...)
 		if f != nil {
@@ -227,14 +230,63 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	later := l.diags[before:]
 	l.diags = append(l.diags[:before:before], l.clean(later, decoded-before)...)
 
-	if len(clusters) == 0 && !l.diags.HasErrors() {
+	if len(clusters) == 0 && len(srcs) > 0 && !l.diags.HasErrors() {
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "No cluster in the configuration",
 			Detail:   `The configuration declares no cluster. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-a", "subnet-b"] } }.`,
 		})
 	}
+	l.sortDiagnostics()
 	return cfg, l.diags
+}
+
+// sortDiagnostics orders the diagnostics for reading: those about no place
+// in the sources first (flags, files that cannot be read) in the order they
+// were found, then the others by file, in the order the files were read
+// (configuration, then variables files), and position. The decoder visits
+// attributes in map order; sorting also makes the output stable.
+func (l *loader) sortDiagnostics() {
+	order := map[string]int{}
+	for i, name := range l.fileOrder {
+		order[name] = i
+	}
+	sort.SliceStable(l.diags, func(i, j int) bool {
+		a, b := l.diags[i].Subject, l.diags[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a == nil && b != nil
+		case a.Filename != b.Filename:
+			oa, oka := order[a.Filename]
+			ob, okb := order[b.Filename]
+			if oka != okb {
+				return oka
+			}
+			if oa != ob {
+				return oa < ob
+			}
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
+}
+
+// usable reports whether attribute name of body is set and its value was
+// decoded without error, so that rules relating it to other attributes
+// can trust it.
+func (l *loader) usable(body hcl.Body, name string) bool {
+	a := attribute(body, name)
+	if a == nil {
+		return false
+	}
+	r := a.Expr.Range()
+	return !within(r, l.poison) && !within(r, l.decodeErrs)
+}
+
+// trusted reports whether attribute name of body is left to its default or
+// was decoded without error.
+func (l *loader) trusted(body hcl.Body, name string) bool {
+	return !has(body, name) || l.usable(body, name)
 }
 
 // errorf records an error diagnostic.
@@ -273,6 +325,9 @@ func (l *loader) clean(diags hcl.Diagnostics, checked int) hcl.Diagnostics {
 			continue
 		}
 		if d.Summary == "Unsuitable value type" && d.Context != nil {
+			if explained(d, diags) {
+				continue // the expression's own error says it all
+			}
 			if name, ok := l.attrNames[*d.Context]; ok {
 				d.Summary = "Incorrect attribute value type"
 				d.Detail = fmt.Sprintf("Inappropriate value for attribute %q: %s.",
@@ -283,6 +338,19 @@ func (l *loader) clean(diags hcl.Diagnostics, checked int) hcl.Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// explained reports whether another error lies inside d's expression: the
+// decoder reports a failed evaluation and then that its unknown result does
+// not fit.
+func explained(d *hcl.Diagnostic, diags hcl.Diagnostics) bool {
+	for _, o := range diags {
+		if o != d && o.Severity == hcl.DiagError && o.Subject != nil && o.Summary != d.Summary &&
+			within(*o.Subject, []hcl.Range{*d.Context}) {
+			return true
+		}
+	}
+	return false
 }
 
 // within reports whether r lies inside one of ranges.

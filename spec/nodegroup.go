@@ -136,7 +136,7 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 	l.checkRoleARN(body, "node_role_arn", ng.NodeRoleARN, def)
 	if !ng.VersionFollowsCluster {
 		rng := at(body, "version", def)
-		if l.checkVersion("the node group version", ng.Version, rng) && clusterVersionOK &&
+		if l.checkVersion(body, ng.Version, def) && clusterVersionOK && l.usable(body, "version") &&
 			minor(ng.Version) > minor(*rc.Version) {
 			l.errorf(rng, "Node group version newer than cluster",
 				"Node group %q asks for Kubernetes %s, but cluster %q runs %s. Nodes may never be newer than the control plane: upgrade the cluster first, or leave version out to follow the cluster.",
@@ -167,8 +167,8 @@ func (l *loader) buildScaling(r *rawNodeGroup) Scaling {
 	}
 	out := Scaling{MinSize: s.MinSize, MaxSize: s.MaxSize, DesiredSize: s.DesiredSize}
 	minRng, maxRng := at(s.Body, "min_size", s.DefRange), at(s.Body, "max_size", s.DefRange)
-	if !has(s.Body, "min_size") || !has(s.Body, "max_size") {
-		return out // reported by the decoder
+	if !l.usable(s.Body, "min_size") || !l.usable(s.Body, "max_size") {
+		return out // reported already
 	}
 	switch {
 	case s.MinSize < 0:
@@ -178,7 +178,7 @@ func (l *loader) buildScaling(r *rawNodeGroup) Scaling {
 	case s.MinSize > s.MaxSize:
 		l.errorf(minRng, "Invalid scaling",
 			"min_size (%d) is greater than max_size (%d). The sizes must satisfy 0 <= min_size <= desired_size <= max_size.", s.MinSize, s.MaxSize)
-	case s.DesiredSize != nil && (*s.DesiredSize < s.MinSize || *s.DesiredSize > s.MaxSize):
+	case s.DesiredSize != nil && l.usable(s.Body, "desired_size") && (*s.DesiredSize < s.MinSize || *s.DesiredSize > s.MaxSize):
 		l.errorf(at(s.Body, "desired_size", s.DefRange), "Invalid scaling",
 			"desired_size (%d) is outside min_size..max_size (%d..%d). The sizes must satisfy 0 <= min_size <= desired_size <= max_size; leave desired_size out to start at min_size and let autoscalers decide.",
 			*s.DesiredSize, s.MinSize, s.MaxSize)
@@ -193,7 +193,7 @@ func (l *loader) buildUpdate(u *rawUpdate) UpdateConfig {
 		return UpdateConfig{}
 	}
 	out := UpdateConfig{MaxUnavailable: u.MaxUnavailable, MaxUnavailablePercentage: u.MaxUnavailablePercentage}
-	if u.MaxUnavailable != nil && u.MaxUnavailablePercentage != nil {
+	if has(u.Body, "max_unavailable") && has(u.Body, "max_unavailable_percentage") {
 		l.errorf(at(u.Body, "max_unavailable_percentage", u.DefRange), "Conflicting update settings",
 			"max_unavailable and max_unavailable_percentage are exclusive: EKS takes a node count or a percentage, not both. Remove one of them.")
 	}

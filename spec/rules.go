@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -27,6 +28,20 @@ func attribute(body hcl.Body, name string) *hcl.Attribute {
 		return nil
 	}
 	return content.Attributes[name]
+}
+
+// blockCount counts the blocks of type typ directly in body.
+func blockCount(body hcl.Body, typ string) int {
+	if body == nil {
+		return 0
+	}
+	content, _, _ := body.PartialContent(&hcl.BodySchema{
+		Blocks: []hcl.BlockHeaderSchema{{Type: typ, LabelNames: nil}},
+	})
+	if content == nil {
+		return 0
+	}
+	return len(content.Blocks)
 }
 
 // has reports whether the user set attribute name in body.
@@ -131,12 +146,21 @@ func (l *loader) checkEKSName(kind, name string, maxLen int, rng hcl.Range) {
 	}
 }
 
-// checkVersion checks a Kubernetes version and reports whether it is usable.
-func (l *loader) checkVersion(what, v string, rng *hcl.Range) bool {
+// checkVersion checks the Kubernetes version attribute of body, whose
+// defaulted value is v, and reports whether it is usable.
+func (l *loader) checkVersion(body hcl.Body, v string, fallback hcl.Range) bool {
+	rng := at(body, "version", fallback)
+	if a := attribute(body, "version"); a != nil {
+		if lit, ok := a.Expr.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.Number {
+			l.errorf(rng, "Invalid Kubernetes version",
+				"The version is written as a number, so 1.30 would read as 1.3. Write it as a string in quotes, e.g. version = %q.", DefaultVersion)
+			return false
+		}
+	}
 	if !versionRE.MatchString(v) {
 		l.errorf(rng, "Invalid Kubernetes version",
-			"%q is not a Kubernetes version: %s is written as major.minor in quotes, e.g. %q. Supported: %s.",
-			v, what, DefaultVersion, strings.Join(SupportedVersions, ", "))
+			"%q is not a Kubernetes version: write major.minor in quotes, e.g. %q. Supported: %s.",
+			v, DefaultVersion, strings.Join(SupportedVersions, ", "))
 		return false
 	}
 	for _, s := range SupportedVersions {
@@ -145,8 +169,8 @@ func (l *loader) checkVersion(what, v string, rng *hcl.Range) bool {
 		}
 	}
 	l.errorf(rng, "Unsupported Kubernetes version",
-		"%s %s is not supported by this version of eksctl-lite. Supported: %s.",
-		what, v, strings.Join(SupportedVersions, ", "))
+		"Kubernetes %s is not supported by this release of eksctl-lite. Supported: %s.",
+		v, strings.Join(SupportedVersions, ", "))
 	return false
 }
 

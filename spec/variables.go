@@ -162,8 +162,8 @@ func (l *loader) setFromString(v *variable, value, source string) {
 		}
 	}
 	l.errorf(nil, "Invalid value for variable",
-		"The value of %s is not a valid %s: %s. Write it as an HCL expression, e.g. --var '%s=%s'.",
-		source, typeexpr.TypeString(v.ty), strings.TrimSuffix(diags[0].Detail, "."), v.name, example(v.ty))
+		"The value %q of %s is not a valid %s. Write it as an HCL expression, e.g. %s=%s (quote it for the shell).",
+		value, source, typeexpr.TypeString(v.ty), v.name, example(v.ty))
 	v.broken = true
 }
 
@@ -210,6 +210,7 @@ func (l *loader) readVarFile(name string) {
 		f     *hcl.File
 		diags hcl.Diagnostics
 	)
+	l.fileOrder = append(l.fileOrder, name)
 	if strings.HasSuffix(name, ".json") {
 		f, diags = l.parser.ParseJSON(src, name)
 	} else {

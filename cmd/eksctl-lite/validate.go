@@ -1,0 +1,125 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
+)
+
+func init() { commands = append(commands, newValidateCommand) }
+
+// validateResult is what validate --json prints on stdout.
+type validateResult struct {
+	Valid        bool                  `json:"valid"`
+	ErrorCount   int                   `json:"error_count"`
+	WarningCount int                   `json:"warning_count"`
+	Diagnostics  []spec.JSONDiagnostic `json:"diagnostics"`
+}
+
+func newValidateCommand(g *globalOptions) *cobra.Command {
+	var (
+		vars   varFlags
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "validate [PATH...]",
+		Short: "Check a cluster spec for errors, offline",
+		Long: `Validate loads the cluster spec (every *.hcl file in the directory given,
+default the current one, or the files given), applies defaults and checks
+every rule of the spec language. It makes no AWS call and needs no
+credentials, so it suits editors, pre-commit hooks and CI.
+
+Exit status: 0 when the configuration is valid (warnings allowed), 1 when it
+is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
+		Example: `  # Validate the spec in the current directory
+  eksctl-lite validate
+
+  # Validate an example, setting a variable
+  eksctl-lite validate examples/multi-cluster --var env=prod
+
+  # Machine-readable diagnostics for CI annotations
+  eksctl-lite validate --json examples/full`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, diags := spec.Load(vars.loadOptions(args))
+			errs, warns := countDiagnostics(diags)
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				err := enc.Encode(validateResult{
+					Valid:        errs == 0,
+					ErrorCount:   errs,
+					WarningCount: warns,
+					Diagnostics:  spec.DiagnosticsJSON(diags),
+				})
+				if err != nil {
+					return err
+				}
+			} else {
+				stderr := cmd.ErrOrStderr()
+				if err := spec.WriteDiagnostics(stderr, cfg.Files, diags, colorFor(g, stderr)); err != nil {
+					return err
+				}
+				if errs == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "Success! The configuration is valid.")
+					fmt.Fprintln(cmd.OutOrStdout(), configSummary(cfg))
+				}
+			}
+			if errs > 0 {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	vars.add(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"valid", "error_count", "warning_count", "diagnostics"} as JSON on stdout`)
+	return cmd
+}
+
+// colorFor reports whether output to w may be coloured: only when w is a
+// terminal and colour is not turned off.
+func colorFor(g *globalOptions, w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && g.color(f)
+}
+
+// countDiagnostics counts errors and warnings.
+func countDiagnostics(diags hcl.Diagnostics) (errs, warns int) {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return errs, warns
+}
+
+// configSummary is one line counting what a configuration declares, e.g.
+// "1 cluster, 2 node groups, 1 Fargate profile, 0 IRSA roles."
+func configSummary(cfg *spec.Config) string {
+	var ngs, fps, irsa int
+	for _, c := range cfg.Clusters {
+		ngs += len(c.NodeGroups)
+		fps += len(c.FargateProfiles)
+		irsa += len(c.IRSA)
+	}
+	return fmt.Sprintf("%s, %s, %s, %s.",
+		plural(len(cfg.Clusters), "cluster", "clusters"),
+		plural(ngs, "node group", "node groups"),
+		plural(fps, "Fargate profile", "Fargate profiles"),
+		plural(irsa, "IRSA role", "IRSA roles"))
+}
+
+// plural spells n things.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

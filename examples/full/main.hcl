@@ -1,0 +1,139 @@
+# Every block and attribute of the spec language, with variables, locals and
+# functions. See docs/spec.md for what each one means and its default.
+
+locals {
+  env = "staging"
+  tags = merge(
+    { team = "platform", env = local.env },
+    var.extra_tags,
+  )
+  # Node groups run one minor version behind the control plane only while
+  # an upgrade is in progress; here they follow it.
+  node_version = var.kubernetes_version
+
+  reports_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:PutObject"]
+      Resource = format("arn:aws:s3:::%s/*", var.reports_bucket)
+    }]
+  }
+}
+
+cluster "full" {
+  region   = var.region
+  version  = var.kubernetes_version
+  role_arn = "arn:aws:iam::123456789012:role/full-cluster"
+  tags     = local.tags
+
+  vpc {
+    subnet_ids              = var.subnet_ids
+    security_group_ids      = ["sg-0a1b2c3d4e5f60001"]
+    endpoint_public_access  = true
+    endpoint_private_access = true
+    public_access_cidrs     = var.admin_cidrs
+  }
+
+  logging {
+    types = ["api", "audit", "authenticator"]
+  }
+
+  encryption {
+    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  # Managed node group with every attribute set.
+  node_group "general" {
+    instance_types  = ["m6i.large", "m6a.large"]
+    ami_type        = "AL2023_x86_64_STANDARD"
+    capacity_type   = "ON_DEMAND"
+    disk_size       = 50
+    subnet_ids      = slice(var.subnet_ids, 0, 2)
+    node_role_arn   = "arn:aws:iam::123456789012:role/full-nodes"
+    version         = local.node_version
+    release_version = "1.34.1-20251120"
+    labels          = { role = "general" }
+    tags            = merge(local.tags, { "node-group" = "general" })
+
+    scaling {
+      min_size     = 2
+      max_size     = 6
+      desired_size = 3
+    }
+
+    update {
+      max_unavailable = 1
+    }
+  }
+
+  # Spot nodes for batch jobs, tainted so only tolerating pods land there,
+  # with a node role that eksctl-lite manages.
+  node_group "batch" {
+    instance_types = ["c6i.xlarge", "c6a.xlarge", "c5.xlarge"]
+    ami_type       = "AL2023_x86_64_STANDARD"
+    capacity_type  = "SPOT"
+    labels         = { role = "batch", "example.com/queue" = "default" }
+
+    scaling {
+      min_size = 0
+      max_size = var.batch_max_nodes
+    }
+
+    update {
+      max_unavailable_percentage = 25
+    }
+
+    taint {
+      key    = "dedicated"
+      value  = "batch"
+      effect = "NO_SCHEDULE"
+    }
+
+    taint {
+      key    = "spot"
+      effect = "PREFER_NO_SCHEDULE"
+    }
+  }
+
+  # Pods of kube-system's CoreDNS and of the "serverless" namespace run on
+  # Fargate, with a pod execution role that eksctl-lite manages.
+  fargate_profile "serverless" {
+    subnet_ids = slice(var.subnet_ids, 1, 3)
+    tags       = local.tags
+
+    selector {
+      namespace = "serverless"
+    }
+
+    selector {
+      namespace = "kube-system"
+      labels    = { "k8s-app" = "kube-dns" }
+    }
+  }
+
+  fargate_profile "jobs" {
+    pod_execution_role_arn = "arn:aws:iam::123456789012:role/full-fargate-pods"
+
+    selector {
+      namespace = "jobs-*"
+    }
+  }
+
+  # An IAM role for the service account apps/reports, with a managed policy
+  # and an inline policy built with jsonencode.
+  irsa "reports" {
+    namespace       = "apps"
+    service_account = "reports"
+    policy_arns     = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+    inline_policy   = jsonencode(local.reports_policy)
+    tags            = local.tags
+  }
+
+  irsa "dns" {
+    namespace       = "kube-system"
+    service_account = "external-dns"
+    role_name       = "full-external-dns"
+    policy_arns     = ["arn:aws:iam::aws:policy/AmazonRoute53FullAccess"]
+  }
+}

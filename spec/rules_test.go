@@ -1,0 +1,432 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// inCluster wraps body lines in a valid cluster block: body starts on line 3.
+func inCluster(body string) string {
+	return "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n" + body + "\n}\n"
+}
+
+// nodeGroup wraps attribute lines in a node group with valid scaling: the
+// lines start on line 4.
+func nodeGroup(attrs string) string {
+	return inCluster("  node_group \"ng\" {\n" + attrs + "\n    scaling {\n      min_size = 1\n      max_size = 2\n    }\n  }")
+}
+
+func TestValidationRules(t *testing.T) {
+	tests := map[string]struct {
+		give string
+		want []string
+	}{
+		// Syntax and schema.
+		"syntax error": {
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\" \"subnet-2\"] }\n}",
+			want: []string{"main.hcl:2,34: Missing item separator"},
+		},
+		"unknown attribute": {
+			give: inCluster(`  verison = "1.31"`),
+			want: []string{"main.hcl:3,3: Unsupported argument"},
+		},
+		"unknown block": {
+			give: inCluster(`  nodegroup "x" {}`),
+			want: []string{"main.hcl:3,3: Unsupported block type"},
+		},
+		"unknown top-level block": {
+			give: inCluster("") + `clusters "x" {}`,
+			want: []string{"main.hcl:5,1: Unsupported block type"},
+		},
+		"wrong type": {
+			give: nodeGroup(`    disk_size = "big"`),
+			want: []string{"main.hcl:4,17: Incorrect attribute value type"},
+		},
+		"wrong type in a list": {
+			give: nodeGroup(`    instance_types = "m6i.large"`),
+			want: []string{"main.hcl:4,22: Incorrect attribute value type"},
+		},
+		"missing required attribute": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"apps\"\n  }"),
+			want: []string{"main.hcl:3,12: Missing required argument"},
+		},
+		"missing vpc": {
+			give: `cluster "demo" {}`,
+			want: []string{"main.hcl:1,9: Missing vpc block"},
+		},
+		"missing scaling": {
+			give: inCluster(`  node_group "ng" {}`),
+			want: []string{"main.hcl:3,14: Missing scaling block"},
+		},
+		"missing cluster label": {
+			give: `cluster { }`,
+			want: []string{"main.hcl:1,9: Missing name for cluster"},
+		},
+		"no cluster": {
+			give: `variable "x" { default = 1 }`,
+			want: []string{"No cluster in the configuration"},
+		},
+		"duplicate vpc": {
+			give: inCluster(`  vpc { subnet_ids = ["subnet-3", "subnet-4"] }`),
+			want: []string{"main.hcl:3,3: Duplicate vpc block"},
+		},
+
+		// Duplicate labels at every level.
+		"duplicate cluster": {
+			give: inCluster("") + inCluster(""),
+			want: []string{"main.hcl:5,9: Duplicate cluster"},
+		},
+		"duplicate node group": {
+			give: inCluster("  node_group \"a\" {\n    scaling {\n      min_size = 1\n      max_size = 1\n    }\n  }\n  node_group \"a\" {\n    scaling {\n      min_size = 1\n      max_size = 1\n    }\n  }"),
+			want: []string{"main.hcl:9,14: Duplicate node group"},
+		},
+		"duplicate fargate profile": {
+			give: inCluster("  fargate_profile \"f\" {\n    selector { namespace = \"a\" }\n  }\n  fargate_profile \"f\" {\n    selector { namespace = \"b\" }\n  }"),
+			want: []string{"main.hcl:6,19: Duplicate Fargate profile"},
+		},
+		"duplicate irsa label": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n  }\n  irsa \"r\" {\n    namespace = \"b\"\n    service_account = \"b\"\n  }"),
+			want: []string{"main.hcl:7,8: Duplicate irsa block"},
+		},
+		"duplicate taint": {
+			give: nodeGroup("    taint {\n      key = \"a\"\n      effect = \"NO_SCHEDULE\"\n    }\n    taint {\n      key = \"a\"\n      value = \"b\"\n      effect = \"NO_SCHEDULE\"\n    }"),
+			want: []string{"main.hcl:8,5: Duplicate taint"},
+		},
+		"same taint key with another effect is fine": {
+			give: nodeGroup("    taint {\n      key = \"a\"\n      effect = \"NO_SCHEDULE\"\n    }\n    taint {\n      key = \"a\"\n      effect = \"NO_EXECUTE\"\n    }"),
+		},
+
+		// Names.
+		"cluster name with a dot": {
+			give: "cluster \"my.cluster\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+			want: []string{"main.hcl:1,9: Invalid cluster name"},
+		},
+		"cluster name starting with a dash": {
+			give: "cluster \"-x\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+			want: []string{"main.hcl:1,9: Invalid cluster name"},
+		},
+		"cluster name of 100 characters is fine": {
+			give: "cluster \"" + strings.Repeat("c", 100) + "\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+		},
+		"cluster name of 101 characters": {
+			give: "cluster \"" + strings.Repeat("c", 101) + "\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+			want: []string{"main.hcl:1,9: Invalid cluster name"},
+		},
+		"node group name of 64 characters": {
+			give: inCluster("  node_group \"" + strings.Repeat("n", 64) + "\" {\n    scaling {\n      min_size = 1\n      max_size = 1\n    }\n  }"),
+			want: []string{"main.hcl:3,14: Invalid node group name"},
+		},
+		"fargate profile name with a space": {
+			give: inCluster("  fargate_profile \"a b\" {\n    selector { namespace = \"a\" }\n  }"),
+			want: []string{"main.hcl:3,19: Invalid Fargate profile name"},
+		},
+		"irsa namespace not a DNS label": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"Apps\"\n    service_account = \"a\"\n  }"),
+			want: []string{"main.hcl:4,17: Invalid namespace"},
+		},
+		"irsa service account not a DNS name": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"apps\"\n    service_account = \"my_sa\"\n  }"),
+			want: []string{"main.hcl:5,23: Invalid service account name"},
+		},
+		"fargate namespace with upper case": {
+			give: inCluster("  fargate_profile \"f\" {\n    selector { namespace = \"Kube-System\" }\n  }"),
+			want: []string{"main.hcl:4,28: Invalid namespace"},
+		},
+
+		// Versions.
+		"version not major.minor": {
+			give: inCluster(`  version = "1.31.2"`),
+			want: []string{"main.hcl:3,13: Invalid Kubernetes version"},
+		},
+		"version as a number": {
+			give: inCluster(`  version = 1.3`),
+			want: []string{"main.hcl:3,13: Invalid Kubernetes version"},
+		},
+		"version too old": {
+			give: inCluster(`  version = "1.29"`),
+			want: []string{"main.hcl:3,13: Unsupported Kubernetes version"},
+		},
+		"version too new": {
+			give: inCluster(`  version = "1.36"`),
+			want: []string{"main.hcl:3,13: Unsupported Kubernetes version"},
+		},
+		"node group newer than cluster": {
+			give: strings.Replace(nodeGroup(`    version = "1.32"`), "cluster \"demo\" {", "cluster \"demo\" {\n  version = \"1.31\"", 1),
+			want: []string{"main.hcl:5,15: Node group version newer than cluster"},
+		},
+		"node group older than cluster is fine": {
+			give: strings.Replace(nodeGroup(`    version = "1.30"`), "cluster \"demo\" {", "cluster \"demo\" {\n  version = \"1.31\"", 1),
+		},
+
+		// Scaling and update.
+		"min greater than max": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = 3\n      max_size = 2\n    }\n  }"),
+			want: []string{"main.hcl:5,18: Invalid scaling"},
+		},
+		"negative min": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = -1\n      max_size = 2\n    }\n  }"),
+			want: []string{"main.hcl:5,18: Invalid scaling"},
+		},
+		"max zero": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = 0\n      max_size = 0\n    }\n  }"),
+			want: []string{"main.hcl:6,18: Invalid scaling"},
+		},
+		"desired above max": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = 0\n      max_size = 2\n      desired_size = 3\n    }\n  }"),
+			want: []string{"main.hcl:7,22: Invalid scaling"},
+		},
+		"desired below min": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = 2\n      max_size = 4\n      desired_size = 1\n    }\n  }"),
+			want: []string{"main.hcl:7,22: Invalid scaling"},
+		},
+		"min zero desired zero is fine": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = 0\n      max_size = 1\n      desired_size = 0\n    }\n  }"),
+		},
+		"update settings both set": {
+			give: nodeGroup("    update {\n      max_unavailable = 1\n      max_unavailable_percentage = 10\n    }"),
+			want: []string{"main.hcl:6,36: Conflicting update settings"},
+		},
+		"max unavailable zero": {
+			give: nodeGroup("    update { max_unavailable = 0 }"),
+			want: []string{"main.hcl:4,32: Invalid update setting"},
+		},
+		"max unavailable percentage above 100": {
+			give: nodeGroup("    update { max_unavailable_percentage = 101 }"),
+			want: []string{"main.hcl:4,43: Invalid update setting"},
+		},
+
+		// Enums.
+		"ami type": {
+			give: nodeGroup(`    ami_type = "AL2_X86_64"`),
+			want: []string{"main.hcl:4,16: Invalid AMI type"},
+		},
+		"custom ami type needs a launch template": {
+			give: nodeGroup(`    ami_type = "CUSTOM"`),
+			want: []string{"main.hcl:4,16: Unsupported AMI type"},
+		},
+		"capacity type": {
+			give: nodeGroup(`    capacity_type = "spot"`),
+			want: []string{"main.hcl:4,21: Invalid capacity type"},
+		},
+		"taint effect": {
+			give: nodeGroup("    taint {\n      key = \"a\"\n      effect = \"NoSchedule\"\n    }"),
+			want: []string{"main.hcl:6,16: Invalid taint effect"},
+		},
+		"logging type": {
+			give: inCluster(`  logging { types = ["api", "audits"] }`),
+			want: []string{"main.hcl:3,29: Invalid log type"},
+		},
+		"logging type twice": {
+			give: inCluster(`  logging { types = ["api", "api"] }`),
+			want: []string{"main.hcl:3,29: Duplicate list element"},
+		},
+
+		// Node group attributes.
+		"no instance types": {
+			give: nodeGroup(`    instance_types = []`),
+			want: []string{"main.hcl:4,22: No instance type"},
+		},
+		"instance type without size": {
+			give: nodeGroup(`    instance_types = ["m6i"]`),
+			want: []string{"main.hcl:4,23: Invalid instance type"},
+		},
+		"disk size zero": {
+			give: nodeGroup(`    disk_size = 0`),
+			want: []string{"main.hcl:4,17: Invalid disk size"},
+		},
+		"empty node group subnets": {
+			give: nodeGroup(`    subnet_ids = []`),
+			want: []string{"main.hcl:4,18: No subnet"},
+		},
+		"empty release version": {
+			give: nodeGroup(`    release_version = ""`),
+			want: []string{"main.hcl:4,23: Empty release version"},
+		},
+		"label key": {
+			give: nodeGroup(`    labels = { "bad key" = "v" }`),
+			want: []string{"main.hcl:4,16: Invalid Kubernetes label key"},
+		},
+		"label value": {
+			give: nodeGroup(`    labels = { role = "-x-" }`),
+			want: []string{"main.hcl:4,16: Invalid Kubernetes label value"},
+		},
+		"taint key": {
+			give: nodeGroup("    taint {\n      key = \"a b\"\n      effect = \"NO_SCHEDULE\"\n    }"),
+			want: []string{"main.hcl:5,13: Invalid taint key"},
+		},
+
+		// Fargate.
+		"no selector": {
+			give: inCluster("  fargate_profile \"f\" {}"),
+			want: []string{"main.hcl:3,19: Missing selector block"},
+		},
+		"six selectors": {
+			give: inCluster("  fargate_profile \"f\" {\n" + strings.Repeat("    selector { namespace = \"a\" }\n", 6) + "  }"),
+			want: []string{"main.hcl:9,5: Too many selectors"},
+		},
+		"six selector labels": {
+			give: inCluster("  fargate_profile \"f\" {\n    selector {\n      namespace = \"a\"\n      labels = { a = \"1\", b = \"2\", c = \"3\", d = \"4\", e = \"5\", f = \"6\" }\n    }\n  }"),
+			want: []string{"main.hcl:6,16: Too many selector labels"},
+		},
+		"selector without namespace": {
+			give: inCluster("  fargate_profile \"f\" {\n    selector {}\n  }"),
+			want: []string{"main.hcl:4,14: Missing required argument"},
+		},
+
+		// VPC.
+		"one subnet": {
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\"] }\n}",
+			want: []string{"main.hcl:2,22: Too few subnets"},
+		},
+		"not a subnet ID": {
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\", \"sn-2\"] }\n}",
+			want: []string{"main.hcl:2,35: Invalid subnet ID"},
+		},
+		"same subnet twice": {
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-1\"] }\n}",
+			want: []string{"main.hcl:2,35: Duplicate list element"},
+		},
+		"bad CIDR": {
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    public_access_cidrs = [\"10.0.0.0/8\", \"10.0.0.0/33\"]\n  }\n}",
+			want: []string{"main.hcl:4,42: Invalid CIDR block"},
+		},
+		"no endpoint": {
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    endpoint_public_access = false\n  }\n}",
+			want: []string{"main.hcl:4,30: No cluster endpoint"},
+		},
+		"bad security group": {
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    security_group_ids = [\"group-1\"]\n  }\n}",
+			want: []string{"main.hcl:4,27: Invalid security group ID"},
+		},
+		"six security groups": {
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    security_group_ids = [\"sg-1\", \"sg-2\", \"sg-3\", \"sg-4\", \"sg-5\", \"sg-6\"]\n  }\n}",
+			want: []string{"main.hcl:4,26: Too many security groups"},
+		},
+		"region": {
+			give: inCluster(`  region = "US East"`),
+			want: []string{"main.hcl:3,12: Invalid region"},
+		},
+
+		// ARNs.
+		"cluster role ARN": {
+			give: inCluster(`  role_arn = "my-role"`),
+			want: []string{"main.hcl:3,14: Invalid IAM role ARN"},
+		},
+		"node role ARN of a user": {
+			give: nodeGroup(`    node_role_arn = "arn:aws:iam::123456789012:user/bob"`),
+			want: []string{"main.hcl:4,21: Invalid IAM role ARN"},
+		},
+		"pod execution role ARN": {
+			give: inCluster("  fargate_profile \"f\" {\n    pod_execution_role_arn = \"\"\n    selector { namespace = \"a\" }\n  }"),
+			want: []string{"main.hcl:4,30: Invalid IAM role ARN"},
+		},
+		"KMS key ARN": {
+			give: inCluster(`  encryption { kms_key_arn = "alias/mine" }`),
+			want: []string{"main.hcl:3,30: Invalid KMS key ARN"},
+		},
+		"role ARN in GovCloud is fine": {
+			give: inCluster(`  role_arn = "arn:aws-us-gov:iam::123456789012:role/path/r"`),
+		},
+
+		// IRSA.
+		"inline policy not JSON": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    inline_policy = \"{\"\n  }"),
+			want: []string{"main.hcl:6,21: Invalid inline policy"},
+		},
+		"inline policy a JSON array": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    inline_policy = jsonencode([1])\n  }"),
+			want: []string{"main.hcl:6,21: Invalid inline policy"},
+		},
+		"role name too long": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    role_name = \"" + strings.Repeat("r", 65) + "\"\n  }"),
+			want: []string{"main.hcl:6,17: Invalid IAM role name"},
+		},
+		"role name with a slash": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    role_name = \"a/b\"\n  }"),
+			want: []string{"main.hcl:6,17: Invalid IAM role name"},
+		},
+		"policy ARN": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    policy_arns = [\"AmazonS3ReadOnlyAccess\"]\n  }"),
+			want: []string{"main.hcl:6,20: Invalid policy ARN"},
+		},
+		"two irsa blocks for one service account": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }\n  irsa \"q\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }"),
+			want: []string{"main.hcl:7,3: Duplicate service account"},
+		},
+		"same service account name in two namespaces is fine": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }\n  irsa \"q\" {\n    namespace = \"b\"\n    service_account = \"s\"\n  }"),
+		},
+		"two irsa blocks with one role name": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n    role_name = \"x\"\n  }\n  irsa \"q\" {\n    namespace = \"b\"\n    service_account = \"s\"\n    role_name = \"x\"\n  }"),
+			want: []string{"main.hcl:11,17: Duplicate IAM role name"},
+		},
+		"derived role name taken by another cluster's explicit one": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }") +
+				"cluster \"other\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n    role_name = \"demo-r\"\n  }\n}\n",
+			want: []string{"main.hcl:13,17: Duplicate IAM role name"},
+		},
+
+		// Tags.
+		"tag key with aws: prefix": {
+			give: inCluster(`  tags = { "aws:owner" = "me" }`),
+			want: []string{"main.hcl:3,12: Reserved tag key"},
+		},
+		"tag key with AWS: prefix in capitals": {
+			give: inCluster(`  tags = { "AWS:owner" = "me" }`),
+			want: []string{"main.hcl:3,12: Reserved tag key"},
+		},
+		"tag key reserved for ownership": {
+			give: nodeGroup(`    tags = { "eksctl-lite/cluster" = "x" }`),
+			want: []string{"main.hcl:4,14: Reserved tag key"},
+		},
+		"tag key too long": {
+			give: inCluster(`  tags = { "` + strings.Repeat("k", 129) + `" = "v" }`),
+			want: []string{"main.hcl:3,12: Invalid tag key"},
+		},
+		"tag key of 128 characters is fine": {
+			give: inCluster(`  tags = { "` + strings.Repeat("k", 128) + `" = "v" }`),
+		},
+		"tag value too long": {
+			give: inCluster(`  tags = { k = "` + strings.Repeat("v", 257) + `" }`),
+			want: []string{"main.hcl:3,12: Invalid tag value"},
+		},
+		"empty tag value is fine": {
+			give: inCluster(`  tags = { k = "" }`),
+		},
+		"tag value with a bad character": {
+			give: inCluster(`  tags = { k = "a;b" }`),
+			want: []string{"main.hcl:3,12: Invalid tag value"},
+		},
+		"too many tags": {
+			give: inCluster(`  tags = { ` + manyTags(49) + ` }`),
+			want: []string{"main.hcl:3,10: Too many tags"},
+		},
+		"48 tags": {
+			give: inCluster(`  tags = { ` + manyTags(48) + ` }`),
+		},
+		"unknown function": {
+			give: inCluster(`  tags = { for i in range(3) : "k${i}" => "v" }`),
+			want: []string{"main.hcl:3,21: Call to unknown function"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, diags := load(t, tt.give, nil, nil)
+			if diff := cmp.Diff(tt.want, brief(diags)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s\nsource:\n%s", diff, tt.give)
+			}
+		})
+	}
+}
+
+// manyTags writes n tags as HCL object items.
+func manyTags(n int) string {
+	var items []string
+	for i := range n {
+		items = append(items, fmt.Sprintf("k%d = \"v\"", i))
+	}
+	return strings.Join(items, ", ")
+}
