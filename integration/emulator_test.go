@@ -5,11 +5,771 @@ package integration
 // emulator/control.py, so that a reader can trust what the harness shows.
 
 import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
 )
+
+const (
+	testClusterRole = "arn:aws:iam::123456789012:role/eks-cluster"
+	testNodeRole    = "arn:aws:iam::123456789012:role/eks-node"
+	testPodRole     = "arn:aws:iam::123456789012:role/eks-pod"
+)
+
+var testSubnets = []string{"subnet-0a1b2c3d", "subnet-4e5f6a7b"}
+
+// noRetry makes one SDK call without retries, so that the first error is seen.
+func noRetry(o *eks.Options) { o.Retryer = aws.NopRetryer{} }
+
+func noRetryIAM(o *iam.Options) { o.Retryer = aws.NopRetryer{} }
+
+// createCluster creates a cluster through the SDK and, if wait, waits until
+// it is ACTIVE.
+func createCluster(t *testing.T, e *env, name, version string, wait bool) *ekstypes.Cluster {
+	t.Helper()
+	out, err := e.eks.CreateCluster(t.Context(), &eks.CreateClusterInput{
+		Name:               aws.String(name),
+		Version:            aws.String(version),
+		RoleArn:            aws.String(testClusterRole),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: testSubnets},
+	})
+	if err != nil {
+		t.Fatalf("CreateCluster %s: %v", name, err)
+	}
+	if wait {
+		e.waitClusterStatus(t, name, "ACTIVE")
+	}
+	return out.Cluster
+}
+
+func createNodegroup(t *testing.T, e *env, cluster, name string, wait bool) *ekstypes.Nodegroup {
+	t.Helper()
+	out, err := e.eks.CreateNodegroup(t.Context(), &eks.CreateNodegroupInput{
+		ClusterName:   aws.String(cluster),
+		NodegroupName: aws.String(name),
+		NodeRole:      aws.String(testNodeRole),
+		Subnets:       testSubnets,
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(1), MaxSize: aws.Int32(3), DesiredSize: aws.Int32(2)},
+	})
+	if err != nil {
+		t.Fatalf("CreateNodegroup %s/%s: %v", cluster, name, err)
+	}
+	if wait {
+		e.waitNodegroupStatus(t, cluster, name, "ACTIVE")
+	}
+	return out.Nodegroup
+}
+
+func createFargate(t *testing.T, e *env, cluster, name string) (*ekstypes.FargateProfile, error) {
+	t.Helper()
+	out, err := e.eks.CreateFargateProfile(t.Context(), &eks.CreateFargateProfileInput{
+		ClusterName:         aws.String(cluster),
+		FargateProfileName:  aws.String(name),
+		PodExecutionRoleArn: aws.String(testPodRole),
+		Subnets:             testSubnets,
+		Selectors:           []ekstypes.FargateProfileSelector{{Namespace: aws.String("default")}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.FargateProfile, nil
+}
+
+func describeCluster(t *testing.T, e *env, name string) *ekstypes.Cluster {
+	t.Helper()
+	out, err := e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String(name)})
+	if err != nil {
+		t.Fatalf("DescribeCluster %s: %v", name, err)
+	}
+	return out.Cluster
+}
+
+func describeNodegroup(t *testing.T, e *env, cluster, name string) *ekstypes.Nodegroup {
+	t.Helper()
+	out, err := e.eks.DescribeNodegroup(t.Context(), &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)})
+	if err != nil {
+		t.Fatalf("DescribeNodegroup %s/%s: %v", cluster, name, err)
+	}
+	return out.Nodegroup
+}
+
+// wantErr fails unless err is (or wraps) the SDK's typed error T.
+func wantErr[T error](t *testing.T, what string, err error) T {
+	t.Helper()
+	var target T
+	if !errors.As(err, &target) {
+		t.Fatalf("%s: want %T, got %v", what, target, err)
+	}
+	return target
+}
+
+// The asynchronous lifecycle of a cluster: CREATING, ACTIVE, DELETING, gone.
+// moto made every cluster ACTIVE at once and deleted it at once.
+func TestEmulatorClusterLifecycle(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	// Long delays hold each state for as long as the test looks at it; a
+	// shorter delay applies to resources already in flight.
+	e.setDelays(t, time.Minute, time.Minute, time.Minute)
+
+	created := createCluster(t, e, "life", "1.30", false)
+	if created.Status != ekstypes.ClusterStatusCreating {
+		t.Errorf("CreateCluster returned status %s, want CREATING", created.Status)
+	}
+	c := describeCluster(t, e, "life")
+	if c.Status != ekstypes.ClusterStatusCreating {
+		t.Errorf("just after CreateCluster, status %s, want CREATING", c.Status)
+	}
+	if c.Identity != nil || c.Endpoint != nil {
+		t.Errorf("a CREATING cluster has identity %v and endpoint %v; AWS shows them once ACTIVE", c.Identity, aws.ToString(c.Endpoint))
+	}
+	e.setDelays(t, 0, time.Minute, time.Minute)
+	e.waitClusterStatus(t, "life", "ACTIVE")
+	c = describeCluster(t, e, "life")
+	if c.Identity == nil || c.Identity.Oidc == nil || !strings.HasPrefix(aws.ToString(c.Identity.Oidc.Issuer), "https://oidc.eks.us-east-1.amazonaws.com/id/") {
+		t.Errorf("ACTIVE cluster identity = %+v, want an OIDC issuer", c.Identity)
+	}
+	wantVPC := ekstypes.VpcConfigResponse{
+		SubnetIds: testSubnets, SecurityGroupIds: []string{}, EndpointPublicAccess: true,
+		EndpointPrivateAccess: false, PublicAccessCidrs: []string{"0.0.0.0/0"},
+	}
+	got := *c.ResourcesVpcConfig
+	got.ClusterSecurityGroupId, got.VpcId = nil, nil
+	if diff := cmp.Diff(wantVPC, got, cmp.AllowUnexported(ekstypes.VpcConfigResponse{})); diff != "" {
+		t.Errorf("resourcesVpcConfig defaults (-want +got):\n%s", diff)
+	}
+
+	del, err := e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String("life")})
+	if err != nil {
+		t.Fatalf("DeleteCluster: %v", err)
+	}
+	if del.Cluster.Status != ekstypes.ClusterStatusDeleting {
+		t.Errorf("DeleteCluster returned status %s, want DELETING", del.Cluster.Status)
+	}
+	if s := describeCluster(t, e, "life").Status; s != ekstypes.ClusterStatusDeleting {
+		t.Errorf("just after DeleteCluster, status %s, want DELETING", s)
+	}
+	list, err := e.eks.ListClusters(t.Context(), &eks.ListClustersInput{})
+	if err != nil || !slices.Contains(list.Clusters, "life") {
+		t.Errorf("ListClusters while DELETING = %v, %v; want it listed", list, err)
+	}
+	e.setDelays(t, 0, 0, 0)
+	e.waitClusterStatus(t, "life", "")
+	_, err = e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String("life")})
+	wantErr[*ekstypes.ResourceNotFoundException](t, "DescribeCluster after deletion", err)
+}
+
+// CreateCluster rejects versions EKS does not offer and defaults to a current
+// one (moto: any string, default 1.19).
+func TestEmulatorClusterVersionValidation(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	_, err := e.eks.CreateCluster(t.Context(), &eks.CreateClusterInput{
+		Name: aws.String("old"), Version: aws.String("1.10"), RoleArn: aws.String(testClusterRole),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: testSubnets},
+	})
+	wantErr[*ekstypes.InvalidParameterException](t, "CreateCluster 1.10", err)
+
+	out, err := e.eks.CreateCluster(t.Context(), &eks.CreateClusterInput{
+		Name: aws.String("dflt"), RoleArn: aws.String(testClusterRole),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: testSubnets},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := aws.ToString(out.Cluster.Version); v == "1.19" || v == "" {
+		t.Errorf("default version %q, want a current one", v)
+	}
+}
+
+// Node groups: CREATING then ACTIVE, DELETING then gone; gap 8: no invented
+// remoteAccess, the cluster's version, a release version of that version.
+func TestEmulatorNodegroupLifecycle(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "ngc", "1.29", true)
+	e.setDelays(t, time.Minute, time.Minute, time.Minute)
+
+	ng := createNodegroup(t, e, "ngc", "general", false)
+	if ng.Status != ekstypes.NodegroupStatusCreating {
+		t.Errorf("CreateNodegroup returned status %s, want CREATING", ng.Status)
+	}
+	if s := describeNodegroup(t, e, "ngc", "general").Status; s != ekstypes.NodegroupStatusCreating {
+		t.Errorf("just after CreateNodegroup, status %s, want CREATING", s)
+	}
+	e.setDelays(t, 0, time.Minute, time.Minute)
+	e.waitNodegroupStatus(t, "ngc", "general", "ACTIVE")
+	ng = describeNodegroup(t, e, "ngc", "general")
+	if ng.RemoteAccess != nil {
+		t.Errorf("remoteAccess = %+v, want none (none was requested)", ng.RemoteAccess)
+	}
+	if v := aws.ToString(ng.Version); v != "1.29" {
+		t.Errorf("version %q, want the cluster's 1.29", v)
+	}
+	if rv := aws.ToString(ng.ReleaseVersion); !strings.HasPrefix(rv, "1.29.") {
+		t.Errorf("release version %q, want one of 1.29", rv)
+	}
+	if ng.UpdateConfig == nil || aws.ToInt32(ng.UpdateConfig.MaxUnavailable) != 1 {
+		t.Errorf("updateConfig = %+v, want EKS's default maxUnavailable 1", ng.UpdateConfig)
+	}
+	if aws.ToInt32(ng.DiskSize) != 20 {
+		t.Errorf("diskSize %v, want 20", aws.ToInt32(ng.DiskSize))
+	}
+
+	_, err := e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String("ngc")})
+	wantErr[*ekstypes.ResourceInUseException](t, "DeleteCluster with a node group", err)
+
+	del, err := e.eks.DeleteNodegroup(t.Context(), &eks.DeleteNodegroupInput{ClusterName: aws.String("ngc"), NodegroupName: aws.String("general")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if del.Nodegroup.Status != ekstypes.NodegroupStatusDeleting {
+		t.Errorf("DeleteNodegroup returned status %s, want DELETING", del.Nodegroup.Status)
+	}
+	_, err = e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String("ngc")})
+	wantErr[*ekstypes.ResourceInUseException](t, "DeleteCluster with a DELETING node group", err)
+	if s := describeNodegroup(t, e, "ngc", "general").Status; s != ekstypes.NodegroupStatusDeleting {
+		t.Errorf("just after DeleteNodegroup, status %s, want DELETING", s)
+	}
+	e.setDelays(t, 0, 0, 0)
+	e.waitNodegroupStatus(t, "ngc", "general", "")
+	if _, err := e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String("ngc")}); err != nil {
+		t.Errorf("DeleteCluster once its node group is gone: %v", err)
+	}
+}
+
+// A node group cannot be created newer than its cluster.
+func TestEmulatorNodegroupNotNewerThanCluster(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "c", "1.29", true)
+	_, err := e.eks.CreateNodegroup(t.Context(), &eks.CreateNodegroupInput{
+		ClusterName: aws.String("c"), NodegroupName: aws.String("ng"), NodeRole: aws.String(testNodeRole),
+		Subnets: testSubnets, Version: aws.String("1.30"),
+	})
+	wantErr[*ekstypes.InvalidParameterException](t, "CreateNodegroup 1.30 on a 1.29 cluster", err)
+}
+
+// Fargate profiles: CREATING then ACTIVE, DELETING then gone, and EKS allows
+// only one per cluster in CREATING or DELETING at a time.
+func TestEmulatorFargateOneAtATime(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "fc", "1.30", true)
+	e.setDelays(t, time.Minute, time.Minute, time.Minute)
+
+	fp, err := createFargate(t, e, "fc", "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fp.Status != ekstypes.FargateProfileStatusCreating {
+		t.Errorf("CreateFargateProfile returned status %s, want CREATING", fp.Status)
+	}
+	_, err = createFargate(t, e, "fc", "second")
+	wantErr[*ekstypes.ResourceInUseException](t, "second CreateFargateProfile while the first is CREATING", err)
+
+	e.setDelays(t, 0, time.Minute, time.Minute)
+	e.waitFargateStatus(t, "fc", "first", "ACTIVE")
+	if _, err := createFargate(t, e, "fc", "second"); err != nil {
+		t.Fatalf("CreateFargateProfile once the first is ACTIVE: %v", err)
+	}
+	e.waitFargateStatus(t, "fc", "second", "ACTIVE")
+
+	del, err := e.eks.DeleteFargateProfile(t.Context(), &eks.DeleteFargateProfileInput{ClusterName: aws.String("fc"), FargateProfileName: aws.String("first")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if del.FargateProfile.Status != ekstypes.FargateProfileStatusDeleting {
+		t.Errorf("DeleteFargateProfile returned status %s, want DELETING", del.FargateProfile.Status)
+	}
+	_, err = e.eks.DeleteFargateProfile(t.Context(), &eks.DeleteFargateProfileInput{ClusterName: aws.String("fc"), FargateProfileName: aws.String("second")})
+	wantErr[*ekstypes.ResourceInUseException](t, "DeleteFargateProfile while another is DELETING", err)
+	_, err = e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String("fc")})
+	wantErr[*ekstypes.ResourceInUseException](t, "DeleteCluster with Fargate profiles", err)
+	e.setDelays(t, 0, 0, 0)
+	e.waitFargateStatus(t, "fc", "first", "")
+}
+
+// UpdateClusterVersion: two minors at once is refused, one minor succeeds;
+// the update is InProgress (cluster UPDATING, old version described) and
+// then Successful (cluster ACTIVE on the new version); ListUpdates lists it.
+func TestEmulatorClusterVersionUpgrade(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "up", "1.29", true)
+	e.setDelays(t, time.Minute, time.Minute, time.Minute)
+
+	_, err := e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("up"), Version: aws.String("1.31")})
+	ipe := wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterVersion 1.29 -> 1.31", err)
+	if !strings.Contains(ipe.ErrorMessage(), "1.29 to 1.31") {
+		t.Errorf("message %q should name both versions", ipe.ErrorMessage())
+	}
+	_, err = e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("up"), Version: aws.String("1.28")})
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterVersion downgrade", err)
+
+	out, err := e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("up"), Version: aws.String("1.30")})
+	if err != nil {
+		t.Fatalf("UpdateClusterVersion 1.29 -> 1.30: %v", err)
+	}
+	id := aws.ToString(out.Update.Id)
+	if out.Update.Status != ekstypes.UpdateStatusInProgress || out.Update.Type != ekstypes.UpdateTypeVersionUpdate {
+		t.Errorf("update = %s %s, want InProgress VersionUpdate", out.Update.Status, out.Update.Type)
+	}
+	d, err := e.eks.DescribeUpdate(t.Context(), &eks.DescribeUpdateInput{Name: aws.String("up"), UpdateId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Update.Status != ekstypes.UpdateStatusInProgress {
+		t.Errorf("DescribeUpdate right away: %s, want InProgress", d.Update.Status)
+	}
+	c := describeCluster(t, e, "up")
+	if c.Status != ekstypes.ClusterStatusUpdating || aws.ToString(c.Version) != "1.29" {
+		t.Errorf("during the update: %s %s, want UPDATING 1.29", c.Status, aws.ToString(c.Version))
+	}
+	_, err = e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("up"), Version: aws.String("1.30")})
+	wantErr[*ekstypes.ResourceInUseException](t, "second UpdateClusterVersion during an update", err)
+	_, err = e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String("up")})
+	wantErr[*ekstypes.ResourceInUseException](t, "DeleteCluster during an update", err)
+
+	e.setDelays(t, 0, 0, 0)
+	if u := e.waitUpdate(t, "up", "", id); u.Status != ekstypes.UpdateStatusSuccessful {
+		t.Errorf("update finished %s, want Successful", u.Status)
+	}
+	c = describeCluster(t, e, "up")
+	if c.Status != ekstypes.ClusterStatusActive || aws.ToString(c.Version) != "1.30" {
+		t.Errorf("after the update: %s %s, want ACTIVE 1.30", c.Status, aws.ToString(c.Version))
+	}
+
+	list, err := e.eks.ListUpdates(t.Context(), &eks.ListUpdatesInput{Name: aws.String("up")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{id}, list.UpdateIds); diff != "" {
+		t.Errorf("ListUpdates (-want +got):\n%s", diff)
+	}
+	_, err = e.eks.DescribeUpdate(t.Context(), &eks.DescribeUpdateInput{Name: aws.String("up"), UpdateId: aws.String("no-such-update")})
+	wantErr[*ekstypes.ResourceNotFoundException](t, "DescribeUpdate of an unknown ID", err)
+}
+
+// UpdateClusterConfig merges into the existing configuration (moto replaced
+// resourcesVpcConfig, losing the subnets), returns an update, refuses a
+// second update while one is in progress, one type of update per call, and
+// a request that changes nothing.
+func TestEmulatorUpdateClusterConfig(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "cfg", "1.30", true)
+	e.setDelays(t, 0, 0, time.Minute)
+
+	out, err := e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{
+		Name:               aws.String("cfg"),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{EndpointPrivateAccess: aws.Bool(true)},
+	})
+	if err != nil {
+		t.Fatalf("UpdateClusterConfig endpoint access: %v", err)
+	}
+	if out.Update == nil || out.Update.Type != ekstypes.UpdateTypeEndpointAccessUpdate || out.Update.Status != ekstypes.UpdateStatusInProgress {
+		t.Fatalf("update = %+v, want an InProgress EndpointAccessUpdate", out.Update)
+	}
+	_, err = e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{
+		Name:    aws.String("cfg"),
+		Logging: &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"api"}, Enabled: aws.Bool(true)}}},
+	})
+	wantErr[*ekstypes.ResourceInUseException](t, "second UpdateClusterConfig during an update", err)
+	e.setDelays(t, 0, 0, 0)
+	e.waitUpdate(t, "cfg", "", aws.ToString(out.Update.Id))
+
+	vpc := describeCluster(t, e, "cfg").ResourcesVpcConfig
+	if !vpc.EndpointPrivateAccess || !vpc.EndpointPublicAccess {
+		t.Errorf("endpoint access private=%v public=%v, want both", vpc.EndpointPrivateAccess, vpc.EndpointPublicAccess)
+	}
+	if diff := cmp.Diff(testSubnets, vpc.SubnetIds); diff != "" {
+		t.Errorf("subnets after an endpoint update (-want +got):\n%s", diff)
+	}
+
+	_, err = e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{
+		Name:               aws.String("cfg"),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{EndpointPrivateAccess: aws.Bool(true)},
+	})
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterConfig that changes nothing", err)
+
+	_, err = e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{
+		Name:               aws.String("cfg"),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{EndpointPublicAccess: aws.Bool(false)},
+		Logging:            &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"api"}, Enabled: aws.Bool(true)}}},
+	})
+	ipe := wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterConfig with two types of update", err)
+	if !strings.Contains(ipe.ErrorMessage(), "Only one type of update") {
+		t.Errorf("message %q", ipe.ErrorMessage())
+	}
+
+	out, err = e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{
+		Name:    aws.String("cfg"),
+		Logging: &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"audit", "api"}, Enabled: aws.Bool(true)}}},
+	})
+	if err != nil {
+		t.Fatalf("UpdateClusterConfig logging: %v", err)
+	}
+	if out.Update.Type != ekstypes.UpdateTypeLoggingUpdate {
+		t.Errorf("update type %s, want LoggingUpdate", out.Update.Type)
+	}
+	e.waitUpdate(t, "cfg", "", aws.ToString(out.Update.Id))
+	want := []ekstypes.LogSetup{
+		{Types: []ekstypes.LogType{"api", "audit"}, Enabled: aws.Bool(true)},
+		{Types: []ekstypes.LogType{"authenticator", "controllerManager", "scheduler"}, Enabled: aws.Bool(false)},
+	}
+	got := describeCluster(t, e, "cfg").Logging.ClusterLogging
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(ekstypes.LogSetup{})); diff != "" {
+		t.Errorf("logging after the update (-want +got):\n%s", diff)
+	}
+	if vpc := describeCluster(t, e, "cfg").ResourcesVpcConfig; !vpc.EndpointPrivateAccess || len(vpc.SubnetIds) != 2 {
+		t.Errorf("a logging update changed resourcesVpcConfig: %+v", vpc)
+	}
+
+	out, err = e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{
+		Name:               aws.String("cfg"),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a1b2c3d", "subnet-99999999"}},
+	})
+	if err != nil {
+		t.Fatalf("UpdateClusterConfig subnets: %v", err)
+	}
+	if out.Update.Type != ekstypes.UpdateTypeVpcConfigUpdate {
+		t.Errorf("update type %s, want VpcConfigUpdate", out.Update.Type)
+	}
+	e.waitUpdate(t, "cfg", "", aws.ToString(out.Update.Id))
+	vpc = describeCluster(t, e, "cfg").ResourcesVpcConfig
+	if diff := cmp.Diff([]string{"subnet-0a1b2c3d", "subnet-99999999"}, vpc.SubnetIds); diff != "" || !vpc.EndpointPrivateAccess {
+		t.Errorf("after a subnet update, private access %v, subnets (-want +got):\n%s", vpc.EndpointPrivateAccess, diff)
+	}
+}
+
+// AssociateEncryptionConfig returns an update; encryption is enabled once.
+func TestEmulatorAssociateEncryptionConfig(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "enc", "1.30", true)
+	cfg := []ekstypes.EncryptionConfig{{Resources: []string{"secrets"}, Provider: &ekstypes.Provider{KeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/abc")}}}
+	out, err := e.eks.AssociateEncryptionConfig(t.Context(), &eks.AssociateEncryptionConfigInput{ClusterName: aws.String("enc"), EncryptionConfig: cfg})
+	if err != nil {
+		t.Fatalf("AssociateEncryptionConfig: %v", err)
+	}
+	if out.Update.Type != ekstypes.UpdateTypeAssociateEncryptionConfig {
+		t.Errorf("update type %s", out.Update.Type)
+	}
+	e.waitUpdate(t, "enc", "", aws.ToString(out.Update.Id))
+	c := describeCluster(t, e, "enc")
+	if len(c.EncryptionConfig) != 1 || aws.ToString(c.EncryptionConfig[0].Provider.KeyArn) != "arn:aws:kms:us-east-1:123456789012:key/abc" {
+		t.Errorf("encryptionConfig = %+v", c.EncryptionConfig)
+	}
+	_, err = e.eks.AssociateEncryptionConfig(t.Context(), &eks.AssociateEncryptionConfigInput{ClusterName: aws.String("enc"), EncryptionConfig: cfg})
+	wantErr[*ekstypes.InvalidParameterException](t, "second AssociateEncryptionConfig", err)
+}
+
+// UpdateNodegroupVersion: never newer than the cluster; to the cluster's
+// version (with a release version) after the cluster upgrade; the node
+// group's updates are described with nodegroupName.
+func TestEmulatorNodegroupVersionUpdate(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "nv", "1.29", true)
+	createNodegroup(t, e, "nv", "ng", true)
+
+	_, err := e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{
+		ClusterName: aws.String("nv"), NodegroupName: aws.String("ng"), Version: aws.String("1.30"),
+	})
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateNodegroupVersion newer than the cluster", err)
+
+	up, err := e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("nv"), Version: aws.String("1.30")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitUpdate(t, "nv", "", aws.ToString(up.Update.Id))
+
+	e.setDelays(t, 0, 0, time.Minute)
+	out, err := e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{
+		ClusterName: aws.String("nv"), NodegroupName: aws.String("ng"),
+		Version: aws.String("1.30"), ReleaseVersion: aws.String("1.30.4-20240917"),
+	})
+	if err != nil {
+		t.Fatalf("UpdateNodegroupVersion to the cluster's version: %v", err)
+	}
+	id := aws.ToString(out.Update.Id)
+	if s := describeNodegroup(t, e, "nv", "ng").Status; s != ekstypes.NodegroupStatusUpdating {
+		t.Errorf("node group during its update: %s, want UPDATING", s)
+	}
+	_, err = e.eks.DescribeUpdate(t.Context(), &eks.DescribeUpdateInput{Name: aws.String("nv"), UpdateId: aws.String(id)})
+	wantErr[*ekstypes.ResourceNotFoundException](t, "DescribeUpdate of a node group update without nodegroupName", err)
+	e.setDelays(t, 0, 0, 0)
+	if u := e.waitUpdate(t, "nv", "ng", id); u.Status != ekstypes.UpdateStatusSuccessful {
+		t.Errorf("node group update %s", u.Status)
+	}
+	ng := describeNodegroup(t, e, "nv", "ng")
+	if aws.ToString(ng.Version) != "1.30" || aws.ToString(ng.ReleaseVersion) != "1.30.4-20240917" || ng.Status != ekstypes.NodegroupStatusActive {
+		t.Errorf("after the update: %s %s %s, want ACTIVE 1.30 1.30.4-20240917", ng.Status, aws.ToString(ng.Version), aws.ToString(ng.ReleaseVersion))
+	}
+	list, err := e.eks.ListUpdates(t.Context(), &eks.ListUpdatesInput{Name: aws.String("nv"), NodegroupName: aws.String("ng")})
+	if err != nil || !slices.Equal(list.UpdateIds, []string{id}) {
+		t.Errorf("ListUpdates of the node group = %v, %v; want [%s]", list, err, id)
+	}
+}
+
+// UpdateNodegroupConfig merges scaling, labels, taints and update config,
+// returns an update, and refuses a second while the first runs.
+func TestEmulatorNodegroupConfigUpdate(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "nc", "1.30", true)
+	createNodegroup(t, e, "nc", "ng", true)
+	e.setDelays(t, 0, 0, time.Minute)
+
+	out, err := e.eks.UpdateNodegroupConfig(t.Context(), &eks.UpdateNodegroupConfigInput{
+		ClusterName: aws.String("nc"), NodegroupName: aws.String("ng"),
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{MaxSize: aws.Int32(5)},
+		Labels:        &ekstypes.UpdateLabelsPayload{AddOrUpdateLabels: map[string]string{"team": "a"}},
+		Taints:        &ekstypes.UpdateTaintsPayload{AddOrUpdateTaints: []ekstypes.Taint{{Key: aws.String("k"), Value: aws.String("v"), Effect: ekstypes.TaintEffectNoSchedule}}},
+		UpdateConfig:  &ekstypes.NodegroupUpdateConfig{MaxUnavailablePercentage: aws.Int32(50)},
+	})
+	if err != nil {
+		t.Fatalf("UpdateNodegroupConfig: %v", err)
+	}
+	if out.Update.Status != ekstypes.UpdateStatusInProgress || out.Update.Type != ekstypes.UpdateTypeConfigUpdate {
+		t.Errorf("update = %s %s, want InProgress ConfigUpdate", out.Update.Status, out.Update.Type)
+	}
+	_, err = e.eks.UpdateNodegroupConfig(t.Context(), &eks.UpdateNodegroupConfigInput{
+		ClusterName: aws.String("nc"), NodegroupName: aws.String("ng"),
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{DesiredSize: aws.Int32(3)},
+	})
+	wantErr[*ekstypes.ResourceInUseException](t, "second UpdateNodegroupConfig during an update", err)
+	if s := describeNodegroup(t, e, "nc", "ng").Status; s != ekstypes.NodegroupStatusUpdating {
+		t.Errorf("node group during its update: %s, want UPDATING", s)
+	}
+	e.setDelays(t, 0, 0, 0)
+	e.waitUpdate(t, "nc", "ng", aws.ToString(out.Update.Id))
+
+	ng := describeNodegroup(t, e, "nc", "ng")
+	gotScaling := [3]int32{aws.ToInt32(ng.ScalingConfig.MinSize), aws.ToInt32(ng.ScalingConfig.MaxSize), aws.ToInt32(ng.ScalingConfig.DesiredSize)}
+	if gotScaling != [3]int32{1, 5, 2} {
+		t.Errorf("scaling min/max/desired = %v, want [1 5 2]", gotScaling)
+	}
+	if ng.Labels["team"] != "a" || len(ng.Taints) != 1 || aws.ToInt32(ng.UpdateConfig.MaxUnavailablePercentage) != 50 || ng.UpdateConfig.MaxUnavailable != nil {
+		t.Errorf("labels %v taints %v updateConfig %+v", ng.Labels, ng.Taints, ng.UpdateConfig)
+	}
+
+	_, err = e.eks.UpdateNodegroupConfig(t.Context(), &eks.UpdateNodegroupConfigInput{
+		ClusterName: aws.String("nc"), NodegroupName: aws.String("ng"),
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{DesiredSize: aws.Int32(9)},
+	})
+	wantErr[*ekstypes.InvalidParameterException](t, "desired size above max size", err)
+}
+
+// Every cluster has its own OIDC issuer (moto shared one per process).
+func TestEmulatorDistinctIssuers(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "one", "1.30", false)
+	createCluster(t, e, "two", "1.30", false)
+	e.waitClusterStatus(t, "one", "ACTIVE")
+	e.waitClusterStatus(t, "two", "ACTIVE")
+	a := aws.ToString(describeCluster(t, e, "one").Identity.Oidc.Issuer)
+	b := aws.ToString(describeCluster(t, e, "two").Identity.Oidc.Issuer)
+	if a == b {
+		t.Errorf("both clusters have issuer %s", a)
+	}
+}
+
+// TagResource, UntagResource and ListTagsForResource work on node group and
+// Fargate profile ARNs (moto: cluster ARNs only); unknown ARNs are
+// NotFoundException, as the API reference lists for these operations.
+func TestEmulatorTagsOnAllARNs(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := createCluster(t, e, "tags", "1.30", true)
+	ng := createNodegroup(t, e, "tags", "ng", false)
+	fp, err := createFargate(t, e, "tags", "fp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, arn := range map[string]string{"cluster": aws.ToString(c.Arn), "node group": aws.ToString(ng.NodegroupArn), "Fargate profile": aws.ToString(fp.FargateProfileArn)} {
+		if _, err := e.eks.TagResource(t.Context(), &eks.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"a": "1", "b": "2", "c": "3"}}); err != nil {
+			t.Errorf("TagResource %s: %v", kind, err)
+			continue
+		}
+		if _, err := e.eks.UntagResource(t.Context(), &eks.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"a", "b"}}); err != nil {
+			t.Errorf("UntagResource %s: %v", kind, err)
+		}
+		out, err := e.eks.ListTagsForResource(t.Context(), &eks.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+		if err != nil {
+			t.Errorf("ListTagsForResource %s: %v", kind, err)
+			continue
+		}
+		if diff := cmp.Diff(map[string]string{"c": "3"}, out.Tags); diff != "" {
+			t.Errorf("%s tags (-want +got):\n%s", kind, diff)
+		}
+	}
+	if tags := describeNodegroup(t, e, "tags", "ng").Tags; tags["c"] != "3" {
+		t.Errorf("DescribeNodegroup tags = %v, want those set by TagResource", tags)
+	}
+	_, err = e.eks.ListTagsForResource(t.Context(), &eks.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:eks:us-east-1:123456789012:cluster/nope")})
+	wantErr[*ekstypes.NotFoundException](t, "ListTagsForResource of an unknown ARN", err)
+}
+
+// An injected throttle is the protocol's throttling error, which the SDK
+// classifies as a retryable throttle: EKS (restJson1) HTTP 429
+// ThrottlingException, IAM (query) HTTP 400 Throttling. With the standard
+// retryer, a single throttle is retried away.
+func TestEmulatorFaultThrottle(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "thr", "1.30", false)
+
+	e.injectFault(t, "DescribeCluster", "throttle", 1, 0)
+	_, err := e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String("thr")}, noRetry)
+	assertThrottle(t, "EKS DescribeCluster", err, "ThrottlingException", http.StatusTooManyRequests)
+	if _, err := e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String("thr")}, noRetry); err != nil {
+		t.Errorf("DescribeCluster after the one injected throttle: %v", err)
+	}
+
+	e.injectFault(t, "iam:ListRoles", "throttle", 1, 0)
+	_, err = e.iam.ListRoles(t.Context(), &iam.ListRolesInput{}, noRetryIAM)
+	assertThrottle(t, "IAM ListRoles", err, "Throttling", http.StatusBadRequest)
+
+	e.injectFault(t, "DescribeCluster", "throttle", 1, 0)
+	if _, err := e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String("thr")}); err != nil {
+		t.Errorf("DescribeCluster with the standard retryer after one throttle: %v", err)
+	}
+	var throttled int
+	for _, c := range e.calls(t) {
+		if c.Operation == "DescribeCluster" && c.Status == "throttle" {
+			throttled++
+		}
+	}
+	if throttled != 2 {
+		t.Errorf("call log shows %d throttled DescribeCluster calls, want 2", throttled)
+	}
+}
+
+func assertThrottle(t *testing.T, what string, err error, code string, status int) {
+	t.Helper()
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("%s: want an API error, got %v", what, err)
+	}
+	if apiErr.ErrorCode() != code {
+		t.Errorf("%s: error code %q, want %q", what, apiErr.ErrorCode(), code)
+	}
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != status {
+		t.Errorf("%s: HTTP status %v, want %d", what, re, status)
+	}
+	if retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) != aws.TrueTernary {
+		t.Errorf("%s: the SDK does not classify %v as throttling", what, err)
+	}
+	if retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) != aws.TrueTernary {
+		t.Errorf("%s: the SDK does not classify %v as retryable", what, err)
+	}
+}
+
+// HTTP 500, a dropped connection and latency, each for a counted number of
+// calls; the SDK sees the first two as retryable errors.
+func TestEmulatorFaultServerErrorDropLatency(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "flt", "1.30", false)
+	in := &eks.DescribeClusterInput{Name: aws.String("flt")}
+	retryable := retry.IsErrorRetryables(retry.DefaultRetryables)
+
+	e.injectFault(t, "eks:DescribeCluster", "http500", 2, 0)
+	for i := range 2 {
+		_, err := e.eks.DescribeCluster(t.Context(), in, noRetry)
+		var re *smithyhttp.ResponseError
+		if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusInternalServerError {
+			t.Fatalf("call %d with http500: want HTTP 500, got %v", i+1, err)
+		}
+		if retryable.IsErrorRetryable(err) != aws.TrueTernary {
+			t.Errorf("HTTP 500 not retryable for the SDK: %v", err)
+		}
+	}
+	if _, err := e.eks.DescribeCluster(t.Context(), in, noRetry); err != nil {
+		t.Errorf("third call after two injected 500s: %v", err)
+	}
+
+	e.injectFault(t, "iam:GetPolicy", "http500", 1, 0)
+	_, err := e.iam.GetPolicy(t.Context(), &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy")}, noRetryIAM)
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusInternalServerError {
+		t.Errorf("IAM GetPolicy with http500: want HTTP 500, got %v", err)
+	}
+
+	e.injectFault(t, "DescribeCluster", "drop", 2, 0)
+	_, err = e.eks.DescribeCluster(t.Context(), in, noRetry)
+	if err == nil {
+		t.Fatal("DescribeCluster with a dropped connection succeeded")
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		t.Errorf("a dropped connection gave an API error %v, want a transport error", err)
+	}
+	if retryable.IsErrorRetryable(err) != aws.TrueTernary {
+		t.Errorf("dropped connection not retryable for the SDK: %v", err)
+	}
+	e.clearFaults(t)
+	if _, err := e.eks.DescribeCluster(t.Context(), in, noRetry); err != nil {
+		t.Errorf("DescribeCluster after clearFaults: %v", err)
+	}
+
+	e.injectFault(t, "DescribeCluster", "latency", 1, 400*time.Millisecond)
+	start := time.Now()
+	if _, err := e.eks.DescribeCluster(t.Context(), in, noRetry); err != nil {
+		t.Errorf("DescribeCluster with latency: %v", err)
+	}
+	if d := time.Since(start); d < 400*time.Millisecond {
+		t.Errorf("DescribeCluster with 400ms injected latency answered in %v", d)
+	}
+}
+
+// moto's reset (which newEnv calls) also clears this emulator's state:
+// faults, the call log and delays.
+func TestEmulatorResetClearsEverything(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "gone", "1.30", false)
+	if _, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("gone"), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	e.injectFault(t, "ListClusters", "throttle", 0, 0)
+	e.setDelays(t, time.Minute, time.Minute, time.Minute)
+
+	e = newEnv(t)
+	list, err := e.eks.ListClusters(t.Context(), &eks.ListClustersInput{}, noRetry)
+	if err != nil {
+		t.Fatalf("ListClusters after reset (the fault should be gone): %v", err)
+	}
+	if len(list.Clusters) != 0 {
+		t.Errorf("clusters after reset: %v", list.Clusters)
+	}
+	_, err = e.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String("gone")})
+	var nse interface{ ErrorCode() string }
+	if !errors.As(err, &nse) || nse.ErrorCode() != "NoSuchEntity" {
+		t.Errorf("GetRole after reset: %v, want NoSuchEntity", err)
+	}
+	if calls := e.calls(t); len(calls) != 2 {
+		t.Errorf("call log after reset = %v, want just ListClusters and GetRole", calls)
+	}
+	// newEnv's fast delays are in force again: a cluster is ACTIVE quickly.
+	createCluster(t, e, "quick", "1.30", true)
+}
 
 // AWS managed policies exist in every account; moto loads them only with
 // MOTO_IAM_LOAD_MANAGED_POLICIES=true, which the launcher sets.

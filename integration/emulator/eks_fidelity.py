@@ -5,10 +5,12 @@ kept wherever it already matches AWS. Everything is installed by install(),
 before moto's Flask app for EKS is first built.
 
 Lifecycle is computed lazily: every EKS request first calls _tick(), which
-moves resources whose deadline has passed from CREATING to ACTIVE, finishes
-updates (InProgress -> Successful, resource back to ACTIVE) and removes
-resources whose DELETING time is over. The deadlines come from
-control.DELAYS, so tests can make them short. State lives on moto's own
+moves resources CREATING for longer than the create delay to ACTIVE, finishes
+updates InProgress for longer than the update delay (InProgress ->
+Successful, resource back to ACTIVE) and removes resources DELETING for
+longer than the delete delay. The delays are read from control.DELAYS at
+each tick, so a test can hold a resource in CREATING with a long delay and
+release it by shortening the delay. State lives on moto's own
 objects, so moto's reset (POST /moto-api/reset) clears it.
 
 Error messages follow those AWS returns where they are known, e.g.
@@ -106,19 +108,19 @@ def _st(obj):
     """This module's state of a cluster, node group or Fargate profile."""
     st = getattr(obj, "_eksctl_lite", None)
     if st is None:
-        st = {"ready_at": 0.0, "gone_at": None, "updates": [], "hidden": {}}
+        st = {"creating_since": 0.0, "deleting_since": None, "updates": [], "hidden": {}}
         obj._eksctl_lite = st
     return st
 
 
 def _start_creating(obj):
     obj.status = CREATING
-    _st(obj)["ready_at"] = _now() + _delay("create")
+    _st(obj)["creating_since"] = _now()
 
 
 def _start_deleting(obj):
     obj.status = DELETING
-    _st(obj)["gone_at"] = _now() + _delay("delete")
+    _st(obj)["deleting_since"] = _now()
 
 
 def _in_progress(obj):
@@ -136,7 +138,7 @@ def _new_update(obj, update_type, params, apply):
         "params": [{"type": t, "value": v} for t, v in params],
         "createdAt": utcnow(),
         "errors": [],
-        "_done_at": _now() + _delay("update"),
+        "_since": _now(),
         "_apply": apply,
     }
     _st(obj)["updates"].append(u)
@@ -151,20 +153,20 @@ def _public(update):
 def _advance(obj, t):
     """Moves one resource along its lifecycle; returns True once it is gone."""
     st = _st(obj)
-    if obj.status == CREATING and t >= st["ready_at"]:
+    if obj.status == CREATING and t >= st["creating_since"] + _delay("create"):
         obj.status = ACTIVE
         for attr, value in st["hidden"].items():
             setattr(obj, attr, value)
         st["hidden"] = {}
     for u in st["updates"]:
-        if u["status"] == IN_PROGRESS and t >= u["_done_at"]:
+        if u["status"] == IN_PROGRESS and t >= u["_since"] + _delay("update"):
             u["_apply"]()
             u["status"] = SUCCESSFUL
             if hasattr(obj, "modified_at"):
                 obj.modified_at = utcnow()
     if obj.status == UPDATING and not _in_progress(obj):
         obj.status = ACTIVE
-    return obj.status == DELETING and t >= st["gone_at"]
+    return obj.status == DELETING and t >= st["deleting_since"] + _delay("delete")
 
 
 def _tick(backend):
@@ -269,19 +271,6 @@ def _normalise_logging(current, requested):
     return {"clusterLogging": groups}
 
 
-def _vpc_of(account_id, region, subnet_ids):
-    """The VPC of the first subnet if moto's EC2 knows it."""
-    try:
-        from moto.ec2.models import ec2_backends
-
-        ec2 = ec2_backends[account_id][region]
-        for s in ec2.describe_subnets(subnet_ids=subnet_ids[:1]):
-            return s.vpc_id
-    except Exception:  # noqa: BLE001 - unknown subnets are fine in tests
-        pass
-    return None
-
-
 def create_cluster(self, **kw):
     """CreateCluster: CREATING for create_delay, then ACTIVE; defaults filled in
     as AWS describes them; a distinct OIDC issuer per cluster."""
@@ -304,7 +293,9 @@ def create_cluster(self, **kw):
         "subnetIds": subnets,
         "securityGroupIds": list(rvc.get("securityGroupIds") or []),
         "clusterSecurityGroupId": _hex_id("sg-"),
-        "vpcId": _vpc_of(self.account_id, self.region_name, subnets) or _hex_id("vpc-"),
+        # AWS derives the VPC from the subnets; moto's EC2 is not consulted
+        # (building its backend costs ~0.6 s after every reset).
+        "vpcId": _hex_id("vpc-"),
         "endpointPublicAccess": rvc.get("endpointPublicAccess", True),
         "endpointPrivateAccess": rvc.get("endpointPrivateAccess", False),
         "publicAccessCidrs": list(rvc.get("publicAccessCidrs") or ["0.0.0.0/0"]),

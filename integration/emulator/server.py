@@ -66,6 +66,7 @@ def main(argv=None):
 
     import control
     import eks_fidelity
+    import speed
 
     control.set_launch_delays(
         {
@@ -74,6 +75,7 @@ def main(argv=None):
             "update_delay": args.update_delay,
         }
     )
+    speed.install()
     eks_fidelity.install()
 
     if not args.verbose:
