@@ -114,7 +114,11 @@ func (w waiter) retry(ctx context.Context, what string, busy func(error) bool, c
 	})
 	var te *TimeoutError
 	if errors.As(err, &te) && last != nil {
-		return fmt.Errorf("%w: %v", err, last)
+		hint := "re-run eksctl-lite apply to try again"
+		if w.TimeoutEnv != "" {
+			hint += ", or allow more time with " + w.TimeoutEnv
+		}
+		return fmt.Errorf("still refused after %s (%w); %s", w.Timeout, last, hint)
 	}
 	return err
 }

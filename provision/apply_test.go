@@ -1,0 +1,791 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+// Plans are written out by hand here, shaped as the planner shapes them
+// (addresses, DependsOn, Refs), so that apply is tested on its own.
+
+const testRegion = "us-east-1"
+
+func change(cluster string, addr string, t Type, a Action, before, after any, deps ...string) *ResourceChange {
+	return &ResourceChange{Address: addr, Type: t, Cluster: cluster, Region: testRegion, Action: a, Before: before, After: after, DependsOn: deps}
+}
+
+func withRefs(c *ResourceChange, refs map[string]string) *ResourceChange {
+	c.Refs = refs
+	return c
+}
+
+func withSteps(c *ResourceChange, steps ...Step) *ResourceChange {
+	c.Steps = steps
+	return c
+}
+
+func managedRoleAttrs(cluster, addr, name, service string, policies []string) *RoleAttrs {
+	return &RoleAttrs{Name: name, Path: RolePath, AssumeRolePolicy: serviceTrustPolicy(service), PolicyARNs: policies, Tags: ownedTags(nil, cluster, addr)}
+}
+
+func desiredCluster(name string) *ClusterAttrs {
+	return &ClusterAttrs{Name: name, Version: "1.30", RoleARN: KnownAfterApply, SubnetIDs: []string{"subnet-a", "subnet-b"},
+		EndpointPublicAccess: true, PublicAccessCIDRs: []string{"0.0.0.0/0"}, Logging: []string{"api"}, Tags: ownedTags(nil, name, ClusterAddress(name))}
+}
+
+func desiredNodeGroup(cluster, label, physical string) *NodeGroupAttrs {
+	return &NodeGroupAttrs{Name: physical, InstanceTypes: []string{"m5.large"}, AMIType: "AL2023_x86_64_STANDARD", CapacityType: "ON_DEMAND", DiskSize: 20,
+		SubnetIDs: []string{"subnet-a"}, NodeRoleARN: KnownAfterApply, Version: "1.30", MinSize: 1, MaxSize: 3, DesiredSize: aws.Int(1),
+		MaxUnavailable: aws.Int(1), Labels: map[string]string{"team": "a"}, Tags: ownedTags(nil, cluster, NodeGroupAddress(cluster, label))}
+}
+
+func desiredFargate(cluster, label string) *FargateProfileAttrs {
+	return &FargateProfileAttrs{Name: label, SubnetIDs: []string{"subnet-a"}, PodExecutionRoleARN: "arn:aws:iam::" + simAccount + ":role/fargate",
+		Selectors: []SelectorAttrs{{Namespace: label}}, Tags: ownedTags(nil, cluster, FargateProfileAddress(cluster, label))}
+}
+
+// freshPlan is the plan of a new cluster with managed roles, one node
+// group per label, Fargate profiles, and irsa roles.
+func freshPlan(cluster string, nodeGroups, fargate, irsa []string) []*ResourceChange {
+	cr, nr := ClusterRoleAddress(cluster), NodeRoleAddress(cluster)
+	ca, oa := ClusterAddress(cluster), OIDCProviderAddress(cluster)
+	out := []*ResourceChange{
+		change(cluster, cr, TypeRole, Create, nil, managedRoleAttrs(cluster, cr, ClusterRoleName(cluster), "eks.amazonaws.com", ClusterRolePolicyARNs(testRegion))),
+		change(cluster, nr, TypeRole, Create, nil, managedRoleAttrs(cluster, nr, NodeRoleName(cluster), "ec2.amazonaws.com", NodeRolePolicyARNs(testRegion))),
+		withRefs(change(cluster, ca, TypeCluster, Create, nil, desiredCluster(cluster), cr), map[string]string{"role_arn": cr}),
+	}
+	for _, ng := range nodeGroups {
+		out = append(out, withRefs(change(cluster, NodeGroupAddress(cluster, ng), TypeNodeGroup, Create, nil, desiredNodeGroup(cluster, ng, ng), ca, nr),
+			map[string]string{"node_role_arn": nr}))
+	}
+	for _, fp := range fargate {
+		out = append(out, change(cluster, FargateProfileAddress(cluster, fp), TypeFargateProfile, Create, nil, desiredFargate(cluster, fp), ca))
+	}
+	if len(irsa) > 0 {
+		out = append(out, withRefs(change(cluster, oa, TypeOIDCProvider, Create, nil,
+			&OIDCProviderAttrs{URL: KnownAfterApply, ClientIDs: []string{OIDCClientID}, Tags: ownedTags(nil, cluster, oa)}, ca), map[string]string{"url": ca}))
+	}
+	for _, ir := range irsa {
+		addr := IRSAAddress(cluster, ir)
+		out = append(out, withRefs(change(cluster, addr, TypeRole, Create, nil, &RoleAttrs{
+			Name: cluster + "-" + ir, Path: RolePath, AssumeRolePolicy: KnownAfterApply,
+			PolicyARNs:     []string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+			InlinePolicy:   mustCanonicalPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`),
+			Tags:           ownedTags(nil, cluster, addr),
+			ServiceAccount: "default/" + ir,
+		}, ca, oa), map[string]string{"assume_role_policy": oa}))
+	}
+	return out
+}
+
+func planOf(destroy bool, changes ...[]*ResourceChange) *Plan {
+	p := &Plan{FormatVersion: FormatVersion, Destroy: destroy}
+	for _, c := range changes {
+		p.Changes = append(p.Changes, c...)
+	}
+	return p
+}
+
+// fastOptions poll every millisecond, so that tests take milliseconds.
+func fastOptions(progress *bytes.Buffer) ApplyOptions {
+	return ApplyOptions{Parallelism: 10, Progress: progress, PollInterval: time.Millisecond, MaxPollInterval: 2 * time.Millisecond, StillEvery: -1,
+		Timeouts: Timeouts{ClusterCreate: 5 * time.Second, ClusterUpdate: 5 * time.Second, ClusterDelete: 5 * time.Second, NodeGroup: 5 * time.Second, FargateProfile: 5 * time.Second, IAM: 5 * time.Second}}
+}
+
+// syncBuffer is a bytes.Buffer safe for the progress writer's concurrency
+// and the test reading it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func outcomes(r *ApplyResult) map[string]string {
+	out := map[string]string{}
+	for _, rr := range r.Resources {
+		s := string(rr.Outcome)
+		if rr.Err != nil && rr.Outcome != OutcomeFailed {
+			s += ": " + rr.Err.Error()
+		}
+		out[rr.Address] = s
+	}
+	return out
+}
+
+func requireNoViolations(t *testing.T, s *sim) {
+	t.Helper()
+	for _, v := range s.violations {
+		t.Errorf("EKS rule broken: %s", v)
+	}
+}
+
+// before asserts that log entry a comes before b.
+func before(t *testing.T, s *sim, a, b string) {
+	t.Helper()
+	ia, ib := s.logIndex(a), s.logIndex(b)
+	if ia < 0 || ib < 0 || ia > ib {
+		t.Errorf("want %q (at %d) before %q (at %d); log:\n%s", a, ia, b, ib, strings.Join(s.log, "\n"))
+	}
+}
+
+func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
+	s := newSim(simDurations{cluster: 20 * time.Millisecond, nodeGroup: 10 * time.Millisecond, fargate: 5 * time.Millisecond, update: 5 * time.Millisecond})
+	p := planOf(false, freshPlan("demo", []string{"general", "gpu"}, []string{"system", "apps"}, []string{"s3-reader"}))
+	var out bytes.Buffer
+	opts := fastOptions(&out)
+	res, err := Apply(context.Background(), p, s.factory(), opts)
+	if err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s)
+	want := []string{
+		"cluster demo 1.30", "fargate demo/apps", "fargate demo/system", "nodegroup demo/general", "nodegroup demo/gpu",
+		"oidc arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO",
+		"role demo-s3-reader", "role eksctl-lite-demo-cluster", "role eksctl-lite-demo-node",
+	}
+	if diff := cmp.Diff(want, s.state()); diff != "" {
+		t.Errorf("state after apply (-want +got):\n%s", diff)
+	}
+	before(t, s, "CreateRole eksctl-lite-demo-cluster", "CreateCluster demo")
+	before(t, s, "CreateCluster demo", "CreateNodegroup demo/general")
+	before(t, s, "CreateRole eksctl-lite-demo-node", "CreateNodegroup demo/general")
+	before(t, s, "CreateCluster demo", "CreateOpenIDConnectProvider https://oidc.eks.us-east-1.amazonaws.com/id/DEMO")
+	before(t, s, "CreateOpenIDConnectProvider https://oidc.eks.us-east-1.amazonaws.com/id/DEMO", "CreateRole demo-s3-reader")
+
+	// Values known after apply were filled from what was created.
+	s.mu.Lock()
+	if got := aws.ToString(s.clusters["demo"].cl.RoleArn); got != s.roles["eksctl-lite-demo-cluster"].arn {
+		t.Errorf("cluster role = %s, want the managed cluster role's ARN", got)
+	}
+	if got := aws.ToString(s.nodegroups["demo/general"].ng.NodeRole); got != s.roles["eksctl-lite-demo-node"].arn {
+		t.Errorf("node role = %s, want the managed node role's ARN", got)
+	}
+	wantTrust := IRSATrustPolicy("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO",
+		"https://oidc.eks.us-east-1.amazonaws.com/id/DEMO", "default", "s3-reader")
+	if got := s.roles["demo-s3-reader"].trust; got != wantTrust {
+		t.Errorf("irsa trust policy:\n got %s\nwant %s", got, wantTrust)
+	}
+	if diff := cmp.Diff(map[string]bool{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess": true}, s.roles["demo-s3-reader"].attached); diff != "" {
+		t.Errorf("irsa policies (-want +got):\n%s", diff)
+	}
+	if _, ok := s.roles["demo-s3-reader"].inline[InlinePolicyName]; !ok {
+		t.Errorf("irsa inline policy not put")
+	}
+	if got := s.roles["eksctl-lite-demo-node"].tags[TagAddress]; got != "cluster.demo.node_role" {
+		t.Errorf("node role address tag = %q", got)
+	}
+	if got := s.nodegroups["demo/general"].tags[TagCluster]; got != "demo" {
+		t.Errorf("node group cluster tag = %q", got)
+	}
+	s.mu.Unlock()
+
+	if res.Added != 9 || res.Changed+res.Replaced+res.Destroyed != 0 {
+		t.Errorf("counts: %+v", res)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"cluster.demo: Creating...\n",
+		"cluster.demo: Creation complete after ",
+		"[id=arn:aws:eks:us-east-1:111122223333:cluster/demo]",
+		"cluster.demo.node_group.general: Creation complete after ",
+		"\nApply complete! Resources: 9 added, 0 changed, 0 replaced, 0 destroyed.\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("progress lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestApplyClustersProceedIndependently(t *testing.T) {
+	// Cluster a's creation fails; cluster b is unaffected, and only a's
+	// dependants are skipped.
+	s := newSim(simDurations{cluster: 5 * time.Millisecond, nodeGroup: 5 * time.Millisecond, fargate: 2 * time.Millisecond})
+	s.hook = func(op, name string) error {
+		if op == "CreateCluster" && name == "a" {
+			return &ekstypes.InvalidParameterException{Message: aws.String("Subnet subnet-a is in an unsupported Availability Zone")}
+		}
+		return nil
+	}
+	p := planOf(false, freshPlan("a", []string{"general"}, []string{"system"}, []string{"reader"}), freshPlan("b", []string{"general"}, []string{"system"}, nil))
+	var out bytes.Buffer
+	opts := fastOptions(&out)
+	opts.Timeouts.IAM = 20 * time.Millisecond // how long a new role's InvalidParameterException is retried
+	res, err := Apply(context.Background(), p, s.factory(), opts)
+	if err == nil {
+		t.Fatal("Apply succeeded; want an error for cluster a")
+	}
+	got := outcomes(res)
+	want := map[string]string{
+		"cluster.a.cluster_role":           "done",
+		"cluster.a.node_role":              "done",
+		"cluster.a":                        "failed",
+		"cluster.a.node_group.general":     "skipped: upstream failed: cluster.a",
+		"cluster.a.fargate_profile.system": "skipped: upstream failed: cluster.a",
+		"cluster.a.oidc_provider":          "skipped: upstream failed: cluster.a",
+		"cluster.a.irsa.reader":            "skipped: upstream failed: cluster.a",
+		"cluster.b.cluster_role":           "done",
+		"cluster.b.node_role":              "done",
+		"cluster.b":                        "done",
+		"cluster.b.node_group.general":     "done",
+		"cluster.b.fargate_profile.system": "done",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"cluster.a: Creation failed after ",
+		"\nApply failed. Resources: 7 added, 0 changed, 0 replaced, 0 destroyed.\n",
+		"\nFailed:\n  cluster.a: creating cluster a: ",
+		"unsupported Availability Zone",
+		"Skipped because something they need failed:\n  cluster.a.node_group.general: upstream failed: cluster.a\n",
+		"  cluster.a.irsa.reader: upstream failed: cluster.a\n",
+		"\nRe-run eksctl-lite apply to continue; it picks up where this run stopped.\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestApplySerialisesFargatePerCluster(t *testing.T) {
+	// The simulator refuses (and records) a second Fargate profile
+	// creating or deleting in one cluster, as EKS does.
+	s := newSim(simDurations{fargate: 5 * time.Millisecond})
+	a := s.seedCluster("a", "1.30", "arn:role", ownedTags(nil, "a", "cluster.a"))
+	b := s.seedCluster("b", "1.30", "arn:role", ownedTags(nil, "b", "cluster.b"))
+	var changes []*ResourceChange
+	changes = append(changes, change("a", "cluster.a", TypeCluster, NoOp, a, a), change("b", "cluster.b", TypeCluster, NoOp, b, b))
+	for _, c := range []string{"a", "b"} {
+		for i := range 4 {
+			changes = append(changes, change(c, FargateProfileAddress(c, fmt.Sprint("p", i)), TypeFargateProfile, Create, nil, desiredFargate(c, fmt.Sprint("p", i)), ClusterAddress(c)))
+		}
+	}
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), planOf(false, changes), s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s)
+	if n := len(s.logged("CreateFargateProfile")); n != 8 {
+		t.Errorf("%d profiles created, want 8", n)
+	}
+}
+
+func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
+	s := newSim(simDurations{update: 3 * time.Millisecond})
+	role := "arn:aws:iam::111122223333:role/cluster"
+	live := s.seedCluster("demo", "1.28", role, ownedTags(nil, "demo", "cluster.demo"))
+	ng := s.seedNodegroup("demo", "general", "1.28", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
+	want := *live
+	want.Version, want.Logging = "1.30", []string{"api", "audit"}
+	ngWant := *ng
+	ngWant.Version = "1.30"
+	p := planOf(false, []*ResourceChange{
+		withSteps(change("demo", "cluster.demo", TypeCluster, Update, live, &want),
+			Step{Call: "UpdateClusterVersion", Target: "1.29", Paths: []string{"version"}},
+			Step{Call: "UpdateClusterVersion", Target: "1.30", Paths: []string{"version"}},
+			Step{Call: "UpdateClusterConfig", Detail: "logging", Paths: []string{"enabled_cluster_log_types"}}),
+		withSteps(change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Update, ng, &ngWant, "cluster.demo"),
+			Step{Call: "UpdateNodegroupVersion", Target: "1.30", Paths: []string{"version"}}),
+	})
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
+	if err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s) // a second update in flight or a node group ahead of the control plane
+	wantLog := []string{
+		"UpdateClusterVersion demo 1.29",
+		"UpdateClusterVersion demo 1.30",
+		"UpdateClusterConfig demo",
+		"UpdateNodegroupVersion demo/general 1.30",
+	}
+	if diff := cmp.Diff(wantLog, s.log); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if s.calls["DescribeUpdate"] < 4 {
+		t.Errorf("DescribeUpdate called %d times; every update must be polled", s.calls["DescribeUpdate"])
+	}
+	if res.Changed != 2 {
+		t.Errorf("changed = %d, want 2", res.Changed)
+	}
+	if !strings.Contains(out.String(), "cluster.demo: UpdateClusterConfig (logging)...") {
+		t.Errorf("progress does not show the steps:\n%s", out.String())
+	}
+}
+
+func TestApplyNodeGroupConfigUpdate(t *testing.T) {
+	s := newSim(simDurations{update: 2 * time.Millisecond})
+	ng := s.seedNodegroup("demo", "general", "1.30", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
+	want := *ng
+	want.MinSize, want.MaxSize, want.DesiredSize = 2, 5, nil
+	want.Labels = map[string]string{"team": "b", "tier": "web"}
+	want.Taints = []TaintAttrs{{Key: "gpu", Value: "true", Effect: "NO_SCHEDULE"}}
+	want.Tags = ownedTags(map[string]string{"env": "prod"}, "demo", "cluster.demo.node_group.general")
+	p := planOf(false, []*ResourceChange{withSteps(change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Update, ng, &want),
+		Step{Call: "TagResource", Paths: []string{"tags"}},
+		Step{Call: "UpdateNodegroupConfig", Paths: []string{"scaling.min_size", "scaling.max_size", "labels", "taints"}})})
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	got := s.nodegroups["demo/general"]
+	sc := got.ng.ScalingConfig
+	// desired_size left to autoscalers: the live 2 is kept, inside [2, 5].
+	if aws.ToInt32(sc.MinSize) != 2 || aws.ToInt32(sc.MaxSize) != 5 || aws.ToInt32(sc.DesiredSize) != 2 {
+		t.Errorf("scaling = %d/%d/%d, want 2/5/2", aws.ToInt32(sc.MinSize), aws.ToInt32(sc.MaxSize), aws.ToInt32(sc.DesiredSize))
+	}
+	if diff := cmp.Diff(want.Labels, got.ng.Labels); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
+	}
+	var taints []string
+	for _, tt := range got.ng.Taints {
+		taints = append(taints, aws.ToString(tt.Key)+"="+aws.ToString(tt.Value)+":"+string(tt.Effect))
+	}
+	if diff := cmp.Diff([]string{"gpu=true:NO_SCHEDULE"}, taints); diff != "" {
+		t.Errorf("taints (-want +got):\n%s", diff)
+	}
+	if got.tags["env"] != "prod" {
+		t.Errorf("tags = %v", got.tags)
+	}
+}
+
+func TestApplyReplacesNodeGroupWithoutDroppingCapacity(t *testing.T) {
+	s := newSim(simDurations{nodeGroup: 10 * time.Millisecond})
+	s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	addr := "cluster.demo.node_group.general"
+	old := s.seedNodegroup("demo", "general", "1.30", "arn:node", ownedTags(nil, "demo", addr))
+	want := *old
+	want.Name, want.InstanceTypes = "general-abc123", []string{"m6i.large"}
+	// When the old group's deletion starts, the new one must be ACTIVE.
+	s.hook = func(op, name string) error {
+		if op == "DeleteNodegroup" && name == "general" {
+			if n := s.getNodegroup("demo", "general-abc123"); n == nil || n.status != "ACTIVE" {
+				s.violate("old node group deleted before the new one is ACTIVE")
+			}
+		}
+		return nil
+	}
+	p := planOf(false, []*ResourceChange{change("demo", addr, TypeNodeGroup, Replace, old, &want)})
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
+	if err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s)
+	before(t, s, "CreateNodegroup demo/general-abc123", "DeleteNodegroup demo/general")
+	if diff := cmp.Diff([]string{"cluster demo 1.30", "nodegroup demo/general-abc123"}, s.state()); diff != "" {
+		t.Errorf("state (-want +got):\n%s", diff)
+	}
+	if res.Replaced != 1 {
+		t.Errorf("replaced = %d", res.Replaced)
+	}
+}
+
+func TestApplyReplacesFargateDeleteThenCreate(t *testing.T) {
+	s := newSim(simDurations{fargate: 5 * time.Millisecond})
+	s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	addr := "cluster.demo.fargate_profile.system"
+	old := s.seedFargate("demo", "system", "arn:aws:iam::111122223333:role/fargate", ownedTags(nil, "demo", addr))
+	want := desiredFargate("demo", "system")
+	want.Selectors = []SelectorAttrs{{Namespace: "kube-system"}, {Namespace: "default"}}
+	p := planOf(false, []*ResourceChange{change("demo", addr, TypeFargateProfile, Replace, old, want)})
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s)
+	if diff := cmp.Diff([]string{"DeleteFargateProfile demo/system", "CreateFargateProfile demo/system"}, s.log); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	s.mu.Lock()
+	if n := len(s.fargate["demo/system"].fp.Selectors); n != 2 {
+		t.Errorf("new profile has %d selectors, want 2", n)
+	}
+	s.mu.Unlock()
+}
+
+// destroyPlan is what plan --destroy proposes for a cluster with managed
+// roles, a node group, a Fargate profile and an irsa role.
+func seedAndDestroyPlan(s *sim) *Plan {
+	tags := func(addr string) map[string]string { return ownedTags(nil, "demo", addr) }
+	cr := s.seedRole(ClusterRoleName("demo"), serviceTrustPolicy("eks.amazonaws.com"), ClusterRolePolicyARNs(testRegion), "", tags("cluster.demo.cluster_role"))
+	nr := s.seedRole(NodeRoleName("demo"), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", tags("cluster.demo.node_role"))
+	c := s.seedCluster("demo", "1.30", cr.ARN, tags("cluster.demo"))
+	ng := s.seedNodegroup("demo", "general", "1.30", nr.ARN, tags("cluster.demo.node_group.general"))
+	fp := s.seedFargate("demo", "system", "arn:aws:iam::111122223333:role/fargate", tags("cluster.demo.fargate_profile.system"))
+	o := s.seedOIDC(c.OIDCIssuer, tags("cluster.demo.oidc_provider"))
+	ir := s.seedRole("demo-reader", IRSATrustPolicy(o.ARN, o.URL, "default", "reader"), []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, `{"Statement":[]}`, tags("cluster.demo.irsa.reader"))
+	return planOf(true, []*ResourceChange{
+		change("demo", "cluster.demo", TypeCluster, Delete, c, nil, "cluster.demo.cluster_role"),
+		change("demo", "cluster.demo.cluster_role", TypeRole, Delete, cr, nil),
+		change("demo", "cluster.demo.fargate_profile.system", TypeFargateProfile, Delete, fp, nil, "cluster.demo"),
+		change("demo", "cluster.demo.irsa.reader", TypeRole, Delete, ir, nil, "cluster.demo", "cluster.demo.oidc_provider"),
+		change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Delete, ng, nil, "cluster.demo", "cluster.demo.node_role"),
+		change("demo", "cluster.demo.node_role", TypeRole, Delete, nr, nil),
+		change("demo", "cluster.demo.oidc_provider", TypeOIDCProvider, Delete, o, nil, "cluster.demo"),
+	})
+}
+
+func TestDestroyDeletesChildrenBeforeParents(t *testing.T) {
+	s := newSim(simDurations{cluster: 10 * time.Millisecond, nodeGroup: 10 * time.Millisecond, fargate: 5 * time.Millisecond})
+	p := seedAndDestroyPlan(s)
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
+	if err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s) // cluster deleted with children, role deleted while in use
+	if got := s.state(); len(got) != 0 {
+		t.Errorf("left behind: %v", got)
+	}
+	before(t, s, "DeleteNodegroup demo/general", "DeleteCluster demo")
+	before(t, s, "DeleteFargateProfile demo/system", "DeleteCluster demo")
+	before(t, s, "DeleteCluster demo", "DeleteRole eksctl-lite-demo-cluster")
+	before(t, s, "DeleteNodegroup demo/general", "DeleteRole eksctl-lite-demo-node")
+	before(t, s, "DeleteRole demo-reader", "DeleteOpenIDConnectProvider arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO")
+	before(t, s, "DetachRolePolicy demo-reader arn:aws:iam::aws:policy/ReadOnlyAccess", "DeleteRole demo-reader")
+	before(t, s, "DeleteRolePolicy demo-reader eksctl-lite", "DeleteRole demo-reader")
+	if res.Destroyed != 7 {
+		t.Errorf("destroyed = %d", res.Destroyed)
+	}
+	if !strings.Contains(out.String(), "\nDestroy complete! Resources: 7 destroyed.\n") {
+		t.Errorf("summary:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "cluster.demo.node_group.general: Destroying...\n") ||
+		!strings.Contains(out.String(), "cluster.demo.node_group.general: Destruction complete after ") {
+		t.Errorf("progress:\n%s", out.String())
+	}
+}
+
+func TestApplyDeletesRoleOnlyAfterTheReplacementStopsUsingIt(t *testing.T) {
+	// The node group moves from the managed node role to an explicit one:
+	// the group is replaced, the managed role deleted. The plan's
+	// DependsOn of the replacement names only what it needs now; the old
+	// role's ARN in its Before is what orders the role's deletion after it.
+	s := newSim(simDurations{nodeGroup: 5 * time.Millisecond})
+	nr := s.seedRole(NodeRoleName("demo"), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", ownedTags(nil, "demo", "cluster.demo.node_role"))
+	s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	addr := "cluster.demo.node_group.general"
+	old := s.seedNodegroup("demo", "general", "1.30", nr.ARN, ownedTags(nil, "demo", addr))
+	want := *old
+	want.Name, want.NodeRoleARN = "general-2", "arn:aws:iam::111122223333:role/mine"
+	p := planOf(false, []*ResourceChange{
+		change("demo", addr, TypeNodeGroup, Replace, old, &want),
+		change("demo", "cluster.demo.node_role", TypeRole, Delete, nr, nil),
+	})
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s)
+	before(t, s, "DeleteNodegroup demo/general", "DeleteRole eksctl-lite-demo-node")
+}
+
+func TestApplyWaitsOutResourceInUse(t *testing.T) {
+	s := newSim(simDurations{})
+	c := s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	busy := 3
+	s.hook = func(op, name string) error {
+		if op == "CreateNodegroup" && busy > 0 {
+			busy--
+			return inUse("Cluster demo is currently being updated")
+		}
+		return nil
+	}
+	ng := desiredNodeGroup("demo", "general", "general")
+	ng.NodeRoleARN = "arn:node"
+	p := planOf(false, []*ResourceChange{
+		change("demo", "cluster.demo", TypeCluster, NoOp, c, c),
+		change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Create, nil, ng, "cluster.demo"),
+	})
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("ResourceInUseException must be waited out, got %v\n%s", err, out.String())
+	}
+	if s.calls["CreateNodegroup"] != 4 {
+		t.Errorf("CreateNodegroup called %d times, want 4 (3 busy, then accepted)", s.calls["CreateNodegroup"])
+	}
+}
+
+func TestApplyReportsFailedUpdate(t *testing.T) {
+	s := newSim(simDurations{update: 2 * time.Millisecond})
+	ng := s.seedNodegroup("demo", "general", "1.29", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
+	s.failUpdates["general"] = true
+	want := *ng
+	want.Version = "1.30"
+	p := planOf(false, []*ResourceChange{withSteps(change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Update, ng, &want),
+		Step{Call: "UpdateNodegroupVersion", Target: "1.30"})})
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	got := res.Resources[0].Err.Error()
+	for _, want := range []string{"of node group general failed", "NodeCreationFailure: Instances failed to join the kubernetes cluster"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("error %q lacks %q", got, want)
+		}
+	}
+}
+
+func TestApplyInterrupt(t *testing.T) {
+	// The stop comes while the cluster is creating: CreateCluster has
+	// returned, the wait stops, the cluster is reported in progress, and
+	// nothing that depends on it starts.
+	s := newSim(simDurations{cluster: time.Hour})
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	s.hook = func(op, name string) error {
+		if op == "DescribeCluster" {
+			stop() // the first poll after CreateCluster
+		}
+		return nil
+	}
+	c := desiredCluster("demo")
+	c.RoleARN = "arn:role"
+	ng := desiredNodeGroup("demo", "general", "general")
+	ng.NodeRoleARN = "arn:node"
+	p := planOf(false, []*ResourceChange{
+		change("demo", "cluster.demo", TypeCluster, Create, nil, c),
+		change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Create, nil, ng, "cluster.demo"),
+	})
+	var out bytes.Buffer
+	res, err := Apply(ctx, p, s.factory(), fastOptions(&out))
+	if err == nil || !res.Interrupted {
+		t.Fatalf("want an interrupted result, got %v", err)
+	}
+	want := map[string]string{
+		"cluster.demo":                    "interrupted: stopped waiting for cluster demo to become ACTIVE (status CREATING): context canceled",
+		"cluster.demo.node_group.general": "not started",
+	}
+	if diff := cmp.Diff(want, outcomes(res)); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	if s.calls["CreateNodegroup"] != 0 {
+		t.Error("a node group was created after the stop")
+	}
+	if diff := cmp.Diff([]string{"cluster demo 1.30"}, s.state()); diff != "" {
+		t.Errorf("the call in flight must complete (-want +got):\n%s", diff)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"cluster.demo: Interrupted after ",
+		"Interrupted: apply stopped starting new actions.",
+		"In progress when interrupted (AWS carries on with what it was doing):\n  cluster.demo: stopped waiting",
+		"Not started:\n  cluster.demo.node_group.general (create)\n",
+		"Re-run eksctl-lite apply to continue",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestApplyContinuesAnInterruptedCreate(t *testing.T) {
+	// An earlier apply created the cluster (with our tags) and was
+	// interrupted; the new plan, made before it appeared, says create.
+	// CreateCluster answers ResourceInUse; apply recognises its own
+	// cluster and waits for it. Someone else's cluster is an error.
+	for _, owned := range []bool{true, false} {
+		t.Run(fmt.Sprint("owned=", owned), func(t *testing.T) {
+			s := newSim(simDurations{})
+			tags := map[string]string{"team": "x"}
+			if owned {
+				tags = ownedTags(nil, "demo", "cluster.demo")
+			}
+			s.seedCluster("demo", "1.30", "arn:role", tags)
+			c := desiredCluster("demo")
+			c.RoleARN = "arn:role"
+			var out bytes.Buffer
+			_, err := Apply(context.Background(), planOf(false, []*ResourceChange{change("demo", "cluster.demo", TypeCluster, Create, nil, c)}), s.factory(), fastOptions(&out))
+			if owned && err != nil {
+				t.Errorf("Apply: %v\n%s", err, out.String())
+			}
+			if !owned && (err == nil || !strings.Contains(out.String(), "a cluster named demo already exists and eksctl-lite does not own it")) {
+				t.Errorf("want a refusal, got %v\n%s", err, out.String())
+			}
+		})
+	}
+}
+
+func TestApplyWaitsForTransitionalNoOp(t *testing.T) {
+	// The cluster is still CREATING (an interrupted apply) and matches the
+	// configuration: its no-op waits until ACTIVE, then node groups start
+	// (the simulator records a violation if one is created too early).
+	s := newSim(simDurations{})
+	c := s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	s.mu.Lock()
+	s.clusters["demo"].status, s.clusters["demo"].until = "CREATING", time.Now().Add(20*time.Millisecond)
+	s.mu.Unlock()
+	c.Status = "CREATING"
+	ng := desiredNodeGroup("demo", "general", "general")
+	ng.NodeRoleARN = "arn:node"
+	p := planOf(false, []*ResourceChange{
+		change("demo", "cluster.demo", TypeCluster, NoOp, c, c),
+		change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Create, nil, ng, "cluster.demo"),
+	})
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
+	if err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	requireNoViolations(t, s)
+	if !strings.Contains(out.String(), "cluster.demo: Waiting for a change in progress in AWS to finish...") {
+		t.Errorf("progress:\n%s", out.String())
+	}
+	if res.Added != 1 || res.Changed != 0 {
+		t.Errorf("a no-op is not counted: %+v", res)
+	}
+}
+
+func TestApplyRoleUpdateSteps(t *testing.T) {
+	s := newSim(simDurations{})
+	addr := "cluster.demo.irsa.reader"
+	live := s.seedRole("demo-reader", serviceTrustPolicy("ec2.amazonaws.com"), []string{"arn:old"}, `{"Statement":[]}`, ownedTags(map[string]string{"gone": "1"}, "demo", addr))
+	want := *live
+	want.PolicyARNs = []string{"arn:new"}
+	want.InlinePolicy = ""
+	want.AssumeRolePolicy = serviceTrustPolicy("eks.amazonaws.com")
+	want.Tags = ownedTags(map[string]string{"env": "prod"}, "demo", addr)
+	p := planOf(false, []*ResourceChange{withSteps(change("demo", addr, TypeRole, Update, live, &want),
+		roleSteps(live, &want, []AttrDiff{{Path: "tags"}, {Path: "assume_role_policy"}, {Path: "managed_policy_arns"}, {Path: "inline_policy"}})...)})
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	wantLog := []string{
+		"TagRole demo-reader", "UntagRole demo-reader", "UpdateAssumeRolePolicy demo-reader",
+		"AttachRolePolicy demo-reader arn:new", "DetachRolePolicy demo-reader arn:old", "DeleteRolePolicy demo-reader eksctl-lite",
+	}
+	if diff := cmp.Diff(wantLog, s.log); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if diff := cmp.Diff(want.Tags, s.roles["demo-reader"].tags); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+}
+
+func TestApplyPlanFromJSON(t *testing.T) {
+	// A saved plan comes back from JSON with untyped attributes; apply
+	// reads them all the same.
+	s := newSim(simDurations{})
+	p := planOf(false, freshPlan("demo", []string{"general"}, nil, []string{"reader"}))
+	raw, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Plan
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), &back, s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	if n := len(s.state()); n != 6 {
+		t.Errorf("state: %v", s.state())
+	}
+}
+
+func TestApplyStillLines(t *testing.T) {
+	s := newSim(simDurations{cluster: 60 * time.Millisecond})
+	c := desiredCluster("demo")
+	c.RoleARN = "arn:role"
+	var out syncBuffer
+	opts := fastOptions(nil)
+	opts.Progress, opts.StillEvery = &out, 20*time.Millisecond
+	if _, err := Apply(context.Background(), planOf(false, []*ResourceChange{change("demo", "cluster.demo", TypeCluster, Create, nil, c)}), s.factory(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "cluster.demo: Still creating... [") || !strings.Contains(out.String(), " elapsed]\n") {
+		t.Errorf("no Still line:\n%s", out.String())
+	}
+}
+
+func TestApplyOptionsFromEnv(t *testing.T) {
+	got, err := ApplyOptionsFromEnv([]string{"EKSCTL_LITE_POLL_INTERVAL=100ms", "EKSCTL_LITE_TIMEOUT_NODE_GROUP=90m", "EKSCTL_LITE_PROGRESS_INTERVAL=1s", "OTHER=x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got.withDefaults()
+	if got.PollInterval != 100*time.Millisecond || got.MaxPollInterval != 200*time.Millisecond || got.StillEvery != time.Second {
+		t.Errorf("intervals: %+v", got)
+	}
+	if got.Timeouts.NodeGroup != 90*time.Minute || got.Timeouts.ClusterCreate != 40*time.Minute || got.Timeouts.FargateProfile != 10*time.Minute {
+		t.Errorf("timeouts: %+v", got.Timeouts)
+	}
+	_, err = ApplyOptionsFromEnv([]string{"EKSCTL_LITE_TIMEOUT_IAM=soon"})
+	if err == nil || !strings.Contains(err.Error(), `EKSCTL_LITE_TIMEOUT_IAM="soon" is not a positive duration`) {
+		t.Errorf("bad duration: %v", err)
+	}
+}
+
+func TestApplyRetriesBrandNewRoleNotYetVisibleToEKS(t *testing.T) {
+	// IAM is eventually consistent: EKS may answer InvalidParameterException
+	// for a role created a moment ago. That is retried for roles this run
+	// created, and only for them.
+	s := newSim(simDurations{})
+	n := 0
+	s.hook = func(op, name string) error {
+		if op == "CreateCluster" && n < 2 {
+			n++
+			return &ekstypes.InvalidParameterException{Message: aws.String("Role could not be assumed")}
+		}
+		return nil
+	}
+	p := planOf(false, freshPlan("demo", nil, nil, nil)[:3]) // roles and cluster
+	p.Changes = append(p.Changes[:1], p.Changes[2])          // cluster role and cluster
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, s.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	if s.calls["CreateCluster"] != 3 {
+		t.Errorf("CreateCluster called %d times, want 3", s.calls["CreateCluster"])
+	}
+
+	s2 := newSim(simDurations{})
+	s2.hook = func(op, name string) error {
+		if op == "CreateCluster" {
+			return &ekstypes.InvalidParameterException{Message: aws.String("Role could not be assumed")}
+		}
+		return nil
+	}
+	c := desiredCluster("demo")
+	c.RoleARN = "arn:aws:iam::111122223333:role/old"
+	_, err := Apply(context.Background(), planOf(false, []*ResourceChange{change("demo", "cluster.demo", TypeCluster, Create, nil, c)}), s2.factory(), fastOptions(&out))
+	var ip *ekstypes.InvalidParameterException
+	if !errors.As(err, &ip) && !strings.Contains(out.String(), "Role could not be assumed") {
+		t.Errorf("an existing role's InvalidParameterException must fail at once: %v", err)
+	}
+	if s2.calls["CreateCluster"] != 1 {
+		t.Errorf("CreateCluster called %d times, want 1", s2.calls["CreateCluster"])
+	}
+}

@@ -1,0 +1,129 @@
+package provision
+
+// The apply half of a Fargate profile: create, tag, replace (delete then
+// create: a profile holds no capacity, and its name is the block's), delete.
+// The scheduler runs at most one create or delete per cluster at a time
+// (the fargate:<region>/<cluster> lock); ResourceInUseException from one
+// started out of band is waited out.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+)
+
+func applyFargateProfile(ctx context.Context, x *execution) (any, string, error) {
+	w := x.opts.waiter(x.opts.Timeouts.FargateProfile, "FARGATE_PROFILE")
+	switch x.c.Action {
+	case Create:
+		return createFargateProfile(ctx, x, w, x.after.(*FargateProfileAttrs))
+	case Replace:
+		b := x.before.(*FargateProfileAttrs)
+		x.act.note("deleting Fargate profile %s...", b.Name)
+		if err := deleteFargateProfile(ctx, x, w, b.Name); err != nil {
+			return nil, "", err
+		}
+		x.act.note("creating Fargate profile %s...", x.after.(*FargateProfileAttrs).Name)
+		return createFargateProfile(ctx, x, w, x.after.(*FargateProfileAttrs))
+	case Update:
+		return updateFargateProfile(ctx, x, w)
+	case Delete:
+		b := x.before.(*FargateProfileAttrs)
+		return nil, b.Name, deleteFargateProfile(ctx, x, w, b.Name)
+	case NoOp:
+		b := x.before.(*FargateProfileAttrs)
+		fp, err := fargateActive(ctx, x.eks, w, x.cluster, b.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		return fargateFromAWS(fp), aws.ToString(fp.FargateProfileArn), nil
+	}
+	return nil, "", fmt.Errorf("cannot %s a Fargate profile", x.c.Action)
+}
+
+func createFargateProfile(ctx context.Context, x *execution, w waiter, a *FargateProfileAttrs) (any, string, error) {
+	in := &eks.CreateFargateProfileInput{
+		ClusterName:         aws.String(x.cluster),
+		FargateProfileName:  aws.String(a.Name),
+		PodExecutionRoleArn: aws.String(a.PodExecutionRoleARN),
+		Subnets:             a.SubnetIDs,
+		Tags:                ownedTags(a.Tags, x.cluster, baseAddress(x.c.Address)),
+	}
+	for _, s := range a.Selectors {
+		in.Selectors = append(in.Selectors, ekstypes.FargateProfileSelector{Namespace: aws.String(s.Namespace), Labels: s.Labels})
+	}
+	adopted := false
+	err := w.retry(ctx, "EKS to accept Fargate profile "+a.Name, x.e.busyFor(a.PodExecutionRoleARN), func(ctx context.Context) error {
+		_, err := x.eks.CreateFargateProfile(ctx, in)
+		if !isInUse(err) {
+			return err
+		}
+		// In use: the profile exists already (an interrupted apply), or
+		// another profile of the cluster is being created or deleted.
+		out, derr := x.eks.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: in.ClusterName, FargateProfileName: in.FargateProfileName})
+		if isNotFound(derr) {
+			return err
+		}
+		if derr != nil {
+			return derr
+		}
+		if !ownedHere(out.FargateProfile.Tags, x.c) {
+			return fmt.Errorf("a Fargate profile named %s already exists in cluster %s and eksctl-lite does not own it; rename the fargate_profile block or remove that profile", a.Name, x.cluster)
+		}
+		adopted = true
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("creating Fargate profile %s in cluster %s: %w", a.Name, x.cluster, err)
+	}
+	if adopted {
+		x.act.note("found Fargate profile %s created by an earlier apply; waiting for it", a.Name)
+	}
+	fp, err := fargateActive(ctx, x.eks, w, x.cluster, a.Name)
+	if err != nil {
+		return nil, "", err
+	}
+	return fargateFromAWS(fp), aws.ToString(fp.FargateProfileArn), nil
+}
+
+// updateFargateProfile changes tags, the only thing EKS changes in place.
+func updateFargateProfile(ctx context.Context, x *execution, w waiter) (any, string, error) {
+	b, a := x.before.(*FargateProfileAttrs), x.after.(*FargateProfileAttrs)
+	for _, s := range x.c.Steps {
+		x.act.note("%s", stepLine(s))
+		set, remove := tagChanges(b.Tags, a.Tags)
+		var err error
+		switch {
+		case s.Call == "TagResource" && len(set) > 0:
+			_, err = x.eks.TagResource(callCtx(ctx), &eks.TagResourceInput{ResourceArn: aws.String(b.ARN), Tags: set})
+		case s.Call == "UntagResource" && len(remove) > 0:
+			_, err = x.eks.UntagResource(callCtx(ctx), &eks.UntagResourceInput{ResourceArn: aws.String(b.ARN), TagKeys: remove})
+		case s.Call != "TagResource" && s.Call != "UntagResource":
+			err = unknownStep(x, s)
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("%s on Fargate profile %s: %w", s.Call, b.Name, err)
+		}
+	}
+	live := *a
+	live.ARN, live.Status = b.ARN, b.Status
+	return &live, b.ARN, nil
+}
+
+// deleteFargateProfile deletes the profile name and waits until it is gone.
+func deleteFargateProfile(ctx context.Context, x *execution, w waiter, name string) error {
+	err := w.retry(ctx, "EKS to accept the deletion of Fargate profile "+name, isInUse, func(ctx context.Context) error {
+		_, err := x.eks.DeleteFargateProfile(ctx, &eks.DeleteFargateProfileInput{ClusterName: aws.String(x.cluster), FargateProfileName: aws.String(name)})
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deleting Fargate profile %s of cluster %s: %w", name, x.cluster, err)
+	}
+	return fargateGone(ctx, x.eks, w, x.cluster, name)
+}

@@ -1,0 +1,281 @@
+package provision
+
+// The apply half of a managed node group: create, the update steps the plan
+// lists, replace without losing capacity, delete.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+)
+
+func applyNodeGroup(ctx context.Context, x *execution) (any, string, error) {
+	w := x.opts.waiter(x.opts.Timeouts.NodeGroup, "NODE_GROUP")
+	switch x.c.Action {
+	case Create:
+		return createNodeGroup(ctx, x, w, x.after.(*NodeGroupAttrs))
+	case Update:
+		return updateNodeGroup(ctx, x, w)
+	case Replace:
+		// Create before destroy: the new group (another physical name) is
+		// ACTIVE, its nodes joined, before the old one is deleted, so the
+		// cluster never has less capacity than it had.
+		b, a := x.before.(*NodeGroupAttrs), x.after.(*NodeGroupAttrs)
+		if a.Name == b.Name {
+			return nil, "", fmt.Errorf("replacing node group %s needs a new name for the new group so that capacity never drops; run eksctl-lite plan again", b.Name)
+		}
+		x.act.note("creating node group %s...", a.Name)
+		live, id, err := createNodeGroup(ctx, x, w, a)
+		if err != nil {
+			return nil, "", err
+		}
+		x.act.note("node group %s is ACTIVE; deleting the old node group %s...", a.Name, b.Name)
+		if err := deleteNodeGroup(ctx, x, w, b.Name); err != nil {
+			return nil, "", fmt.Errorf("the new node group %s is ACTIVE, but %w", a.Name, err)
+		}
+		return live, id, nil
+	case Delete:
+		b := x.before.(*NodeGroupAttrs)
+		return nil, b.Name, deleteNodeGroup(ctx, x, w, b.Name)
+	case NoOp:
+		b := x.before.(*NodeGroupAttrs)
+		ng, err := nodegroupActive(ctx, x.eks, w, x.cluster, b.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		return nodeGroupFromAWS(ng), aws.ToString(ng.NodegroupArn), nil
+	}
+	return nil, "", fmt.Errorf("cannot %s a node group", x.c.Action)
+}
+
+func createNodeGroup(ctx context.Context, x *execution, w waiter, a *NodeGroupAttrs) (any, string, error) {
+	desired := a.DesiredSize
+	if desired == nil {
+		desired = aws.Int(a.MinSize) // left to autoscalers: start at the minimum
+	}
+	in := &eks.CreateNodegroupInput{
+		ClusterName:   aws.String(x.cluster),
+		NodegroupName: aws.String(a.Name),
+		NodeRole:      aws.String(a.NodeRoleARN),
+		Subnets:       a.SubnetIDs,
+		InstanceTypes: a.InstanceTypes,
+		AmiType:       ekstypes.AMITypes(a.AMIType),
+		CapacityType:  ekstypes.CapacityTypes(a.CapacityType),
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{
+			MinSize:     aws.Int32(int32(a.MinSize)),
+			MaxSize:     aws.Int32(int32(a.MaxSize)),
+			DesiredSize: aws.Int32(int32(*desired)),
+		},
+		Labels:       a.Labels,
+		Taints:       ekTaints(a.Taints),
+		UpdateConfig: updateConfig(a),
+		Tags:         ownedTags(a.Tags, x.cluster, baseAddress(x.c.Address)),
+	}
+	if a.DiskSize > 0 {
+		in.DiskSize = aws.Int32(int32(a.DiskSize))
+	}
+	if a.Version != "" {
+		in.Version = aws.String(a.Version)
+	}
+	if a.ReleaseVersion != "" {
+		in.ReleaseVersion = aws.String(a.ReleaseVersion)
+	}
+	adopted := false
+	err := w.retry(ctx, "EKS to accept node group "+a.Name, x.e.busyFor(a.NodeRoleARN), func(ctx context.Context) error {
+		_, err := x.eks.CreateNodegroup(ctx, in)
+		if !isInUse(err) {
+			return err
+		}
+		// In use: the group exists (an interrupted apply created it), or
+		// the cluster is busy (then it does not exist yet: retry).
+		out, derr := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: in.ClusterName, NodegroupName: in.NodegroupName})
+		if isNotFound(derr) {
+			return err
+		}
+		if derr != nil {
+			return derr
+		}
+		if !ownedHere(out.Nodegroup.Tags, x.c) {
+			return fmt.Errorf("a node group named %s already exists in cluster %s and eksctl-lite does not own it; rename the node_group block or remove that node group", a.Name, x.cluster)
+		}
+		adopted = true
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("creating node group %s in cluster %s: %w", a.Name, x.cluster, err)
+	}
+	if adopted {
+		x.act.note("found node group %s created by an earlier apply; waiting for it", a.Name)
+	}
+	ng, err := nodegroupActive(ctx, x.eks, w, x.cluster, a.Name)
+	if err != nil {
+		return nil, "", err
+	}
+	return nodeGroupFromAWS(ng), aws.ToString(ng.NodegroupArn), nil
+}
+
+func ekTaints(ts []TaintAttrs) []ekstypes.Taint {
+	var out []ekstypes.Taint
+	for _, t := range ts {
+		out = append(out, ekstypes.Taint{Key: aws.String(t.Key), Value: aws.String(t.Value), Effect: ekstypes.TaintEffect(t.Effect)})
+	}
+	return out
+}
+
+func updateConfig(a *NodeGroupAttrs) *ekstypes.NodegroupUpdateConfig {
+	switch {
+	case a.MaxUnavailablePercentage != nil:
+		return &ekstypes.NodegroupUpdateConfig{MaxUnavailablePercentage: aws.Int32(int32(*a.MaxUnavailablePercentage))}
+	case a.MaxUnavailable != nil:
+		return &ekstypes.NodegroupUpdateConfig{MaxUnavailable: aws.Int32(int32(*a.MaxUnavailable))}
+	}
+	return nil
+}
+
+
+// updateNodeGroup carries out the plan's steps in order; every EKS update
+// is polled until it succeeds before the next (EKS allows one update in
+// flight per node group).
+func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, error) {
+	b, a := x.before.(*NodeGroupAttrs), x.after.(*NodeGroupAttrs)
+	name := b.Name
+	for _, s := range x.c.Steps {
+		x.act.note("%s", stepLine(s))
+		var update *ekstypes.Update
+		call := func(ctx context.Context) error {
+			switch s.Call {
+			case "TagResource":
+				set, _ := tagChanges(b.Tags, a.Tags)
+				if len(set) == 0 {
+					return nil
+				}
+				_, err := x.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(b.ARN), Tags: set})
+				return err
+			case "UntagResource":
+				_, remove := tagChanges(b.Tags, a.Tags)
+				if len(remove) == 0 {
+					return nil
+				}
+				_, err := x.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(b.ARN), TagKeys: remove})
+				return err
+			case "UpdateNodegroupVersion":
+				in := &eks.UpdateNodegroupVersionInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)}
+				version := s.Target
+				if version == "" {
+					version = a.Version
+				}
+				if version != "" && version != b.Version {
+					in.Version = aws.String(version)
+				}
+				if a.ReleaseVersion != "" && a.ReleaseVersion != b.ReleaseVersion {
+					in.ReleaseVersion = aws.String(a.ReleaseVersion)
+				}
+				if in.Version == nil && in.ReleaseVersion == nil {
+					in.Version = aws.String(version)
+				}
+				out, err := x.eks.UpdateNodegroupVersion(ctx, in)
+				if err == nil {
+					update = out.Update
+				}
+				return err
+			case "UpdateNodegroupConfig":
+				out, err := x.eks.UpdateNodegroupConfig(ctx, nodegroupConfigInput(x.cluster, name, b, a, s.Paths))
+				if err == nil {
+					update = out.Update
+				}
+				return err
+			}
+			return unknownStep(x, s)
+		}
+		if err := w.retry(ctx, "node group "+name+" to accept "+s.Call, isInUse, call); err != nil {
+			return nil, "", fmt.Errorf("%s on node group %s: %w", s.Call, name, err)
+		}
+		if update != nil && update.Id != nil {
+			if err := updateSucceeded(ctx, x.eks, w, x.cluster, name, aws.ToString(update.Id)); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	ng, err := nodegroupActive(ctx, x.eks, w, x.cluster, name)
+	if err != nil {
+		return nil, "", err
+	}
+	return nodeGroupFromAWS(ng), aws.ToString(ng.NodegroupArn), nil
+}
+
+// nodegroupConfigInput builds one UpdateNodegroupConfig covering the given
+// attribute paths (all of them when paths is empty).
+func nodegroupConfigInput(cluster, name string, b, a *NodeGroupAttrs, paths []string) *eks.UpdateNodegroupConfigInput {
+	in := &eks.UpdateNodegroupConfigInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)}
+	want := toSet(paths)
+	all := len(paths) == 0
+	if all || want["scaling.min_size"] || want["scaling.max_size"] || want["scaling.desired_size"] {
+		sc := &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(int32(a.MinSize)), MaxSize: aws.Int32(int32(a.MaxSize))}
+		switch {
+		case a.DesiredSize != nil:
+			sc.DesiredSize = aws.Int32(int32(*a.DesiredSize))
+		case b.DesiredSize != nil:
+			// Left to autoscalers: keep the live size, within the new bounds
+			// (EKS refuses a desired size outside [min, max]).
+			sc.DesiredSize = aws.Int32(int32(min(max(*b.DesiredSize, a.MinSize), a.MaxSize)))
+		}
+		in.ScalingConfig = sc
+	}
+	if all || want["labels"] {
+		p := &ekstypes.UpdateLabelsPayload{}
+		set, remove := tagChanges(b.Labels, a.Labels)
+		if len(set) > 0 {
+			p.AddOrUpdateLabels = set
+		}
+		p.RemoveLabels = remove
+		if p.AddOrUpdateLabels != nil || p.RemoveLabels != nil {
+			in.Labels = p
+		}
+	}
+	if all || want["taints"] {
+		type key struct{ k, effect string }
+		had := map[key]TaintAttrs{}
+		for _, t := range b.Taints {
+			had[key{t.Key, t.Effect}] = t
+		}
+		wanted := map[key]bool{}
+		p := &ekstypes.UpdateTaintsPayload{}
+		for _, t := range a.Taints {
+			k := key{t.Key, t.Effect}
+			wanted[k] = true
+			if old, ok := had[k]; !ok || old.Value != t.Value {
+				p.AddOrUpdateTaints = append(p.AddOrUpdateTaints, ekTaints([]TaintAttrs{t})...)
+			}
+		}
+		for _, t := range b.Taints {
+			if !wanted[key{t.Key, t.Effect}] {
+				p.RemoveTaints = append(p.RemoveTaints, ekTaints([]TaintAttrs{t})...)
+			}
+		}
+		if p.AddOrUpdateTaints != nil || p.RemoveTaints != nil {
+			in.Taints = p
+		}
+	}
+	if all || want["update.max_unavailable"] || want["update.max_unavailable_percentage"] {
+		in.UpdateConfig = updateConfig(a)
+	}
+	return in
+}
+
+// deleteNodeGroup deletes the node group name and waits until it is gone.
+func deleteNodeGroup(ctx context.Context, x *execution, w waiter, name string) error {
+	err := w.retry(ctx, "EKS to accept the deletion of node group "+name, isInUse, func(ctx context.Context) error {
+		_, err := x.eks.DeleteNodegroup(ctx, &eks.DeleteNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deleting node group %s of cluster %s: %w", name, x.cluster, err)
+	}
+	return nodegroupGone(ctx, x.eks, w, x.cluster, name)
+}

@@ -1,0 +1,197 @@
+package provision
+
+// This file is apply's progress view: plain lines, one per start and finish
+// of each resource action and one now and then while a long one runs, so a
+// CI log reads like a terminal. Every line is written whole under a mutex.
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Progress writes apply's progress lines; it is safe for concurrent use.
+// A nil *Progress writes nothing.
+type Progress struct {
+	mu         sync.Mutex
+	w          io.Writer
+	stillEvery time.Duration
+}
+
+// NewProgress returns a Progress writing to w that prints a "Still ..."
+// line every stillEvery while an action runs (never if stillEvery <= 0).
+func NewProgress(w io.Writer, stillEvery time.Duration) *Progress {
+	if w == nil {
+		w = io.Discard
+	}
+	return &Progress{w: w, stillEvery: stillEvery}
+}
+
+// printf writes one line.
+func (p *Progress) printf(format string, args ...any) {
+	if p == nil {
+		return
+	}
+	line := fmt.Sprintf(format, args...)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	io.WriteString(p.w, line+"\n")
+}
+
+// verbs are the words of one action's lines, as Terraform words them.
+type verbs struct {
+	start, still, done, failed string
+}
+
+var actionVerbs = map[Action]verbs{
+	Create:  {"Creating...", "Still creating...", "Creation complete", "Creation failed"},
+	Update:  {"Modifying...", "Still modifying...", "Modifications complete", "Modifications failed"},
+	Replace: {"Replacing...", "Still replacing...", "Replacement complete", "Replacement failed"},
+	Delete:  {"Destroying...", "Still destroying...", "Destruction complete", "Destruction failed"},
+	NoOp:    {"Waiting for a change in progress in AWS to finish...", "Still waiting...", "Ready", "Waiting failed"},
+}
+
+// activity is one resource action being carried out.
+type activity struct {
+	p     *Progress
+	addr  string
+	verbs verbs
+	start time.Time
+	stop  chan struct{}
+	once  sync.Once
+}
+
+// begin prints "<addr>: Creating..." (or the action's verb) and starts the
+// "Still creating... [1m30s elapsed]" ticker.
+func (p *Progress) begin(addr string, a Action, detail string) *activity {
+	act := &activity{p: p, addr: addr, verbs: actionVerbs[a], start: time.Now(), stop: make(chan struct{})}
+	start := act.verbs.start
+	if detail != "" {
+		start = strings.TrimSuffix(start, "...") + " (" + detail + ")..."
+	}
+	p.printf("%s: %s", addr, start)
+	if p != nil && p.stillEvery > 0 {
+		go func() {
+			t := time.NewTicker(p.stillEvery)
+			defer t.Stop()
+			for {
+				select {
+				case <-act.stop:
+					return
+				case <-t.C:
+					p.printf("%s: %s [%s elapsed]", addr, act.verbs.still, elapsed(time.Since(act.start)))
+				}
+			}
+		}()
+	}
+	return act
+}
+
+// note prints one line about the action, e.g. the update step it starts.
+func (a *activity) note(format string, args ...any) {
+	a.p.printf("%s: %s", a.addr, fmt.Sprintf(format, args...))
+}
+
+func (a *activity) end() {
+	a.once.Do(func() { close(a.stop) })
+}
+
+// finish prints "<addr>: Creation complete after 12m3s [id=...]".
+func (a *activity) finish(id string) {
+	a.end()
+	s := fmt.Sprintf("%s: %s after %s", a.addr, a.verbs.done, elapsed(time.Since(a.start)))
+	if id != "" {
+		s += " [id=" + id + "]"
+	}
+	a.p.printf("%s", s)
+}
+
+// fail prints "<addr>: Creation failed after 3s: <why>".
+func (a *activity) fail(err error) {
+	a.end()
+	a.p.printf("%s: %s after %s: %v", a.addr, a.verbs.failed, elapsed(time.Since(a.start)), err)
+}
+
+// interrupted prints that apply stopped waiting for the action.
+func (a *activity) interrupted() {
+	a.end()
+	a.p.printf("%s: Interrupted after %s; the operation may still be running in AWS", a.addr, elapsed(time.Since(a.start)))
+}
+
+// elapsed formats a duration as Terraform does ("1m30s"), with
+// milliseconds below a second so short test runs still say something.
+func elapsed(d time.Duration) string {
+	if d < time.Second {
+		return d.Round(10 * time.Millisecond).String()
+	}
+	return d.Truncate(time.Second).String()
+}
+
+// summary prints the closing lines of an apply or destroy.
+func (p *Progress) summary(r *ApplyResult, destroy bool) {
+	if p == nil {
+		return
+	}
+	var b strings.Builder
+	b.WriteString("\n")
+	counts := fmt.Sprintf("Resources: %d added, %d changed, %d replaced, %d destroyed.", r.Added, r.Changed, r.Replaced, r.Destroyed)
+	if destroy {
+		counts = fmt.Sprintf("Resources: %d destroyed.", r.Destroyed)
+	}
+	command := "apply"
+	if destroy {
+		command = "destroy"
+	}
+	if r.OK() {
+		if destroy {
+			fmt.Fprintf(&b, "Destroy complete! %s\n", counts)
+		} else {
+			fmt.Fprintf(&b, "Apply complete! %s\n", counts)
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		io.WriteString(p.w, b.String())
+		return
+	}
+	switch {
+	case r.Interrupted:
+		fmt.Fprintf(&b, "Interrupted: %s stopped starting new actions. %s\n", command, counts)
+	case destroy:
+		fmt.Fprintf(&b, "Destroy failed. %s\n", counts)
+	default:
+		fmt.Fprintf(&b, "Apply failed. %s\n", counts)
+	}
+	groups := []struct {
+		outcome Outcome
+		title   string
+	}{
+		{OutcomeFailed, "Failed:"},
+		{OutcomeInterrupted, "In progress when interrupted (AWS carries on with what it was doing):"},
+		{OutcomeSkipped, "Skipped because something they need failed:"},
+		{OutcomeNotStarted, "Not started:"},
+	}
+	for _, g := range groups {
+		var lines []string
+		for _, rr := range r.Resources {
+			if rr.Outcome != g.outcome {
+				continue
+			}
+			line := "  " + rr.Address
+			if g.outcome == OutcomeNotStarted {
+				line += " (" + string(rr.Action) + ")"
+			} else if rr.Err != nil {
+				line += ": " + rr.Err.Error()
+			}
+			lines = append(lines, line)
+		}
+		if len(lines) > 0 {
+			fmt.Fprintf(&b, "\n%s\n%s\n", g.title, strings.Join(lines, "\n"))
+		}
+	}
+	fmt.Fprintf(&b, "\nRe-run eksctl-lite %s to continue; it picks up where this run stopped.\n", command)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	io.WriteString(p.w, b.String())
+}

@@ -1,0 +1,95 @@
+package provision
+
+// This file fills in values that were KnownAfterApply at plan time: just
+// before a change calls AWS, every attribute its Refs name is set from the
+// upstream resource's live attributes, which apply recorded when that
+// upstream finished (created, updated, or found unchanged: then the plan's
+// Before).
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// resolve sets each attribute of after (a *XxxAttrs) named in c.Refs.
+func (e *executor) resolve(c *ResourceChange, after any) error {
+	for _, path := range sortedKeys(c.Refs) {
+		up := c.Refs[path]
+		live, ok := e.liveOf(up)
+		if !ok {
+			return fmt.Errorf("%s needs the live attributes of %s, which this apply has not seen: run eksctl-lite plan again", path, up)
+		}
+		value, err := refValue(path, after, live)
+		if err != nil {
+			return fmt.Errorf("resolving %s from %s: %w", path, up, err)
+		}
+		if value == "" || value == KnownAfterApply {
+			return fmt.Errorf("%s: %s has no value for it yet; re-run eksctl-lite apply", path, up)
+		}
+		if err := setAttr(after, path, value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refValue is the value an upstream's live attributes give the attribute
+// path of after:
+//   - a role gives its ARN (role_arn, node_role_arn, pod_execution_role_arn);
+//   - a cluster gives its OIDC issuer URL (an OIDC provider's url), or its
+//     ARN to an attribute whose name ends in arn;
+//   - an OIDC provider gives an irsa role's whole trust policy, rebuilt from
+//     the provider's ARN and URL and the role's service account, or its ARN.
+func refValue(path string, after, live any) (string, error) {
+	switch u := live.(type) {
+	case *RoleAttrs:
+		return u.ARN, nil
+	case *ClusterAttrs:
+		if strings.HasSuffix(path, "arn") {
+			return u.ARN, nil
+		}
+		return u.OIDCIssuer, nil
+	case *OIDCProviderAttrs:
+		if path != "assume_role_policy" {
+			return u.ARN, nil
+		}
+		role, ok := after.(*RoleAttrs)
+		if !ok {
+			return "", fmt.Errorf("a trust policy from an OIDC provider is for irsa roles, not %T", after)
+		}
+		ns, sa, ok := strings.Cut(role.ServiceAccount, "/")
+		if !ok || ns == "" || sa == "" {
+			return "", fmt.Errorf("role %s has no service account (namespace/name) to trust", role.Name)
+		}
+		if u.ARN == "" || u.URL == "" || u.URL == KnownAfterApply {
+			return "", fmt.Errorf("the OIDC provider's ARN or URL is not known yet")
+		}
+		return IRSATrustPolicy(u.ARN, u.URL, ns, sa), nil
+	}
+	return "", fmt.Errorf("cannot take a value from %T", live)
+}
+
+// setAttr sets the string attribute with JSON name path of attrs (a
+// pointer to an attribute struct).
+func setAttr(attrs any, path, value string) error {
+	v := reflect.ValueOf(attrs)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("cannot set %s on %T", path, attrs)
+	}
+	v = v.Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if tag != path {
+			continue
+		}
+		f := v.Field(i)
+		if f.Kind() != reflect.String {
+			return fmt.Errorf("attribute %s of %s is not a string and cannot be known after apply", path, t.Name())
+		}
+		f.SetString(value)
+		return nil
+	}
+	return fmt.Errorf("%s has no attribute %s", t.Name(), path)
+}
