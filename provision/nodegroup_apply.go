@@ -135,7 +135,6 @@ func updateConfig(a *NodeGroupAttrs) *ekstypes.NodegroupUpdateConfig {
 	return nil
 }
 
-
 // updateNodeGroup carries out the plan's steps in order; every EKS update
 // is polled until it succeeds before the next (EKS allows one update in
 // flight per node group).
