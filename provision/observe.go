@@ -118,8 +118,16 @@ type liveCluster struct {
 // when providers is not nil, the IAM OIDC provider of its issuer.
 func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, providers *future[[]string]) (*liveCluster, error) {
 	lc := &liveCluster{}
-	var errs errList
+	var errs, listErrs errList
 	var wg sync.WaitGroup
+	// The listings run alongside DescribeCluster, to save a round trip; when
+	// the cluster turns out not to exist they are cancelled and their errors
+	// ignored (some emulators answer ListNodegroups of a missing cluster with
+	// an HTTP 500 rather than ResourceNotFoundException, which the retryer
+	// would otherwise retry for many seconds).
+	listCtx, cancelLists := context.WithCancel(ctx)
+	defer cancelLists()
+	absent := false
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
@@ -129,6 +137,8 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			return err
 		})
 		if notFoundErr(err) {
+			absent = true
+			cancelLists()
 			return
 		}
 		if err != nil {
@@ -164,9 +174,9 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	}()
 	go func() {
 		defer wg.Done()
-		names, err := o.listNodegroups(ctx, c.EKS, name)
+		names, err := o.listNodegroups(listCtx, c.EKS, name)
 		if err != nil {
-			errs.add(err)
+			listErrs.add(err)
 			return
 		}
 		var mu sync.Mutex
@@ -176,7 +186,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			go func() {
 				defer inner.Done()
 				var out *eks.DescribeNodegroupOutput
-				err := o.call(ctx, func(ctx context.Context) (err error) {
+				err := o.call(listCtx, func(ctx context.Context) (err error) {
 					out, err = c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
 					return err
 				})
@@ -184,7 +194,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 					return
 				}
 				if err != nil {
-					errs.add(fmt.Errorf("reading node group %q of cluster %q: %w", ng, name, err))
+					listErrs.add(fmt.Errorf("reading node group %q of cluster %q: %w", ng, name, err))
 					return
 				}
 				mu.Lock()
@@ -197,9 +207,9 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	}()
 	go func() {
 		defer wg.Done()
-		names, err := o.listFargateProfiles(ctx, c.EKS, name)
+		names, err := o.listFargateProfiles(listCtx, c.EKS, name)
 		if err != nil {
-			errs.add(err)
+			listErrs.add(err)
 			return
 		}
 		var mu sync.Mutex
@@ -209,7 +219,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			go func() {
 				defer inner.Done()
 				var out *eks.DescribeFargateProfileOutput
-				err := o.call(ctx, func(ctx context.Context) (err error) {
+				err := o.call(listCtx, func(ctx context.Context) (err error) {
 					out, err = c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
 					return err
 				})
@@ -217,7 +227,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 					return
 				}
 				if err != nil {
-					errs.add(fmt.Errorf("reading Fargate profile %q of cluster %q: %w", fp, name, err))
+					listErrs.add(fmt.Errorf("reading Fargate profile %q of cluster %q: %w", fp, name, err))
 					return
 				}
 				mu.Lock()
@@ -229,7 +239,11 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 		sort.Slice(lc.fargate, func(i, j int) bool { return lc.fargate[i].Name < lc.fargate[j].Name })
 	}()
 	wg.Wait()
-	return lc, errs.err()
+	if absent {
+		lc.nodeGroups, lc.fargate = nil, nil
+		return lc, errs.err()
+	}
+	return lc, errors.Join(errs.err(), listErrs.err())
 }
 
 // listNodegroups follows ListNodegroups' pagination; a cluster that does

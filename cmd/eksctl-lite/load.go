@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -27,7 +26,7 @@ func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []s
 		ctx = context.Background()
 	}
 	stderr := cmd.ErrOrStderr()
-	color := g.color(os.Stderr)
+	color := colorFor(g, stderr)
 
 	cfg, diags := spec.Load(vars.loadOptions(paths))
 	files := map[string]*hcl.File{}

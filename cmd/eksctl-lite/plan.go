@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eksctl-lite/eksctl-lite/provision"
+)
+
+func init() { commands = append(commands, newPlanCommand) }
+
+func newPlanCommand(g *globalOptions) *cobra.Command {
+	var (
+		vars             varFlags
+		asJSON           bool
+		out              string
+		detailedExitcode bool
+		opts             provision.PlanOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "plan [PATH...]",
+		Short: "Show what apply would change in EKS and IAM, changing nothing",
+		Long: `Plan loads the cluster spec, reads the live clusters, node groups, Fargate
+profiles, OIDC providers and IAM roles it describes, and shows what apply
+would do to make them match: + create, ~ update in-place, -/+ replace,
+- destroy, with every attribute that changes and the AWS calls of each
+update. Plan never changes anything in AWS. There is no state file: live
+AWS is the only truth, and resources eksctl-lite did not create (no
+eksctl-lite/cluster tag) are never changed or deleted.
+
+Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 when
+there are no changes, 1 on error, 2 when there are changes.`,
+		Example: `  # Plan the spec in the current directory
+  eksctl-lite plan
+
+  # Save the plan and apply exactly that later
+  eksctl-lite plan --out demo.plan && eksctl-lite apply demo.plan
+
+  # Machine-readable plan for policy checks (Terraform JSON plan shape)
+  eksctl-lite plan --json examples/full > plan.json
+
+  # In CI: fail the job when the live infrastructure drifted
+  eksctl-lite plan --detailed-exitcode
+
+  # What would destroy delete?
+  eksctl-lite plan --destroy`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := parallelismFlag(opts.Parallelism); err != nil {
+				return err
+			}
+			plan, _, err := loadAndPlan(cmd, g, &vars, args, opts)
+			if err != nil {
+				return err
+			}
+			stdout := cmd.OutOrStdout()
+			if asJSON {
+				err = provision.RenderJSON(stdout, plan)
+			} else {
+				err = provision.RenderText(stdout, plan, colorFor(g, stdout))
+			}
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				if err := provision.WritePlanFile(out, plan); err != nil {
+					return err
+				}
+				if !asJSON {
+					fmt.Fprintf(stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  eksctl-lite apply %s\n", out, out)
+				}
+			}
+			if detailedExitcode && plan.HasChanges() {
+				return &exitError{code: 2}
+			}
+			return nil
+		},
+	}
+	vars.add(cmd)
+	f := cmd.Flags()
+	f.BoolVar(&asJSON, "json", false, "print the plan as JSON (Terraform JSON plan shape) instead of text")
+	f.StringVar(&out, "out", "", "save the plan to FILE, for eksctl-lite apply FILE and eksctl-lite show FILE")
+	f.BoolVar(&detailedExitcode, "detailed-exitcode", false, "exit 0 when there are no changes, 1 on error, 2 when there are changes")
+	f.BoolVar(&opts.Destroy, "destroy", false, "plan the deletion of everything the configuration owns")
+	f.BoolVar(&opts.Adopt, "adopt", false, "take ownership of existing clusters eksctl-lite did not create, by tagging them")
+	f.IntVar(&opts.Parallelism, "parallelism", 16, "at most N AWS reads at once")
+	return cmd
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/eksctl-lite/eksctl-lite/provision"
+)
+
+func init() { commands = append(commands, newShowCommand) }
+
+func newShowCommand(g *globalOptions) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show FILE",
+		Short: "Show a plan saved with plan --out",
+		Long: `Show renders a plan saved with "eksctl-lite plan --out FILE", as text or,
+with --json, in the same JSON shape as "plan --json". It reads only the
+file: no AWS call, no credentials.`,
+		Example: `  eksctl-lite plan --out demo.plan
+  eksctl-lite show demo.plan
+  eksctl-lite show --json demo.plan | jq '.resource_changes[].change.actions'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			plan, err := provision.ReadPlanFile(args[0])
+			if err != nil {
+				return err
+			}
+			stdout := cmd.OutOrStdout()
+			if asJSON {
+				return provision.RenderJSON(stdout, plan)
+			}
+			return provision.RenderText(stdout, plan, colorFor(g, stdout))
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	return cmd
+}
