@@ -522,6 +522,36 @@ func (s *sim) wire() {
 		return &eks.UpdateNodegroupVersionOutput{Update: u}, err
 	}
 
+	f.listNodegroupsFn = func(_ context.Context, in *eks.ListNodegroupsInput) (*eks.ListNodegroupsOutput, error) {
+		cluster := aws.ToString(in.ClusterName)
+		if err := s.enter("ListNodegroups", cluster); err != nil {
+			defer s.mu.Unlock()
+			return nil, err
+		}
+		defer s.mu.Unlock()
+		out := &eks.ListNodegroupsOutput{}
+		for _, k := range sortedKeys(s.nodegroups) {
+			if c, n, _ := strings.Cut(k, "/"); c == cluster && s.getNodegroup(c, n) != nil {
+				out.Nodegroups = append(out.Nodegroups, n)
+			}
+		}
+		return out, nil
+	}
+	f.listFargateProfilesFn = func(_ context.Context, in *eks.ListFargateProfilesInput) (*eks.ListFargateProfilesOutput, error) {
+		cluster := aws.ToString(in.ClusterName)
+		if err := s.enter("ListFargateProfiles", cluster); err != nil {
+			defer s.mu.Unlock()
+			return nil, err
+		}
+		defer s.mu.Unlock()
+		out := &eks.ListFargateProfilesOutput{}
+		for _, k := range sortedKeys(s.fargate) {
+			if c, n, _ := strings.Cut(k, "/"); c == cluster && s.getFargate(c, n) != nil {
+				out.FargateProfileNames = append(out.FargateProfileNames, n)
+			}
+		}
+		return out, nil
+	}
 	f.createFargateProfileFn = func(_ context.Context, in *eks.CreateFargateProfileInput) (*eks.CreateFargateProfileOutput, error) {
 		cluster, name := aws.ToString(in.ClusterName), aws.ToString(in.FargateProfileName)
 		if err := s.enter("CreateFargateProfile", name); err != nil {

@@ -789,3 +789,30 @@ func TestApplyRetriesBrandNewRoleNotYetVisibleToEKS(t *testing.T) {
 		t.Errorf("CreateCluster called %d times, want 1", s2.calls["CreateCluster"])
 	}
 }
+
+func TestDestroyLeavesForeignNodeGroupAndSaysSo(t *testing.T) {
+	// A node group created out of band in an owned cluster is not in the
+	// destroy plan; the cluster cannot be deleted while it exists, and
+	// destroy says so at once instead of waiting for a timeout.
+	s := newSim(simDurations{nodeGroup: 5 * time.Millisecond})
+	p := seedAndDestroyPlan(s)
+	s.seedNodegroup("demo", "by-hand", "1.30", "arn:aws:iam::111122223333:role/mine", map[string]string{"team": "x"})
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
+	if err == nil {
+		t.Fatal("destroy succeeded with a foreign node group in the cluster")
+	}
+	got := outcomes(res)
+	if got["cluster.demo"] != "failed" || got["cluster.demo.cluster_role"] != "skipped: upstream failed: cluster.demo" || got["cluster.demo.node_group.general"] != "done" {
+		t.Errorf("outcomes: %v", got)
+	}
+	if !strings.Contains(out.String(), "cluster demo still has node group by-hand, which eksctl-lite did not create and never deletes") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	if s.calls["DeleteCluster"] != 0 {
+		t.Error("DeleteCluster was called")
+	}
+	if s.getNodegroup("demo", "by-hand") == nil {
+		t.Error("the foreign node group was deleted")
+	}
+}

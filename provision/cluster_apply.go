@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -216,6 +217,9 @@ func stepLine(s Step) string {
 // remain, which is waited out, since one may be deleting out of band.
 func deleteCluster(ctx context.Context, x *execution) error {
 	w := x.opts.waiter(x.opts.Timeouts.ClusterDelete, "CLUSTER_DELETE")
+	if err := noForeignChildren(callCtx(ctx), x); err != nil {
+		return err
+	}
 	err := w.retry(ctx, "EKS to accept the deletion of cluster "+x.cluster, isInUse, func(ctx context.Context) error {
 		_, err := x.eks.DeleteCluster(ctx, &eks.DeleteClusterInput{Name: aws.String(x.cluster)})
 		if isNotFound(err) {
@@ -241,4 +245,67 @@ func (e *executor) busyFor(role string) func(error) bool {
 		var ip *ekstypes.InvalidParameterException
 		return role != "" && errors.As(err, &ip) && e.freshRole(role)
 	}
+}
+
+// noForeignChildren fails when the cluster still has node groups or
+// Fargate profiles that are not being deleted: the scheduler deleted ours
+// first, so these are someone else's, which eksctl-lite never deletes, and
+// EKS refuses to delete a cluster that has any. Failing now, naming them,
+// beats waiting for the deletion timeout.
+func noForeignChildren(ctx context.Context, x *execution) error {
+	var foreign []string
+	var next *string
+	for {
+		out, err := x.eks.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(x.cluster), NextToken: next})
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("listing the node groups of cluster %s: %w", x.cluster, err)
+		}
+		for _, n := range out.Nodegroups {
+			d, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(n)})
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("describing node group %s of cluster %s: %w", n, x.cluster, err)
+			}
+			if d.Nodegroup.Status != ekstypes.NodegroupStatusDeleting {
+				foreign = append(foreign, "node group "+n)
+			}
+		}
+		if next = out.NextToken; next == nil {
+			break
+		}
+	}
+	next = nil
+	for {
+		out, err := x.eks.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(x.cluster), NextToken: next})
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("listing the Fargate profiles of cluster %s: %w", x.cluster, err)
+		}
+		for _, n := range out.FargateProfileNames {
+			d, err := x.eks.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(x.cluster), FargateProfileName: aws.String(n)})
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("describing Fargate profile %s of cluster %s: %w", n, x.cluster, err)
+			}
+			if d.FargateProfile.Status != ekstypes.FargateProfileStatusDeleting {
+				foreign = append(foreign, "Fargate profile "+n)
+			}
+		}
+		if next = out.NextToken; next == nil {
+			break
+		}
+	}
+	if len(foreign) > 0 {
+		return fmt.Errorf("cluster %s still has %s, which eksctl-lite did not create and never deletes, and EKS cannot delete a cluster that has any; delete them yourself, then run eksctl-lite destroy again", x.cluster, strings.Join(foreign, ", "))
+	}
+	return nil
 }

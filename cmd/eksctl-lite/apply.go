@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/eksctl-lite/eksctl-lite/provision"
+)
+
+func init() { commands = append(commands, newApplyCommand) }
+
+// applyFlags are the flags apply and destroy share.
+type applyFlags struct {
+	vars        varFlags
+	autoApprove bool
+	parallelism int
+	adopt       bool
+}
+
+func (f *applyFlags) add(cmd *cobra.Command) {
+	f.vars.add(cmd)
+	cmd.Flags().BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal, e.g. in CI)")
+	cmd.Flags().IntVar(&f.parallelism, "parallelism", 10, "at most N resource actions at once")
+}
+
+const applyEnvHelp = `
+
+Environment:
+  EKSCTL_LITE_POLL_INTERVAL          first pause between polls of a resource (default 15s,
+                                     growing to twice that)
+  EKSCTL_LITE_PROGRESS_INTERVAL      how often "Still creating..." is printed (default 30s)
+  EKSCTL_LITE_TIMEOUT_CLUSTER_CREATE default 40m    EKSCTL_LITE_TIMEOUT_NODE_GROUP      default 60m
+  EKSCTL_LITE_TIMEOUT_CLUSTER_UPDATE default 60m    EKSCTL_LITE_TIMEOUT_FARGATE_PROFILE default 10m
+  EKSCTL_LITE_TIMEOUT_CLUSTER_DELETE default 30m    EKSCTL_LITE_TIMEOUT_IAM             default 2m
+  A timeout bounds one wait; what timed out carries on in AWS and the next
+  apply picks it up.
+
+Exit status: 0 when everything was applied (or nothing needed to be),
+1 on any error or failed resource, 130 (SIGINT) or 143 (SIGTERM) when
+interrupted.`
+
+func newApplyCommand(g *globalOptions) *cobra.Command {
+	var f applyFlags
+	cmd := &cobra.Command{
+		Use:   "apply [PATH...|PLANFILE]",
+		Short: "Make EKS and IAM match the configuration",
+		Long: `Apply makes a plan (exactly as "eksctl-lite plan" does), shows it, asks for
+confirmation, and carries it out: IAM roles before the clusters that use
+them, clusters before their node groups, Fargate profiles and OIDC
+provider, in parallel where nothing orders them. It waits for every
+resource to be ACTIVE (or gone) and prints progress as it goes.
+
+Confirmation: on a terminal apply asks and only "yes" proceeds. Without a
+terminal it refuses unless --auto-approve is given, so CI must say so.
+
+Saved plans: "eksctl-lite apply PLANFILE" applies a plan saved with
+"plan --out" without asking, after re-reading every resource the plan
+touches; if any changed since the plan was made, it refuses ("saved plan
+is stale") and changes nothing.
+
+Failures: a resource that fails stops only what depends on it; the rest
+carries on. Interrupt (Ctrl-C, SIGTERM): no new action starts, calls in
+flight return, what was in progress is listed; a second interrupt exits at
+once. In every case running apply again continues where it stopped.` + applyEnvHelp,
+		Example: `  # Plan, confirm, apply the spec in the current directory
+  eksctl-lite apply
+
+  # In CI
+  eksctl-lite apply --auto-approve examples/full
+
+  # Apply exactly a reviewed plan
+  eksctl-lite plan --out demo.plan && eksctl-lite apply demo.plan`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runApply(cmd, g, &f, args, false)
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().BoolVar(&f.adopt, "adopt", false, "take ownership of existing clusters eksctl-lite did not create, by tagging them")
+	return cmd
+}
+
+// stdinIsTerminal reports whether apply may ask a question; tests replace it.
+var stdinIsTerminal = func(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// runApply is apply and destroy: plan (or read a saved plan), confirm,
+// apply with interrupt handling, and map the outcome to an exit status.
+func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string, destroy bool) error {
+	if err := parallelismFlag(f.parallelism); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	verb := "apply"
+	if destroy {
+		verb = "destroy"
+	}
+
+	plan, err := savedPlan(args, destroy)
+	if err != nil {
+		return err
+	}
+	var clients provision.ClientsFactory
+	if plan != nil {
+		if len(f.vars.args) > 0 || f.adopt {
+			return errors.New("--var, --var-file and --adopt cannot be used with a saved plan: their effect was fixed when the plan was made")
+		}
+		if clients, err = provision.NewClientsFactory(ctx, g.awsOptions()); err != nil {
+			return err
+		}
+		now, err := provision.RefreshFingerprints(ctx, plan, clients)
+		if err != nil {
+			return fmt.Errorf("checking whether the saved plan %s is still current: %w", args[0], err)
+		}
+		if stale := provision.StaleAddresses(plan, now); len(stale) > 0 {
+			return fmt.Errorf("saved plan is stale: %s changed since it was made; run eksctl-lite plan again", strings.Join(stale, ", "))
+		}
+		if !plan.HasChanges() {
+			return provision.RenderText(stdout, plan, colorFor(g, stdout))
+		}
+	} else {
+		plan, clients, err = loadAndPlan(cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy})
+		if err != nil {
+			return err
+		}
+		if err := provision.RenderText(stdout, plan, colorFor(g, stdout)); err != nil {
+			return err
+		}
+		if !plan.HasChanges() {
+			return nil
+		}
+		if !f.autoApprove {
+			if err := confirm(cmd.InOrStdin(), stdout, destroy); err != nil {
+				return err
+			}
+		}
+	}
+
+	opts, err := provision.ApplyOptionsFromEnv(os.Environ())
+	if err != nil {
+		return err
+	}
+	opts.Parallelism = f.parallelism
+	opts.Progress = stdout
+	fmt.Fprintln(stdout)
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	sig := handleInterrupts(stop, stderr, verb)
+	defer sig.release()
+	res, err := provision.Apply(runCtx, plan, clients, opts)
+	if err == nil {
+		return nil
+	}
+	if res == nil {
+		return err // the run could not start; nothing was changed
+	}
+	code := 1
+	if s := sig.received(); s != nil {
+		code = 130
+		if s == syscall.SIGTERM {
+			code = 143
+		}
+	}
+	return &exitError{code: code} // the summary said what failed and why
+}
+
+// savedPlan returns the plan when args is one saved plan file, nil when
+// args name configuration.
+func savedPlan(args []string, destroy bool) (*provision.Plan, error) {
+	if destroy || len(args) != 1 {
+		return nil, nil
+	}
+	if st, err := os.Stat(args[0]); err != nil || st.IsDir() {
+		return nil, nil
+	}
+	p, err := provision.ReadPlanFile(args[0])
+	if errors.Is(err, provision.ErrNotPlanFile) {
+		return nil, nil
+	}
+	return p, err
+}
+
+// confirm asks on a terminal and accepts only "yes"; without a terminal it
+// refuses, since nobody can answer.
+func confirm(in io.Reader, out io.Writer, destroy bool) error {
+	what := "apply"
+	if destroy {
+		what = "destroy"
+	}
+	if !stdinIsTerminal(in) {
+		return fmt.Errorf("eksctl-lite %s asks for confirmation, but standard input is not a terminal; run it with --auto-approve to %s without asking (as CI must), or from a terminal", what, what)
+	}
+	question := "Do you want to perform these actions?"
+	if destroy {
+		question = "Do you really want to destroy all resources shown above?"
+	}
+	fmt.Fprintf(out, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(out)
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return &exitError{code: 1, err: fmt.Errorf("%s cancelled: nothing was changed", what)}
+	}
+	return nil
+}
+
+// interrupts turns the first SIGINT or SIGTERM into a stop (no new
+// actions start; calls in flight return) and the second into an immediate
+// exit.
+type interrupts struct {
+	ch   chan os.Signal
+	done chan struct{}
+	got  chan os.Signal
+}
+
+func handleInterrupts(stop context.CancelFunc, stderr io.Writer, verb string) *interrupts {
+	s := &interrupts{ch: make(chan os.Signal, 2), done: make(chan struct{}), got: make(chan os.Signal, 1)}
+	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		var first os.Signal
+		select {
+		case first = <-s.ch:
+		case <-s.done:
+			return
+		}
+		s.got <- first
+		fmt.Fprintf(stderr, "\nInterrupt received: %s starts nothing new and waits for the AWS calls in flight to return.\nInterrupt again to exit at once (what is in progress carries on in AWS).\n", verb)
+		stop()
+		select {
+		case <-s.ch:
+			fmt.Fprintf(stderr, "\nSecond interrupt: exiting now. Run eksctl-lite %s again to continue.\n", verb)
+			code := 130
+			if first == syscall.SIGTERM {
+				code = 143
+			}
+			os.Exit(code)
+		case <-s.done:
+		}
+	}()
+	return s
+}
+
+// received returns the first signal, nil if none came.
+func (s *interrupts) received() os.Signal {
+	select {
+	case sig := <-s.got:
+		s.got <- sig
+		return sig
+	default:
+		return nil
+	}
+}
+
+func (s *interrupts) release() {
+	signal.Stop(s.ch)
+	close(s.done)
+}
