@@ -230,12 +230,14 @@ func fmtValue(v any) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		if len(x) == 0 {
-			return "{}"
-		}
 		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		for k, v := range x {
+			if v != nil {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) == 0 {
+			return "{}"
 		}
 		sort.Strings(keys)
 		parts := make([]string, len(keys))

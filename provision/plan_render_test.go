@@ -1,0 +1,285 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./provision -update to create it)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs (-want +got); if the change is intended, run go test ./provision -update and review the diff:\n%s", path, d)
+	}
+}
+
+// goldenPlans are plans a reviewer should recognise, made by the planner
+// against the fake account.
+func goldenPlans(t *testing.T) map[string]*Plan {
+	plans := map[string]*Plan{}
+	plans["create"] = mustPlan(t, newWorld(), testConfig(fullCluster("demo")), PlanOptions{})
+
+	w := converged(t, testConfig(fullCluster("demo")))
+	plans["nochange"] = mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{})
+
+	c := fullCluster("demo")
+	c.Version = "1.33"
+	c.NodeGroups[0].Version = "1.33"
+	c.NodeGroups[0].Scaling.MaxSize = 6
+	c.Logging = []string{"api", "audit", "authenticator"}
+	testNodeGroup(c, "gpu").InstanceTypes = []string{"g5.xlarge"}
+	c.FargateProfiles = nil
+	c.IRSA[0].InlinePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}]}`
+	w2 := converged(t, testConfig(fullCluster("demo")))
+	big := nodeGroupAttrs(c, testNodeGroup(testCluster("demo"), "big"), "big", roleARNOf(NodeRoleName("demo")), "1.31")
+	w2.putNodeGroup("demo", big)
+	cBig := testNodeGroup(c, "big")
+	cBig.InstanceTypes = []string{"m5.2xlarge"}
+	cBig.Version = "1.33"
+	plans["mixed"] = mustPlan(t, w2, testConfig(c), PlanOptions{})
+
+	plans["destroy"] = mustPlan(t, converged(t, testConfig(fullCluster("demo"))), testConfig(fullCluster("demo")), PlanOptions{Destroy: true})
+	return plans
+}
+
+func TestRenderGolden(t *testing.T) {
+	for name, p := range goldenPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			var text, js bytes.Buffer
+			if err := RenderText(&text, p, false); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "plan_"+name+".txt", text.Bytes())
+			if strings.Contains(text.String(), "\x1b[") {
+				t.Error("colour without color=true")
+			}
+			if err := RenderJSON(&js, p); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "plan_"+name+".json", js.Bytes())
+		})
+	}
+	t.Run("colour", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := RenderText(&b, goldenPlans(t)["mixed"], true); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "plan_mixed_color.txt", b.Bytes())
+	})
+}
+
+func TestRenderTextEssentials(t *testing.T) {
+	plans := goldenPlans(t)
+	var b bytes.Buffer
+	if err := RenderText(&b, plans["mixed"], false); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"Plan: 1 to add, 3 to change, 1 to replace, 2 to destroy.",
+		"-/+ aws_eks_node_group \"cluster.demo.node_group.big\"",
+		"# forces replacement",
+		"is created and ACTIVE before \"big\" is deleted",
+		"  ~ aws_eks_cluster \"cluster.demo\"",
+		"1. UpdateClusterVersion (to 1.32)",
+		"2. UpdateClusterVersion (to 1.33)",
+		"3. UpdateClusterConfig (logging)",
+		"  - aws_eks_fargate_profile \"cluster.demo.fargate_profile.system\"",
+		"will be destroyed (not in the configuration)",
+		"  + aws_eks_node_group \"cluster.demo.node_group.gpu\"",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text plan lacks %q:\n%s", want, out)
+		}
+	}
+	b.Reset()
+	if err := RenderText(&b, plans["nochange"], false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "No changes. Your infrastructure matches the configuration.") {
+		t.Errorf("no-change plan says:\n%s", b.String())
+	}
+}
+
+// The JSON plan is what policy tools written for Terraform read.
+func TestRenderJSONTerraformShape(t *testing.T) {
+	var b bytes.Buffer
+	if err := RenderJSON(&b, goldenPlans(t)["mixed"]); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		FormatVersion   string `json:"format_version"`
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Type    string `json:"type"`
+			Name    string `json:"name"`
+			Change  struct {
+				Actions      []string        `json:"actions"`
+				Before       map[string]any  `json:"before"`
+				After        map[string]any  `json:"after"`
+				AfterUnknown map[string]bool `json:"after_unknown"`
+				ReplacePaths [][]string      `json:"replace_paths"`
+			} `json:"change"`
+			ActionReason string `json:"action_reason"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.FormatVersion != FormatVersion {
+		t.Errorf("format_version = %q", got.FormatVersion)
+	}
+	actions := map[string][]string{}
+	for _, rc := range got.ResourceChanges {
+		actions[rc.Address] = rc.Change.Actions
+		if rc.Address == "cluster.demo.node_group.big" {
+			if d := cmp.Diff([][]string{{"instance_types"}}, rc.Change.ReplacePaths); d != "" {
+				t.Errorf("replace_paths (-want +got):\n%s", d)
+			}
+			if rc.ActionReason != "replace_because_cannot_update" || rc.Type != "aws_eks_node_group" || rc.Name != "big" {
+				t.Errorf("big: reason %q type %q name %q", rc.ActionReason, rc.Type, rc.Name)
+			}
+		}
+	}
+	want := map[string][]string{
+		"cluster.demo":                        {"update"},
+		"cluster.demo.node_group.big":         {"create", "delete"},
+		"cluster.demo.node_group.gpu":         {"create"},
+		"cluster.demo.fargate_profile.system": {"delete"},
+		"cluster.demo.node_role":              {"no-op"},
+	}
+	for addr, w := range want {
+		if d := cmp.Diff(w, actions[addr]); d != "" {
+			t.Errorf("%s actions (-want +got):\n%s", addr, d)
+		}
+	}
+
+	b.Reset()
+	if err := RenderJSON(&b, goldenPlans(t)["create"]); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range got.ResourceChanges {
+		if rc.Address == "cluster.demo" {
+			if !rc.Change.AfterUnknown["role_arn"] || rc.Change.After["role_arn"] != nil {
+				t.Errorf("unknown role_arn: after %v after_unknown %v", rc.Change.After["role_arn"], rc.Change.AfterUnknown)
+			}
+		}
+	}
+}
+
+func TestPlanFileRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	for name, p := range goldenPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, name+".plan")
+			if err := WritePlanFile(path, p); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadPlanFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Before and After come back as the kinds' structs; diffs'
+			// values are plain JSON, so compare those through JSON.
+			if d := cmp.Diff(p, got, cmp.Comparer(func(a, b AttrDiff) bool {
+				x, _ := json.Marshal(a)
+				y, _ := json.Marshal(b)
+				return string(x) == string(y)
+			})); d != "" {
+				t.Errorf("round trip (-want +got):\n%s", d)
+			}
+			var t1, t2 bytes.Buffer
+			_ = RenderText(&t1, p, false)
+			_ = RenderText(&t2, got, false)
+			if t1.String() != t2.String() {
+				t.Error("a saved plan renders differently")
+			}
+		})
+	}
+	t.Run("not a plan", func(t *testing.T) {
+		path := filepath.Join(dir, "main.hcl")
+		os.WriteFile(path, []byte(`cluster "x" {}`), 0o644)
+		if _, err := ReadPlanFile(path); err == nil || !strings.Contains(err.Error(), "not an eksctl-lite plan file") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("newer major format", func(t *testing.T) {
+		path := filepath.Join(dir, "future.plan")
+		os.WriteFile(path, []byte(`{"kind":"eksctl-lite plan","format_version":"2.0","resource_changes":[]}`), 0o644)
+		if _, err := ReadPlanFile(path); err == nil || !strings.Contains(err.Error(), "format 2.0") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestFingerprints(t *testing.T) {
+	cfg := testConfig(fullCluster("demo"))
+	w := converged(t, cfg)
+	c := fullCluster("demo")
+	c.NodeGroups[0].Scaling.MaxSize = 4
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	ctx := context.Background()
+
+	now, err := RefreshFingerprints(ctx, p, w.factory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale := StaleAddresses(p, now); len(stale) != 0 {
+		t.Fatalf("nothing changed, yet stale: %v", stale)
+	}
+
+	// A node group scaled by its autoscaler is not a reason to refuse.
+	w.nodegroups["demo"]["general"].ScalingConfig.DesiredSize = int32Ptr(3)
+	w.nodegroups["demo"]["general"].Status = "UPDATING"
+	now, _ = RefreshFingerprints(ctx, p, w.factory())
+	if stale := StaleAddresses(p, now); len(stale) != 0 {
+		t.Errorf("desired size and status made the plan stale: %v", stale)
+	}
+
+	// Someone changed the group's labels and an irsa role's policies.
+	w.nodegroups["demo"]["general"].Labels = map[string]string{"x": "y"}
+	w.roles["demo-s3-reader"].attached = nil
+	now, _ = RefreshFingerprints(ctx, p, w.factory())
+	want := []string{"cluster.demo.irsa.s3-reader", "cluster.demo.node_group.general"}
+	if d := cmp.Diff(want, StaleAddresses(p, now)); d != "" {
+		t.Errorf("stale (-want +got):\n%s", d)
+	}
+
+	// A resource the plan creates was created by someone else meanwhile.
+	p = mustPlan(t, newWorld(), cfg, PlanOptions{})
+	w2 := converged(t, cfg)
+	now, _ = RefreshFingerprints(ctx, p, w2.factory())
+	if stale := StaleAddresses(p, now); len(stale) != len(p.Changes) {
+		t.Errorf("every planned create now exists; stale = %v", stale)
+	}
+}
+
+func int32Ptr(i int32) *int32 { return &i }
+
+var _ = spec.Config{}
