@@ -156,7 +156,7 @@ func TestCanonicalPolicy(t *testing.T) {
 			"%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22ec2.amazonaws.com%22%7D%2C%22Action%22%3A%5B%22s3%3AGetObject%22%2C%22s3%3AListBucket%22%5D%2C%22Resource%22%3A%22%2A%22%2C%22Condition%22%3A%7B%22StringEquals%22%3A%7B%22k%22%3A%22v%22%7D%7D%7D%5D%7D",
 			canonical,
 		},
-		"empty is no policy": {"", ""},
+		"empty is no policy":            {"", ""},
 		"a plus sign stays a plus sign": {`{"Statement":[{"Resource":"a+b"}]}`, `{"Statement":[{"Resource":["a+b"]}]}`},
 	}
 	for name, tt := range tests {
