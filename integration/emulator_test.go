@@ -169,6 +169,10 @@ func TestEmulatorClusterLifecycle(t *testing.T) {
 	e.waitClusterStatus(t, "life", "")
 	_, err = e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String("life")})
 	wantErr[*ekstypes.ResourceNotFoundException](t, "DescribeCluster after deletion", err)
+	_, err = e.eks.ListNodegroups(t.Context(), &eks.ListNodegroupsInput{ClusterName: aws.String("life")}, noRetry)
+	wantErr[*ekstypes.ResourceNotFoundException](t, "ListNodegroups of a deleted cluster", err)
+	_, err = e.eks.ListFargateProfiles(t.Context(), &eks.ListFargateProfilesInput{ClusterName: aws.String("life")}, noRetry)
+	wantErr[*ekstypes.ResourceNotFoundException](t, "ListFargateProfiles of a deleted cluster", err)
 }
 
 // CreateCluster rejects versions EKS does not offer and defaults to a current
@@ -736,6 +740,53 @@ func TestEmulatorFaultServerErrorDropLatency(t *testing.T) {
 	}
 	if d := time.Since(start); d < 400*time.Millisecond {
 		t.Errorf("DescribeCluster with 400ms injected latency answered in %v", d)
+	}
+}
+
+// A lost response: the request took effect but the caller saw the connection
+// close. The SDK retries with the same generated clientRequestToken, and EKS
+// answers a repeated token with the original result instead of
+// ResourceInUseException (moto had no idempotency).
+func TestEmulatorIdempotentRetryAfterLostResponse(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+
+	e.injectFault(t, "CreateCluster", "drop_after", 1, 0)
+	out, err := e.eks.CreateCluster(t.Context(), &eks.CreateClusterInput{
+		Name: aws.String("idem"), Version: aws.String("1.29"), RoleArn: aws.String(testClusterRole),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: testSubnets},
+	})
+	if err != nil {
+		t.Fatalf("CreateCluster retried after a lost response: %v", err)
+	}
+	if aws.ToString(out.Cluster.Name) != "idem" {
+		t.Errorf("CreateCluster returned %+v", out.Cluster)
+	}
+	var statuses []string
+	for _, c := range e.calls(t) {
+		if c.Operation == "CreateCluster" {
+			statuses = append(statuses, c.Status)
+		}
+	}
+	if diff := cmp.Diff([]string{"dropped_after_200", "200"}, statuses); diff != "" {
+		t.Errorf("CreateCluster calls (-want +got):\n%s", diff)
+	}
+	// Without the SDK's token the same request is a conflict, as in AWS.
+	_, err = e.eks.CreateCluster(t.Context(), &eks.CreateClusterInput{
+		Name: aws.String("idem"), Version: aws.String("1.29"), RoleArn: aws.String(testClusterRole),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: testSubnets},
+	})
+	wantErr[*ekstypes.ResourceInUseException](t, "a second CreateCluster with a new token", err)
+
+	e.waitClusterStatus(t, "idem", "ACTIVE")
+	e.injectFault(t, "UpdateClusterVersion", "drop_after", 1, 0)
+	up, err := e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("idem"), Version: aws.String("1.30")})
+	if err != nil {
+		t.Fatalf("UpdateClusterVersion retried after a lost response: %v", err)
+	}
+	list, err := e.eks.ListUpdates(t.Context(), &eks.ListUpdatesInput{Name: aws.String("idem")})
+	if err != nil || !slices.Equal(list.UpdateIds, []string{aws.ToString(up.Update.Id)}) {
+		t.Errorf("ListUpdates = %v, %v; want the one update %s", list, err, aws.ToString(up.Update.Id))
 	}
 }
 

@@ -22,7 +22,8 @@
 //	e.requireMoto(t)               // t.Skip when running against EKSCTL_LITE_TEST_ENDPOINT
 //	e.setDelays(t, create, del, update)               // lifecycle delays (no-op, logged, on an external endpoint)
 //	e.injectFault(t, op, kind, count, latency)        // op "DescribeCluster" or "iam:ListRoles";
-//	                                                  // kind "throttle", "http500", "drop", "latency"; count <= 0: until cleared
+//	                                                  // kind "throttle", "http500", "drop", "drop_after", "latency";
+//	                                                  // count <= 0: until cleared
 //	e.clearFaults(t)
 //	e.calls(t) []call              // every AWS call the emulator served since newEnv: service, operation, status
 //	e.clearCalls(t)
@@ -269,7 +270,8 @@ type result struct {
 }
 
 // call is one AWS call the emulator served, e.g. {"eks", "DescribeCluster", "200"}.
-// Status is the HTTP status, or the injected fault kind ("throttle", "http500", "dropped").
+// Status is the HTTP status, or the injected fault: "throttle", "http500",
+// "dropped", or "dropped_after_" plus the status of the lost response.
 type call struct {
 	Service   string `json:"service"`
 	Operation string `json:"operation"`
@@ -323,7 +325,10 @@ func (e *env) setDelays(t *testing.T, create, del, update time.Duration) {
 
 // injectFault makes the next count calls of op fail as kind says: "throttle"
 // (the protocol's throttling error), "http500", "drop" (connection closed
-// without a response) or "latency" (answered normally after latency). op is
+// before the emulator handles the request: the request is lost),
+// "drop_after" (the emulator handles the request, then closes the connection
+// without answering: the response is lost, the change happened) or
+// "latency" (answered normally after latency). op is
 // an EKS operation ("DescribeCluster", "eks:DescribeCluster") or an IAM one
 // ("iam:ListRoles"). count <= 0 means every call until clearFaults.
 //

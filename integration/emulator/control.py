@@ -8,7 +8,7 @@ and is wrapped around moto's WSGI application by server.py:
   POST   /_eksctl_lite/config   body: any subset of those keys (seconds, float)
   GET    /_eksctl_lite/faults   -> {"faults": [...]} with what is left of each
   POST   /_eksctl_lite/faults   body: {"operation": "DescribeCluster" | "iam:ListRoles",
-                                       "kind": "throttle"|"http500"|"drop"|"latency",
+                                       "kind": "throttle"|"http500"|"drop"|"drop_after"|"latency",
                                        "count": N (<= 0: until cleared), "latency": s}
   DELETE /_eksctl_lite/faults   clear every fault
   GET    /_eksctl_lite/calls    -> {"calls": [{"service","operation","status"}...]}
@@ -23,6 +23,7 @@ import io
 import json
 import re
 import socket
+import struct
 import threading
 import time
 import uuid
@@ -39,7 +40,10 @@ _lock = threading.Lock()
 _faults = []  # dicts: operation, kind, remaining (None = unlimited), latency
 _calls = []  # dicts: service, operation, status
 
-FAULT_KINDS = ("throttle", "http500", "drop", "latency")
+# drop: the connection closes before the request reaches moto (request lost);
+# drop_after: moto handles the request, then the connection closes without
+# the response (response lost: the change happened, the caller cannot know).
+FAULT_KINDS = ("throttle", "http500", "drop", "drop_after", "latency")
 
 
 def set_launch_delays(delays):
@@ -189,23 +193,23 @@ def _fault_response(service, operation, kind, start_response):
     return [body]
 
 
-def _drop(environ):
-    """Closes the client connection without an HTTP response."""
+def _drop(environ, start_response):
+    """Closes the client connection without an HTTP response. The server's
+    attempt to write the response afterwards fails with a connection error,
+    which werkzeug treats as a client that went away (no traceback)."""
     sock = environ.get("werkzeug.socket")
     if sock is not None:
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            # Linger 0: the close sends a TCP reset, as a crashed peer would.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         except OSError:
             pass
         try:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-    raise _Dropped()
-
-
-class _Dropped(Exception):
-    pass
+    start_response("500 Internal Server Error", [("Content-Length", "0")])
+    return [b""]
 
 
 class ControlMiddleware:
@@ -235,7 +239,23 @@ class ControlMiddleware:
                 time.sleep(fault["latency"])
             elif kind == "drop":
                 self._log(service, operation, "dropped")
-                _drop(environ)
+                return _drop(environ, start_response)
+            elif kind == "drop_after":
+                status_holder = {}
+
+                def discard(status, headers, exc_info=None):
+                    status_holder["status"] = status
+                    return lambda data: None
+
+                result = self.app(environ, discard)
+                try:
+                    for _ in result:
+                        pass
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+                self._log(service, operation, "dropped_after_" + status_holder.get("status", "")[:3])
+                return _drop(environ, start_response)
             else:
                 self._log(service, operation, kind)
                 return _fault_response(service, operation, kind, start_response)

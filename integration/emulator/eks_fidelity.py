@@ -127,11 +127,23 @@ def _in_progress(obj):
     return [u for u in _st(obj)["updates"] if u["status"] == IN_PROGRESS]
 
 
-def _new_update(obj, update_type, params, apply):
+def _replay(obj, token):
+    """The update an earlier request with the same clientRequestToken started,
+    if any: EKS requests are idempotent per token, and the SDK sends the same
+    (generated) token when it retries, e.g. after a lost response."""
+    if token:
+        for u in _st(obj)["updates"]:
+            if u.get("_token") == token:
+                return u
+    return None
+
+
+def _new_update(obj, update_type, params, apply, token=None):
     """Records an update InProgress on obj and puts obj in UPDATING; apply()
     makes the change when the update completes (AWS describes the old values
     while the update runs)."""
     u = {
+        "_token": token,
         "id": str(uuid.uuid4()),
         "status": IN_PROGRESS,
         "type": update_type,
@@ -274,6 +286,9 @@ def _normalise_logging(current, requested):
 def create_cluster(self, **kw):
     """CreateCluster: CREATING for create_delay, then ACTIVE; defaults filled in
     as AWS describes them; a distinct OIDC issuer per cluster."""
+    existing = self.clusters.get(kw.get("name"))
+    if existing is not None and kw.get("client_request_token") and existing.client_request_token == kw["client_request_token"]:
+        return existing  # a retry of the request that created it
     version = kw.get("version") or DEFAULT_VERSION
     minor = _minor(version)
     if minor is None or minor not in SUPPORTED_MINORS:
@@ -343,10 +358,13 @@ def delete_cluster(self, name):
     return cluster
 
 
-def update_cluster_version(self, name, version):
+def update_cluster_version(self, name, version, token=None):
     """UpdateClusterVersion: exactly one minor version up, on an ACTIVE cluster
     with no update in progress."""
     cluster = _cluster(self, name)
+    replay = _replay(cluster, token)
+    if replay:
+        return replay
     _require_updatable_cluster(cluster, "VersionUpdate")
     cur, new = _minor(cluster.version), _minor(version)
     if new is None or cur is None or new != cur + 1:
@@ -358,19 +376,22 @@ def update_cluster_version(self, name, version):
         cluster.version = version
         cluster.platformVersion = "eks.1"
 
-    return _new_update(cluster, "VersionUpdate", [("Version", version), ("PlatformVersion", "eks.1")], apply)
+    return _new_update(cluster, "VersionUpdate", [("Version", version), ("PlatformVersion", "eks.1")], apply, token)
 
 
 _ENDPOINT_KEYS = ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
 _VPC_KEYS = ("subnetIds", "securityGroupIds")
 
 
-def update_cluster_config(self, name, changes):
+def update_cluster_config(self, name, changes, token=None):
     """UpdateClusterConfig: one type of update per call, merged into the
     existing configuration when the update completes, refused while another
     update is in progress; a request that changes nothing is refused as AWS
     does."""
     cluster = _cluster(self, name)
+    replay = _replay(cluster, token)
+    if replay:
+        return replay
     sent = {k: v for k, v in changes.items() if v is not None}
     kinds = []
     rvc = sent.get("resourcesVpcConfig") or {}
@@ -440,13 +461,16 @@ def update_cluster_config(self, name, changes):
                 value_merged = value
             setattr(cluster, attr, value_merged)
 
-    return _new_update(cluster, kind, params, apply)
+    return _new_update(cluster, kind, params, apply, token)
 
 
-def associate_encryption_config(self, name, encryption_config):
+def associate_encryption_config(self, name, encryption_config, token=None):
     """AssociateEncryptionConfig: envelope encryption can be enabled once, on an
     ACTIVE cluster; it is an update like the others."""
     cluster = _cluster(self, name)
+    replay = _replay(cluster, token)
+    if replay:
+        return replay
     if cluster.encryption_config:
         raise _invalid("Encryption is already enabled on the cluster", name)
     if not encryption_config:
@@ -456,7 +480,9 @@ def associate_encryption_config(self, name, encryption_config):
     def apply():
         cluster.encryption_config = copy.deepcopy(encryption_config)
 
-    return _new_update(cluster, "AssociateEncryptionConfig", [("EncryptionConfig", json.dumps(encryption_config))], apply)
+    return _new_update(
+        cluster, "AssociateEncryptionConfig", [("EncryptionConfig", json.dumps(encryption_config))], apply, token
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -490,6 +516,9 @@ def create_nodegroup(self, **kw):
     be newer than the cluster."""
     cluster_name = kw["cluster_name"]
     cluster = _cluster(self, cluster_name)
+    existing = cluster.nodegroups.get(kw.get("nodegroup_name"))
+    if existing is not None and kw.get("client_request_token") and existing.client_request_token == kw["client_request_token"]:
+        return existing  # a retry of the request that created it
     version = kw.get("version")
     rel = kw.get("release_version")
     if not version:
@@ -553,6 +582,9 @@ def update_nodegroup_config(self, cluster_name, nodegroup_name, labels=None, tai
     into the node group when the update completes; the node group is UPDATING
     meanwhile and refuses a second update."""
     cluster, ng = _nodegroup(self, cluster_name, nodegroup_name)
+    replay = _replay(ng, client_request_token)
+    if replay:
+        return replay
     _require_updatable_nodegroup(cluster, ng, "ConfigUpdate")
     params = []
     if labels:
@@ -593,13 +625,16 @@ def update_nodegroup_config(self, cluster_name, nodegroup_name, labels=None, tai
             scaling_config=scaling_config, update_config=update_config, node_repair_config=node_repair_config,
         )
 
-    return _new_update(ng, "ConfigUpdate", params, apply)
+    return _new_update(ng, "ConfigUpdate", params, apply, client_request_token)
 
 
-def update_nodegroup_version(self, cluster_name, nodegroup_name, version=None, release_version_=None):
+def update_nodegroup_version(self, cluster_name, nodegroup_name, version=None, release_version_=None, token=None):
     """UpdateNodegroupVersion: to a version not newer than the cluster's (and
     not older than the node group's), optionally to a given AMI release."""
     cluster, ng = _nodegroup(self, cluster_name, nodegroup_name)
+    replay = _replay(ng, token)
+    if replay:
+        return replay
     _require_updatable_nodegroup(cluster, ng, "VersionUpdate")
     target = version
     if not target and release_version_:
@@ -622,7 +657,7 @@ def update_nodegroup_version(self, cluster_name, nodegroup_name, version=None, r
         ng.version = target
         ng.release_version = rel
 
-    return _new_update(ng, "VersionUpdate", [("Version", target), ("ReleaseVersion", rel)], apply)
+    return _new_update(ng, "VersionUpdate", [("Version", target), ("ReleaseVersion", rel)], apply, token)
 
 
 # ---------------------------------------------------------------------------
@@ -642,6 +677,9 @@ def create_fargate_profile(self, **kw):
     """CreateFargateProfile: CREATING, then ACTIVE; EKS allows only one Fargate
     profile per cluster in CREATING or DELETING at a time."""
     cluster = _cluster(self, kw["cluster_name"])
+    existing = cluster.fargate_profiles.get(kw.get("fargate_profile_name"))
+    if existing is not None and kw.get("client_request_token") and existing.client_request_token == kw["client_request_token"]:
+        return existing  # a retry of the request that created it
     busy = _fargate_busy(cluster)
     if busy is not None and kw["fargate_profile_name"] not in cluster.fargate_profiles:
         raise _in_use(
@@ -669,6 +707,23 @@ def delete_fargate_profile(self, cluster_name, fargate_profile_name):
         )
     _start_deleting(fp)
     return fp
+
+
+_orig_list_nodegroups = EKSBackend.list_nodegroups
+_orig_list_fargate_profiles = EKSBackend.list_fargate_profiles
+
+
+def list_nodegroups(self, cluster_name, max_results, next_token):
+    """ListNodegroups of an unknown cluster is ResourceNotFoundException
+    (moto: a KeyError, answered as HTTP 500)."""
+    _cluster(self, cluster_name)
+    return _orig_list_nodegroups(self, cluster_name=cluster_name, max_results=max_results, next_token=next_token)
+
+
+def list_fargate_profiles(self, cluster_name, max_results, next_token):
+    """ListFargateProfiles of an unknown cluster is ResourceNotFoundException."""
+    _cluster(self, cluster_name)
+    return _orig_list_fargate_profiles(self, cluster_name=cluster_name, max_results=max_results, next_token=next_token)
 
 
 # ---------------------------------------------------------------------------
@@ -739,7 +794,9 @@ def list_updates(self, name, nodegroup_name=None, max_results=100, next_token=No
 
 
 def _r_update_cluster_version(self):
-    update = update_cluster_version(self.eks_backend, self._get_param("name"), self._get_param("version"))
+    update = update_cluster_version(
+        self.eks_backend, self._get_param("name"), self._get_param("version"), self._get_param("clientRequestToken")
+    )
     return ActionResult({"update": _public(update)})
 
 
@@ -752,13 +809,14 @@ def _r_update_cluster_config(self):
             "controlPlaneScalingConfig",
         )
     }
-    update = update_cluster_config(self.eks_backend, self._get_param("name"), changes)
+    update = update_cluster_config(self.eks_backend, self._get_param("name"), changes, self._get_param("clientRequestToken"))
     return ActionResult({"update": _public(update)})
 
 
 def _r_associate_encryption_config(self):
     update = associate_encryption_config(
-        self.eks_backend, self._get_param("name"), self._get_param("encryptionConfig")
+        self.eks_backend, self._get_param("name"), self._get_param("encryptionConfig"),
+        self._get_param("clientRequestToken"),
     )
     return ActionResult({"update": _public(update)})
 
@@ -773,6 +831,7 @@ def _r_update_nodegroup_config(self):
         scaling_config=self._get_param("scalingConfig"),
         update_config=self._get_param("updateConfig"),
         node_repair_config=self._get_param("nodeRepairConfig"),
+        client_request_token=self._get_param("clientRequestToken"),
     )
     return ActionResult({"update": _public(update)})
 
@@ -784,6 +843,7 @@ def _r_update_nodegroup_version(self):
         self._get_param("nodegroupName"),
         version=self._get_param("version"),
         release_version_=self._get_param("releaseVersion"),
+        token=self._get_param("clientRequestToken"),
     )
     return ActionResult({"update": _public(update)})
 
@@ -868,6 +928,8 @@ def install():
     EKSBackend.delete_nodegroup = delete_nodegroup
     EKSBackend.create_fargate_profile = create_fargate_profile
     EKSBackend.delete_fargate_profile = delete_fargate_profile
+    EKSBackend.list_nodegroups = list_nodegroups
+    EKSBackend.list_fargate_profiles = list_fargate_profiles
     EKSBackend.tag_resource = tag_resource
     EKSBackend.untag_resource = untag_resource
     EKSBackend.list_tags_for_resource = list_tags_for_resource
