@@ -14,7 +14,7 @@ import (
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
-func mustPlan(t *testing.T, w *world, cfg *spec.Config, opts PlanOptions) *Plan {
+func mustPlan(t testing.TB, w *world, cfg *spec.Config, opts PlanOptions) *Plan {
 	t.Helper()
 	p, diags := MakePlan(context.Background(), cfg, w.factory(), opts)
 	if diags.HasErrors() {
@@ -118,7 +118,7 @@ func TestPlanAfterApplyIsEmpty(t *testing.T) {
 }
 
 // converged returns a world where cfg has been applied.
-func converged(t *testing.T, cfg *spec.Config) *world {
+func converged(t testing.TB, cfg *spec.Config) *world {
 	w := newWorld()
 	w.converge(t, mustPlan(t, w, cfg, PlanOptions{}))
 	return w

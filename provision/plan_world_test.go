@@ -452,7 +452,7 @@ func copyMap(m map[string]string) map[string]string {
 
 // converge applies a plan to the world the simplest possible way: resolve
 // unknowns from what exists, then create, replace, update or delete.
-func (w *world) converge(t *testing.T, p *Plan) {
+func (w *world) converge(t testing.TB, p *Plan) {
 	t.Helper()
 	w.mu.Lock()
 	defer w.mu.Unlock()

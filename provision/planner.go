@@ -553,6 +553,9 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 // pickNodeGroup chooses the current group among live groups sharing an
 // address: one that matches (ACTIVE first), else an ACTIVE one, else the first.
 func pickNodeGroup(cands []*NodeGroupAttrs, matches func(*NodeGroupAttrs) bool) *NodeGroupAttrs {
+	if len(cands) == 1 {
+		return cands[0]
+	}
 	var firstMatch, firstActive *NodeGroupAttrs
 	for _, n := range cands {
 		m := matches(n)
