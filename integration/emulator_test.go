@@ -838,3 +838,20 @@ func TestEmulatorManagedPolicies(t *testing.T) {
 		}
 	}
 }
+
+// The harness runs the real binary with a clean environment pointed at the
+// emulator; other integration tests rely on this.
+func TestHarnessRunsBinary(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, t.TempDir(), "--help")
+	if r.code != 0 {
+		t.Fatalf("eksctl-lite --help exited %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "eksctl-lite") {
+		t.Errorf("eksctl-lite --help printed:\n%s", r.stdout)
+	}
+	r = e.run(t, t.TempDir(), "no-such-command")
+	if r.code == 0 {
+		t.Errorf("an unknown command exited 0\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}
