@@ -33,6 +33,12 @@
 //	e.waitUpdate(t, cluster, nodegroup, id)         // poll DescribeUpdate until not InProgress; returns it
 //	e.uniqueName(prefix)           // a resource name unique within the test run (for shared endpoints)
 //
+// emulator_test.go adds SDK helpers any test may reuse (so do not redeclare
+// these names): createCluster, createNodegroup, createFargate,
+// describeCluster, describeNodegroup, wantErr[T] (errors.As or fail),
+// noRetry / noRetryIAM (per-call options disabling retries), testSubnets,
+// testClusterRole, testNodeRole, testPodRole.
+//
 // env.run sets AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID=test,
 // AWS_SECRET_ACCESS_KEY=test, AWS_EC2_METADATA_DISABLED=true, NO_COLOR=1,
 // EKSCTL_LITE_POLL_INTERVAL=100ms and HOME set to an empty temporary
