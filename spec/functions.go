@@ -46,7 +46,7 @@ func functions() map[string]function.Function {
 		"zipmap":   stdlib.ZipmapFunc,
 		"sort":     stdlib.SortFunc,
 		"compact":  stdlib.CompactFunc,
-		"coalesce": stdlib.CoalesceFunc,
+		"coalesce": coalesceFunc,
 		"min":      stdlib.MinFunc,
 		"max":      stdlib.MaxFunc,
 		// Type conversions.
@@ -72,6 +72,36 @@ func FunctionNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor an empty string. go-cty's CoalesceFunc skips only nulls, so
+// coalesce(var.name, "default") would return "" for an empty name.
+var coalesceFunc = function.New(&function.Spec{
+	Description: "Returns the first argument that is not null or an empty string.",
+	VarParam: &function.Parameter{
+		Name:             "vals",
+		Type:             cty.DynamicPseudoType,
+		AllowUnknown:     true,
+		AllowDynamicType: true,
+		AllowNull:        true,
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return stdlib.CoalesceFunc.ReturnTypeForValues(args)
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		var nonEmpty []cty.Value
+		for _, a := range args {
+			if a.IsKnown() && !a.IsNull() && a.Type() == cty.String && a.AsString() == "" {
+				continue
+			}
+			nonEmpty = append(nonEmpty, a)
+		}
+		if len(nonEmpty) == 0 {
+			return cty.NilVal, function.NewArgErrorf(0, "no non-null, non-empty argument")
+		}
+		return stdlib.CoalesceFunc.Call(nonEmpty)
+	},
+})
 
 // lengthFunc is Terraform's length: the number of elements of a list, set,
 // map, tuple or object, or the number of characters of a string. go-cty's

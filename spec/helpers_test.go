@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"testing"
@@ -33,3 +35,11 @@ func brief(diags hcl.Diagnostics) []string {
 	}
 	return out
 }
+
+// jsonUnmarshal decodes a JSON string.
+func jsonUnmarshal(s string, v any) error {
+	return json.Unmarshal([]byte(s), v)
+}
+
+// bytesBuffer is a bytes.Buffer, named so that test files need not import bytes.
+type bytesBuffer = bytes.Buffer

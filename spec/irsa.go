@@ -115,6 +115,21 @@ func (l *loader) buildIRSA(r *rawIRSA) *IRSA {
 	return out
 }
 
+// jsonKind names the JSON type of a decoded value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case float64:
+		return "number"
+	case bool:
+		return "boolean"
+	}
+	return "null"
+}
+
 // checkPolicyDocument checks that doc is a JSON object within IAM's size limit.
 func (l *loader) checkPolicyDocument(doc string, rng *hcl.Range) {
 	var v any
@@ -122,7 +137,7 @@ func (l *loader) checkPolicyDocument(doc string, rng *hcl.Range) {
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		why = fmt.Sprintf("it is not valid JSON (%s)", err)
 	} else if _, ok := v.(map[string]any); !ok {
-		why = "it is JSON but not an object"
+		why = fmt.Sprintf("it is a JSON %s, not an object", jsonKind(v))
 	}
 	if why != "" {
 		l.errorf(rng, "Invalid inline policy",

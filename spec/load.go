@@ -325,7 +325,7 @@ func (l *loader) clean(diags hcl.Diagnostics, checked int) hcl.Diagnostics {
 			continue
 		}
 		if d.Summary == "Unsuitable value type" && d.Context != nil {
-			if explained(d, diags) {
+			if explained(d, diags[:i]) {
 				continue // the expression's own error says it all
 			}
 			if name, ok := l.attrNames[*d.Context]; ok {
@@ -340,12 +340,12 @@ func (l *loader) clean(diags hcl.Diagnostics, checked int) hcl.Diagnostics {
 	return out
 }
 
-// explained reports whether another error lies inside d's expression: the
-// decoder reports a failed evaluation and then that its unknown result does
-// not fit.
-func explained(d *hcl.Diagnostic, diags hcl.Diagnostics) bool {
-	for _, o := range diags {
-		if o != d && o.Severity == hcl.DiagError && o.Subject != nil && o.Summary != d.Summary &&
+// explained reports whether an earlier error lies inside d's expression:
+// the decoder reports a failed evaluation and then that its unknown result
+// does not fit.
+func explained(d *hcl.Diagnostic, earlier hcl.Diagnostics) bool {
+	for _, o := range earlier {
+		if o.Severity == hcl.DiagError && o.Subject != nil && o.Summary != d.Summary &&
 			within(*o.Subject, []hcl.Range{*d.Context}) {
 			return true
 		}

@@ -430,3 +430,10 @@ func manyTags(n int) string {
 	}
 	return strings.Join(items, ", ")
 }
+
+func TestTypeErrorsAreNotHidden(t *testing.T) {
+	_, diags := load(t, "cluster \"demo\" {\n  vpc { subnet_ids = \"subnet-1\" }\n}", nil, nil)
+	if diff := cmp.Diff([]string{"main.hcl:2,22: Incorrect attribute value type"}, brief(diags)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}

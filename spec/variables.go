@@ -428,8 +428,18 @@ func (l *loader) evalContext(ls *locals) *hcl.EvalContext {
 		state[name] = visiting
 		stack = append(stack, name)
 		for _, t := range lc.attr.Expr.Variables() {
-			if kind, dep := ref(t); kind == "local" {
+			kind, dep := ref(t)
+			switch kind {
+			case "local":
 				visit(dep)
+				// A local computed from a broken one is broken too.
+				if d := ls.byName[dep]; d == nil || d.broken {
+					lc.broken = true
+				}
+			case "var":
+				if v := l.vars.byName[dep]; v == nil || v.broken {
+					lc.broken = true
+				}
 			}
 		}
 		stack = stack[:len(stack)-1]

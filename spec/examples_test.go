@@ -1,0 +1,114 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestExamplesAreValid loads every directory under examples/ as a user
+// would, with no variables set: each must be valid and declare a cluster.
+func TestExamplesAreValid(t *testing.T) {
+	root := filepath.Join("..", "examples")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		n++
+		dir := filepath.Join(root, e.Name())
+		t.Run(e.Name(), func(t *testing.T) {
+			cfg, diags := Load(LoadOptions{Paths: []string{dir}})
+			if len(diags) > 0 {
+				var buf bytesBuffer
+				_ = WriteDiagnostics(&buf, cfg.Files, diags, false)
+				t.Fatalf("%s is not valid:\n%s", dir, buf.String())
+			}
+			if len(cfg.Clusters) == 0 {
+				t.Fatalf("%s declares no cluster", dir)
+			}
+			for _, c := range cfg.Clusters {
+				if c.Region != "us-east-1" {
+					t.Errorf("cluster %q has region %q; examples use us-east-1 so they run against the emulator", c.Name, c.Region)
+				}
+			}
+		})
+	}
+	for _, want := range []string{"minimal", "full", "multi-cluster"} {
+		if _, err := os.Stat(filepath.Join(root, want)); err != nil {
+			t.Errorf("examples/%s is missing: %v", want, err)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no examples found")
+	}
+}
+
+// TestFullExampleUsesEveryBlock keeps examples/full complete: it must set
+// every block kind, so that users can copy any of them from it.
+func TestFullExampleUsesEveryBlock(t *testing.T) {
+	cfg, diags := Load(LoadOptions{Paths: []string{filepath.Join("..", "examples", "full")}})
+	if diags.HasErrors() {
+		t.Fatal(brief(diags))
+	}
+	c := cfg.Clusters[0]
+	var taints, selectors, updates int
+	var desired, inline bool
+	for _, ng := range c.NodeGroups {
+		taints += len(ng.Taints)
+		if ng.Update.MaxUnavailable != nil || ng.Update.MaxUnavailablePercentage != nil {
+			updates++
+		}
+		desired = desired || ng.Scaling.DesiredSize != nil
+	}
+	for _, fp := range c.FargateProfiles {
+		selectors += len(fp.Selectors)
+	}
+	for _, r := range c.IRSA {
+		inline = inline || r.InlinePolicy != ""
+	}
+	checks := map[string]bool{
+		"logging":             len(c.Logging) > 0,
+		"encryption":          c.KMSKeyARN != "",
+		"security_group_ids":  len(c.VPC.SecurityGroupIDs) > 0,
+		"node_group":          len(c.NodeGroups) > 0,
+		"taint":               taints > 0,
+		"update":              updates > 0,
+		"desired_size":        desired,
+		"fargate_profile":     len(c.FargateProfiles) > 0,
+		"selector":            selectors > 0,
+		"irsa":                len(c.IRSA) > 0,
+		"irsa inline_policy":  inline,
+		"cluster tags":        len(c.Tags) > 0,
+		"private endpoint":    c.VPC.EndpointPrivateAccess,
+		"public_access_cidrs": len(c.VPC.PublicAccessCIDRs) > 0 && c.VPC.PublicAccessCIDRs[0] != DefaultPublicAccessCIDR,
+	}
+	for what, ok := range checks {
+		if !ok {
+			t.Errorf("examples/full does not use %s", what)
+		}
+	}
+}
+
+// TestMultiClusterVarFile checks that the variables file shipped with the
+// multi-cluster example applies.
+func TestMultiClusterVarFile(t *testing.T) {
+	dir := filepath.Join("..", "examples", "multi-cluster")
+	cfg, diags := Load(LoadOptions{
+		Paths: []string{dir},
+		Vars:  []VarArg{{File: filepath.Join(dir, "example.vars")}},
+	})
+	if len(diags) > 0 {
+		t.Fatal(brief(diags))
+	}
+	if len(cfg.Clusters) < 2 {
+		t.Fatalf("got %d clusters, want at least 2", len(cfg.Clusters))
+	}
+	if got := cfg.Clusters[0].Tags["env"]; got != "prod" {
+		t.Errorf("tag env = %q after example.vars, want prod", got)
+	}
+}

@@ -1,0 +1,49 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary file contents to the loader: no input may
+// panic, and whatever comes back must be printable. The seed corpus is
+// every example and every broken spec under testdata.
+func FuzzLoad(f *testing.F) {
+	for _, pattern := range []string{
+		filepath.Join("..", "examples", "*", "*.hcl"),
+		filepath.Join("..", "examples", "*", "*.vars"),
+		filepath.Join("testdata", "invalid", "*", "*.hcl"),
+	} {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, name := range files {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`variable "x" {}`))
+	f.Add([]byte(`locals { a = local.a }`))
+	f.Add([]byte("cluster \"\" {\n  vpc { subnet_ids = [for s in [1] : s] }\n}"))
+
+	f.Fuzz(func(t *testing.T, src []byte) {
+		cfg, diags := loadSources([]source{{name: "fuzz.hcl", src: src}},
+			[]VarArg{{Name: "x", Value: "1"}}, []string{"EKSCTL_LITE_VAR_region=us-east-1"})
+		if cfg == nil {
+			t.Fatal("Load returned a nil Config")
+		}
+		var buf bytesBuffer
+		if err := WriteDiagnostics(&buf, cfg.Files, diags, false); err != nil {
+			t.Fatalf("WriteDiagnostics: %v", err)
+		}
+		_ = DiagnosticsJSON(diags)
+		if !diags.HasErrors() && len(cfg.Clusters) == 0 {
+			t.Fatal("no errors and no clusters: the empty configuration must be an error")
+		}
+	})
+}

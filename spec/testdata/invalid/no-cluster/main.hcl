@@ -1,0 +1,7 @@
+variable "region" {
+  default = "us-east-1"
+}
+
+locals {
+  env = "dev"
+}

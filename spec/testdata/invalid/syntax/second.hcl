@@ -1,0 +1,3 @@
+cluster "other" {
+  version = 
+}

@@ -1,0 +1,355 @@
+package spec
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// showVar is a configuration that declares decl and shows var.x in the
+// inline policy of an irsa block as {"v": var.x}; shown reads it back.
+func showVar(decl string) string {
+	return decl + `
+cluster "demo" {
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  irsa "show" {
+    namespace       = "a"
+    service_account = "a"
+    inline_policy   = jsonencode({ v = var.x })
+  }
+}
+`
+}
+
+// shown returns var.x as JSON from a configuration made by showVar.
+func shown(cfg *Config) string {
+	p := cfg.Clusters[0].IRSA[0].InlinePolicy
+	return strings.TrimSuffix(strings.TrimPrefix(p, `{"v":`), "}")
+}
+
+func TestVariables(t *testing.T) {
+	dir := t.TempDir()
+	varFile := filepath.Join(dir, "dev.vars")
+	write(t, varFile, "x = \"from-file\"\n")
+	numFile := filepath.Join(dir, "num.vars")
+	write(t, numFile, "x = 7\n")
+	jsonFile := filepath.Join(dir, "vars.json")
+	write(t, jsonFile, `{"x": "from-json"}`)
+	undeclaredFile := filepath.Join(dir, "undeclared.vars")
+	write(t, undeclaredFile, "x = \"a\"\nregon = \"b\"\n")
+	brokenFile := filepath.Join(dir, "broken.vars")
+	write(t, brokenFile, "x = \n")
+	wrongTypeFile := filepath.Join(dir, "wrong.vars")
+	write(t, wrongTypeFile, "x = [1]\n")
+
+	stringVar := `variable "x" {
+  type    = string
+  default = "from-default"
+}`
+	tests := map[string]struct {
+		give    string
+		vars    []VarArg
+		environ []string
+		want    string // the tag "v", when no diagnostics are wanted
+		diags   []string
+	}{
+		"default": {
+			give: showVar(stringVar),
+			want: `"from-default"`,
+		},
+		"environment overrides default": {
+			give:    showVar(stringVar),
+			environ: []string{"HOME=/root", "EKSCTL_LITE_VAR_x=from-env"},
+			want:    `"from-env"`,
+		},
+		"--var overrides environment": {
+			give:    showVar(stringVar),
+			environ: []string{"EKSCTL_LITE_VAR_x=from-env"},
+			vars:    []VarArg{{Name: "x", Value: "from-flag"}},
+			want:    `"from-flag"`,
+		},
+		"later flag wins: file after --var": {
+			give: showVar(stringVar),
+			vars: []VarArg{{Name: "x", Value: "from-flag"}, {File: varFile}},
+			want: `"from-file"`,
+		},
+		"later flag wins: --var after file": {
+			give: showVar(stringVar),
+			vars: []VarArg{{File: varFile}, {Name: "x", Value: "from-flag"}},
+			want: `"from-flag"`,
+		},
+		"JSON variables file": {
+			give: showVar(stringVar),
+			vars: []VarArg{{File: jsonFile}},
+			want: `"from-json"`,
+		},
+		"string variable takes the raw value": {
+			give: showVar(stringVar),
+			vars: []VarArg{{Name: "x", Value: `["not", "a list"]`}},
+			want: `"[\"not\", \"a list\"]"`,
+		},
+		"untyped variable takes the raw value": {
+			give: showVar(`variable "x" {}`),
+			vars: []VarArg{{Name: "x", Value: "1.30"}},
+			want: `"1.30"`,
+		},
+		"number variable parses the value": {
+			give: showVar(`variable "x" { type = number }`),
+			vars: []VarArg{{Name: "x", Value: "3"}},
+			want: `3`,
+		},
+		"list variable parses the value": {
+			give:    showVar(`variable "x" { type = list(string) }`),
+			environ: []string{`EKSCTL_LITE_VAR_x=["a", "b"]`},
+			want:    `["a","b"]`,
+		},
+		"map variable with default": {
+			give: showVar(`variable "x" {
+  type    = map(number)
+  default = { a = 1 }
+}`),
+			want: `{"a":1}`,
+		},
+		"variables file value converted to the type": {
+			give: showVar(`variable "x" { type = string }`),
+			vars: []VarArg{{File: numFile}},
+			want: `"7"`,
+		},
+		"null default means unset, not required": {
+			give: `variable "region" { default = null }
+cluster "demo" {
+  region = var.region
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			want: "",
+		},
+		"undeclared environment variable is ignored": {
+			give:    showVar(stringVar),
+			environ: []string{"EKSCTL_LITE_VAR_other=1"},
+			want:    `"from-default"`,
+		},
+
+		"required variable not set": {
+			give:  showVar(`variable "x" { type = string }`),
+			diags: []string{"main.hcl:1,1: No value for required variable"},
+		},
+		"required variable set by the environment": {
+			give:    showVar(`variable "x" { type = string }`),
+			environ: []string{"EKSCTL_LITE_VAR_x=set"},
+			want:    `"set"`,
+		},
+		"undeclared --var": {
+			give:  showVar(stringVar),
+			vars:  []VarArg{{Name: "y", Value: "1"}},
+			diags: []string{"Value for undeclared variable"},
+		},
+		"undeclared variable in a file": {
+			give:  showVar(stringVar),
+			vars:  []VarArg{{File: undeclaredFile}},
+			diags: []string{undeclaredFile + ":2,1: Value for undeclared variable"},
+		},
+		"variables file missing": {
+			give:  showVar(stringVar),
+			vars:  []VarArg{{File: filepath.Join(dir, "nope.vars")}},
+			diags: []string{"Cannot read variables file"},
+		},
+		"variables file with a syntax error": {
+			give:  showVar(stringVar),
+			vars:  []VarArg{{File: brokenFile}},
+			diags: []string{brokenFile + ":1,5: Invalid expression"},
+		},
+		"variables file value of the wrong type": {
+			give:  showVar(stringVar),
+			vars:  []VarArg{{File: wrongTypeFile}},
+			diags: []string{wrongTypeFile + ":1,5: Invalid value for variable"},
+		},
+		"--var not parseable for a number": {
+			give:  showVar(`variable "x" { type = number }`),
+			vars:  []VarArg{{Name: "x", Value: "three"}},
+			diags: []string{"Invalid value for variable"},
+		},
+		"environment value not parseable for a list": {
+			give:    showVar(`variable "x" { type = list(string) }`),
+			environ: []string{"EKSCTL_LITE_VAR_x=[a"},
+			diags:   []string{"Invalid value for variable"},
+		},
+		"default of the wrong type": {
+			give: showVar(`variable "x" {
+  type    = number
+  default = "many"
+}`),
+			diags: []string{"main.hcl:3,13: Invalid default value for variable"},
+		},
+		"default referring to a variable": {
+			give: showVar(`variable "y" { default = "a" }
+variable "x" { default = var.y }`),
+			diags: []string{"main.hcl:2,26: Variables not allowed"},
+		},
+		"invalid type": {
+			give:  showVar(`variable "x" { type = strin }`),
+			diags: []string{"main.hcl:1,23: Invalid type specification"},
+		},
+		"duplicate variable": {
+			give:  showVar(stringVar + "\n" + `variable "x" { default = "b" }`),
+			diags: []string{"main.hcl:5,10: Duplicate variable declaration"},
+		},
+		"undeclared variable": {
+			give: `variable "region" { default = "us-east-1" }
+cluster "demo" {
+  region = var.regoin
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			diags: []string{"main.hcl:3,12: Reference to undeclared variable"},
+		},
+		"unknown root name": {
+			give: `cluster "demo" {
+  region = region
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			diags: []string{"main.hcl:2,12: Unknown variable"},
+		},
+		"broken variable is reported once": {
+			give: `variable "subnets" { type = list(string) }
+cluster "demo" {
+  vpc { subnet_ids = var.subnets }
+  node_group "a" {
+    subnet_ids = var.subnets
+    scaling {
+      min_size = length(var.subnets)
+      max_size = 3
+    }
+  }
+}`,
+			diags: []string{"main.hcl:1,1: No value for required variable"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			cfg, diags := load(t, tt.give, tt.vars, tt.environ)
+			if diff := cmp.Diff(tt.diags, brief(diags)); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s", diff)
+			}
+			if tt.diags != nil {
+				return
+			}
+			var got string
+			if strings.Contains(tt.give, "region = var.region") {
+				got = cfg.Clusters[0].Region
+			} else {
+				got = shown(cfg)
+			}
+			if got != tt.want {
+				t.Errorf("value = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestVariableDiagnosticsSayHowToSet(t *testing.T) {
+	_, diags := load(t, showVar(`variable "x" { type = string }`), nil, nil)
+	if len(diags) != 1 {
+		t.Fatalf("want one diagnostic, got %v", brief(diags))
+	}
+	for _, want := range []string{`"x"`, "--var 'x=VALUE'", "--var-file", "EKSCTL_LITE_VAR_x"} {
+		if !strings.Contains(diags[0].Detail, want) {
+			t.Errorf("detail %q does not mention %s", diags[0].Detail, want)
+		}
+	}
+}
+
+func TestLocals(t *testing.T) {
+	tests := map[string]struct {
+		give  string
+		want  string
+		diags []string
+	}{
+		"locals refer to variables and other locals in any order": {
+			give: `variable "env" { default = "dev" }
+locals {
+  name = "${local.prefix}-${var.env}"
+}
+locals {
+  prefix = upper("team")
+}
+cluster "demo" {
+  tags = { v = local.name }
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			want: "TEAM-dev",
+		},
+		"cycle": {
+			give: `locals {
+  a = local.b
+  b = local.c
+  c = local.a
+}
+cluster "demo" {
+  tags = { v = local.a }
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			diags: []string{"main.hcl:2,3: Cycle in local values"},
+		},
+		"self reference": {
+			give: `locals {
+  a = "${local.a}x"
+}
+cluster "demo" {
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			diags: []string{"main.hcl:2,3: Cycle in local values"},
+		},
+		"undeclared local": {
+			give: `locals {
+  name = "x"
+}
+cluster "demo" {
+  tags = { v = local.nmae }
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			diags: []string{"main.hcl:5,16: Reference to undeclared local value"},
+		},
+		"duplicate local": {
+			give: `locals { a = 1 }
+locals { a = 2 }
+cluster "demo" {
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			diags: []string{"main.hcl:2,10: Duplicate local value"},
+		},
+		"error in a local is reported once": {
+			give: `locals {
+  doc = jsondecode("{")
+  x   = local.doc.a
+}
+cluster "demo" {
+  tags = { v = local.x }
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			diags: []string{"main.hcl:2,9: Error in function call"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			cfg, diags := load(t, tt.give, nil, nil)
+			if diff := cmp.Diff(tt.diags, brief(diags)); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s", diff)
+			}
+			if tt.diags == nil && cfg.Clusters[0].Tags["v"] != tt.want {
+				t.Errorf("value = %q, want %q", cfg.Clusters[0].Tags["v"], tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadReadsEnvironmentOnlyFromOptions(t *testing.T) {
+	t.Setenv("EKSCTL_LITE_VAR_x", "from-process")
+	cfg, diags := load(t, showVar(`variable "x" { default = "d" }`), nil, nil)
+	if len(diags) > 0 {
+		t.Fatalf("unexpected diagnostics %v", brief(diags))
+	}
+	if got := shown(cfg); got != `"d"` {
+		t.Errorf("value = %s: Load read the process environment instead of LoadOptions.Environ", got)
+	}
+}
