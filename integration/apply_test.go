@@ -8,11 +8,13 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -548,4 +550,82 @@ func TestApplySurvivesThrottlingAndLostResponses(t *testing.T) {
 		t.Errorf("roles (-want +got):\n%s", diff)
 	}
 	requireNoChanges(t, e, dir, "an apply with throttling")
+}
+
+// An interrupt (SIGINT) while the cluster is creating: apply starts nothing
+// new, says what was in progress and what did not start, exits 130; the
+// next apply converges.
+func TestApplyInterruptedThenConverges(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	e.setDelays(t, 4*time.Second, 200*time.Millisecond, 200*time.Millisecond)
+	name := e.uniqueName("minimal")
+	dir := copyExample(t, e, "minimal", name)
+
+	cmd := exec.CommandContext(t.Context(), binary(t), "apply", "--auto-approve")
+	cmd.Dir = dir
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "AWS_ENDPOINT_URL=" + e.endpoint, "AWS_REGION=" + e.region,
+		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true", "NO_COLOR=1",
+		"EKSCTL_LITE_POLL_INTERVAL=100ms",
+	}
+	var stdout, stderr syncWriter
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "apply to start creating the cluster", func() (bool, error) {
+		return strings.Contains(stdout.String(), "cluster."+name+": Creating..."), nil
+	})
+	time.Sleep(300 * time.Millisecond) // CreateCluster has returned; apply is waiting
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("interrupted apply: %v, want exit status 130\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{
+		"In progress when interrupted (AWS carries on with what it was doing):\n  cluster." + name + ": stopped waiting for cluster " + name + " to become ACTIVE",
+		"Not started:\n  cluster." + name + ".node_group.general (create)",
+		"Re-run eksctl-lite apply to continue",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\nstdout:\n%s", want, stdout.String())
+		}
+	}
+	if !strings.Contains(stderr.String(), "Interrupt received") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	if c := describeCluster(t, e, name); c.Status != ekstypes.ClusterStatusCreating {
+		t.Errorf("cluster is %s; the interrupt came too late to test anything", c.Status)
+	}
+
+	// The next apply picks up: the cluster is CREATING, planned as
+	// unchanged, waited for; then the node group is created.
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond)
+	r := mustApply(t, e, dir)
+	if !strings.Contains(r.stdout, "Resources: 1 added, 0 changed, 0 replaced, 0 destroyed.") {
+		t.Errorf("second apply:\n%s", r.stdout)
+	}
+	requireNoChanges(t, e, dir, "an interrupted apply and its re-run")
+}
+
+// syncWriter is a bytes.Buffer safe to read while a process writes to it.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }

@@ -816,3 +816,31 @@ func TestDestroyLeavesForeignNodeGroupAndSaysSo(t *testing.T) {
 		t.Error("the foreign node group was deleted")
 	}
 }
+
+func TestApplyInterruptStartsNoFurtherUpdateStep(t *testing.T) {
+	s := newSim(simDurations{})
+	live := s.seedCluster("demo", "1.28", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	want := *live
+	want.Version = "1.30"
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	s.hook = func(op, name string) error {
+		if op == "UpdateClusterVersion" {
+			stop() // arrives while the first upgrade is in flight
+		}
+		return nil
+	}
+	p := planOf(false, []*ResourceChange{withSteps(change("demo", "cluster.demo", TypeCluster, Update, live, &want),
+		Step{Call: "UpdateClusterVersion", Target: "1.29"}, Step{Call: "UpdateClusterVersion", Target: "1.30"})})
+	var out bytes.Buffer
+	res, err := Apply(ctx, p, s.factory(), fastOptions(&out))
+	if err == nil {
+		t.Fatal("want an interrupted apply")
+	}
+	if diff := cmp.Diff([]string{"UpdateClusterVersion demo 1.29"}, s.log); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if got := outcomes(res)["cluster.demo"]; got != "interrupted: stopped before UpdateClusterVersion (1 of 2 steps done): context canceled" {
+		t.Errorf("outcome: %s", got)
+	}
+}

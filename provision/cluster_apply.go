@@ -126,7 +126,11 @@ func updateCluster(ctx context.Context, x *execution) (any, string, error) {
 	b, a := x.before.(*ClusterAttrs), x.after.(*ClusterAttrs)
 	w := x.opts.waiter(x.opts.Timeouts.ClusterUpdate, "CLUSTER_UPDATE")
 	arn := b.ARN
-	for _, s := range x.c.Steps {
+	for i, s := range x.c.Steps {
+		if i > 0 && ctx.Err() != nil {
+			// Interrupted: start no further update.
+			return nil, "", fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
+		}
 		x.act.note("%s", stepLine(s))
 		var update *ekstypes.Update
 		call := func(ctx context.Context) error {

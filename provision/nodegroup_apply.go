@@ -141,7 +141,11 @@ func updateConfig(a *NodeGroupAttrs) *ekstypes.NodegroupUpdateConfig {
 func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, error) {
 	b, a := x.before.(*NodeGroupAttrs), x.after.(*NodeGroupAttrs)
 	name := b.Name
-	for _, s := range x.c.Steps {
+	for i, s := range x.c.Steps {
+		if i > 0 && ctx.Err() != nil {
+			// Interrupted: start no further update.
+			return nil, "", fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
+		}
 		x.act.note("%s", stepLine(s))
 		var update *ekstypes.Update
 		call := func(ctx context.Context) error {
