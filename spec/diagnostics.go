@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
@@ -10,10 +12,29 @@ import (
 const diagnosticWidth = 78
 
 // WriteDiagnostics prints diags for a person at a terminal: each with its
-// file:line,column, the source lines it points at (from files, usually
+// file:line:column, the source lines it points at (from files, usually
 // Config.Files) and an explanation, in colour when color is true.
 func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, color bool) error {
-	return hcl.NewDiagnosticTextWriter(w, files, diagnosticWidth, color).WriteDiagnostics(diags)
+	var buf bytes.Buffer
+	tw := hcl.NewDiagnosticTextWriter(&buf, files, diagnosticWidth, color)
+	for _, d := range diags {
+		buf.Reset()
+		if err := tw.WriteDiagnostic(d); err != nil {
+			return err
+		}
+		out := buf.Bytes()
+		if s := d.Subject; s != nil {
+			// HCL names only the line ("on main.hcl line 3"); editors and
+			// people want the column too, spelled file:line:column.
+			hclStyle := fmt.Sprintf("  on %s line %d", s.Filename, s.Start.Line)
+			ours := fmt.Sprintf("  on %s:%d:%d", s.Filename, s.Start.Line, s.Start.Column)
+			out = bytes.Replace(out, []byte(hclStyle), []byte(ours), 1)
+		}
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // JSONDiagnostic is one diagnostic in machine-readable form, for editors and

@@ -1,0 +1,72 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+)
+
+func TestDiagnosticsJSON(t *testing.T) {
+	_, diags := load(t, inCluster(`  version = "1.2"`), []VarArg{{Name: "nope", Value: "1"}}, nil)
+	got := DiagnosticsJSON(diags)
+	want := []JSONDiagnostic{
+		{
+			Severity: "error",
+			Summary:  "Value for undeclared variable",
+			Detail:   `--var sets "nope", but the configuration declares no variable "nope". Declare it with a block variable "nope" {}, or fix the name.`,
+		},
+		{
+			Severity: "error", Summary: "Unsupported Kubernetes version",
+			Detail: "Kubernetes 1.2 is not supported by this release of eksctl-lite. Supported: 1.30, 1.31, 1.32, 1.33, 1.34, 1.35.",
+			File:   "main.hcl", Line: 3, Column: 13, EndLine: 3, EndColumn: 18,
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DiagnosticsJSON (-want +got):\n%s", diff)
+	}
+	if DiagnosticsJSON(nil) == nil {
+		t.Error("DiagnosticsJSON(nil) is nil; it must encode as [] in JSON")
+	}
+	warn := DiagnosticsJSON(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "w"}})
+	if warn[0].Severity != "warning" {
+		t.Errorf("severity = %q, want warning", warn[0].Severity)
+	}
+}
+
+func TestWriteDiagnostics(t *testing.T) {
+	cfg, diags := load(t, inCluster(`  version = "1.2"`), nil, nil)
+	tests := map[string]struct {
+		color bool
+		want  []string
+		not   []string
+	}{
+		"plain": {
+			want: []string{"Error: Unsupported Kubernetes version", "on main.hcl:3:13, in cluster \"demo\":", `3:   version = "1.2"`},
+			not:  []string{"\x1b["},
+		},
+		"colour": {
+			color: true,
+			want:  []string{"\x1b[31mError\x1b[0m: Unsupported Kubernetes version", "main.hcl:3:13"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var buf strings.Builder
+			if err := WriteDiagnostics(&buf, cfg.Files, diags, tt.color); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(buf.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, buf.String())
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(buf.String(), n) {
+					t.Errorf("output has %q:\n%s", n, buf.String())
+				}
+			}
+		})
+	}
+}
