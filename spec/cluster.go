@@ -189,6 +189,10 @@ func (l *loader) buildVPC(rc *rawCluster) VPC {
 		l.errorf(at(v.Body, "endpoint_public_access", v.DefRange), "No cluster endpoint",
 			"endpoint_public_access and endpoint_private_access are both false, so nothing could reach the Kubernetes API. EKS requires at least one of them to be true.")
 	}
+	if has(v.Body, "public_access_cidrs") && !out.EndpointPublicAccess && l.trusted(v.Body, "endpoint_public_access") {
+		l.warnf(at(v.Body, "public_access_cidrs", v.DefRange), "Public access CIDRs without a public endpoint",
+			"public_access_cidrs only limits the public endpoint, and endpoint_public_access is false, so they have no effect. Remove them, or turn the public endpoint on.")
+	}
 	if has(v.Body, "public_access_cidrs") && len(out.PublicAccessCIDRs) == 0 {
 		l.errorf(at(v.Body, "public_access_cidrs", v.DefRange), "No public access CIDR",
 			"public_access_cidrs is empty. List at least one CIDR block, or leave the attribute out for %q.", DefaultPublicAccessCIDR)

@@ -60,7 +60,7 @@ cluster "full" {
   vpc {
     subnet_ids              = ["subnet-1", "subnet-2", "subnet-3"]
     security_group_ids      = ["sg-1"]
-    endpoint_public_access  = false
+    endpoint_public_access  = true
     endpoint_private_access = true
     public_access_cidrs     = ["10.0.0.0/8"]
   }
@@ -121,6 +121,7 @@ cluster "full" {
 				VPC: VPC{
 					SubnetIDs:             []string{"subnet-1", "subnet-2", "subnet-3"},
 					SecurityGroupIDs:      []string{"sg-1"},
+					EndpointPublicAccess:  true,
 					EndpointPrivateAccess: true,
 					PublicAccessCIDRs:     []string{"10.0.0.0/8"},
 				},

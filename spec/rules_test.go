@@ -297,6 +297,10 @@ func TestValidationRules(t *testing.T) {
 			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    endpoint_public_access = false\n  }\n}",
 			want: []string{"main.hcl:4,30: No cluster endpoint"},
 		},
+		"CIDRs without public endpoint": {
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    endpoint_public_access = false\n    endpoint_private_access = true\n    public_access_cidrs = [\"10.0.0.0/8\"]\n  }\n}",
+			want: []string{"main.hcl:6,27: warning: Public access CIDRs without a public endpoint"},
+		},
 		"bad security group": {
 			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    security_group_ids = [\"group-1\"]\n  }\n}",
 			want: []string{"main.hcl:4,27: Invalid security group ID"},

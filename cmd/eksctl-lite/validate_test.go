@@ -132,8 +132,8 @@ func TestValidateJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
 	}
-	if got.Valid || got.ErrorCount != 7 || got.WarningCount != 0 || len(got.Diagnostics) != 7 {
-		t.Errorf("valid=%v errors=%d warnings=%d diagnostics=%d, want false 7 0 7", got.Valid, got.ErrorCount, got.WarningCount, len(got.Diagnostics))
+	if got.Valid || got.ErrorCount != 7 || got.WarningCount != 1 || len(got.Diagnostics) != 8 {
+		t.Errorf("valid=%v errors=%d warnings=%d diagnostics=%d, want false 7 1 8", got.Valid, got.ErrorCount, got.WarningCount, len(got.Diagnostics))
 	}
 	first := got.Diagnostics[0]
 	if first.Severity != "error" || first.Summary != "Invalid log type" || first.Line != 3 || first.Column != 21 ||
@@ -192,6 +192,36 @@ cluster "demo" {
 				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
 			}
 		})
+	}
+}
+
+func TestValidateWarningsStillPass(t *testing.T) {
+	noAWS(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(`cluster "demo" {
+  vpc {
+    subnet_ids              = ["subnet-1", "subnet-2"]
+    endpoint_public_access  = false
+    endpoint_private_access = true
+    public_access_cidrs     = ["10.0.0.0/8"]
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := execOffline(t, "", "validate", dir)
+	if code != 0 {
+		t.Errorf("exit %d, want 0 for warnings only", code)
+	}
+	if !strings.HasPrefix(stdout, "Success! The configuration is valid.") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	if !strings.Contains(stderr, "Warning: Public access CIDRs without a public endpoint") {
+		t.Errorf("stderr lacks the warning:\n%s", stderr)
+	}
+	code, stdout, _ = execOffline(t, "", "validate", "--json", dir)
+	if code != 0 || !strings.Contains(stdout, `"valid": true`) || !strings.Contains(stdout, `"warning_count": 1`) {
+		t.Errorf("--json: exit %d, stdout:\n%s", code, stdout)
 	}
 }
 
