@@ -27,5 +27,10 @@ integration:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./spec
 
+## demo: start the bundled emulator, apply examples/minimal, show that a
+## second plan is empty, destroy it, stop the emulator.
+demo:
+	./scripts/demo.sh
+
 clean:
 	rm -rf bin
