@@ -33,7 +33,7 @@ func FuzzLoad(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, src []byte) {
 		cfg, diags := loadSources([]source{{name: "fuzz.hcl", src: src}},
-			[]VarArg{{Name: "x", Value: "1"}}, []string{"EKSCTL_LITE_VAR_region=us-east-1"})
+			nil, []string{"EKSCTL_LITE_VAR_x=1", "EKSCTL_LITE_VAR_region=us-east-1"})
 		if cfg == nil {
 			t.Fatal("Load returned a nil Config")
 		}
