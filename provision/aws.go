@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go/logging"
 )
 
 // AWSOptions are the command-line overrides of the AWS configuration chain.
@@ -56,6 +58,7 @@ func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, er
 			})
 		}),
 	}
+	load = append(load, sdkLogging(os.Getenv("EKSCTL_LITE_AWS_DEBUG") != "")...)
 	if opts.Region != "" {
 		load = append(load, config.WithRegion(opts.Region))
 	}
@@ -70,6 +73,20 @@ func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, er
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	return newFactory(cfg), nil
+}
+
+// sdkLogging keeps the SDK's own log lines (such as a warning that a closed
+// connection could not be drained) out of plan and apply output, which CI
+// logs and humans read; EKSCTL_LITE_AWS_DEBUG=1 brings them back, with every
+// retry and request logged, for debugging a conversation with AWS.
+func sdkLogging(debug bool) []func(*config.LoadOptions) error {
+	if !debug {
+		return []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
+	}
+	return []func(*config.LoadOptions) error{
+		config.WithLogger(logging.NewStandardLogger(os.Stderr)),
+		config.WithClientLogMode(aws.LogRetries | aws.LogRequest | aws.LogResponse),
+	}
 }
 
 func newFactory(cfg aws.Config) ClientsFactory {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 )
 
 func TestClientsFactoryRegions(t *testing.T) {
@@ -26,5 +28,24 @@ func TestClientsFactoryRegions(t *testing.T) {
 	_, err = newFactory(aws.Config{})("")
 	if err == nil || !strings.Contains(err.Error(), "--region") {
 		t.Errorf("no region: err = %v, want one saying how to set a region", err)
+	}
+}
+
+// SDK log lines must not interleave with plan and apply output unless asked for.
+func TestSDKLoggingQuietUnlessDebug(t *testing.T) {
+	for debug, wantNop := range map[bool]bool{false: true, true: false} {
+		var o config.LoadOptions
+		for _, f := range sdkLogging(debug) {
+			if err := f(&o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, isNop := o.Logger.(logging.Nop)
+		if isNop != wantNop {
+			t.Errorf("debug=%v: logger %T, want Nop=%v", debug, o.Logger, wantNop)
+		}
+		if debug && o.ClientLogMode == nil {
+			t.Errorf("debug=%v: no client log mode set, retries would not be logged", debug)
+		}
 	}
 }
