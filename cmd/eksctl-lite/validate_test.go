@@ -238,16 +238,22 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-func TestOfflineCommandsHaveExamples(t *testing.T) {
+// Every command's --help must show a real example of running it (issue 2).
+// The list is taken from the root command, so a new command is covered too.
+func TestEveryCommandHasAnExample(t *testing.T) {
 	root := newRootCommand()
-	for _, name := range []string{"validate", "fmt", "version"} {
-		cmd, _, err := root.Find([]string{name})
-		if err != nil || cmd.Name() != name {
-			t.Errorf("command %q not found: %v", name, err)
+	want := map[string]bool{"validate": true, "fmt": true, "version": true, "plan": true, "show": true, "apply": true, "destroy": true}
+	for _, cmd := range root.Commands() {
+		name := cmd.Name()
+		if name == "help" || name == "completion" { // cobra's own
 			continue
 		}
+		delete(want, name)
 		if !strings.Contains(cmd.Example, "eksctl-lite "+name) {
 			t.Errorf("%s --help shows no example running it: %q", name, cmd.Example)
 		}
+	}
+	for name := range want {
+		t.Errorf("command %q is not registered", name)
 	}
 }
