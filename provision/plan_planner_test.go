@@ -294,13 +294,20 @@ func TestPlanRefusals(t *testing.T) {
 	tests := map[string]struct {
 		give    func(c *spec.Cluster)
 		summary string
+		at      string // the attribute the diagnostic points at
 	}{
-		"role_arn change":      {func(c *spec.Cluster) { c.RoleARN = "arn:aws:iam::111122223333:role/other" }, `Cannot change role_arn of cluster "demo"`},
-		"encryption removed":   {nil, `Cannot change kms_key_arn of cluster "demo"`},
-		"encryption changed":   {func(c *spec.Cluster) { c.KMSKeyARN = "arn:aws:kms:eu-west-1:111122223333:key/other" }, `Cannot change kms_key_arn of cluster "demo"`},
-		"downgrade":            {func(c *spec.Cluster) { c.Version = "1.30"; c.NodeGroups[0].Version = "1.30" }, `Cannot change version of cluster "demo"`},
-		"subnets change":       {func(c *spec.Cluster) { c.VPC.SubnetIDs = []string{"subnet-c", "subnet-d"} }, `Cannot change subnet_ids of cluster "demo"`},
-		"node group downgrade": {func(c *spec.Cluster) { c.NodeGroups[0].Version = "1.30" }, `Cannot downgrade node group "general"`},
+		"role_arn change":      {func(c *spec.Cluster) { c.RoleARN = "arn:aws:iam::111122223333:role/other" }, `Cannot change role_arn of cluster "demo"`, "role_arn"},
+		"encryption removed":   {nil, `Cannot change kms_key_arn of cluster "demo"`, "cluster block"},
+		"encryption changed":   {func(c *spec.Cluster) { c.KMSKeyARN = "arn:aws:kms:eu-west-1:111122223333:key/other" }, `Cannot change kms_key_arn of cluster "demo"`, "encryption.kms_key_arn"},
+		"downgrade":            {func(c *spec.Cluster) { c.Version = "1.30"; c.NodeGroups[0].Version = "1.30" }, `Cannot change version of cluster "demo"`, "version"},
+		"subnets change":       {func(c *spec.Cluster) { c.VPC.SubnetIDs = []string{"subnet-c", "subnet-d"} }, `Cannot change subnet_ids of cluster "demo"`, "vpc.subnet_ids"},
+		"node group downgrade": {func(c *spec.Cluster) { c.NodeGroups[0].Version = "1.30" }, `Cannot downgrade node group "general"`, "node_group.version"},
+	}
+	// Each attribute the user wrote gets its own line, so the diagnostic's
+	// line says which one it points at.
+	lines := map[string]int{"cluster block": 1, "version": 2, "role_arn": 3, "vpc.subnet_ids": 4, "encryption.kms_key_arn": 5, "node_group.version": 6}
+	rangeAt := func(name string) hcl.Range {
+		return hcl.Range{Filename: "main.hcl", Start: hcl.Pos{Line: lines[name], Column: 1}, End: hcl.Pos{Line: lines[name], Column: 5}}
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -312,6 +319,16 @@ func TestPlanRefusals(t *testing.T) {
 				c.KMSKeyARN = base.KMSKeyARN
 				tt.give(c)
 			}
+			c.DeclRange = rangeAt("cluster block")
+			c.Ranges = map[string]hcl.Range{}
+			for _, name := range []string{"version", "role_arn", "vpc.subnet_ids"} {
+				c.Ranges[name] = rangeAt(name)
+			}
+			if c.KMSKeyARN != "" {
+				c.Ranges["encryption.kms_key_arn"] = rangeAt("encryption.kms_key_arn")
+			}
+			c.NodeGroups[0].VersionFollowsCluster = false
+			c.NodeGroups[0].Ranges = map[string]hcl.Range{"version": rangeAt("node_group.version")}
 			p, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
 			if p != nil || !diags.HasErrors() {
 				t.Fatalf("MakePlan succeeded; want a refusal")
@@ -321,6 +338,8 @@ func TestPlanRefusals(t *testing.T) {
 			}
 			if diags[0].Subject == nil || diags[0].Subject.Filename != "main.hcl" {
 				t.Errorf("diagnostic has no source range: %+v", diags[0])
+			} else if diags[0].Subject.Start.Line != lines[tt.at] {
+				t.Errorf("diagnostic points at line %d, want %d (%s)", diags[0].Subject.Start.Line, lines[tt.at], tt.at)
 			}
 			if !strings.Contains(diags[0].Detail, "EKS") {
 				t.Errorf("detail does not explain the EKS rule: %q", diags[0].Detail)

@@ -290,8 +290,8 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 			refused := false
 			for _, d := range ch.Diffs {
 				if msg := clusterRefusal(before, after, d); msg != "" {
-					rng := c.DeclRange
-					if d.Path == "subnet_ids" || d.Path == "security_group_ids" {
+					rng := c.AttrRange(clusterSpecPath[d.Path])
+					if _, written := c.Ranges[clusterSpecPath[d.Path]]; !written && (d.Path == "subnet_ids" || d.Path == "security_group_ids") {
 						rng = c.VPC.DeclRange
 					}
 					diags = append(diags, errorDiag(rng, fmt.Sprintf("Cannot change %s of cluster %q", d.Path, c.Name), msg))
@@ -515,12 +515,12 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		ch := &ResourceChange{Address: addr, Type: TypeNodeGroup, Before: cur, After: after, Refs: refs,
 			DependsOn: append(deps, cp.roleDeps(pl.roles, cur.NodeRoleARN)...)}
 		if compareVersions(after.Version, cur.Version) < 0 {
-			diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Cannot downgrade node group %q", ng.Name),
+			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Cannot downgrade node group %q", ng.Name),
 				fmt.Sprintf("Node group %q runs Kubernetes %s; EKS cannot downgrade it to %s. Set its version (or the cluster's) to %s or later, or give the block a new name to create a new group.", ng.Name, cur.Version, after.Version, cur.Version)))
 			continue
 		}
 		if compareVersions(after.Version, c.Version) > 0 {
-			diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Node group %q is newer than its cluster", ng.Name),
+			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Node group %q is newer than its cluster", ng.Name),
 				fmt.Sprintf("Node group %q would run Kubernetes %s but the cluster runs %s; EKS requires node groups not to be newer than the control plane. Upgrade the cluster first.", ng.Name, after.Version, c.Version)))
 			continue
 		}
@@ -803,6 +803,29 @@ func (p *Plan) Counts() (add, change, replace, destroy int) {
 func (p *Plan) HasChanges() bool {
 	a, c, r, d := p.Counts()
 	return a+c+r+d > 0
+}
+
+// clusterSpecPath maps a cluster attribute of the plan to where the user
+// writes it in the cluster block, for diagnostics.
+var clusterSpecPath = map[string]string{
+	"version":                   "version",
+	"role_arn":                  "role_arn",
+	"subnet_ids":                "vpc.subnet_ids",
+	"security_group_ids":        "vpc.security_group_ids",
+	"kms_key_arn":               "encryption.kms_key_arn",
+	"endpoint_public_access":    "vpc.endpoint_public_access",
+	"endpoint_private_access":   "vpc.endpoint_private_access",
+	"public_access_cidrs":       "vpc.public_access_cidrs",
+	"enabled_cluster_log_types": "logging",
+}
+
+// nodeGroupVersionRange points at the node group's version, or at the
+// cluster's when the group follows it.
+func nodeGroupVersionRange(c *spec.Cluster, ng *spec.NodeGroup) hcl.Range {
+	if ng.VersionFollowsCluster {
+		return c.AttrRange("version")
+	}
+	return ng.AttrRange("version")
 }
 
 func errorDiag(rng hcl.Range, summary, detail string) *hcl.Diagnostic {

@@ -103,6 +103,13 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 		RoleARN:   *rc.RoleARN,
 		Tags:      rc.Tags,
 		DeclRange: rc.declRange,
+		Ranges:    attrRanges(nil, "", rc.Body),
+	}
+	if rc.VPC != nil && rc.VPC.Body != nil {
+		c.Ranges = attrRanges(c.Ranges, "vpc.", rc.VPC.Body)
+	}
+	if rc.Encryption != nil && rc.Encryption.Body != nil {
+		c.Ranges = attrRanges(c.Ranges, "encryption.", rc.Encryption.Body)
 	}
 	l.checkEKSName("cluster", rc.name, maxClusterNameLen, rc.nameRange)
 	if c.Region != "" {

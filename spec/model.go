@@ -38,6 +38,10 @@ type Cluster struct {
 	IRSA            []*IRSA
 
 	DeclRange hcl.Range
+	// Ranges are the source ranges of the attributes the user wrote, keyed
+	// "version", "role_arn", "vpc.subnet_ids", "encryption.kms_key_arn", ...;
+	// use AttrRange, which falls back to DeclRange.
+	Ranges map[string]hcl.Range
 }
 
 // VPC is the cluster's `vpc` block.
@@ -73,6 +77,9 @@ type NodeGroup struct {
 	Taints         []Taint
 
 	DeclRange hcl.Range
+	// Ranges are the source ranges of the attributes the user wrote; use
+	// AttrRange, which falls back to DeclRange.
+	Ranges map[string]hcl.Range
 }
 
 // Scaling is a node group's `scaling` block.

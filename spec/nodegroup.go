@@ -105,6 +105,7 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 		Labels:                r.Labels,
 		Tags:                  r.Tags,
 		DeclRange:             r.DefRange,
+		Ranges:                attrRanges(nil, "", r.Body),
 	}
 	body, def := r.Body, r.DefRange
 	l.checkEKSName("node group", r.Name, maxNodeGroupNameLen, r.NameRange)

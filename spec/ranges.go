@@ -1,0 +1,42 @@
+package spec
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// attrRanges records where each attribute written directly in body sits, by
+// name with prefix prepended (e.g. "vpc."), into into. Bodies that are not
+// native syntax (JSON) record nothing; callers fall back to the block.
+func attrRanges(into map[string]hcl.Range, prefix string, body hcl.Body) map[string]hcl.Range {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return into
+	}
+	if into == nil {
+		into = map[string]hcl.Range{}
+	}
+	for name, a := range sb.Attributes {
+		into[prefix+name] = a.Expr.Range()
+	}
+	return into
+}
+
+// AttrRange is where the user wrote attribute name ("version",
+// "vpc.subnet_ids", "encryption.kms_key_arn") in the cluster block, or the
+// block itself when it was not written, so a diagnostic can point at it.
+func (c *Cluster) AttrRange(name string) hcl.Range {
+	if r, ok := c.Ranges[name]; ok {
+		return r
+	}
+	return c.DeclRange
+}
+
+// AttrRange is where the user wrote attribute name in the node group block,
+// or the block itself.
+func (ng *NodeGroup) AttrRange(name string) hcl.Range {
+	if r, ok := ng.Ranges[name]; ok {
+		return r
+	}
+	return ng.DeclRange
+}
