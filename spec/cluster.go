@@ -75,9 +75,11 @@ func (l *loader) decodeClusters(blocks []*rawClusterBlock) []*rawCluster {
 		}
 		first[b.Name] = b
 		rc := &rawCluster{name: b.Name, declRange: b.DefRange, nameRange: b.NameRange}
-		l.diags = append(l.diags, gohcl.DecodeBody(b.Body, l.ctx, rc)...)
+		// An attribute set to null counts as not written, at every depth.
+		body := l.wrapNulls(b.Body)
+		l.diags = append(l.diags, gohcl.DecodeBody(body, l.ctx, rc)...)
 		if rc.Body == nil {
-			rc.Body = b.Body
+			rc.Body = body
 		}
 		out = append(out, rc)
 	}

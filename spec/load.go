@@ -156,6 +156,11 @@ type loader struct {
 	irsaBodies map[*IRSA]hcl.Body
 	// fileOrder lists the files parsed, in order.
 	fileOrder []string
+	// nulls caches which expressions evaluate to null (see nullBody).
+	nulls map[hcl.Range]bool
+	// varFileFailed is set when a --var-file could not be parsed: the
+	// variables it would have set are then not reported as missing.
+	varFileFailed bool
 }
 
 // loadSources is Load after the files have been read; the fuzz test calls

@@ -8,8 +8,10 @@ import (
 // attrRanges records where each attribute written directly in body sits, by
 // name with prefix prepended (e.g. "vpc."), into into. Bodies that are not
 // native syntax (JSON) record nothing; callers fall back to the block.
+// An attribute set to null counts as not written (see nullBody).
 func attrRanges(into map[string]hcl.Range, prefix string, body hcl.Body) map[string]hcl.Range {
-	sb, ok := body.(*hclsyntax.Body)
+	inner, isNull := unwrapNulls(body)
+	sb, ok := inner.(*hclsyntax.Body)
 	if !ok {
 		return into
 	}
@@ -17,7 +19,9 @@ func attrRanges(into map[string]hcl.Range, prefix string, body hcl.Body) map[str
 		into = map[string]hcl.Range{}
 	}
 	for name, a := range sb.Attributes {
-		into[prefix+name] = a.Expr.Range()
+		if !isNull(a.Expr) {
+			into[prefix+name] = a.Expr.Range()
+		}
 	}
 	return into
 }

@@ -53,6 +53,18 @@ func TestValidationRules(t *testing.T) {
 			give: inCluster("  irsa \"r\" {\n    namespace = \"apps\"\n  }"),
 			want: []string{"main.hcl:3,12: Missing required argument"},
 		},
+		"required attribute set to null": {
+			give: inCluster("  irsa \"r\" {\n    namespace       = null\n    service_account = \"r\"\n  }"),
+			want: []string{"main.hcl:4,23: Missing required argument"},
+		},
+		"required attribute set to null by a variable": {
+			give: "variable \"n\" {\n  default = null\n}\ncluster \"demo\" {\n  vpc { subnet_ids = var.n }\n}\n",
+			want: []string{"main.hcl:5,22: Missing required argument"},
+		},
+		"required nested attribute set to null": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = null\n      max_size = 2\n    }\n  }"),
+			want: []string{"main.hcl:5,18: Missing required argument"},
+		},
 		"missing vpc": {
 			give: `cluster "demo" {}`,
 			want: []string{"main.hcl:1,9: Missing vpc block"},

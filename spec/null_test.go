@@ -1,0 +1,125 @@
+package spec
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// nullTemplate is a valid configuration with a placeholder line @KEY@ for
+// every optional attribute, at every depth. KEY is the attribute's name,
+// prefixed by its block where the name is used in several blocks.
+const nullTemplate = `variable "n" {
+  default = null
+}
+variable "s" {
+  type    = string
+  default = null
+}
+cluster "demo" {
+  @region@
+  @cluster.version@
+  @role_arn@
+  @cluster.tags@
+  vpc {
+    subnet_ids = ["subnet-1", "subnet-2"]
+    @security_group_ids@
+    @endpoint_public_access@
+    @endpoint_private_access@
+    @public_access_cidrs@
+  }
+  node_group "ng" {
+    @instance_types@
+    @ami_type@
+    @capacity_type@
+    @disk_size@
+    @ng.subnet_ids@
+    @node_role_arn@
+    @ng.version@
+    @release_version@
+    @ng.labels@
+    @ng.tags@
+    scaling {
+      min_size = 1
+      max_size = 3
+      @desired_size@
+    }
+    update {
+      @max_unavailable@
+      @max_unavailable_percentage@
+    }
+    taint {
+      key    = "dedicated"
+      effect = "NO_SCHEDULE"
+      @value@
+    }
+  }
+  fargate_profile "fp" {
+    @fp.subnet_ids@
+    @pod_execution_role_arn@
+    @fp.tags@
+    selector {
+      namespace = "jobs"
+      @selector.labels@
+    }
+  }
+  irsa "r" {
+    namespace       = "apps"
+    service_account = "r"
+    @role_name@
+    @policy_arns@
+    @inline_policy@
+    @irsa.tags@
+  }
+}
+`
+
+var placeholderRE = regexp.MustCompile(`@([a-z_.]+)@`)
+
+// TestNullMeansUnset checks that an attribute whose value is null, written
+// as null or coming from a variable whose default is null, loads exactly
+// as if it were not written: no diagnostic, the same defaults, and no
+// source range recorded for it.
+func TestNullMeansUnset(t *testing.T) {
+	keys := placeholderRE.FindAllStringSubmatch(nullTemplate, -1)
+	if len(keys) < 30 {
+		t.Fatalf("only %d placeholders in the template", len(keys))
+	}
+	for _, k := range keys {
+		key := k[1]
+		attr := key[strings.LastIndex(key, ".")+1:]
+		for _, value := range []string{"null", "var.n", "var.s", `true ? null : "x"`} {
+			if value == "var.s" && !strings.Contains("region version role_arn ami_type capacity_type node_role_arn release_version pod_execution_role_arn role_name inline_policy", attr) {
+				continue // a string variable fits only string attributes
+			}
+			line := attr + " = " + value
+			t.Run(key+"="+value, func(t *testing.T) {
+				fill := func(withNull bool) string {
+					return placeholderRE.ReplaceAllStringFunc(nullTemplate, func(m string) string {
+						if m != "@"+key+"@" {
+							return ""
+						}
+						if withNull {
+							return line
+						}
+						// Spaces keep every later position the same.
+						return strings.Repeat(" ", len(line))
+					})
+				}
+				want, diags := load(t, fill(false), nil, nil)
+				if len(diags) > 0 {
+					t.Fatalf("the template without %s is not valid: %v", key, brief(diags))
+				}
+				got, diags := load(t, fill(true), nil, nil)
+				if len(diags) > 0 {
+					t.Errorf("%s: diagnostics %v, want none", line, brief(diags))
+				}
+				if diff := cmp.Diff(want.Clusters, got.Clusters); diff != "" {
+					t.Errorf("%s loads differently from leaving it out (-omitted +null):\n%s", line, diff)
+				}
+			})
+		}
+	}
+}
