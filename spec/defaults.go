@@ -3,6 +3,7 @@ package spec
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 )
 
 // This file is the one place where defaults are applied: after decoding,
@@ -68,12 +69,29 @@ func applyDefaults(clusters []*rawCluster) {
 // maxRoleNameLen is IAM's limit on role names.
 const maxRoleNameLen = 64
 
+// ManagedRolePrefix starts the names of the IAM roles eksctl-lite names
+// and manages itself (cluster, node and Fargate pod execution roles). IAM
+// compares role names without regard to case, and so does the check.
+const ManagedRolePrefix = "eksctl-lite-"
+
+// reservedRoleName reports whether name starts with ManagedRolePrefix, in
+// any case.
+func reservedRoleName(name string) bool {
+	return len(name) >= len(ManagedRolePrefix) &&
+		strings.EqualFold(name[:len(ManagedRolePrefix)], ManagedRolePrefix)
+}
+
 // IRSARoleName is the IAM role name of an irsa block that sets no
 // role_name: "<cluster>-<label>" when that fits IAM's 64 characters, else
 // as much of it as fits followed by "-" and 8 hex digits of a hash of both,
-// so that long names stay distinct and stable from run to run.
+// so that long names stay distinct and stable from run to run. When the
+// cluster's name starts with "eksctl-lite-", which is reserved for managed
+// roles, the name is prefixed with "irsa-": "irsa-<cluster>-<label>".
 func IRSARoleName(cluster, label string) string {
 	name := cluster + "-" + label
+	if reservedRoleName(name) {
+		name = "irsa-" + name
+	}
 	if len(name) <= maxRoleNameLen {
 		return name
 	}

@@ -51,7 +51,7 @@ func (l *loader) buildIRSAs(rc *rawCluster) []*IRSA {
 			continue
 		}
 		labels[r.Name] = r.DefRange
-		out = append(out, l.buildIRSA(r))
+		out = append(out, l.buildIRSA(rc.name, r))
 		sa := r.Namespace + "/" + r.ServiceAccount
 		if prev, dup := accounts[sa]; dup {
 			l.errorf(r.DefRange.Ptr(), "Duplicate service account",
@@ -62,19 +62,22 @@ func (l *loader) buildIRSAs(rc *rawCluster) []*IRSA {
 		accounts[sa] = r
 	}
 	for _, r := range out {
-		if prev, dup := l.roleNames[r.RoleName]; dup {
+		// IAM role names are unique regardless of case.
+		key := strings.ToLower(r.RoleName)
+		if prev, dup := l.roleNames[key]; dup {
 			l.errorf(at(l.irsaBodies[r], "role_name", r.DeclRange), "Duplicate IAM role name",
 				"The IAM role name %q is already used by the irsa block at %s. IAM role names are unique in an account: set a different role_name.",
 				r.RoleName, prev)
 			continue
 		}
-		l.roleNames[r.RoleName] = r.DeclRange
+		l.roleNames[key] = r.DeclRange
 	}
 	return out
 }
 
-// buildIRSA validates one defaulted irsa block and converts it into the model.
-func (l *loader) buildIRSA(r *rawIRSA) *IRSA {
+// buildIRSA validates one defaulted irsa block of cluster and converts it
+// into the model.
+func (l *loader) buildIRSA(cluster string, r *rawIRSA) *IRSA {
 	out := &IRSA{
 		Name:           r.Name,
 		Namespace:      r.Namespace,
@@ -96,9 +99,14 @@ func (l *loader) buildIRSA(r *rawIRSA) *IRSA {
 		l.errorf(at(body, "service_account", def), "Invalid service account name",
 			"%q is not a Kubernetes service account name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.", r.ServiceAccount)
 	}
-	if len(out.RoleName) < 1 || len(out.RoleName) > maxRoleNameLen || !roleNameRE.MatchString(out.RoleName) {
+	switch {
+	case len(out.RoleName) < 1 || len(out.RoleName) > maxRoleNameLen || !roleNameRE.MatchString(out.RoleName):
 		l.errorf(at(body, "role_name", def), "Invalid IAM role name",
 			"%q is not a valid IAM role name: 1 to %d characters, letters, digits and + = , . @ _ -.", out.RoleName, maxRoleNameLen)
+	case reservedRoleName(out.RoleName):
+		l.errorf(at(body, "role_name", def), "Reserved IAM role name",
+			"The role name %q starts with %q, which is reserved for the cluster, node and Fargate roles eksctl-lite manages (IAM ignores case in role names). Choose another role_name, e.g. %q, or leave it out for that default.",
+			out.RoleName, ManagedRolePrefix, IRSARoleName(cluster, r.Name))
 	}
 	if len(out.PolicyARNs) > maxManagedPolicies {
 		l.errorf(at(body, "policy_arns", def), "Too many managed policies",

@@ -150,7 +150,8 @@ type loader struct {
 	// checks about the same values would only repeat the news.
 	decodeErrs []hcl.Range
 	// roleNames are the IAM role names of irsa blocks seen so far, across
-	// clusters, with where they were declared.
+	// clusters, with where they were declared; in lower case, as IAM
+	// ignores case in role names.
 	roleNames map[string]hcl.Range
 	// irsaBodies maps each built IRSA back to its block body, for ranges.
 	irsaBodies map[*IRSA]hcl.Body

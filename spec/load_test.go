@@ -3,6 +3,7 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -367,6 +368,12 @@ func TestIRSARoleName(t *testing.T) {
 		"exactly 64":  {cluster: "c", label: string(repeat('x', 62)), want: "c-" + string(repeat('x', 62))},
 		"too long":    {cluster: long, label: "external-dns-controller", want: "a-cluster-name-that-is-quite-long-indeed-for-eks-extern-5e9a723f"},
 		"other label": {cluster: long, label: "external-dns-controller2", want: "a-cluster-name-that-is-quite-long-indeed-for-eks-extern-885c5d78"},
+		// Names starting with eksctl-lite- are reserved for managed roles.
+		"reserved cluster name":         {cluster: "eksctl-lite-x", label: "label", want: "irsa-eksctl-lite-x-label"},
+		"reserved cluster name, upper":  {cluster: "EKSCTL-LITE-x", label: "label", want: "irsa-EKSCTL-LITE-x-label"},
+		"cluster named like the prefix": {cluster: "eksctl-lite", label: "label", want: "irsa-eksctl-lite-label"},
+		"reserved and too long":         {cluster: "eksctl-lite-" + long, label: "reader", want: "irsa-eksctl-lite-a-cluster-name-that-is-quite-long-inde-69d630c8"},
+		"prefix without its dash":       {cluster: "eksctl-litex", label: "label", want: "eksctl-litex-label"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -376,6 +383,9 @@ func TestIRSARoleName(t *testing.T) {
 			}
 			if len(got) > 64 || !roleNameRE.MatchString(got) {
 				t.Errorf("IRSARoleName(%q, %q) = %q is not a valid IAM role name", tt.cluster, tt.label, got)
+			}
+			if strings.HasPrefix(strings.ToLower(got), ManagedRolePrefix) {
+				t.Errorf("IRSARoleName(%q, %q) = %q starts with the prefix reserved for managed roles", tt.cluster, tt.label, got)
 			}
 		})
 	}

@@ -375,6 +375,24 @@ func TestValidationRules(t *testing.T) {
 		"same service account name in two namespaces is fine": {
 			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }\n  irsa \"q\" {\n    namespace = \"b\"\n    service_account = \"s\"\n  }"),
 		},
+		"irsa role name in eksctl-lite's reserved prefix": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    role_name = \"eksctl-lite-ab-node\"\n  }"),
+			want: []string{"main.hcl:6,17: Reserved IAM role name"},
+		},
+		"irsa role name in the reserved prefix, other case": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    role_name = \"EKSCTL-Lite-demo-us-east-1-cluster\"\n  }"),
+			want: []string{"main.hcl:6,17: Reserved IAM role name"},
+		},
+		"irsa role name merely containing eksctl-lite": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"a\"\n    role_name = \"my-eksctl-lite-role\"\n  }"),
+		},
+		"two irsa blocks with role names differing in case": {
+			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n    role_name = \"Reader\"\n  }\n  irsa \"q\" {\n    namespace = \"b\"\n    service_account = \"s\"\n    role_name = \"reader\"\n  }"),
+			want: []string{"main.hcl:11,17: Duplicate IAM role name"},
+		},
+		"cluster named in the reserved prefix gets an irsa default outside it": {
+			give: "cluster \"eksctl-lite-x\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n  irsa \"label\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }\n}\n",
+		},
 		"two irsa blocks with one role name": {
 			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n    role_name = \"x\"\n  }\n  irsa \"q\" {\n    namespace = \"b\"\n    service_account = \"s\"\n    role_name = \"x\"\n  }"),
 			want: []string{"main.hcl:11,17: Duplicate IAM role name"},

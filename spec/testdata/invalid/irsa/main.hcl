@@ -22,4 +22,10 @@ cluster "demo" {
     service_account = "writer"
     role_name       = "a-role-name-that-is-far-too-long-for-iam-which-allows-sixty-four-characters"
   }
+
+  irsa "nodes" {
+    namespace       = "apps"
+    service_account = "nodes"
+    role_name       = "eksctl-lite-demo-us-east-1-node"
+  }
 }
