@@ -158,10 +158,14 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 }
 
 // buildScaling validates a node group's scaling block:
-// 0 <= min_size <= desired_size <= max_size and max_size >= 1.
+// 0 <= min_size <= desired_size <= max_size and max_size >= 1. Each
+// violation that does not follow from another is reported.
 func (l *loader) buildScaling(r *rawNodeGroup) Scaling {
 	s := r.Scaling
 	if s == nil {
+		if blockCount(r.Body, "scaling") > 1 {
+			return Scaling{} // several scaling blocks, reported by the decoder
+		}
 		l.errorf(r.NameRange.Ptr(), "Missing scaling block",
 			"Node group %q has no scaling block. Add one such as scaling { min_size = 1  max_size = 3 } to say how many nodes it may run.", r.Name)
 		return Scaling{}
@@ -171,18 +175,30 @@ func (l *loader) buildScaling(r *rawNodeGroup) Scaling {
 	if !l.usable(s.Body, "min_size") || !l.usable(s.Body, "max_size") {
 		return out // reported already
 	}
-	switch {
-	case s.MinSize < 0:
+	minOK, maxOK := s.MinSize >= 0, s.MaxSize >= 1
+	if !minOK {
 		l.errorf(minRng, "Invalid scaling", "min_size must be 0 or more, not %d.", s.MinSize)
-	case s.MaxSize < 1:
+	}
+	if !maxOK {
 		l.errorf(maxRng, "Invalid scaling", "max_size must be 1 or more, not %d.", s.MaxSize)
-	case s.MinSize > s.MaxSize:
+	}
+	if minOK && s.MinSize > s.MaxSize {
 		l.errorf(minRng, "Invalid scaling",
 			"min_size (%d) is greater than max_size (%d). The sizes must satisfy 0 <= min_size <= desired_size <= max_size.", s.MinSize, s.MaxSize)
-	case s.DesiredSize != nil && l.usable(s.Body, "desired_size") && (*s.DesiredSize < s.MinSize || *s.DesiredSize > s.MaxSize):
-		l.errorf(at(s.Body, "desired_size", s.DefRange), "Invalid scaling",
-			"desired_size (%d) is outside min_size..max_size (%d..%d). The sizes must satisfy 0 <= min_size <= desired_size <= max_size; leave desired_size out to start at min_size and let autoscalers decide.",
-			*s.DesiredSize, s.MinSize, s.MaxSize)
+		return out // desired_size cannot fit between them either
+	}
+	if s.DesiredSize == nil || !l.usable(s.Body, "desired_size") {
+		return out
+	}
+	d, dRng := *s.DesiredSize, at(s.Body, "desired_size", s.DefRange)
+	const rule = "The sizes must satisfy 0 <= min_size <= desired_size <= max_size; leave desired_size out to start at min_size and let autoscalers decide."
+	switch {
+	case d < 0:
+		l.errorf(dRng, "Invalid scaling", "desired_size must be 0 or more, not %d. %s", d, rule)
+	case minOK && d < s.MinSize:
+		l.errorf(dRng, "Invalid scaling", "desired_size (%d) is less than min_size (%d). %s", d, s.MinSize, rule)
+	case maxOK && d > s.MaxSize:
+		l.errorf(dRng, "Invalid scaling", "desired_size (%d) is greater than max_size (%d). %s", d, s.MaxSize, rule)
 	}
 	return out
 }

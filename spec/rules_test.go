@@ -73,6 +73,10 @@ func TestValidationRules(t *testing.T) {
 			give: inCluster(`  node_group "ng" {}`),
 			want: []string{"main.hcl:3,14: Missing scaling block"},
 		},
+		"two scaling blocks": {
+			give: inCluster("  node_group \"ng\" {\n    scaling {\n      min_size = 1\n      max_size = 2\n    }\n    scaling {\n      min_size = 1\n      max_size = 3\n    }\n  }"),
+			want: []string{"main.hcl:8,5: Duplicate scaling block"},
+		},
 		"missing cluster label": {
 			give: `cluster { }`,
 			want: []string{"main.hcl:1,9: Missing name for cluster"},
@@ -469,5 +473,55 @@ func TestTypeErrorsAreNotHidden(t *testing.T) {
 	_, diags := load(t, "cluster \"demo\" {\n  vpc { subnet_ids = \"subnet-1\" }\n}", nil, nil)
 	if diff := cmp.Diff([]string{"main.hcl:2,22: Incorrect attribute value type"}, brief(diags)); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
+
+// TestScalingReportsEveryViolation checks that each scaling violation that
+// does not follow from another one is reported, at its own attribute.
+func TestScalingReportsEveryViolation(t *testing.T) {
+	const (
+		atMin     = "main.hcl:5,18: Invalid scaling"
+		atMax     = "main.hcl:6,18: Invalid scaling"
+		atDesired = "main.hcl:7,22: Invalid scaling"
+	)
+	tests := map[string]struct {
+		min, max, desired string
+		want              []string
+		details           []string
+	}{
+		"min negative and desired above max": {min: "-1", max: "5", desired: "6",
+			want:    []string{atMin, atDesired},
+			details: []string{"min_size must be 0 or more, not -1.", "desired_size (6) is greater than max_size (5)."}},
+		"min negative and max zero": {min: "-1", max: "0", desired: "null",
+			want: []string{atMin, atMax}},
+		"max zero and min above it": {min: "3", max: "0", desired: "null",
+			want:    []string{atMin, atMax},
+			details: []string{"min_size (3) is greater than max_size (0).", "max_size must be 1 or more, not 0."}},
+		"every size negative": {min: "-1", max: "-5", desired: "-2",
+			want:    []string{atMin, atMax, atDesired},
+			details: []string{"min_size must be 0 or more", "max_size must be 1 or more", "desired_size must be 0 or more, not -2."}},
+		"min above max leaves desired alone": {min: "3", max: "2", desired: "10",
+			want: []string{atMin}},
+		"desired below min": {min: "2", max: "4", desired: "1",
+			want:    []string{atDesired},
+			details: []string{"desired_size (1) is less than min_size (2)."}},
+		"desired against an invalid max is not judged": {min: "0", max: "0", desired: "1",
+			want: []string{atMax}},
+		"valid": {min: "0", max: "3", desired: "3"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			src := inCluster(fmt.Sprintf("  node_group \"ng\" {\n    scaling {\n      min_size = %s\n      max_size = %s\n      desired_size = %s\n    }\n  }",
+				tt.min, tt.max, tt.desired))
+			_, diags := load(t, src, nil, nil)
+			if diff := cmp.Diff(tt.want, brief(diags)); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s\nsource:\n%s", diff, src)
+			}
+			for i, want := range tt.details {
+				if !strings.Contains(diags[i].Detail, want) {
+					t.Errorf("diagnostic %d says %q, want it to contain %q", i, diags[i].Detail, want)
+				}
+			}
+		})
 	}
 }

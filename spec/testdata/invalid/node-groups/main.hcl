@@ -49,4 +49,23 @@ cluster "demo" {
       max_size = 0
     }
   }
+
+  node_group "everything-wrong" {
+    scaling {
+      min_size     = -1
+      max_size     = 5
+      desired_size = 6
+    }
+  }
+
+  node_group "twice" {
+    scaling {
+      min_size = 1
+      max_size = 2
+    }
+    scaling {
+      min_size = 1
+      max_size = 3
+    }
+  }
 }
