@@ -101,7 +101,8 @@ func (l *loader) declareVariables(blocks []*rawVariable) *variables {
 
 // setVariables applies the values from the environment, then from --var and
 // --var-file flags in order; the later source wins. Then it reports every
-// variable that is still without a value.
+// variable that is still without a value, unless a --var-file could not be
+// read or parsed.
 func (l *loader) setVariables(args []VarArg, environ []string) {
 	for _, kv := range environ {
 		key, value, ok := strings.Cut(kv, "=")
@@ -134,6 +135,13 @@ func (l *loader) setVariables(args []VarArg, environ []string) {
 	}
 	for _, name := range l.vars.names {
 		v := l.vars.byName[name]
+		if v.value == cty.NilVal && !v.broken && l.varFileFailed {
+			// The variables file that could not be read may well set it:
+			// saying it is missing would be a false lead. Expressions using
+			// it are quiet until the file is fixed.
+			v.broken = true
+			continue
+		}
 		if v.value == cty.NilVal && !v.broken {
 			l.errorf(v.declRange.Ptr(), "No value for required variable",
 				"The variable %q has no default, so it must be set: with --var '%s=VALUE', with a line %s = VALUE in a file given to --var-file, or with the environment variable %s%s.",
@@ -204,6 +212,7 @@ func (l *loader) readVarFile(name string) {
 	if err != nil {
 		l.errorf(nil, "Cannot read variables file",
 			"Reading the --var-file %s failed: %s.", name, err)
+		l.varFileFailed = true
 		return
 	}
 	var (
@@ -218,6 +227,7 @@ func (l *loader) readVarFile(name string) {
 	}
 	l.diags = append(l.diags, diags...)
 	if diags.HasErrors() || f == nil {
+		l.varFileFailed = true
 		return
 	}
 	attrs, diags := f.Body.JustAttributes()

@@ -41,6 +41,8 @@ func TestVariables(t *testing.T) {
 	write(t, undeclaredFile, "x = \"a\"\nregon = \"b\"\n")
 	brokenFile := filepath.Join(dir, "broken.vars")
 	write(t, brokenFile, "x = \n")
+	brokenLaterFile := filepath.Join(dir, "broken-later.vars")
+	write(t, brokenLaterFile, "x = \"set\"\ny = [\n")
 	wrongTypeFile := filepath.Join(dir, "wrong.vars")
 	write(t, wrongTypeFile, "x = [1]\n")
 
@@ -159,6 +161,21 @@ cluster "demo" {
 			give:  showVar(stringVar),
 			vars:  []VarArg{{File: brokenFile}},
 			diags: []string{brokenFile + ":1,5: Invalid expression"},
+		},
+		"variables file with a syntax error hides missing required variables": {
+			give:  showVar(`variable "x" { type = string }`),
+			vars:  []VarArg{{File: brokenLaterFile}},
+			diags: []string{brokenLaterFile + ":3,1: Missing expression"},
+		},
+		"variables file with a syntax error in the required variable": {
+			give:  showVar(`variable "x" { type = string }`),
+			vars:  []VarArg{{File: brokenFile}},
+			diags: []string{brokenFile + ":1,5: Invalid expression"},
+		},
+		"missing variables file hides missing required variables": {
+			give:  showVar(`variable "x" { type = string }`),
+			vars:  []VarArg{{File: filepath.Join(dir, "nope.vars")}},
+			diags: []string{"Cannot read variables file"},
 		},
 		"variables file value of the wrong type": {
 			give:  showVar(stringVar),
