@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -78,7 +80,50 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 	}
 	vars.add(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"valid", "error_count", "warning_count", "diagnostics"} as JSON on stdout`)
+	// A CI job that asked for JSON parses stdout whatever went wrong, also
+	// when a flag is wrong (--var without =, an unknown flag).
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if !asJSON && !askedForJSON(commandLine()) {
+			return err
+		}
+		enc := json.NewEncoder(c.OutOrStdout())
+		enc.SetIndent("", "  ")
+		if werr := enc.Encode(validateResult{
+			ErrorCount: 1,
+			Diagnostics: []spec.JSONDiagnostic{{
+				Severity: "error",
+				Summary:  "Invalid command-line flag",
+				Detail:   fmt.Sprintf("%s. Run eksctl-lite validate --help for the flags it accepts.", err),
+			}},
+		}); werr != nil {
+			return werr
+		}
+		return &exitError{code: 1}
+	})
 	return cmd
+}
+
+// commandLine returns the process's arguments. pflag stops at the first
+// bad flag, so a --json after it is never parsed; the flag error handler
+// looks for it here. Tests replace it.
+var commandLine = func() []string { return os.Args[1:] }
+
+// askedForJSON reports whether args hold --json (or --json=true) before
+// any "--" that ends the flags.
+func askedForJSON(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--json" {
+			return true
+		}
+		if v, ok := strings.CutPrefix(a, "--json="); ok {
+			b, err := strconv.ParseBool(v)
+			return err == nil && b
+		}
+	}
+	return false
 }
 
 // colorFor reports whether output to w may be coloured: only when w is a

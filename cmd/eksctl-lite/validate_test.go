@@ -257,3 +257,62 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 		t.Errorf("command %q is not registered", name)
 	}
 }
+
+// TestValidateJSONFlagErrors checks that with --json a bad flag still gives
+// the JSON document on stdout, wherever --json is on the command line.
+func TestValidateJSONFlagErrors(t *testing.T) {
+	noAWS(t)
+	tests := map[string]struct {
+		args   []string
+		json   bool
+		detail string
+	}{
+		"unknown flag after --json":   {args: []string{"--json", "--bogus"}, json: true, detail: "unknown flag: --bogus"},
+		"unknown flag before --json":  {args: []string{"--bogus", "--json"}, json: true, detail: "unknown flag: --bogus"},
+		"--var without = after json":  {args: []string{"--json", "--var", "x"}, json: true, detail: `--var "x": want name=value`},
+		"--var without = before json": {args: []string{"--var", "x", "--json=true"}, json: true, detail: `--var "x": want name=value`},
+		"--json=false":                {args: []string{"--bogus", "--json=false"}},
+		"--json only after --":        {args: []string{"--bogus", "--", "--json"}},
+		"without --json":              {args: []string{"--bogus"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			args := append([]string{"validate", "../../examples/minimal"}, tt.args...)
+			saved := commandLine
+			commandLine = func() []string { return args }
+			defer func() { commandLine = saved }()
+
+			code, stdout, stderr := execOffline(t, "", args...)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !tt.json {
+				if stdout != "" || !strings.Contains(stderr, "unknown flag: --bogus") {
+					t.Errorf("without --json: stdout %q, stderr %q; want the plain error on stderr only", stdout, stderr)
+				}
+				return
+			}
+			if stderr != "" {
+				t.Errorf("with --json, stderr should be empty, got:\n%s", stderr)
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+			}
+			diags, _ := got["diagnostics"].([]any)
+			if got["valid"] != false || got["error_count"] != 1.0 || got["warning_count"] != 0.0 || len(diags) != 1 {
+				t.Fatalf("document = %v, want valid=false, 1 error, 0 warnings, 1 diagnostic", got)
+			}
+			d := diags[0].(map[string]any)
+			if d["severity"] != "error" || d["summary"] != "Invalid command-line flag" ||
+				!strings.Contains(d["detail"].(string), tt.detail) {
+				t.Errorf("diagnostic = %v, want an error whose detail holds %q", d, tt.detail)
+			}
+			for _, k := range []string{"file", "line", "column", "end_line", "end_column"} {
+				if _, ok := d[k]; ok {
+					t.Errorf("diagnostic has %q; a flag error has no range", k)
+				}
+			}
+		})
+	}
+}
