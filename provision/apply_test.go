@@ -61,8 +61,8 @@ func freshPlan(cluster string, nodeGroups, fargate, irsa []string) []*ResourceCh
 	cr, nr := ClusterRoleAddress(cluster), NodeRoleAddress(cluster)
 	ca, oa := ClusterAddress(cluster), OIDCProviderAddress(cluster)
 	out := []*ResourceChange{
-		change(cluster, cr, TypeRole, Create, nil, managedRoleAttrs(cluster, cr, ClusterRoleName(cluster), "eks.amazonaws.com", ClusterRolePolicyARNs(testRegion))),
-		change(cluster, nr, TypeRole, Create, nil, managedRoleAttrs(cluster, nr, NodeRoleName(cluster), "ec2.amazonaws.com", NodeRolePolicyARNs(testRegion))),
+		change(cluster, cr, TypeRole, Create, nil, managedRoleAttrs(cluster, cr, ClusterRoleName(cluster, testRegion), "eks.amazonaws.com", ClusterRolePolicyARNs(testRegion))),
+		change(cluster, nr, TypeRole, Create, nil, managedRoleAttrs(cluster, nr, NodeRoleName(cluster, testRegion), "ec2.amazonaws.com", NodeRolePolicyARNs(testRegion))),
 		withRefs(change(cluster, ca, TypeCluster, Create, nil, desiredCluster(cluster), cr), map[string]string{"role_arn": cr}),
 	}
 	for _, ng := range nodeGroups {
@@ -163,23 +163,23 @@ func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 	want := []string{
 		"cluster demo 1.30", "fargate demo/apps", "fargate demo/system", "nodegroup demo/general", "nodegroup demo/gpu",
 		"oidc arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO",
-		"role demo-s3-reader", "role eksctl-lite-demo-cluster", "role eksctl-lite-demo-node",
+		"role demo-s3-reader", "role eksctl-lite-demo-us-east-1-cluster", "role eksctl-lite-demo-us-east-1-node",
 	}
 	if diff := cmp.Diff(want, s.state()); diff != "" {
 		t.Errorf("state after apply (-want +got):\n%s", diff)
 	}
-	before(t, s, "CreateRole eksctl-lite-demo-cluster", "CreateCluster demo")
+	before(t, s, "CreateRole eksctl-lite-demo-us-east-1-cluster", "CreateCluster demo")
 	before(t, s, "CreateCluster demo", "CreateNodegroup demo/general")
-	before(t, s, "CreateRole eksctl-lite-demo-node", "CreateNodegroup demo/general")
+	before(t, s, "CreateRole eksctl-lite-demo-us-east-1-node", "CreateNodegroup demo/general")
 	before(t, s, "CreateCluster demo", "CreateOpenIDConnectProvider https://oidc.eks.us-east-1.amazonaws.com/id/DEMO")
 	before(t, s, "CreateOpenIDConnectProvider https://oidc.eks.us-east-1.amazonaws.com/id/DEMO", "CreateRole demo-s3-reader")
 
 	// Values known after apply were filled from what was created.
 	s.mu.Lock()
-	if got := aws.ToString(s.clusters["demo"].cl.RoleArn); got != s.roles["eksctl-lite-demo-cluster"].arn {
+	if got := aws.ToString(s.clusters["demo"].cl.RoleArn); got != s.roles["eksctl-lite-demo-us-east-1-cluster"].arn {
 		t.Errorf("cluster role = %s, want the managed cluster role's ARN", got)
 	}
-	if got := aws.ToString(s.nodegroups["demo/general"].ng.NodeRole); got != s.roles["eksctl-lite-demo-node"].arn {
+	if got := aws.ToString(s.nodegroups["demo/general"].ng.NodeRole); got != s.roles["eksctl-lite-demo-us-east-1-node"].arn {
 		t.Errorf("node role = %s, want the managed node role's ARN", got)
 	}
 	wantTrust := IRSATrustPolicy("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO",
@@ -193,7 +193,7 @@ func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 	if _, ok := s.roles["demo-s3-reader"].inline[InlinePolicyName]; !ok {
 		t.Errorf("irsa inline policy not put")
 	}
-	if got := s.roles["eksctl-lite-demo-node"].tags[TagAddress]; got != "cluster.demo.node_role" {
+	if got := s.roles["eksctl-lite-demo-us-east-1-node"].tags[TagAddress]; got != "cluster.demo.node_role" {
 		t.Errorf("node role address tag = %q", got)
 	}
 	if got := s.nodegroups["demo/general"].tags[TagCluster]; got != "demo" {
@@ -434,8 +434,8 @@ func TestApplyReplacesFargateDeleteThenCreate(t *testing.T) {
 // roles, a node group, a Fargate profile and an irsa role.
 func seedAndDestroyPlan(s *sim) *Plan {
 	tags := func(addr string) map[string]string { return ownedTags(nil, "demo", addr) }
-	cr := s.seedRole(ClusterRoleName("demo"), serviceTrustPolicy("eks.amazonaws.com"), ClusterRolePolicyARNs(testRegion), "", tags("cluster.demo.cluster_role"))
-	nr := s.seedRole(NodeRoleName("demo"), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", tags("cluster.demo.node_role"))
+	cr := s.seedRole(ClusterRoleName("demo", testRegion), serviceTrustPolicy("eks.amazonaws.com"), ClusterRolePolicyARNs(testRegion), "", tags("cluster.demo.cluster_role"))
+	nr := s.seedRole(NodeRoleName("demo", testRegion), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", tags("cluster.demo.node_role"))
 	c := s.seedCluster("demo", "1.30", cr.ARN, tags("cluster.demo"))
 	ng := s.seedNodegroup("demo", "general", "1.30", nr.ARN, tags("cluster.demo.node_group.general"))
 	fp := s.seedFargate("demo", "system", "arn:aws:iam::111122223333:role/fargate", tags("cluster.demo.fargate_profile.system"))
@@ -466,8 +466,8 @@ func TestDestroyDeletesChildrenBeforeParents(t *testing.T) {
 	}
 	before(t, s, "DeleteNodegroup demo/general", "DeleteCluster demo")
 	before(t, s, "DeleteFargateProfile demo/system", "DeleteCluster demo")
-	before(t, s, "DeleteCluster demo", "DeleteRole eksctl-lite-demo-cluster")
-	before(t, s, "DeleteNodegroup demo/general", "DeleteRole eksctl-lite-demo-node")
+	before(t, s, "DeleteCluster demo", "DeleteRole eksctl-lite-demo-us-east-1-cluster")
+	before(t, s, "DeleteNodegroup demo/general", "DeleteRole eksctl-lite-demo-us-east-1-node")
 	before(t, s, "DeleteRole demo-reader", "DeleteOpenIDConnectProvider arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO")
 	before(t, s, "DetachRolePolicy demo-reader arn:aws:iam::aws:policy/ReadOnlyAccess", "DeleteRole demo-reader")
 	before(t, s, "DeleteRolePolicy demo-reader eksctl-lite", "DeleteRole demo-reader")
@@ -489,7 +489,7 @@ func TestApplyDeletesRoleOnlyAfterTheReplacementStopsUsingIt(t *testing.T) {
 	// DependsOn of the replacement names only what it needs now; the old
 	// role's ARN in its Before is what orders the role's deletion after it.
 	s := newSim(simDurations{nodeGroup: 5 * time.Millisecond})
-	nr := s.seedRole(NodeRoleName("demo"), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", ownedTags(nil, "demo", "cluster.demo.node_role"))
+	nr := s.seedRole(NodeRoleName("demo", testRegion), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", ownedTags(nil, "demo", "cluster.demo.node_role"))
 	s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
 	addr := "cluster.demo.node_group.general"
 	old := s.seedNodegroup("demo", "general", "1.30", nr.ARN, ownedTags(nil, "demo", addr))
@@ -504,7 +504,7 @@ func TestApplyDeletesRoleOnlyAfterTheReplacementStopsUsingIt(t *testing.T) {
 		t.Fatalf("Apply: %v\n%s", err, out.String())
 	}
 	requireNoViolations(t, s)
-	before(t, s, "DeleteNodegroup demo/general", "DeleteRole eksctl-lite-demo-node")
+	before(t, s, "DeleteNodegroup demo/general", "DeleteRole eksctl-lite-demo-us-east-1-node")
 }
 
 func TestApplyWaitsOutResourceInUse(t *testing.T) {

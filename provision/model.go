@@ -32,16 +32,27 @@ const (
 	TypeRole           Type = "aws_iam_role"
 )
 
-// Ownership tags: every resource eksctl-lite creates carries both, and a live
-// resource without TagCluster is never changed or deleted.
+// Ownership tags: every resource eksctl-lite creates carries all three, and
+// a live resource without TagCluster is never changed or deleted. IAM is
+// global to the account, so an IAM role or OIDC provider is this cluster
+// block's only when both TagCluster and TagRegion match: a cluster of the
+// same name in another region is another owner.
 const (
 	// TagCluster holds the name of the cluster block the resource belongs to.
 	TagCluster = "eksctl-lite/cluster"
 	// TagAddress holds the resource's address, e.g. cluster.demo.node_group.general.
 	TagAddress = "eksctl-lite/address"
-	// RolePath is the IAM path of every role eksctl-lite manages, so that
-	// ListRoles(PathPrefix) finds them all in one paginated call.
+	// TagRegion holds the AWS region of the cluster the resource belongs to.
+	TagRegion = "eksctl-lite/region"
+	// RolePath is the IAM path of the managed cluster role and of irsa
+	// roles, so that ListRoles(PathPrefix) finds them in one paginated call.
+	// The managed node and pod execution roles live at RootRolePath instead
+	// (see NodeRoleName) and are read by name.
 	RolePath = "/eksctl-lite/"
+	// RootRolePath is the IAM path of the managed node and Fargate pod
+	// execution roles: EKS maps them in the aws-auth ConfigMap, where role
+	// ARNs with a path do not work (EKS User Guide, "Troubleshooting IAM").
+	RootRolePath = "/"
 )
 
 // Addresses (see address.go) look like:

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 )
 
 // Physical names of the resources eksctl-lite names itself. They are
@@ -17,20 +18,26 @@ const (
 	maxNodeGroupName = 63
 )
 
+// Managed role names hold the region as well as the cluster name: IAM role
+// names are global to the account, and a cluster "demo" in us-east-1 and one
+// in eu-west-1 are different clusters that must not share roles.
+
 // ClusterRoleName is the name of the managed cluster role.
-func ClusterRoleName(cluster string) string {
-	return limitName("eksctl-lite-"+cluster+"-cluster", maxRoleName)
+func ClusterRoleName(cluster, region string) string {
+	return limitName("eksctl-lite-"+cluster+"-"+region+"-cluster", maxRoleName)
 }
 
 // NodeRoleName is the name of the managed node role, shared by the node
-// groups of the cluster that set no node_role_arn.
-func NodeRoleName(cluster string) string {
-	return limitName("eksctl-lite-"+cluster+"-node", maxRoleName)
+// groups of the cluster that set no node_role_arn. The role lives at
+// RootRolePath, so that its ARN works in aws-auth.
+func NodeRoleName(cluster, region string) string {
+	return limitName("eksctl-lite-"+cluster+"-"+region+"-node", maxRoleName)
 }
 
-// PodExecutionRoleName is the name of the managed Fargate pod execution role.
-func PodExecutionRoleName(cluster string) string {
-	return limitName("eksctl-lite-"+cluster+"-fargate", maxRoleName)
+// PodExecutionRoleName is the name of the managed Fargate pod execution
+// role; it lives at RootRolePath like the node role.
+func PodExecutionRoleName(cluster, region string) string {
+	return limitName("eksctl-lite-"+cluster+"-"+region+"-fargate", maxRoleName)
 }
 
 // limitName returns name if it fits max characters, else a prefix of it
@@ -47,11 +54,30 @@ func limitName(name string, max int) string {
 // replaces another one: the label plus a hash of the new attributes, so the
 // new group can exist next to the old one until the old one is deleted.
 func replacementNodeGroupName(label string, after *NodeGroupAttrs) string {
+	return saltedNodeGroupName(label, after, "")
+}
+
+// freeNodeGroupName is replacementNodeGroupName, made different from every
+// name in taken (the live groups of the cluster): a group left behind by a
+// failed replacement has exactly the name a new replacement with the same
+// attributes would get, and EKS cannot hold two groups of one name.
+func freeNodeGroupName(label string, after *NodeGroupAttrs, taken map[string]bool) string {
+	name := replacementNodeGroupName(label, after)
+	for i := 2; taken[name]; i++ {
+		name = saltedNodeGroupName(label, after, strconv.Itoa(i))
+	}
+	return name
+}
+
+func saltedNodeGroupName(label string, after *NodeGroupAttrs, salt string) string {
 	key := *after
 	key.Name, key.Tags, key.Status, key.ARN = "", nil, "", ""
 	b, err := json.Marshal(key)
 	if err != nil {
 		panic(err) // plain data always marshals
+	}
+	if salt != "" {
+		b = append(b, "#"+salt...)
 	}
 	suffix := "-" + shortHash(string(b))
 	if len(label)+len(suffix) > maxNodeGroupName {

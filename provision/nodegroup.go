@@ -1,6 +1,10 @@
 package provision
 
 import (
+	"cmp"
+	"strconv"
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 
@@ -170,4 +174,63 @@ func configDetail(paths []string) string {
 		out += p
 	}
 	return out
+}
+
+// releaseDowngrade reports whether moving a node group from the AMI release
+// version live to want goes back in time, which EKS cannot do
+// (UpdateNodegroupVersion only moves forward). Release versions look like
+// "1.31.3-20250101" (Kubernetes version, AMI build date) or, for
+// Bottlerocket, "1.26.1-2f0d3f4e" (OS version, commit); when the order
+// cannot be told, it is not a downgrade.
+func releaseDowngrade(live, want string) bool {
+	if live == "" || want == "" || live == want {
+		return false
+	}
+	c, ok := compareRelease(want, live)
+	return ok && c < 0
+}
+
+// compareRelease orders two release versions, reporting false when it
+// cannot tell.
+func compareRelease(a, b string) (int, bool) {
+	av, as, _ := strings.Cut(a, "-")
+	bv, bs, _ := strings.Cut(b, "-")
+	an, ok1 := numericParts(av)
+	bn, ok2 := numericParts(bv)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	for i := 0; i < max(len(an), len(bn)); i++ {
+		var x, y int
+		if i < len(an) {
+			x = an[i]
+		}
+		if i < len(bn) {
+			y = bn[i]
+		}
+		if x != y {
+			return cmp.Compare(x, y), true
+		}
+	}
+	if as == bs {
+		return 0, true
+	}
+	x, err1 := strconv.Atoi(as)
+	y, err2 := strconv.Atoi(bs)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return cmp.Compare(x, y), true
+}
+
+func numericParts(v string) ([]int, bool) {
+	var out []int
+	for _, p := range strings.Split(v, ".") {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, n)
+	}
+	return out, true
 }

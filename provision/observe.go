@@ -20,7 +20,9 @@ import (
 // resources there are:
 //
 //	round 1: DescribeCluster, ListNodegroups, ListFargateProfiles (per
-//	         cluster), ListRoles(PathPrefix=RolePath), ListOpenIDConnectProviders
+//	         cluster), ListRoles(PathPrefix=RolePath), GetRole of each
+//	         cluster's managed node and pod execution role (they live at
+//	         RootRolePath), ListOpenIDConnectProviders
 //	round 2: DescribeNodegroup and DescribeFargateProfile for each listed one,
 //	         ListRoleTags + ListAttachedRolePolicies + GetRolePolicy for each
 //	         role the configuration names, ListRoleTags for other roles under
@@ -313,14 +315,27 @@ func (o *observer) listOIDCProviders(ctx context.Context, api IAMAPI) ([]string,
 	return arns, nil
 }
 
-// observeRoles lists the roles under RolePath and reads, for each, what the
-// plan needs: everything for the roles named in wanted; tags only for the
-// others, then everything for those owned by a cluster in owners (they are
-// planned for deletion). It returns the roles read in full, by name.
-func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners map[string]bool) (map[string]*RoleAttrs, error) {
-	listed, err := o.listRoles(ctx, api)
-	if err != nil {
-		return nil, err
+// ownerKey identifies the cluster block an IAM resource belongs to: the
+// cluster name and its region (IAM is global, clusters are regional).
+func ownerKey(cluster, region string) string { return cluster + "\x00" + region }
+
+// tagsOwnerKey is the ownerKey a resource's ownership tags name.
+func tagsOwnerKey(tags map[string]string) string {
+	return ownerKey(tags[TagCluster], tags[TagRegion])
+}
+
+// observeRoles finds the roles that matter to the plan: those under
+// RolePath (one paginated ListRoles) and those named in byName (GetRole,
+// concurrently with the listing: the managed node and pod execution roles,
+// which live at RootRolePath). For each it reads what the plan needs:
+// everything for the roles named in wanted; tags only for the others, then
+// everything for those owned by a cluster in owners (keys of ownerKey: they
+// may be planned for deletion). It returns the roles read in full, by name.
+// Without byName, every wanted role is read by name (a saved plan's roles
+// may live outside RolePath).
+func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners map[string]bool, byName ...string) (map[string]*RoleAttrs, error) {
+	if len(byName) == 0 {
+		byName = sortedKeys(wanted)
 	}
 	var (
 		mu    sync.Mutex
@@ -329,37 +344,79 @@ func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners 
 		wg    sync.WaitGroup
 		found = func(r *RoleAttrs) { mu.Lock(); out[r.Name] = r; mu.Unlock() }
 	)
-	for _, r := range listed {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if wanted[r.Name] {
-				ok, err := o.readRole(ctx, api, r, true)
-				if err != nil {
-					errs.add(err)
-				} else if ok {
-					found(r)
-				}
-				return
-			}
-			ok, err := o.readRole(ctx, api, r, false)
-			if err != nil {
-				errs.add(err)
-				return
-			}
-			if !ok || !owners[r.Tags[TagCluster]] {
-				return
-			}
-			ok, err = o.readRole(ctx, api, r, true)
+	process := func(r *RoleAttrs) {
+		defer wg.Done()
+		if wanted[r.Name] {
+			ok, err := o.readRole(ctx, api, r, true)
 			if err != nil {
 				errs.add(err)
 			} else if ok {
 				found(r)
 			}
+			return
+		}
+		ok, err := o.readRole(ctx, api, r, false)
+		if err != nil {
+			errs.add(err)
+			return
+		}
+		if !ok || !owners[tagsOwnerKey(r.Tags)] {
+			return
+		}
+		ok, err = o.readRole(ctx, api, r, true)
+		if err != nil {
+			errs.add(err)
+		} else if ok {
+			found(r)
+		}
+	}
+	named := map[string]bool{}
+	for _, name := range byName {
+		if named[name] {
+			continue
+		}
+		named[name] = true
+		wg.Add(1)
+		go func() {
+			var got *iam.GetRoleOutput
+			err := o.call(ctx, func(ctx context.Context) (err error) {
+				got, err = api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+				return err
+			})
+			if notFoundErr(err) {
+				wg.Done()
+				return
+			}
+			if err != nil {
+				errs.add(fmt.Errorf("reading IAM role %q: %w", name, err))
+				wg.Done()
+				return
+			}
+			r := roleFromList(*got.Role)
+			tags := map[string]string{}
+			for _, t := range got.Role.Tags {
+				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			r.Tags = liveTags(tags)
+			process(r)
 		}()
 	}
+	listed, err := o.listRoles(ctx, api)
+	if err != nil {
+		errs.add(err)
+	}
+	for _, r := range listed {
+		if named[r.Name] {
+			continue // read by name already
+		}
+		wg.Add(1)
+		go process(r)
+	}
 	wg.Wait()
-	return out, errs.err()
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // listRoles follows ListRoles' pagination (IAM may truncate a page early

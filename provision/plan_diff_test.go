@@ -238,10 +238,10 @@ func TestNames(t *testing.T) {
 		want    string
 		wantLen int
 	}{
-		"cluster role":      {got: ClusterRoleName("demo"), want: "eksctl-lite-demo-cluster"},
-		"node role":         {got: NodeRoleName("demo"), want: "eksctl-lite-demo-node"},
-		"fargate role":      {got: PodExecutionRoleName("demo"), want: "eksctl-lite-demo-fargate"},
-		"long cluster name": {got: ClusterRoleName(long), wantLen: 64},
+		"cluster role":      {got: ClusterRoleName("demo", "us-east-1"), want: "eksctl-lite-demo-us-east-1-cluster"},
+		"node role":         {got: NodeRoleName("demo", "us-east-1"), want: "eksctl-lite-demo-us-east-1-node"},
+		"fargate role":      {got: PodExecutionRoleName("demo", "us-east-1"), want: "eksctl-lite-demo-us-east-1-fargate"},
+		"long cluster name": {got: ClusterRoleName(long, "ap-southeast-1"), wantLen: 64},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -253,8 +253,17 @@ func TestNames(t *testing.T) {
 			}
 		})
 	}
-	if ClusterRoleName(long) == NodeRoleName(long) {
+	if ClusterRoleName(long, "us-east-1") == NodeRoleName(long, "us-east-1") {
 		t.Error("truncated names of different roles collide")
+	}
+	// IAM is global: the same cluster name in two regions must not share
+	// roles, even when the names are truncated.
+	for _, f := range []func(string, string) string{ClusterRoleName, NodeRoleName, PodExecutionRoleName} {
+		for _, cluster := range []string{"demo", long} {
+			if a, b := f(cluster, "us-east-1"), f(cluster, "eu-west-1"); a == b {
+				t.Errorf("role name %q is the same in two regions", a)
+			}
+		}
 	}
 	a := &NodeGroupAttrs{InstanceTypes: []string{"m5.large"}}
 	b := &NodeGroupAttrs{InstanceTypes: []string{"m5.xlarge"}}

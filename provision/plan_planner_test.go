@@ -488,10 +488,12 @@ func TestObservePaginationAndNotFound(t *testing.T) {
 	if p.HasChanges() {
 		t.Fatalf("with one item per page the plan sees changes: %v", summary(p))
 	}
-	if w.calls["ListNodegroups"] != 4 || w.calls["ListFargateProfiles"] != 4 || w.calls["ListRoles"] != 7 {
+	// Under RolePath: the cluster role and 4 irsa roles, one per page; the
+	// node and pod execution roles at RootRolePath are read by name.
+	if w.calls["ListNodegroups"] != 4 || w.calls["ListFargateProfiles"] != 4 || w.calls["ListRoles"] != 5 || w.calls["GetRole"] != 2 {
 		t.Errorf("list calls = %v; want every page read", w.calls)
 	}
-	if w.calls["ListRolePolicies"] != 0 || w.calls["GetRole"] != 0 {
+	if w.calls["ListRolePolicies"] != 0 {
 		t.Errorf("redundant reads: %v", w.calls)
 	}
 

@@ -54,7 +54,8 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	c.FargateProfiles = nil
 	c.IRSA[0].InlinePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}]}`
 	w2 := converged(t, testConfig(fullCluster("demo")))
-	big := nodeGroupAttrs(c, testNodeGroup(testCluster("demo"), "big"), "big", roleARNOf(NodeRoleName("demo")), "1.31")
+	big := nodeGroupAttrs(c, testNodeGroup(testCluster("demo"), "big"), "big", rootRoleARNOf(NodeRoleName("demo", "eu-west-1")), "1.31")
+	big.Tags[TagRegion] = "eu-west-1"
 	w2.putNodeGroup("demo", big)
 	cBig := testNodeGroup(c, "big")
 	cBig.InstanceTypes = []string{"m5.2xlarge"}

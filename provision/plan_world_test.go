@@ -232,6 +232,22 @@ func (w *world) fakeIAM() *fakeIAM {
 			}
 			return out, nil
 		},
+		getRoleFn: func(_ context.Context, in *iam.GetRoleInput) (*iam.GetRoleOutput, error) {
+			if err := w.enter("GetRole"); err != nil {
+				return nil, err
+			}
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			r, ok := w.roles[*in.RoleName]
+			if !ok {
+				return nil, iamNotFound("role")
+			}
+			role := r.role
+			for _, k := range sortedKeys(r.tags) {
+				role.Tags = append(role.Tags, iamtypes.Tag{Key: aws.String(k), Value: aws.String(r.tags[k])})
+			}
+			return &iam.GetRoleOutput{Role: &role}, nil
+		},
 		listRoleTagsFn: func(_ context.Context, in *iam.ListRoleTagsInput) (*iam.ListRoleTagsOutput, error) {
 			if err := w.enter("ListRoleTags"); err != nil {
 				return nil, err
@@ -315,8 +331,14 @@ func (w *world) fakeIAM() *fakeIAM {
 
 // Live objects, built as AWS would describe them.
 
-func roleARNOf(name string) string {
-	return "arn:aws:iam::" + testAccount + ":role" + RolePath + name
+func roleARNOf(name string) string { return roleARNAt(RolePath, name) }
+
+// rootRoleARNOf is the ARN of a role at RootRolePath (managed node and pod
+// execution roles).
+func rootRoleARNOf(name string) string { return roleARNAt(RootRolePath, name) }
+
+func roleARNAt(path, name string) string {
+	return "arn:aws:iam::" + testAccount + ":role" + path + name
 }
 
 func issuerOf(region, cluster string) string {
@@ -423,7 +445,7 @@ func (w *world) putRole(a *RoleAttrs) {
 	w.roles[a.Name] = &worldRole{
 		role: iamtypes.Role{
 			RoleName:                 aws.String(a.Name),
-			Arn:                      aws.String(roleARNOf(a.Name)),
+			Arn:                      aws.String(roleARNAt(a.Path, a.Name)),
 			Path:                     aws.String(a.Path),
 			AssumeRolePolicyDocument: aws.String(url.PathEscape(trust)),
 		},
@@ -497,7 +519,7 @@ func (w *world) converge(t testing.TB, p *Plan) {
 				cp.AssumeRolePolicy = IRSATrustPolicy(providerARNOf(issuer), issuer, ns, sa)
 			}
 			w.putRole(&cp)
-			arnOf[ch.Address] = roleARNOf(cp.Name)
+			arnOf[ch.Address] = roleARNAt(cp.Path, cp.Name)
 		case *ClusterAttrs:
 			cp := *a
 			if cp.RoleARN == KnownAfterApply {
@@ -513,13 +535,13 @@ func (w *world) converge(t testing.TB, p *Plan) {
 		case *NodeGroupAttrs:
 			cp := *a
 			if cp.NodeRoleARN == KnownAfterApply {
-				cp.NodeRoleARN = roleARNOf(NodeRoleName(ch.Cluster))
+				cp.NodeRoleARN = rootRoleARNOf(NodeRoleName(ch.Cluster, ch.Region))
 			}
 			w.putNodeGroup(ch.Cluster, &cp)
 		case *FargateProfileAttrs:
 			cp := *a
 			if cp.PodExecutionRoleARN == KnownAfterApply {
-				cp.PodExecutionRoleARN = roleARNOf(PodExecutionRoleName(ch.Cluster))
+				cp.PodExecutionRoleARN = rootRoleARNOf(PodExecutionRoleName(ch.Cluster, ch.Region))
 			}
 			w.putFargate(ch.Cluster, &cp)
 		}

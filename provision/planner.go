@@ -61,6 +61,14 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	// Roles nothing configures any more, once every cluster's plan says
+	// which live resources stay (a role any of them uses is kept).
+	for _, cp := range pl.clusters {
+		diags = append(diags, pl.planUnconfiguredRoles(cp)...)
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
 	return pl.assemble(), diags
 }
 
@@ -69,7 +77,8 @@ type planner struct {
 	opts     PlanOptions
 	obs      *observer
 	clusters []*clusterPlan
-	// roles are the live roles under RolePath that matter to this plan, by name.
+	// roles are the live roles that matter to this plan, by name: those
+	// the configuration names, and those owned by one of its clusters.
 	roles map[string]*RoleAttrs
 }
 
@@ -94,16 +103,16 @@ func (cp *clusterPlan) wantedRoles() map[string]string {
 	c := cp.spec
 	m := map[string]string{}
 	if c.RoleARN == "" {
-		m[ClusterRoleAddress(c.Name)] = ClusterRoleName(c.Name)
+		m[ClusterRoleAddress(c.Name)] = ClusterRoleName(c.Name, cp.region)
 	}
 	for _, ng := range c.NodeGroups {
 		if ng.NodeRoleARN == "" {
-			m[NodeRoleAddress(c.Name)] = NodeRoleName(c.Name)
+			m[NodeRoleAddress(c.Name)] = NodeRoleName(c.Name, cp.region)
 		}
 	}
 	for _, fp := range c.FargateProfiles {
 		if fp.PodExecutionRoleARN == "" {
-			m[PodExecutionRoleAddress(c.Name)] = PodExecutionRoleName(c.Name)
+			m[PodExecutionRoleAddress(c.Name)] = PodExecutionRoleName(c.Name, cp.region)
 		}
 	}
 	for _, ir := range c.IRSA {
@@ -158,18 +167,23 @@ func (cp *clusterPlan) rangeOf(address string) hcl.Range {
 func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 	wanted := map[string]bool{}
 	owners := map[string]bool{}
+	var byName []string
 	for _, cp := range pl.clusters {
-		owners[cp.spec.Name] = true
+		owners[ownerKey(cp.spec.Name, cp.region)] = true
 		for _, name := range cp.wantedRoles() {
 			wanted[name] = true
 		}
+		// The managed roles at RootRolePath are not under RolePath: read
+		// them by name, whether configured (to plan them) or not (to find
+		// what to delete).
+		byName = append(byName, NodeRoleName(cp.spec.Name, cp.region), PodExecutionRoleName(cp.spec.Name, cp.region))
 	}
 	// IAM is global: one listing of our roles and of OIDC providers serves
 	// every cluster.
 	iamAPI := pl.clusters[0].clients.IAM
 	providers := goFuture(func() ([]string, error) { return pl.obs.listOIDCProviders(ctx, iamAPI) })
 	roles := goFuture(func() (map[string]*RoleAttrs, error) {
-		return pl.obs.observeRoles(ctx, iamAPI, wanted, owners)
+		return pl.obs.observeRoles(ctx, iamAPI, wanted, owners, byName...)
 	})
 
 	var diags hcl.Diagnostics
@@ -203,6 +217,49 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 // owner is the value of a resource's TagCluster ("" when untagged).
 func owner(tags map[string]string) string { return tags[TagCluster] }
 
+// owns reports whether an IAM resource (role, OIDC provider) belongs to
+// this cluster block: IAM is global, so the region must match as well as
+// the cluster name.
+func (cp *clusterPlan) owns(tags map[string]string) bool {
+	return owner(tags) == cp.spec.Name && tags[TagRegion] == cp.region
+}
+
+// ownedTags is the package's ownedTags with this cluster's region added:
+// the tags of every resource the plan creates or updates.
+func (cp *clusterPlan) ownedTags(user map[string]string, address string) map[string]string {
+	t := ownedTags(user, cp.spec.Name, address)
+	t[TagRegion] = cp.region
+	return t
+}
+
+// managedRoleSpec describes one managed role: where it lives, who may
+// assume it, which AWS managed policies it has.
+type managedRoleSpec struct {
+	address, path, service string
+	policies               []string
+}
+
+// managedRoles are the cluster's three managed roles, by name.
+func (cp *clusterPlan) managedRoles() map[string]managedRoleSpec {
+	c, region := cp.spec.Name, cp.region
+	return map[string]managedRoleSpec{
+		ClusterRoleName(c, region):      {ClusterRoleAddress(c), RolePath, "eks.amazonaws.com", ClusterRolePolicyARNs(region)},
+		NodeRoleName(c, region):         {NodeRoleAddress(c), RootRolePath, "ec2.amazonaws.com", NodeRolePolicyARNs(region)},
+		PodExecutionRoleName(c, region): {PodExecutionRoleAddress(c), RootRolePath, "eks-fargate-pods.amazonaws.com", PodExecutionRolePolicyARNs(region)},
+	}
+}
+
+// planManagedRole plans a managed role; see planRole for what it returns.
+func (pl *planner) planManagedRole(cp *clusterPlan, name string, m managedRoleSpec) (string, bool, hcl.Diagnostics) {
+	desired := &RoleAttrs{
+		Name: name, Path: m.path,
+		AssumeRolePolicy: serviceTrustPolicy(m.service),
+		PolicyARNs:       m.policies,
+		Tags:             cp.ownedTags(cp.spec.Tags, m.address),
+	}
+	return pl.planRole(cp, m.address, desired, nil, nil, cp.spec.DeclRange)
+}
+
 // planCluster plans one cluster and everything in it.
 func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	c, live := cp.spec, cp.live
@@ -234,26 +291,16 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	// Managed roles first: their ARNs are inputs of everything else.
 	roleARN := map[string]string{}    // managed role address -> ARN or KnownAfterApply
 	roleChanging := map[string]bool{} // managed role address -> being created
-	managedRole := func(address, name, service string, policies []string) {
-		desired := &RoleAttrs{
-			Name: name, Path: RolePath,
-			AssumeRolePolicy: serviceTrustPolicy(service),
-			PolicyARNs:       policies,
-			Tags:             ownedTags(c.Tags, c.Name, address),
-		}
-		arn, changing, d := pl.planRole(cp, address, desired, nil, nil, c.DeclRange)
-		diags = append(diags, d...)
-		roleARN[address], roleChanging[address] = arn, changing
-	}
 	wanted := cp.wantedRoles()
-	if name, ok := wanted[ClusterRoleAddress(c.Name)]; ok {
-		managedRole(ClusterRoleAddress(c.Name), name, "eks.amazonaws.com", ClusterRolePolicyARNs(cp.region))
-	}
-	if name, ok := wanted[NodeRoleAddress(c.Name)]; ok {
-		managedRole(NodeRoleAddress(c.Name), name, "ec2.amazonaws.com", NodeRolePolicyARNs(cp.region))
-	}
-	if name, ok := wanted[PodExecutionRoleAddress(c.Name)]; ok {
-		managedRole(PodExecutionRoleAddress(c.Name), name, "eks-fargate-pods.amazonaws.com", PodExecutionRolePolicyARNs(cp.region))
+	managed := cp.managedRoles()
+	for _, name := range sortedKeys(managed) {
+		m := managed[name]
+		if wanted[m.address] != name {
+			continue
+		}
+		arn, changing, d := pl.planManagedRole(cp, name, m)
+		diags = append(diags, d...)
+		roleARN[m.address], roleChanging[m.address] = arn, changing
 	}
 	// use returns the role ARN a resource should use: its own setting, or
 	// the managed role's, with the ref and changing flag for unknowns.
@@ -276,6 +323,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	{
 		refs, changing := map[string]string{}, map[string]bool{}
 		after := clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing))
+		after.Tags[TagRegion] = cp.region
 		ch := &ResourceChange{Address: clusterAddr, Type: TypeCluster, After: after, Refs: refs}
 		if c.RoleARN == "" {
 			ch.DependsOn = []string{ClusterRoleAddress(c.Name)}
@@ -318,7 +366,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	// The OIDC provider, when any irsa block needs it.
 	oidcAddr := OIDCProviderAddress(c.Name)
 	providerARN, providerChanging := KnownAfterApply, true
-	liveOIDCOwned := live.oidc != nil && owner(live.oidc.Tags) == c.Name
+	liveOIDCOwned := live.oidc != nil && cp.owns(live.oidc.Tags)
 	switch {
 	case len(c.IRSA) > 0 && live.oidc != nil && !liveOIDCOwned:
 		// Someone else created the provider of this issuer (IAM allows one
@@ -330,6 +378,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 			refs["url"] = clusterAddr
 		}
 		after := oidcAttrs(c.Name, c.Tags, issuer)
+		after.Tags[TagRegion] = cp.region
 		ch := &ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
 		if live.oidc == nil {
 			ch.Action = Create
@@ -363,7 +412,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 			Name: ir.RoleName, Path: RolePath,
 			PolicyARNs:     ir.PolicyARNs,
 			InlinePolicy:   inline,
-			Tags:           ownedTags(ir.Tags, c.Name, addr),
+			Tags:           cp.ownedTags(ir.Tags, addr),
 			ServiceAccount: ir.Namespace + "/" + ir.ServiceAccount,
 		}
 		refs, changing := map[string]string{}, map[string]bool{}
@@ -381,16 +430,97 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	// Node groups and Fargate profiles.
 	diags = append(diags, pl.planNodeGroups(cp, use)...)
 	diags = append(diags, pl.planFargate(cp, use)...)
+	return diags
+}
 
-	// Roles of ours that nothing configures any more.
+// planUnconfiguredRoles plans the roles this cluster owns that no block of
+// it configures any more: deleted, unless something still uses the role
+// (see roleUse). A managed role in use stays in the plan as the managed
+// role it is; any other role in use is left alone with a warning. It runs
+// once every cluster is planned, so that it knows which live resources stay.
+func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
+	c := cp.spec
+	reason := "not in the configuration"
+	if pl.opts.Destroy {
+		reason = "destroying the configuration"
+	}
+	managed := cp.managedRoles()
+	var diags hcl.Diagnostics
 	for _, name := range sortedKeys(pl.roles) {
 		r := pl.roles[name]
-		if owner(r.Tags) != c.Name || cp.wantsRoleName(name) {
+		if !cp.owns(r.Tags) || (!pl.opts.Destroy && cp.wantsRoleName(name)) {
 			continue
 		}
-		cp.add(pl.deleteRole(cp, r, "not in the configuration"))
+		use := pl.roleUse(r.ARN)
+		switch m, isManaged := managed[name]; {
+		case use == "":
+			cp.add(pl.deleteRole(cp, r, reason))
+		case isManaged && !pl.opts.Destroy:
+			_, _, d := pl.planManagedRole(cp, name, m)
+			diags = append(diags, d...)
+		default:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+				Summary: fmt.Sprintf("IAM role %q is still in use, so it is not deleted", name),
+				Detail:  fmt.Sprintf("The IAM role %q (%s) belongs to cluster %q in %s and is %s, but %s. eksctl-lite never deletes a role in use; stop using it, then run eksctl-lite again to delete it.", name, r.ARN, c.Name, cp.region, reason, use)})
+		}
 	}
 	return diags
+}
+
+// roleUse says what still uses the role of ARN arn, or "" when nothing
+// does: an explicit role ARN in the configuration (except when destroying
+// it), or a live cluster, node group or Fargate profile of any cluster of
+// the configuration that the plan neither deletes nor replaces.
+func (pl *planner) roleUse(arn string) string {
+	if arn == "" {
+		return ""
+	}
+	if !pl.opts.Destroy {
+		for _, cp := range pl.clusters {
+			c := cp.spec
+			if c.RoleARN == arn {
+				return fmt.Sprintf("the role_arn of cluster %q names it", c.Name)
+			}
+			for _, ng := range c.NodeGroups {
+				if ng.NodeRoleARN == arn {
+					return fmt.Sprintf("the node_role_arn of node group %q names it", ng.Name)
+				}
+			}
+			for _, fp := range c.FargateProfiles {
+				if fp.PodExecutionRoleARN == arn {
+					return fmt.Sprintf("the pod_execution_role_arn of Fargate profile %q names it", fp.Name)
+				}
+			}
+		}
+	}
+	leaving := map[any]bool{}
+	for _, cp := range pl.clusters {
+		for _, ch := range cp.changes {
+			if ch.Before != nil && (ch.Action == Delete || ch.Action == Replace) {
+				leaving[ch.Before] = true
+			}
+		}
+	}
+	for _, cp := range pl.clusters {
+		live := cp.live
+		if live == nil {
+			continue
+		}
+		if live.cluster != nil && !leaving[live.cluster] && live.cluster.RoleARN == arn {
+			return fmt.Sprintf("the live cluster %q in %s uses it", live.cluster.Name, cp.region)
+		}
+		for _, ng := range live.nodeGroups {
+			if !leaving[ng] && ng.NodeRoleARN == arn {
+				return fmt.Sprintf("the live node group %q of cluster %q uses it", ng.Name, cp.spec.Name)
+			}
+		}
+		for _, fp := range live.fargate {
+			if !leaving[fp] && fp.PodExecutionRoleARN == arn {
+				return fmt.Sprintf("the live Fargate profile %q of cluster %q uses it", fp.Name, cp.spec.Name)
+			}
+		}
+	}
+	return ""
 }
 
 // useFunc resolves the role ARN a resource uses; see planCluster.
@@ -423,12 +553,15 @@ func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs,
 		cp.add(ch)
 		return KnownAfterApply, true, nil
 	}
-	if o := owner(live.Tags); o != c.Name {
+	if !cp.owns(live.Tags) {
 		who := "was not created by eksctl-lite"
-		if o != "" {
-			who = fmt.Sprintf("belongs to eksctl-lite cluster %q", o)
+		switch o, r := owner(live.Tags), live.Tags[TagRegion]; {
+		case o != "" && r != "":
+			who = fmt.Sprintf("belongs to eksctl-lite cluster %q in %s", o, r)
+		case o != "":
+			who = fmt.Sprintf("belongs to eksctl-lite cluster %q in an unknown region (it has no %s tag)", o, TagRegion)
 		}
-		fix := "Choose another role_name for this irsa block"
+		fix := fmt.Sprintf("Set role_name in this irsa block to a name no other role has (IAM role names are unique in the account, across regions), e.g. role_name = %q", desired.Name+"-"+cp.region)
 		if !strings.Contains(address, ".irsa.") {
 			fix = "Set the role ARN explicitly in the configuration to use that role, or delete it"
 		}
@@ -476,6 +609,11 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		addr := NodeGroupAddress(c.Name, ng.Name)
 		refs, changing := map[string]string{}, map[string]bool{}
 		roleARN := use(ng.NodeRoleARN, NodeRoleAddress(c.Name), "node_role_arn", refs, changing)
+		desired := func(name string) *NodeGroupAttrs {
+			a := nodeGroupAttrs(c, ng, name, roleARN, ng.Version)
+			a.Tags[TagRegion] = cp.region
+			return a
+		}
 		deps := []string{clusterAddr}
 		if ng.NodeRoleARN == "" {
 			deps = append(deps, NodeRoleAddress(c.Name))
@@ -488,9 +626,9 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 					fmt.Sprintf("Cluster %q already has a node group named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this node_group block.", c.Name, ng.Name)))
 				continue
 			}
-			after := nodeGroupAttrs(c, ng, ng.Name, roleARN, ng.Version)
+			after := desired(ng.Name)
 			if liveNames[ng.Name] {
-				after.Name = replacementNodeGroupName(ng.Name, after)
+				after.Name = freeNodeGroupName(ng.Name, after, liveNames)
 			}
 			if after.DesiredSize == nil {
 				after.DesiredSize = intPtr(after.MinSize) // EKS needs one at creation
@@ -498,22 +636,29 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Create, After: after, Refs: refs, DependsOn: deps})
 			continue
 		}
-		// Two live groups with one address: an interrupted replacement.
-		// The one that matches the configuration (prefer ACTIVE) is current.
+		// Two live groups with one address: an interrupted or failed
+		// replacement. The one that matches the configuration is current,
+		// unless it failed and another is ACTIVE (see pickNodeGroup).
 		cur := pickNodeGroup(cands, func(n *NodeGroupAttrs) bool {
-			a := nodeGroupAttrs(c, ng, n.Name, roleARN, ng.Version)
-			return !hasForceNew(diffAttrs(nodeGroupSchema, n, a, changing))
+			return !hasForceNew(diffAttrs(nodeGroupSchema, n, desired(n.Name), changing))
 		})
+		var deposed []string
 		for _, n := range cands {
 			if n != cur {
-				cp.add(&ResourceChange{Address: deposedAddress(addr, n.Name), Type: TypeNodeGroup, Action: Delete, Before: n,
+				da := deposedAddress(addr, n.Name)
+				deposed = append(deposed, da)
+				cp.add(&ResourceChange{Address: da, Type: TypeNodeGroup, Action: Delete, Before: n,
 					DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...),
-					Reason:    "left over from an interrupted replacement of " + addr})
+					Reason:    "left over from an interrupted or failed replacement of " + addr})
 			}
 		}
-		after := nodeGroupAttrs(c, ng, cur.Name, roleARN, ng.Version)
+		after := desired(cur.Name)
+		// The current change names the deposed groups so that apply
+		// deletes them only once it is done (a delete of X waits for every
+		// change whose DependsOn names X; see Apply's graph): capacity
+		// never drops below what the current group gives.
 		ch := &ResourceChange{Address: addr, Type: TypeNodeGroup, Before: cur, After: after, Refs: refs,
-			DependsOn: append(deps, cp.roleDeps(pl.roles, cur.NodeRoleARN)...)}
+			DependsOn: append(append(deps, cp.roleDeps(pl.roles, cur.NodeRoleARN)...), deposed...)}
 		if compareVersions(after.Version, cur.Version) < 0 {
 			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Cannot downgrade node group %q", ng.Name),
 				fmt.Sprintf("Node group %q runs Kubernetes %s; EKS cannot downgrade it to %s. Set its version (or the cluster's) to %s or later, or give the block a new name to create a new group.", ng.Name, cur.Version, after.Version, cur.Version)))
@@ -525,12 +670,17 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			continue
 		}
 		ch.Diffs = diffAttrs(nodeGroupSchema, cur, after, changing)
+		if releaseDowngrade(cur.ReleaseVersion, after.ReleaseVersion) {
+			diags = append(diags, errorDiag(ng.AttrRange("release_version"), fmt.Sprintf("Cannot downgrade the release version of node group %q", ng.Name),
+				fmt.Sprintf("Node group %q runs AMI release %s; EKS cannot roll a node group back to the older release %s. Set release_version to %s or later (or remove it to leave the release to EKS), or give the block a new name to create a new group.", ng.Name, cur.ReleaseVersion, after.ReleaseVersion, cur.ReleaseVersion)))
+			continue
+		}
 		ch.Action = actionOf(ch.Diffs)
 		switch ch.Action {
 		case Replace:
 			ch.ReplacePaths = replacePaths(ch.Diffs)
 			ch.Reason = forcesReason(ch.ReplacePaths)
-			after.Name = replacementNodeGroupName(ng.Name, after)
+			after.Name = freeNodeGroupName(ng.Name, after, liveNames)
 			if after.DesiredSize == nil {
 				// Keep the capacity the old group has now.
 				after.DesiredSize = intPtr(clamp(derefOr(cur.DesiredSize, after.MinSize), after.MinSize, after.MaxSize))
@@ -551,31 +701,43 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 }
 
 // pickNodeGroup chooses the current group among live groups sharing an
-// address: one that matches (ACTIVE first), else an ACTIVE one, else the first.
+// address, the others being deleted once the current one's change is done.
+// In order of preference: one that matches and is ACTIVE; one that matches
+// and has not failed (still CREATING: apply waits for it); an ACTIVE one; a
+// matching one; the first. A *_FAILED or DEGRADED group is never chosen
+// over an ACTIVE one: the healthy group is replaced (under a new name) and
+// the failed one deleted, never the other way round.
 func pickNodeGroup(cands []*NodeGroupAttrs, matches func(*NodeGroupAttrs) bool) *NodeGroupAttrs {
 	if len(cands) == 1 {
 		return cands[0]
 	}
-	var firstMatch, firstActive *NodeGroupAttrs
+	var matchOK, active, match *NodeGroupAttrs
 	for _, n := range cands {
 		m := matches(n)
-		if m && n.Status == "ACTIVE" {
+		switch {
+		case m && n.Status == "ACTIVE":
+			return n
+		case m && !unhealthy(n.Status) && matchOK == nil:
+			matchOK = n
+		}
+		if n.Status == "ACTIVE" && active == nil {
+			active = n
+		}
+		if m && match == nil {
+			match = n
+		}
+	}
+	for _, n := range []*NodeGroupAttrs{matchOK, active, match} {
+		if n != nil {
 			return n
 		}
-		if m && firstMatch == nil {
-			firstMatch = n
-		}
-		if n.Status == "ACTIVE" && firstActive == nil {
-			firstActive = n
-		}
-	}
-	switch {
-	case firstMatch != nil:
-		return firstMatch
-	case firstActive != nil:
-		return firstActive
 	}
 	return cands[0]
+}
+
+// unhealthy reports a node group status EKS will not recover from by itself.
+func unhealthy(status string) bool {
+	return strings.HasSuffix(status, "_FAILED") || status == "DEGRADED"
 }
 
 // planFargate matches fargate_profile blocks with live profiles by name.
@@ -593,6 +755,7 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 		addr := FargateProfileAddress(c.Name, fp.Name)
 		refs, changing := map[string]string{}, map[string]bool{}
 		after := fargateAttrs(c, fp, use(fp.PodExecutionRoleARN, PodExecutionRoleAddress(c.Name), "pod_execution_role_arn", refs, changing))
+		after.Tags[TagRegion] = cp.region
 		ch := &ResourceChange{Address: addr, Type: TypeFargateProfile, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
 		if fp.PodExecutionRoleARN == "" {
 			ch.DependsOn = append(ch.DependsOn, PodExecutionRoleAddress(c.Name))
@@ -653,15 +816,11 @@ func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool) {
 			cp.add(cp.deleteFargate(pl.roles, fp, reason))
 		}
 	}
-	if live.oidc != nil && owner(live.oidc.Tags) == c.Name {
+	if live.oidc != nil && cp.owns(live.oidc.Tags) {
 		cp.add(&ResourceChange{Address: OIDCProviderAddress(c.Name), Type: TypeOIDCProvider, Action: Delete, Before: live.oidc,
 			DependsOn: []string{clusterAddr}, Reason: reason})
 	}
-	for _, name := range sortedKeys(pl.roles) {
-		if r := pl.roles[name]; owner(r.Tags) == c.Name {
-			cp.add(pl.deleteRole(cp, r, reason))
-		}
-	}
+	// Roles: planUnconfiguredRoles, once every cluster is planned.
 }
 
 func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargateProfileAttrs, reason string) *ResourceChange {
@@ -692,14 +851,9 @@ func (cp *clusterPlan) roleDeps(roles map[string]*RoleAttrs, arn string) []strin
 	if arn == "" || arn == KnownAfterApply {
 		return nil
 	}
-	c := cp.spec
-	for addr, name := range map[string]string{
-		ClusterRoleAddress(c.Name):      ClusterRoleName(c.Name),
-		NodeRoleAddress(c.Name):         NodeRoleName(c.Name),
-		PodExecutionRoleAddress(c.Name): PodExecutionRoleName(c.Name),
-	} {
-		if r := roles[name]; r != nil && r.ARN == arn && owner(r.Tags) == c.Name {
-			return []string{addr}
+	for name, m := range cp.managedRoles() {
+		if r := roles[name]; r != nil && r.ARN == arn && cp.owns(r.Tags) {
+			return []string{m.address}
 		}
 	}
 	return nil

@@ -40,11 +40,15 @@ func createRole(ctx context.Context, x *execution, w waiter) (any, string, error
 	if path == "" {
 		path = RolePath
 	}
+	tags := ownedTags(a.Tags, x.cluster, baseAddress(x.c.Address))
+	if x.c.Region != "" {
+		tags[TagRegion] = x.c.Region
+	}
 	in := &iam.CreateRoleInput{
 		RoleName:                 aws.String(a.Name),
 		Path:                     aws.String(path),
 		AssumeRolePolicyDocument: aws.String(a.AssumeRolePolicy),
-		Tags:                     iamTags(ownedTags(a.Tags, x.cluster, baseAddress(x.c.Address))),
+		Tags:                     iamTags(tags),
 	}
 	var arn string
 	existed := false
@@ -68,8 +72,10 @@ func createRole(ctx context.Context, x *execution, w waiter) (any, string, error
 		for _, t := range got.Role.Tags {
 			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
-		if !ownedHere(tags, x.c) {
-			return fmt.Errorf("an IAM role named %s already exists and eksctl-lite does not own it; name another role in the configuration or delete that one", a.Name)
+		// IAM is global: the role is ours only if it is this address's in
+		// this region, not the same cluster name's elsewhere.
+		if !ownedHere(tags, x.c) || (x.c.Region != "" && tags[TagRegion] != x.c.Region) {
+			return fmt.Errorf("an IAM role named %s already exists and this cluster does not own it (another eksctl-lite cluster in another region, or not eksctl-lite at all); set another role name in the configuration (role_name of an irsa block) or delete that role", a.Name)
 		}
 		arn, existed = aws.ToString(got.Role.Arn), true
 		return nil
