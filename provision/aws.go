@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,23 +43,91 @@ type ClientsFactory func(region string) (*Clients, error)
 // is disabled: a plan of many resources legitimately sees many throttles at
 // once, and giving up on a read because other reads were throttled only
 // turns a slow plan into a failed one.
+//
+// A call that cannot reach the endpoint at all (connection refused, no such
+// host, no route: any failure to dial) is different: AWS did not throttle
+// it, and waiting a minute will not start an emulator or fix a typo in
+// --endpoint-url. Such a call is tried connectMaxAttempts times in all, a
+// connectBackoff apart (growing linearly), so that a dead endpoint fails in
+// about a second rather than after ten attempts with exponential backoff.
+// An endpoint URL Go cannot even send a request to is not retried at all.
 const (
-	maxAttempts = 10
-	maxBackoff  = 20 * time.Second
+	maxAttempts        = 10
+	maxBackoff         = 20 * time.Second
+	connectMaxAttempts = 3
+	connectBackoff     = 200 * time.Millisecond
 )
+
+// newRetryer is the retry policy above, for config.WithRetryer.
+func newRetryer() aws.Retryer {
+	std := retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxAttempts
+		o.MaxBackoff = maxBackoff
+		o.RateLimiter = ratelimit.None
+		// First in the list, so that it decides before the SDK's own
+		// connection-error check, which retries everything it cannot send.
+		o.Retryables = append([]retry.IsErrorRetryable{
+			retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+				if isBadEndpointError(err) {
+					return aws.FalseTernary
+				}
+				return aws.UnknownTernary
+			}),
+		}, o.Retryables...)
+	})
+	return &dialFailFast{std}
+}
+
+// dialFailFast gives up on a call that could not connect after
+// connectMaxAttempts attempts, with short pauses; every other error gets
+// the standard retryer's attempts and backoff.
+type dialFailFast struct {
+	aws.RetryerV2
+}
+
+func (r *dialFailFast) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if !IsConnectError(err) {
+		return r.RetryerV2.RetryDelay(attempt, err)
+	}
+	if attempt >= connectMaxAttempts {
+		// Returned as the call's error: it must still say what failed.
+		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
+	}
+	return time.Duration(attempt) * connectBackoff, nil
+}
+
+// IsConnectError reports whether err is a failure to connect to the
+// endpoint at all: the request never reached AWS (or the emulator), so the
+// fix is the endpoint or the network, never credentials or permissions.
+func IsConnectError(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// isBadEndpointError reports whether err says the request could not even be
+// built or sent because of the endpoint URL itself (no scheme, a scheme other
+// than http or https, no host). Retrying cannot help.
+func isBadEndpointError(err error) bool {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return false
+	}
+	msg := ue.Err.Error()
+	return strings.Contains(msg, "unsupported protocol scheme") ||
+		strings.Contains(msg, "no Host in request URL") ||
+		strings.Contains(msg, "invalid URL")
+}
 
 // NewClientsFactory loads the AWS configuration once (config.LoadDefaultConfig,
 // so profiles, SSO, environment variables and AWS_ENDPOINT_URL all work) and
 // returns a factory of per-region clients.
 func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, error) {
 	load := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				o.MaxBackoff = maxBackoff
-				o.RateLimiter = ratelimit.None
-			})
-		}),
+		config.WithRetryer(newRetryer),
 	}
 	load = append(load, sdkLogging(os.Getenv("EKSCTL_LITE_AWS_DEBUG") != "")...)
 	if opts.Region != "" {

@@ -1,12 +1,25 @@
 package provision
 
 import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 func TestClientsFactoryRegions(t *testing.T) {
@@ -47,5 +60,110 @@ func TestSDKLoggingQuietUnlessDebug(t *testing.T) {
 		if debug && o.ClientLogMode == nil {
 			t.Errorf("debug=%v: no client log mode set, retries would not be logged", debug)
 		}
+	}
+}
+
+// fakeTransport answers every HTTP request with err (or, when err is nil, an
+// HTTP status), counting the attempts; nothing touches the network.
+type fakeTransport struct {
+	err      error
+	status   int
+	attempts int
+}
+
+func (f *fakeTransport) Do(req *http.Request) (*http.Response, error) {
+	f.attempts++
+	if f.err != nil {
+		return nil, &url.Error{Op: req.Method, URL: req.URL.String(), Err: f.err}
+	}
+	return &http.Response{StatusCode: f.status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}")), Request: req}, nil
+}
+
+// A call that cannot connect fails after connectMaxAttempts quick attempts,
+// not after ten with exponential backoff; an unusable endpoint URL is not
+// retried at all. The error still says what happened.
+func TestRetryFailsFastWhenTheEndpointCannotBeReached(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	noHost := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "eks.nowhere.invalid", IsNotFound: true}}
+	tests := map[string]struct {
+		err          error
+		wantAttempts int
+		wantInErr    string
+		connectErr   bool
+	}{
+		"connection refused": {err: refused, wantAttempts: connectMaxAttempts, wantInErr: "connection refused", connectErr: true},
+		"no such host":       {err: noHost, wantAttempts: 1, wantInErr: "no such host", connectErr: true}, // the SDK never retries a name that does not exist
+		"bad scheme":         {err: errors.New(`unsupported protocol scheme "htp"`), wantAttempts: 1, wantInErr: "unsupported protocol scheme"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			tr := &fakeTransport{err: tt.err}
+			client := eks.NewFromConfig(aws.Config{
+				Region:       "us-east-1",
+				Retryer:      newRetryer,
+				HTTPClient:   tr,
+				BaseEndpoint: aws.String("http://127.0.0.1:1"),
+				Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+					return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
+				}),
+			})
+			start := time.Now()
+			_, err := client.DescribeCluster(context.Background(), &eks.DescribeClusterInput{Name: aws.String("x")})
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Errorf("gave up after %v, want about a second at most", elapsed)
+			}
+			if tr.attempts != tt.wantAttempts {
+				t.Errorf("%d attempts, want %d", tr.attempts, tt.wantAttempts)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantInErr) {
+				t.Errorf("err = %v, want it to say %q", err, tt.wantInErr)
+			}
+			if got := IsConnectError(err); got != tt.connectErr {
+				t.Errorf("IsConnectError(%v) = %v, want %v", err, got, tt.connectErr)
+			}
+		})
+	}
+}
+
+// Throttling, 5xx and dropped connections keep the generous policy: every
+// one of maxAttempts attempts is allowed, with the standard backoff.
+func TestRetryStaysGenerousForThrottlingAnd5xx(t *testing.T) {
+	r := newRetryer()
+	if r.MaxAttempts() != maxAttempts {
+		t.Fatalf("MaxAttempts = %d, want %d", r.MaxAttempts(), maxAttempts)
+	}
+	status := func(code int) error {
+		return &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: code}}, Err: errors.New("boom")}
+	}
+	for name, err := range map[string]error{
+		"throttling":       &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"},
+		"503":              status(503),
+		"500":              status(500),
+		"connection reset": &url.Error{Op: "Post", URL: "https://iam.amazonaws.com/", Err: &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}},
+	} {
+		if !r.IsErrorRetryable(err) {
+			t.Errorf("%s: not retryable", name)
+			continue
+		}
+		if _, derr := r.RetryDelay(maxAttempts-1, err); derr != nil {
+			t.Errorf("%s: attempt %d may not retry: %v", name, maxAttempts-1, derr)
+		}
+	}
+}
+
+// The clients the CLI uses carry that retry policy.
+func TestClientsFactoryUsesTheRetryPolicy(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	f, err := NewClientsFactory(context.Background(), AWSOptions{Region: "us-east-1", EndpointURL: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.EKS.(*eks.Client).Options().Retryer.(*dialFailFast); !ok {
+		t.Errorf("EKS retryer is %T, want *dialFailFast", c.EKS.(*eks.Client).Options().Retryer)
 	}
 }
