@@ -43,11 +43,17 @@ Environment:
   EKSCTL_LITE_TIMEOUT_CLUSTER_UPDATE default 60m    EKSCTL_LITE_TIMEOUT_FARGATE_PROFILE default 10m
   EKSCTL_LITE_TIMEOUT_CLUSTER_DELETE default 30m    EKSCTL_LITE_TIMEOUT_IAM             default 2m
   A timeout bounds one wait; what timed out carries on in AWS and the next
-  apply picks it up.
+  apply picks it up.`
 
-Exit status: 0 when everything was applied (or nothing needed to be),
+// exitHelp is the exit status paragraph of apply ("applied") and destroy
+// ("destroyed").
+func exitHelp(done string) string {
+	return fmt.Sprintf(`
+
+Exit status: 0 when everything was %s (or nothing needed to be),
 1 on any error or failed resource, 130 (SIGINT) or 143 (SIGTERM) when
-interrupted.`
+interrupted.`, done)
+}
 
 func newApplyCommand(g *globalOptions) *cobra.Command {
 	var f applyFlags
@@ -71,7 +77,7 @@ is stale") and changes nothing.
 Failures: a resource that fails stops only what depends on it; the rest
 carries on. Interrupt (Ctrl-C, SIGTERM): no new action starts, calls in
 flight return, what was in progress is listed; a second interrupt exits at
-once. In every case running apply again continues where it stopped.` + applyEnvHelp,
+once. In every case running apply again continues where it stopped.` + applyEnvHelp + exitHelp("applied"),
 		Example: `  # Plan, confirm, apply the spec in the current directory
   eksctl-lite apply
 
@@ -111,9 +117,26 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		verb = "destroy"
 	}
 
+	// Everything that can be refused without AWS is refused before any AWS
+	// call, and before a plan is printed that could not be carried out.
+	if err := g.checkEndpoint(); err != nil {
+		return err
+	}
+	opts, err := provision.ApplyOptionsFromEnv(os.Environ())
+	if err != nil {
+		return err
+	}
 	plan, err := savedPlan(args, destroy)
 	if err != nil {
 		return err
+	}
+	if plan == nil {
+		if err := checkConfigPaths(args); err != nil {
+			return err
+		}
+		if !f.autoApprove && !stdinIsTerminal(cmd.InOrStdin()) {
+			return noTerminalError(verb)
+		}
 	}
 	var clients provision.ClientsFactory
 	if plan != nil {
@@ -151,10 +174,6 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		}
 	}
 
-	opts, err := provision.ApplyOptionsFromEnv(os.Environ())
-	if err != nil {
-		return err
-	}
 	opts.Parallelism = f.parallelism
 	opts.Progress = stdout
 	fmt.Fprintln(stdout)
@@ -196,6 +215,12 @@ func savedPlan(args []string, destroy bool) (*provision.Plan, error) {
 	return p, err
 }
 
+// noTerminalError is the refusal to apply or destroy without a terminal to
+// ask on and without --auto-approve.
+func noTerminalError(verb string) error {
+	return fmt.Errorf("eksctl-lite %s asks for confirmation, but standard input is not a terminal; run it with --auto-approve to %s without asking (as CI must), or from a terminal", verb, verb)
+}
+
 // confirm asks on a terminal and accepts only "yes"; without a terminal it
 // refuses, since nobody can answer.
 func confirm(in io.Reader, out io.Writer, destroy bool) error {
@@ -204,7 +229,7 @@ func confirm(in io.Reader, out io.Writer, destroy bool) error {
 		what = "destroy"
 	}
 	if !stdinIsTerminal(in) {
-		return fmt.Errorf("eksctl-lite %s asks for confirmation, but standard input is not a terminal; run it with --auto-approve to %s without asking (as CI must), or from a terminal", what, what)
+		return noTerminalError(what)
 	}
 	question := "Do you want to perform these actions?"
 	if destroy {

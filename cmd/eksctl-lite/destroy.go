@@ -20,7 +20,7 @@ not even a node group created by hand inside an owned cluster, in which
 case the cluster cannot be deleted and destroy says so.
 
 Confirmation works as for apply: on a terminal only "yes" proceeds;
-without one, --auto-approve is required.` + applyEnvHelp,
+without one, --auto-approve is required.` + applyEnvHelp + exitHelp("destroyed"),
 		Example: `  eksctl-lite destroy
   eksctl-lite destroy --auto-approve examples/full`,
 		RunE: func(cmd *cobra.Command, args []string) error {

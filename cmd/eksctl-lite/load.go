@@ -1,8 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -28,6 +35,12 @@ func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []s
 	stderr := cmd.ErrOrStderr()
 	color := colorFor(g, stderr)
 
+	if err := g.checkEndpoint(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkConfigPaths(paths); err != nil {
+		return nil, nil, err
+	}
 	cfg, diags := spec.Load(vars.loadOptions(paths))
 	files := map[string]*hcl.File{}
 	if cfg != nil {
@@ -44,7 +57,7 @@ func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []s
 		return nil, nil, &exitError{code: 1, err: err}
 	}
 	plan, planDiags := provision.MakePlan(ctx, cfg, clients, opts)
-	diags = append(diags, planDiags...)
+	diags = append(diags, collapseAWSDiags(planDiags, g.endpoint())...)
 	if len(diags) > 0 {
 		_ = spec.WriteDiagnostics(stderr, files, diags, color)
 	}
@@ -59,10 +72,246 @@ func (g *globalOptions) awsOptions() provision.AWSOptions {
 	return provision.AWSOptions{Region: g.region, Profile: g.profile, EndpointURL: g.endpointURL}
 }
 
+// endpoint is the endpoint every AWS call goes to when one is set
+// (--endpoint-url, else AWS_ENDPOINT_URL), "" for AWS itself.
+func (g *globalOptions) endpoint() string {
+	if g.endpointURL != "" {
+		return g.endpointURL
+	}
+	return os.Getenv("AWS_ENDPOINT_URL")
+}
+
+// checkEndpoint refuses an endpoint URL that no AWS call could use, before
+// any is made: without it the SDK would retry a request it cannot even send.
+func (g *globalOptions) checkEndpoint() error {
+	if err := checkEndpointURL("--endpoint-url", g.endpointURL); err != nil {
+		return err
+	}
+	for _, env := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EKS", "AWS_ENDPOINT_URL_IAM"} {
+		if err := checkEndpointURL(env, os.Getenv(env)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkEndpointURL checks that s ("" is fine: not set) is an absolute http
+// or https URL; name is the flag or variable it came from.
+func checkEndpointURL(name, s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return nil
+	}
+	hint := "e.g. http://127.0.0.1:4566 for a local emulator"
+	if !strings.Contains(s, "://") {
+		hint = fmt.Sprintf("did you mean http://%s?", s)
+	}
+	return fmt.Errorf("%s %q is not an absolute http:// or https:// URL; %s", name, s, hint)
+}
+
 // parallelismFlag validates --parallelism.
 func parallelismFlag(n int) error {
 	if n < 1 {
 		return fmt.Errorf("--parallelism must be at least 1, got %d", n)
 	}
 	return nil
+}
+
+// checkConfigPaths refuses a saved plan (plan --out) or a JSON plan (plan
+// --json) among paths that must name configuration: the HCL parser would
+// only say "Argument or block definition required" about its first line.
+// "apply PLANFILE" never gets here: apply takes a lone saved plan first.
+func checkConfigPaths(paths []string) error {
+	for _, p := range paths {
+		switch planFileKind(p) {
+		case savedPlanFile:
+			also := ""
+			if len(paths) > 1 {
+				also = "; it cannot be combined with other paths"
+			}
+			return fmt.Errorf("%s is a saved plan, not configuration: run eksctl-lite apply %s or eksctl-lite show %s%s", p, p, p, also)
+		case jsonPlanFile:
+			return fmt.Errorf("%s is the output of plan --json, which is for reading, not configuration, and cannot be applied: to apply a reviewed plan, save it with eksctl-lite plan --out FILE and run eksctl-lite apply FILE", p)
+		}
+	}
+	return nil
+}
+
+type fileKind int
+
+const (
+	otherFile     fileKind = iota // configuration, a directory, missing: spec.Load decides
+	savedPlanFile                 // written by plan --out
+	jsonPlanFile                  // printed by plan --json or show --json
+)
+
+// planFileKind tells a plan file from configuration by its content. A JSON
+// object cannot be native HCL syntax, the only syntax spec.Load reads, so
+// looking is safe.
+func planFileKind(path string) fileKind {
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return otherFile
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+		return otherFile
+	}
+	if _, err := provision.ReadPlanFile(path); err == nil || !errors.Is(err, provision.ErrNotPlanFile) {
+		return savedPlanFile // a damaged or too new plan file is still a plan file
+	}
+	var jp struct {
+		FormatVersion   *string          `json:"format_version"`
+		ResourceChanges *json.RawMessage `json:"resource_changes"`
+	}
+	if json.Unmarshal(b, &jp) == nil && jp.FormatVersion != nil && jp.ResourceChanges != nil {
+		return jsonPlanFile
+	}
+	return otherFile
+}
+
+// Plan diagnostics from AWS read failures carry the SDK's error text, one
+// line per failed call. When many calls fail for one reason (nothing
+// listens at the endpoint, no credentials), the reason is what the user
+// needs, once, with the fix for it, not the same transport error for every
+// cluster, node group and role.
+
+type awsFailure int
+
+const (
+	otherFailure   awsFailure = iota
+	connectFailure            // the endpoint could not be reached at all
+	credsFailure              // no credentials to sign the call with
+)
+
+// sendFailed is the SDK's "request send failed, Get "URL": <Go error>".
+var sendFailed = regexp.MustCompile(`request send failed, [A-Za-z]+ "([^"]+)": (.*)$`)
+
+// classifyAWSLine returns the failure class of one failed call's error text,
+// its cause without the SDK wrapping, and the endpoint (scheme://host)
+// that was called, when the text says.
+func classifyAWSLine(line string) (awsFailure, string, string) {
+	if m := sendFailed.FindStringSubmatch(line); m != nil {
+		cause, endpoint := m[2], ""
+		if u, err := url.Parse(m[1]); err == nil {
+			endpoint = u.Scheme + "://" + u.Host
+		}
+		if strings.HasPrefix(cause, "dial ") {
+			return connectFailure, cause, endpoint
+		}
+		return otherFailure, "", ""
+	}
+	for _, marker := range []string{"get credentials: ", "failed to retrieve credentials"} {
+		if i := strings.Index(line, marker); i >= 0 {
+			return credsFailure, strings.TrimPrefix(line[i:], "get credentials: "), ""
+		}
+	}
+	return otherFailure, "", ""
+}
+
+// classifyAWSDiag classifies an error diagnostic whose every failed call
+// failed the same way; otherFailure when they differ or it is not an AWS
+// read failure at all.
+func classifyAWSDiag(d *hcl.Diagnostic) (awsFailure, []string, []string) {
+	if d.Severity != hcl.DiagError {
+		return otherFailure, nil, nil
+	}
+	text := d.Detail
+	if err, ok := d.Extra.(error); ok { // should the planner ever attach the error
+		text = err.Error()
+	} else if i := strings.Index(text, "\n\n"); i >= 0 {
+		text = text[:i] // the advice after the errors
+	}
+	class := otherFailure
+	var causes, endpoints []string
+	for _, line := range strings.Split(text, "\n") {
+		c, cause, endpoint := classifyAWSLine(line)
+		if c == otherFailure || (class != otherFailure && c != class) {
+			return otherFailure, nil, nil
+		}
+		class = c
+		causes = appendNew(causes, cause)
+		if endpoint != "" {
+			endpoints = appendNew(endpoints, endpoint)
+		}
+	}
+	return class, causes, endpoints
+}
+
+// collapseAWSDiags replaces the error diagnostics that failed for the same
+// root cause with one diagnostic that says the cause and the fix, in the
+// place of the first; every other diagnostic is kept as it is. endpoint is
+// --endpoint-url or AWS_ENDPOINT_URL ("" when calls go to AWS).
+func collapseAWSDiags(diags hcl.Diagnostics, endpoint string) hcl.Diagnostics {
+	type group struct {
+		at                int
+		n                 int
+		subject           *hcl.Range
+		causes, endpoints []string
+	}
+	groups := map[awsFailure]*group{}
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		class, causes, endpoints := classifyAWSDiag(d)
+		if class == otherFailure {
+			out = append(out, d)
+			continue
+		}
+		gr := groups[class]
+		if gr == nil {
+			gr = &group{at: len(out), subject: d.Subject}
+			groups[class] = gr
+			out = append(out, nil) // filled in below
+		}
+		gr.n++
+		for _, c := range causes {
+			gr.causes = appendNew(gr.causes, c)
+		}
+		for _, e := range endpoints {
+			gr.endpoints = appendNew(gr.endpoints, e)
+		}
+	}
+	for class, gr := range groups {
+		d := &hcl.Diagnostic{Severity: hcl.DiagError}
+		if gr.n == 1 {
+			d.Subject = gr.subject
+		}
+		causes := gr.causes
+		if len(causes) > 3 {
+			causes = append(causes[:3:3], "...")
+		}
+		switch class {
+		case connectFailure:
+			where := strings.Join(gr.endpoints, " and ")
+			if endpoint != "" {
+				where = endpoint
+			}
+			d.Summary = "Cannot connect to AWS"
+			if where != "" {
+				d.Summary += " at " + where
+			}
+			fix := "Check your network connection, proxy and DNS settings, and the region, then run the command again."
+			if endpoint != "" {
+				fix = fmt.Sprintf("Is the endpoint running? Check --endpoint-url and AWS_ENDPOINT_URL (now %s), then run the command again.", endpoint)
+			}
+			d.Detail = fmt.Sprintf("No AWS call reached it: %s\n\n%s", strings.Join(causes, "\n"), fix)
+		case credsFailure:
+			d.Summary = "No AWS credentials found"
+			d.Detail = fmt.Sprintf("No AWS call could be signed: %s\n\nNo AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run aws sso login, then run the command again.", strings.Join(causes, "\n"))
+		}
+		out[gr.at] = d
+	}
+	return out
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/spf13/cobra"
 
 	"github.com/eksctl-lite/eksctl-lite/provision"
@@ -21,7 +24,7 @@ file: no AWS call, no credentials.`,
   eksctl-lite show --json demo.plan | jq '.resource_changes[].change.actions'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			plan, err := provision.ReadPlanFile(args[0])
+			plan, err := readPlanForShow(args[0])
 			if err != nil {
 				return err
 			}
@@ -34,4 +37,16 @@ file: no AWS call, no credentials.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
 	return cmd
+}
+
+// readPlanForShow reads a saved plan, saying what show expects when given
+// something else: a directory of configuration, or plan --json output.
+func readPlanForShow(path string) (*provision.Plan, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, but show expects a plan file saved with eksctl-lite plan --out FILE; to see what the configuration in %s would change, run eksctl-lite plan %s", path, path, path)
+	}
+	if planFileKind(path) == jsonPlanFile {
+		return nil, fmt.Errorf("%s is already the JSON output of plan --json: read it as it is; show expects a plan file saved with eksctl-lite plan --out FILE", path)
+	}
+	return provision.ReadPlanFile(path)
 }
