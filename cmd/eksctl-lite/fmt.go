@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -21,15 +23,17 @@ func init() { commands = append(commands, newFmtCommand) }
 const fmtCheckFailed = 3
 
 func newFmtCommand(g *globalOptions) *cobra.Command {
-	var check, diff bool
+	var check, diff, recursive bool
 	cmd := &cobra.Command{
-		Use:   "fmt [--check] [--diff] [PATH...]",
+		Use:   "fmt [--check] [--diff] [--recursive] [PATH...]",
 		Short: "Rewrite cluster spec files in canonical format",
 		Long: `Fmt rewrites .hcl files in the canonical HCL style: indentation, aligned
-equals signs, spacing. A directory means every *.hcl file in it (not its
-subdirectories); the default is the current directory. A file is formatted
-whatever its name, so variables files (e.g. dev.vars) can be given too.
-"-" formats standard input to standard output.
+equals signs, spacing. A directory means every *.hcl file in it, and with
+--recursive in its subdirectories too (skipping those whose name starts with
+a dot); the default is the current directory. A directory without any .hcl
+file is a warning. A file is formatted whatever its name, so variables files
+(e.g. dev.vars) can be given too. "-" formats standard input to standard
+output.
 
 Fmt prints the name of each file it changes. With --check it changes
 nothing and exits 3 when any file would change; with --diff it also prints
@@ -41,14 +45,18 @@ nothing is written; the exit status is then 1.`,
   # In CI: fail (exit 3) and show what is not formatted
   eksctl-lite fmt --check --diff examples/full
 
+  # Every *.hcl file under a directory tree
+  eksctl-lite fmt --recursive examples
+
   # Format one variables file
   eksctl-lite fmt examples/multi-cluster/example.vars`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runFmt(cmd, g, args, check, diff)
+			return runFmt(cmd, g, args, check, diff, recursive)
 		},
 	}
 	cmd.Flags().BoolVar(&check, "check", false, "change nothing; list the files that are not formatted and exit 3 if there are any")
 	cmd.Flags().BoolVar(&diff, "diff", false, "print the formatting changes as a unified diff")
+	cmd.Flags().BoolVar(&recursive, "recursive", false, "also format the *.hcl files in subdirectories of the directories given")
 	return cmd
 }
 
@@ -59,12 +67,13 @@ type fmtFile struct {
 	mode os.FileMode
 }
 
-func runFmt(cmd *cobra.Command, g *globalOptions, args []string, check, diff bool) error {
+func runFmt(cmd *cobra.Command, g *globalOptions, args []string, check, diff, recursive bool) error {
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if len(args) == 0 {
 		args = []string{"."}
 	}
 	var files []fmtFile
+	seen := map[string]bool{}
 	for _, p := range args {
 		if p == "-" {
 			src, err := io.ReadAll(cmd.InOrStdin())
@@ -80,11 +89,22 @@ func runFmt(cmd *cobra.Command, g *globalOptions, args []string, check, diff boo
 		}
 		names := []string{p}
 		if info.IsDir() {
-			if names, err = spec.ConfigFiles(p); err != nil {
+			if names, err = fmtDirFiles(p, recursive); err != nil {
 				return fmt.Errorf("cannot list %s: %w", p, err)
+			}
+			switch {
+			case len(names) > 0:
+			case recursive:
+				fmt.Fprintf(stderr, "Warning: no .hcl files in %s or its subdirectories\n", p)
+			default:
+				fmt.Fprintf(stderr, "Warning: no .hcl files in %s; use --recursive to format subdirectories\n", p)
 			}
 		}
 		for _, name := range names {
+			if seen[filepath.Clean(name)] {
+				continue // named twice, e.g. a directory and a subdirectory of it
+			}
+			seen[filepath.Clean(name)] = true
 			src, err := os.ReadFile(name)
 			if err != nil {
 				return fmt.Errorf("cannot format %s: %w", name, err)
@@ -149,6 +169,31 @@ func runFmt(cmd *cobra.Command, g *globalOptions, args []string, check, diff boo
 			"%s not formatted; run eksctl-lite fmt to fix", plural(changed, "file is", "files are"))}
 	}
 	return nil
+}
+
+// fmtDirFiles lists the files fmt formats in directory dir: its
+// configuration files (spec.ConfigFiles), and with recursive those of every
+// subdirectory whose name does not start with a dot, in lexical order.
+func fmtDirFiles(dir string, recursive bool) ([]string, error) {
+	if !recursive {
+		return spec.ConfigFiles(dir)
+	}
+	var names []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir // .git, .terraform and the like
+		}
+		files, err := spec.ConfigFiles(path)
+		names = append(names, files...)
+		return err
+	})
+	return names, err
 }
 
 // diffContext is the number of unchanged lines shown around each change.

@@ -23,6 +23,7 @@ func TestFmt(t *testing.T) {
 		stdout    string
 		stderr    string
 		wantFiles map[string]string
+		quiet     bool // stderr must be empty
 	}{
 		"rewrites and lists changed files": {
 			files:     map[string]string{"a.hcl": unformatted, "b.hcl": formatted},
@@ -80,6 +81,49 @@ func TestFmt(t *testing.T) {
 			stdin: unformatted,
 			code:  3,
 		},
+		"a directory is not recursive by default": {
+			files:     map[string]string{"a.hcl": unformatted, "sub/b.hcl": unformatted},
+			args:      []string{"--check", "DIR"},
+			code:      3,
+			stdout:    "DIR/a.hcl\n",
+			wantFiles: map[string]string{"sub/b.hcl": unformatted},
+		},
+		"recursive": {
+			files: map[string]string{
+				"a.hcl": unformatted, "sub/b.hcl": unformatted, "sub/deeper/c.hcl": unformatted,
+				"sub/ok.hcl": formatted, "sub/.hidden.hcl": unformatted, ".git/d.hcl": unformatted,
+				"sub/dev.vars": "x=1\n",
+			},
+			args:   []string{"--recursive", "DIR"},
+			stdout: "DIR/a.hcl\nDIR/sub/b.hcl\nDIR/sub/deeper/c.hcl\n",
+			quiet:  true,
+			wantFiles: map[string]string{
+				"a.hcl": formatted, "sub/b.hcl": formatted, "sub/deeper/c.hcl": formatted,
+				"sub/.hidden.hcl": unformatted, ".git/d.hcl": unformatted, "sub/dev.vars": "x=1\n",
+			},
+		},
+		"recursive check": {
+			files:  map[string]string{"sub/b.hcl": unformatted, "other/c.hcl": formatted},
+			args:   []string{"--check", "--recursive", "DIR"},
+			code:   3,
+			stdout: "DIR/sub/b.hcl\n",
+		},
+		"a file reached twice is formatted once": {
+			files:  map[string]string{"sub/b.hcl": unformatted},
+			args:   []string{"--check", "--recursive", "DIR", "DIR/sub", "DIR/sub/b.hcl"},
+			code:   3,
+			stdout: "DIR/sub/b.hcl\n",
+		},
+		"no .hcl file in a directory": {
+			files:  map[string]string{"sub/b.hcl": unformatted, "dev.vars": "x=1\n"},
+			args:   []string{"--check", "DIR"},
+			stderr: "Warning: no .hcl files in DIR; use --recursive to format subdirectories\n",
+		},
+		"no .hcl file in a directory tree": {
+			files:  map[string]string{"sub/dev.vars": "x=1\n"},
+			args:   []string{"--check", "--recursive", "DIR"},
+			stderr: "Warning: no .hcl files in DIR or its subdirectories\n",
+		},
 		"missing path": {
 			args:   []string{"DIR/nope.hcl"},
 			code:   1,
@@ -90,7 +134,11 @@ func TestFmt(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			for n, content := range tt.files {
-				if err := os.WriteFile(filepath.Join(dir, n), []byte(content), 0o644); err != nil {
+				name := filepath.Join(dir, filepath.FromSlash(n))
+				if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -108,8 +156,11 @@ func TestFmt(t *testing.T) {
 			if want := strings.ReplaceAll(tt.stderr, "DIR", dir); !strings.Contains(stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, stderr)
 			}
+			if tt.quiet && stderr != "" {
+				t.Errorf("stderr is not empty:\n%s", stderr)
+			}
 			for n, want := range tt.wantFiles {
-				got, err := os.ReadFile(filepath.Join(dir, n))
+				got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -135,6 +186,13 @@ func TestFmtKeepsFileMode(t *testing.T) {
 	}
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("mode = %v, want 0600", info.Mode().Perm())
+	}
+}
+
+func TestExamplesAreFormattedRecursive(t *testing.T) {
+	code, stdout, stderr := execOffline(t, "", "fmt", "--check", "--diff", "--recursive", "../../examples")
+	if code != 0 || stdout != "" || stderr != "" {
+		t.Errorf("fmt --check --diff --recursive examples: exit %d, want 0 and no output\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
 
