@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -37,9 +38,21 @@ func newRootCommand() *cobra.Command {
 profiles and IAM roles for service accounts from HCL files. "plan" diffs the
 files against live EKS and IAM and shows what would change; "apply" makes it so.
 There is no state file: live AWS is the only truth.`,
+		Example: `  # Check a spec offline, then see what would change in AWS
+  eksctl-lite validate examples/minimal
+  eksctl-lite plan examples/minimal
+
+  # Apply it (asks for confirmation), later delete everything it owns
+  eksctl-lite apply examples/minimal
+  eksctl-lite destroy examples/minimal
+
+  # Against a local emulator instead of AWS
+  eksctl-lite plan --endpoint-url http://127.0.0.1:4566 examples/full`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// The default for every command; a command may set its own.
+	root.SetFlagErrorFunc(flagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.region, "region", "", "AWS region for clusters that set none (default: the AWS config chain, e.g. AWS_REGION)")
 	pf.StringVar(&g.profile, "profile", "", "AWS shared config profile (default: AWS_PROFILE or \"default\")")
@@ -49,7 +62,38 @@ There is no state file: live AWS is the only truth.`,
 	for _, add := range commands {
 		root.AddCommand(add(g))
 	}
+	// cobra adds "completion" when it runs; adding it now lets it have an
+	// example like every other command.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  # Bash, for this shell
+  source <(eksctl-lite completion bash)
+
+  # Zsh, for every new shell
+  eksctl-lite completion zsh > "${fpath[1]}/_eksctl-lite"`
+		}
+	}
 	return root
+}
+
+// flagError turns pflag's puzzling answer to a Terraform habit, a long flag
+// with one dash ("unknown shorthand flag: 'v' in -var"), into a suggestion
+// of the flag with two dashes, when the command has that flag.
+func flagError(cmd *cobra.Command, err error) error {
+	var ne interface{ GetSpecifiedShortnames() string } // *pflag.NotExistError
+	if !errors.As(err, &ne) {
+		return err
+	}
+	group := ne.GetSpecifiedShortnames() // "var", "out=x", "auto-approve"
+	if len(group) < 2 {
+		return err
+	}
+	name, _, _ := strings.Cut(group, "=")
+	if cmd.Flags().Lookup(name) == nil {
+		return err
+	}
+	return fmt.Errorf("unknown flag -%s: eksctl-lite flags take two dashes; did you mean --%s?", group, group)
 }
 
 // commands are the subcommand constructors; each command's file registers
