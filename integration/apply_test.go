@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksctl-lite/eksctl-lite/provision"
@@ -367,11 +368,16 @@ func requireNothingOwned(t *testing.T, e *env, name string) {
 	t.Helper()
 	_, err := e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String(name)})
 	wantErr[*ekstypes.ResourceNotFoundException](t, "DescribeCluster after destroy", err)
-	roles, err := e.iam.ListRoles(t.Context(), &iam.ListRolesInput{PathPrefix: aws.String(provision.RolePath)})
-	if err != nil {
-		t.Fatal(err)
+	// Every path: the managed node and pod execution roles live at /.
+	var all []iamtypes.Role
+	for pages := iam.NewListRolesPaginator(e.iam, &iam.ListRolesInput{}); pages.HasMorePages(); {
+		page, err := pages.NextPage(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page.Roles...)
 	}
-	for _, r := range roles.Roles {
+	for _, r := range all {
 		tags, err := e.iam.ListRoleTags(t.Context(), &iam.ListRoleTagsInput{RoleName: r.RoleName})
 		if err != nil {
 			t.Fatal(err)
@@ -546,8 +552,13 @@ func TestApplySurvivesThrottlingAndLostResponses(t *testing.T) {
 		names = append(names, aws.ToString(r.RoleName))
 	}
 	sort.Strings(names)
-	if diff := cmp.Diff([]string{"eksctl-lite-" + name + "-cluster", "eksctl-lite-" + name + "-node"}, names); diff != "" {
+	// The node role lives at / (aws-auth cannot map role ARNs with a path).
+	if diff := cmp.Diff([]string{"eksctl-lite-" + name + "-" + testRegion + "-cluster"}, names); diff != "" {
 		t.Errorf("roles (-want +got):\n%s", diff)
+	}
+	nodeRole, err := e.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String("eksctl-lite-" + name + "-" + testRegion + "-node")})
+	if err != nil || aws.ToString(nodeRole.Role.Path) != "/" {
+		t.Errorf("managed node role: %v %v", nodeRole, err)
 	}
 	requireNoChanges(t, e, dir, "an apply with throttling")
 }

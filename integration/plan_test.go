@@ -181,7 +181,7 @@ func TestPlanEmptyAccount(t *testing.T) {
 
 // planOwnedTags are the tags eksctl-lite puts on what it creates.
 func planOwnedTags(address string) map[string]string {
-	return map[string]string{"eksctl-lite/cluster": "demo", "eksctl-lite/address": address}
+	return map[string]string{"eksctl-lite/cluster": "demo", "eksctl-lite/address": address, "eksctl-lite/region": testRegion}
 }
 
 func planIAMTags(m map[string]string) []iamtypes.Tag {
@@ -192,12 +192,12 @@ func planIAMTags(m map[string]string) []iamtypes.Tag {
 	return tags
 }
 
-// planCreateRole makes a role as eksctl-lite would, out of band.
-func planCreateRole(t *testing.T, e *env, name, address, service string, policies ...string) string {
+// planCreateRole makes a role as eksctl-lite would, out of band, at path.
+func planCreateRole(t *testing.T, e *env, name, path, address, service string, policies ...string) string {
 	t.Helper()
 	out, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{
 		RoleName: aws.String(name),
-		Path:     aws.String("/eksctl-lite/"),
+		Path:     aws.String(path),
 		// Spelled differently from eksctl-lite's canonical form on purpose.
 		AssumeRolePolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "` + service + `"}, "Action": "sts:AssumeRole"}]}`),
 		Tags:                     planIAMTags(planOwnedTags(address)),
@@ -241,8 +241,8 @@ func planCreateNodegroup(t *testing.T, e *env, name, role string, instanceTypes 
 // roles, and returns the node role ARN.
 func planCreateDemo(t *testing.T, e *env, clusterTags map[string]string) (clusterRole, nodeRole string) {
 	t.Helper()
-	clusterRole = planCreateRole(t, e, "eksctl-lite-demo-cluster", "cluster.demo.cluster_role", "eks.amazonaws.com", "AmazonEKSClusterPolicy")
-	nodeRole = planCreateRole(t, e, "eksctl-lite-demo-node", "cluster.demo.node_role", "ec2.amazonaws.com",
+	clusterRole = planCreateRole(t, e, "eksctl-lite-demo-"+testRegion+"-cluster", "/eksctl-lite/", "cluster.demo.cluster_role", "eks.amazonaws.com", "AmazonEKSClusterPolicy")
+	nodeRole = planCreateRole(t, e, "eksctl-lite-demo-"+testRegion+"-node", "/", "cluster.demo.node_role", "ec2.amazonaws.com",
 		"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
 	planCreateCluster(t, e, clusterRole, clusterTags)
 	return clusterRole, nodeRole
