@@ -130,12 +130,14 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	if err != nil {
 		return err
 	}
+	// Without a terminal nobody can approve; apply still reads AWS, because
+	// a run with nothing to change needs no approval and succeeds (CI may
+	// check convergence so), but it refuses before printing a plan that
+	// nobody can approve.
+	noTerminal := plan == nil && !f.autoApprove && !stdinIsTerminal(cmd.InOrStdin())
 	if plan == nil {
 		if err := checkConfigPaths(args); err != nil {
 			return err
-		}
-		if !f.autoApprove && !stdinIsTerminal(cmd.InOrStdin()) {
-			return noTerminalError(verb)
 		}
 	}
 	var clients provision.ClientsFactory
@@ -143,7 +145,7 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		if len(f.vars.args) > 0 || f.adopt {
 			return errors.New("--var, --var-file and --adopt cannot be used with a saved plan: their effect was fixed when the plan was made")
 		}
-		if clients, err = provision.NewClientsFactory(ctx, g.awsOptions()); err != nil {
+		if clients, err = newClientsFactory(ctx, g.awsOptions()); err != nil {
 			return err
 		}
 		now, err := provision.RefreshFingerprints(ctx, plan, clients)
@@ -160,6 +162,9 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		plan, clients, err = loadAndPlan(cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy})
 		if err != nil {
 			return err
+		}
+		if noTerminal && plan.HasChanges() {
+			return noTerminalError(verb)
 		}
 		if err := provision.RenderText(stdout, plan, colorFor(g, stdout)); err != nil {
 			return err

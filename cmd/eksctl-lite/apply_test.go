@@ -2,12 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/eksctl-lite/eksctl-lite/provision"
 )
@@ -118,5 +125,88 @@ func TestApplyRefusesBadFlags(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// emptyEKS and emptyIAM are an AWS account with nothing in it, for the
+// reads of a plan; any other call panics on the nil interface.
+type emptyEKS struct {
+	provision.EKSAPI
+	calls *int
+}
+
+func (f emptyEKS) DescribeCluster(context.Context, *eks.DescribeClusterInput, ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
+	*f.calls++
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
+func (f emptyEKS) ListNodegroups(context.Context, *eks.ListNodegroupsInput, ...func(*eks.Options)) (*eks.ListNodegroupsOutput, error) {
+	*f.calls++
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
+func (f emptyEKS) ListFargateProfiles(context.Context, *eks.ListFargateProfilesInput, ...func(*eks.Options)) (*eks.ListFargateProfilesOutput, error) {
+	*f.calls++
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
+type emptyIAM struct {
+	provision.IAMAPI
+	calls *int
+}
+
+func (f emptyIAM) GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	*f.calls++
+	return nil, &iamtypes.NoSuchEntityException{Message: aws.String("no such role")}
+}
+
+func (f emptyIAM) ListRoles(context.Context, *iam.ListRolesInput, ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	*f.calls++
+	return &iam.ListRolesOutput{}, nil
+}
+
+func (f emptyIAM) ListOpenIDConnectProviders(context.Context, *iam.ListOpenIDConnectProvidersInput, ...func(*iam.Options)) (*iam.ListOpenIDConnectProvidersOutput, error) {
+	*f.calls++
+	return &iam.ListOpenIDConnectProvidersOutput{}, nil
+}
+
+// fakeAWS makes the CLI's clients an empty account and returns the count
+// of AWS calls made.
+func fakeAWS(t *testing.T) *int {
+	t.Helper()
+	calls := new(int)
+	old := newClientsFactory
+	t.Cleanup(func() { newClientsFactory = old })
+	newClientsFactory = func(context.Context, provision.AWSOptions) (provision.ClientsFactory, error) {
+		return func(string) (*provision.Clients, error) {
+			return &provision.Clients{EKS: emptyEKS{calls: calls}, IAM: emptyIAM{calls: calls}}, nil
+		}, nil
+	}
+	return calls
+}
+
+// Without a terminal and without --auto-approve, apply refuses before it
+// prints a plan nobody can approve; with nothing to do it needs no approval
+// (destroy of an empty account is a no-op).
+func TestApplyWithoutTerminalRefusesBeforeShowingThePlan(t *testing.T) {
+	defer func(f func(io.Reader) bool) { stdinIsTerminal = f }(stdinIsTerminal)
+	stdinIsTerminal = func(io.Reader) bool { return false }
+	t.Setenv("EKSCTL_LITE_POLL_INTERVAL", "")
+
+	calls := fakeAWS(t)
+	stdout, stderr, code := runPlanCLI(t, "apply", "../../examples/minimal")
+	if code != 1 || !strings.Contains(stderr, "eksctl-lite apply asks for confirmation, but standard input is not a terminal") {
+		t.Errorf("apply: exit %d, stderr %q", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("apply printed the plan before refusing:\n%s", stdout)
+	}
+	if *calls == 0 {
+		t.Error("the fake AWS was never read: the test proves nothing")
+	}
+
+	stdout, stderr, code = runPlanCLI(t, "destroy", "../../examples/minimal")
+	if code != 0 || !strings.Contains(stdout, "No changes.") {
+		t.Errorf("destroy with nothing to destroy: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
 	}
 }

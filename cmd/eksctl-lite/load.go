@@ -51,7 +51,7 @@ func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []s
 		return nil, nil, &exitError{code: 1}
 	}
 
-	clients, err := provision.NewClientsFactory(ctx, g.awsOptions())
+	clients, err := newClientsFactory(ctx, g.awsOptions())
 	if err != nil {
 		_ = spec.WriteDiagnostics(stderr, files, diags, color)
 		return nil, nil, &exitError{code: 1, err: err}
@@ -66,6 +66,9 @@ func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []s
 	}
 	return plan, clients, nil
 }
+
+// newClientsFactory builds the AWS clients; tests replace it with fakes.
+var newClientsFactory = provision.NewClientsFactory
 
 // awsOptions are the global flags that configure AWS access.
 func (g *globalOptions) awsOptions() provision.AWSOptions {
