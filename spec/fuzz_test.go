@@ -6,6 +6,12 @@ import (
 	"testing"
 )
 
+// maxFuzzInput caps the inputs FuzzLoad loads. The mutator grows inputs
+// to many kilobytes; those load slowly and take the minimizer long, while
+// every construct of the language fits in far less. The largest seed,
+// examples/full/main.hcl, is under it.
+const maxFuzzInput = 4 << 10
+
 // FuzzLoad feeds arbitrary file contents to the loader: no input may
 // panic, and whatever comes back must be printable. The seed corpus is
 // every example and every broken spec under testdata.
@@ -24,6 +30,9 @@ func FuzzLoad(f *testing.F) {
 			if err != nil {
 				f.Fatal(err)
 			}
+			if len(b) > maxFuzzInput {
+				f.Fatalf("seed %s has %d bytes, more than maxFuzzInput (%d): FuzzLoad would skip it; raise the cap", name, len(b), maxFuzzInput)
+			}
 			f.Add(b)
 		}
 	}
@@ -32,6 +41,9 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("cluster \"\" {\n  vpc { subnet_ids = [for s in [1] : s] }\n}"))
 
 	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > maxFuzzInput {
+			return
+		}
 		cfg, diags := loadSources([]source{{name: "fuzz.hcl", src: src}},
 			nil, []string{"EKSCTL_LITE_VAR_x=1", "EKSCTL_LITE_VAR_region=us-east-1"})
 		if cfg == nil {
