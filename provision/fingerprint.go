@@ -34,18 +34,18 @@ func schemaOf(t Type) Schema {
 
 // fingerprint of a change's Before; "" when the resource did not exist.
 func fingerprint(ch *ResourceChange) string {
-	return fingerprintOf(ch.Type, ch.Before, ch.After)
+	return fingerprintOf(ch, ch.Before)
 }
 
-// fingerprintOf hashes live's fields, as normalised as the diff sees them.
-// Optional attributes that after leaves empty are left out.
-func fingerprintOf(t Type, live, after any) string {
+// fingerprintOf hashes live's fields, as normalised as the diff sees them,
+// leaving out what does not matter to ch (see notFingerprinted).
+func fingerprintOf(ch *ResourceChange, live any) string {
 	lf := jsonFields(live)
 	if lf == nil {
 		return ""
 	}
-	schema := schemaOf(t)
-	af := jsonFields(after)
+	schema := schemaOf(ch.Type)
+	af := jsonFields(ch.After)
 	keys := make([]string, 0, len(lf))
 	for k := range lf {
 		keys = append(keys, k)
@@ -53,13 +53,10 @@ func fingerprintOf(t Type, live, after any) string {
 	sort.Strings(keys)
 	h := sha256.New()
 	for _, k := range keys {
-		s, inSchema := schema[k]
-		switch {
-		case k == "status":
-			continue
-		case inSchema && s.Optional && isEmpty(af[k]):
+		if notFingerprinted(ch, schema, af, k) {
 			continue
 		}
+		s, inSchema := schema[k]
 		v := lf[k]
 		var enc string
 		if inSchema && s.Set {
@@ -72,6 +69,25 @@ func fingerprintOf(t Type, live, after any) string {
 		fmt.Fprintf(h, "%s=%s\n", k, enc)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// notFingerprinted reports whether attribute k of the live resource of ch
+// stays out of its fingerprint: the status; an optional attribute the
+// desired attributes af leave empty (left to AWS, never diffed), such as
+// the desired size of a node group that leaves it to autoscalers; and the
+// desired size of a node group being replaced, which the planner fills in
+// from the live group for the new one (so After does not say whether the
+// configuration sets it), while what apply does (create the new group with
+// After's size, delete the old one) does not depend on the old group's size.
+func notFingerprinted(ch *ResourceChange, schema Schema, af map[string]any, k string) bool {
+	if k == "status" {
+		return true
+	}
+	s, inSchema := schema[k]
+	if inSchema && s.Optional && isEmpty(af[k]) {
+		return true
+	}
+	return ch.Type == TypeNodeGroup && ch.Action == Replace && k == "scaling.desired_size"
 }
 
 // RefreshFingerprints re-observes every resource of a plan and returns the
@@ -166,7 +182,7 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 					live = r
 				}
 			}
-			now[ch.Address] = fingerprintOf(ch.Type, live, ch.After)
+			now[ch.Address] = fingerprintOf(ch, live)
 		}
 	}
 	return now, nil
