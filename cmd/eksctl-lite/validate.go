@@ -83,6 +83,9 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 	// A CI job that asked for JSON parses stdout whatever went wrong, also
 	// when a flag is wrong (--var without =, an unknown flag).
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if p := c.Parent(); p != nil {
+			_ = p
+		}
 		if !asJSON && !askedForJSON(commandLine()) {
 			return err
 		}
