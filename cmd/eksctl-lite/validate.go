@@ -84,7 +84,7 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 	// when a flag is wrong (--var without =, an unknown flag).
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if p := c.Parent(); p != nil {
-			_ = p
+			err = p.FlagErrorFunc()(c, err) // the root's wording of flag errors
 		}
 		if !asJSON && !askedForJSON(commandLine()) {
 			return err
