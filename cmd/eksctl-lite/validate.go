@@ -96,7 +96,7 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 			Diagnostics: []spec.JSONDiagnostic{{
 				Severity: "error",
 				Summary:  "Invalid command-line flag",
-				Detail:   fmt.Sprintf("%s. Run eksctl-lite validate --help for the flags it accepts.", err),
+				Detail:   sentence(err.Error()) + " Run eksctl-lite validate --help for the flags it accepts.",
 			}},
 		}); werr != nil {
 			return werr
@@ -104,6 +104,14 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 		return &exitError{code: 1}
 	})
 	return cmd
+}
+
+// sentence ends s with a full stop unless it ends a sentence already.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
 }
 
 // commandLine returns the process's arguments. pflag stops at the first

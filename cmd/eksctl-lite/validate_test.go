@@ -267,11 +267,11 @@ func TestValidateJSONFlagErrors(t *testing.T) {
 		json   bool
 		detail string
 	}{
-		"unknown flag after --json":   {args: []string{"--json", "--bogus"}, json: true, detail: "unknown flag: --bogus"},
+		"unknown flag after --json":   {args: []string{"--json", "--bogus"}, json: true, detail: "unknown flag: --bogus. Run eksctl-lite validate --help"},
 		"unknown flag before --json":  {args: []string{"--bogus", "--json"}, json: true, detail: "unknown flag: --bogus"},
 		"--var without = after json":  {args: []string{"--json", "--var", "x"}, json: true, detail: `--var "x": want name=value`},
 		"--var without = before json": {args: []string{"--var", "x", "--json=true"}, json: true, detail: `--var "x": want name=value`},
-		"one-dash long flag":          {args: []string{"--json", "-var", "x=1"}, json: true, detail: "did you mean --var"},
+		"one-dash long flag":          {args: []string{"--json", "-var", "x=1"}, json: true, detail: "did you mean --var? Run eksctl-lite validate --help"},
 		"--json=false":                {args: []string{"--bogus", "--json=false"}},
 		"--json only after --":        {args: []string{"--bogus", "--", "--json"}},
 		"without --json":              {args: []string{"--bogus"}},
