@@ -234,11 +234,15 @@ func (l *loader) checkSubnets(body hcl.Body, name string, list []string, fallbac
 
 // Tag limits of EKS and IAM: 50 tags per resource, keys of 1 to 128
 // characters, values of 0 to 256, the "aws:" prefix reserved. eksctl-lite
-// adds its two ownership tags to every resource it creates.
+// adds its ownership tags to every resource it creates.
 const (
-	maxTags        = 50 - 2
-	maxTagKeyLen   = 128
-	maxTagValueLen = 256
+	// OwnershipTagCount is how many tags eksctl-lite adds to every resource
+	// it creates (eksctl-lite/cluster, /region and /address; see
+	// provision/model.go, whose tests hold the two in step).
+	OwnershipTagCount = 3
+	maxTags           = 50 - OwnershipTagCount
+	maxTagKeyLen      = 128
+	maxTagValueLen    = 256
 	// ReservedTagPrefix starts the ownership tags eksctl-lite sets itself.
 	ReservedTagPrefix = "eksctl-lite/"
 )
@@ -247,8 +251,8 @@ const (
 func (l *loader) checkTags(body hcl.Body, tags map[string]string, fallback hcl.Range) {
 	if len(tags) > maxTags {
 		l.errorf(at(body, "tags", fallback), "Too many tags",
-			"%d tags are set; AWS allows 50 per resource and eksctl-lite adds 2 ownership tags, so at most %d may be given.",
-			len(tags), maxTags)
+			"%d tags are set; AWS allows 50 per resource and eksctl-lite adds %d ownership tags, so at most %d may be given.",
+			len(tags), OwnershipTagCount, maxTags)
 	}
 	for _, k := range sortedKeys(tags) {
 		v := tags[k]
