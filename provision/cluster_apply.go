@@ -122,75 +122,62 @@ func encryptionConfig(key string) []ekstypes.EncryptionConfig {
 // time: each update is polled with DescribeUpdate until it succeeds before
 // the next call (EKS runs one update per cluster at a time and answers
 // ResourceInUseException to a second one).
+//
+// The plan's Before may be stale: while an update is InProgress (one an
+// interrupted apply started, say) DescribeCluster still reports the old
+// values, so the plan lists the step in flight again. So apply first waits
+// for the cluster to be ACTIVE, then works from the live cluster: each step
+// already satisfied is skipped, and the calls' inputs (log types to turn
+// off, tags to set or remove) are computed from what the cluster has now.
+// A call refused as busy is sent again only after re-reading the cluster
+// shows the step still needed: the update it waited for may have been this
+// very change, and EKS refuses one that changes nothing.
 func updateCluster(ctx context.Context, x *execution) (any, string, error) {
-	b, a := x.before.(*ClusterAttrs), x.after.(*ClusterAttrs)
+	a := x.after.(*ClusterAttrs)
 	w := x.opts.waiter(x.opts.Timeouts.ClusterUpdate, "CLUSTER_UPDATE")
-	arn := b.ARN
+	c, err := clusterActive(ctx, x.eks, w, x.cluster)
+	if err != nil {
+		return nil, "", err
+	}
+	cur := clusterFromAWS(c)
 	for i, s := range x.c.Steps {
 		if i > 0 && ctx.Err() != nil {
 			// Interrupted: start no further update.
 			return nil, "", fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
 		}
+		if clusterStepDone(s, cur, a) {
+			x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
+			continue
+		}
 		x.act.note("%s", stepLine(s))
 		var update *ekstypes.Update
+		var refused error // the last ResourceInUseException
+		skipped := false
 		call := func(ctx context.Context) error {
-			switch s.Call {
-			case "TagResource":
-				set, _ := tagChanges(b.Tags, a.Tags)
-				if len(set) == 0 {
+			if refused != nil {
+				out, err := x.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(x.cluster)})
+				if err != nil {
+					return fmt.Errorf("describing cluster %s: %w", x.cluster, err)
+				}
+				if st := out.Cluster.Status; st == ekstypes.ClusterStatusUpdating || st == ekstypes.ClusterStatusCreating {
+					return refused // still busy: wait on
+				}
+				if cur = clusterFromAWS(out.Cluster); clusterStepDone(s, cur, a) {
+					skipped = true
 					return nil
 				}
-				_, err := x.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(arn), Tags: set})
-				return err
-			case "UntagResource":
-				_, remove := tagChanges(b.Tags, a.Tags)
-				if len(remove) == 0 {
-					return nil
-				}
-				_, err := x.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: remove})
-				return err
-			case "UpdateClusterVersion":
-				version := s.Target
-				if version == "" {
-					version = a.Version
-				}
-				out, err := x.eks.UpdateClusterVersion(ctx, &eks.UpdateClusterVersionInput{Name: aws.String(x.cluster), Version: aws.String(version)})
-				if err == nil {
-					update = out.Update
-				}
-				return err
-			case "UpdateClusterConfig":
-				in := &eks.UpdateClusterConfigInput{Name: aws.String(x.cluster)}
-				paths := toSet(s.Paths)
-				if paths["enabled_cluster_log_types"] {
-					in.Logging = clusterLogging(b.Logging, a.Logging)
-				} else {
-					// Only the endpoint fields: EKS merges what is sent
-					// into the VPC configuration (EMULATOR-GAPS 3).
-					in.ResourcesVpcConfig = &ekstypes.VpcConfigRequest{
-						EndpointPublicAccess:  aws.Bool(a.EndpointPublicAccess),
-						EndpointPrivateAccess: aws.Bool(a.EndpointPrivateAccess),
-					}
-					if len(a.PublicAccessCIDRs) > 0 {
-						in.ResourcesVpcConfig.PublicAccessCidrs = a.PublicAccessCIDRs
-					}
-				}
-				out, err := x.eks.UpdateClusterConfig(ctx, in)
-				if err == nil {
-					update = out.Update
-				}
-				return err
-			case "AssociateEncryptionConfig":
-				out, err := x.eks.AssociateEncryptionConfig(ctx, &eks.AssociateEncryptionConfigInput{ClusterName: aws.String(x.cluster), EncryptionConfig: encryptionConfig(a.KMSKeyARN)})
-				if err == nil {
-					update = out.Update
-				}
-				return err
 			}
-			return unknownStep(x, s)
+			err := sendClusterStep(ctx, x, s, cur, a, &update)
+			if isInUse(err) {
+				refused = err
+			}
+			return err
 		}
 		if err := w.retry(ctx, "cluster "+x.cluster+" to accept "+s.Call, isInUse, call); err != nil {
 			return nil, "", fmt.Errorf("%s on cluster %s: %w", s.Call, x.cluster, err)
+		}
+		if skipped {
+			x.act.note("%s: done by the update EKS was busy with, skipped", strings.TrimSuffix(stepLine(s), "..."))
 		}
 		if update != nil && update.Id != nil {
 			if err := updateSucceeded(ctx, x.eks, w, x.cluster, "", aws.ToString(update.Id)); err != nil {
@@ -200,11 +187,123 @@ func updateCluster(ctx context.Context, x *execution) (any, string, error) {
 	}
 	// Some calls return no update to poll (tags; UpdateClusterConfig on
 	// some endpoints): the cluster being ACTIVE again is the sign of done.
-	c, err := clusterActive(ctx, x.eks, w, x.cluster)
+	c, err = clusterActive(ctx, x.eks, w, x.cluster)
 	if err != nil {
 		return nil, "", err
 	}
 	return clusterFromAWS(c), aws.ToString(c.Arn), nil
+}
+
+// sendClusterStep makes the call of one step, with its input computed from
+// the live cluster cur and the desired a; an update to poll goes to *update.
+func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterAttrs, update **ekstypes.Update) error {
+	switch s.Call {
+	case "TagResource":
+		set, _ := tagChanges(cur.Tags, a.Tags)
+		if len(set) == 0 {
+			return nil
+		}
+		_, err := x.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(cur.ARN), Tags: set})
+		return err
+	case "UntagResource":
+		_, remove := tagChanges(cur.Tags, a.Tags)
+		if len(remove) == 0 {
+			return nil
+		}
+		_, err := x.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(cur.ARN), TagKeys: remove})
+		return err
+	case "UpdateClusterVersion":
+		out, err := x.eks.UpdateClusterVersion(ctx, &eks.UpdateClusterVersionInput{Name: aws.String(x.cluster), Version: aws.String(stepVersion(s, a.Version))})
+		if err == nil {
+			*update = out.Update
+		}
+		return err
+	case "UpdateClusterConfig":
+		in := &eks.UpdateClusterConfigInput{Name: aws.String(x.cluster)}
+		if toSet(s.Paths)["enabled_cluster_log_types"] {
+			in.Logging = clusterLogging(cur.Logging, a.Logging)
+		} else {
+			// Only the endpoint fields: EKS merges what is sent into the
+			// VPC configuration (EMULATOR-GAPS 3).
+			in.ResourcesVpcConfig = &ekstypes.VpcConfigRequest{
+				EndpointPublicAccess:  aws.Bool(a.EndpointPublicAccess),
+				EndpointPrivateAccess: aws.Bool(a.EndpointPrivateAccess),
+			}
+			if len(a.PublicAccessCIDRs) > 0 {
+				in.ResourcesVpcConfig.PublicAccessCidrs = a.PublicAccessCIDRs
+			}
+		}
+		out, err := x.eks.UpdateClusterConfig(ctx, in)
+		if err == nil {
+			*update = out.Update
+		}
+		return err
+	case "AssociateEncryptionConfig":
+		out, err := x.eks.AssociateEncryptionConfig(ctx, &eks.AssociateEncryptionConfigInput{ClusterName: aws.String(x.cluster), EncryptionConfig: encryptionConfig(a.KMSKeyARN)})
+		if err == nil {
+			*update = out.Update
+		}
+		return err
+	}
+	return unknownStep(x, s)
+}
+
+// clusterStepDone reports whether the live cluster cur already has what
+// step s would give it: the version at or past the step's target, the
+// step's paths equal to the desired a, the tags set or removed. An unknown
+// step is never done (sendClusterStep then says it is unknown).
+func clusterStepDone(s Step, cur, a *ClusterAttrs) bool {
+	switch s.Call {
+	case "TagResource":
+		set, _ := tagChanges(cur.Tags, a.Tags)
+		return len(set) == 0
+	case "UntagResource":
+		_, remove := tagChanges(cur.Tags, a.Tags)
+		return len(remove) == 0
+	case "UpdateClusterVersion":
+		return versionReached(cur.Version, stepVersion(s, a.Version))
+	case "UpdateClusterConfig":
+		paths := s.Paths
+		if len(paths) == 0 {
+			paths = []string{"endpoint_public_access", "endpoint_private_access", "public_access_cidrs"}
+		}
+		return pathsEqual(clusterSchema, cur, a, paths)
+	case "AssociateEncryptionConfig":
+		return cur.KMSKeyARN != ""
+	}
+	return false
+}
+
+// stepVersion is the version a version step goes to: its Target, or the
+// desired version when the plan gave none.
+func stepVersion(s Step, desired string) string {
+	if s.Target != "" {
+		return s.Target
+	}
+	return desired
+}
+
+// versionReached reports whether live is target or a later version. A
+// version that does not parse is reached only by itself.
+func versionReached(live, target string) bool {
+	if live == target {
+		return true
+	}
+	l, err1 := minorOf(live)
+	t, err2 := minorOf(target)
+	return err1 == nil && err2 == nil && l >= t
+}
+
+// pathsEqual reports whether live and desired agree on every path, compared
+// as the plan's diff compares them.
+func pathsEqual(schema Schema, live, desired any, paths []string) bool {
+	differ := diffPaths(diffAttrs(schema, live, desired, nil))
+	for _, p := range paths {
+		if differ[p] {
+			return false
+		}
+	}
+	return true
 }
 
 // stepLine describes a step on its progress line.

@@ -6,6 +6,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -137,64 +138,57 @@ func updateConfig(a *NodeGroupAttrs) *ekstypes.NodegroupUpdateConfig {
 
 // updateNodeGroup carries out the plan's steps in order; every EKS update
 // is polled until it succeeds before the next (EKS allows one update in
-// flight per node group).
+// flight per node group). As for clusters (see updateCluster), it first
+// waits for an update already in flight to end, then works from the live
+// node group: steps already satisfied are skipped, inputs are computed from
+// what the group has now, and a call refused as busy is re-sent only if
+// the group, read again, still needs it.
 func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, error) {
 	b, a := x.before.(*NodeGroupAttrs), x.after.(*NodeGroupAttrs)
 	name := b.Name
+	ng, err := nodegroupActive(ctx, x.eks, w, x.cluster, name)
+	if err != nil {
+		return nil, "", err
+	}
+	cur := nodeGroupFromAWS(ng)
 	for i, s := range x.c.Steps {
 		if i > 0 && ctx.Err() != nil {
 			// Interrupted: start no further update.
 			return nil, "", fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
 		}
+		if nodeGroupStepDone(s, cur, a) {
+			x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
+			continue
+		}
 		x.act.note("%s", stepLine(s))
 		var update *ekstypes.Update
+		var refused error // the last ResourceInUseException
+		skipped := false
 		call := func(ctx context.Context) error {
-			switch s.Call {
-			case "TagResource":
-				set, _ := tagChanges(b.Tags, a.Tags)
-				if len(set) == 0 {
+			if refused != nil {
+				out, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
+				if err != nil {
+					return fmt.Errorf("describing node group %s: %w", name, err)
+				}
+				if st := out.Nodegroup.Status; st == ekstypes.NodegroupStatusUpdating || st == ekstypes.NodegroupStatusCreating {
+					return refused // still busy: wait on
+				}
+				if cur = nodeGroupFromAWS(out.Nodegroup); nodeGroupStepDone(s, cur, a) {
+					skipped = true
 					return nil
 				}
-				_, err := x.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(b.ARN), Tags: set})
-				return err
-			case "UntagResource":
-				_, remove := tagChanges(b.Tags, a.Tags)
-				if len(remove) == 0 {
-					return nil
-				}
-				_, err := x.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(b.ARN), TagKeys: remove})
-				return err
-			case "UpdateNodegroupVersion":
-				in := &eks.UpdateNodegroupVersionInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)}
-				version := s.Target
-				if version == "" {
-					version = a.Version
-				}
-				if version != "" && version != b.Version {
-					in.Version = aws.String(version)
-				}
-				if a.ReleaseVersion != "" && a.ReleaseVersion != b.ReleaseVersion {
-					in.ReleaseVersion = aws.String(a.ReleaseVersion)
-				}
-				if in.Version == nil && in.ReleaseVersion == nil {
-					in.Version = aws.String(version)
-				}
-				out, err := x.eks.UpdateNodegroupVersion(ctx, in)
-				if err == nil {
-					update = out.Update
-				}
-				return err
-			case "UpdateNodegroupConfig":
-				out, err := x.eks.UpdateNodegroupConfig(ctx, nodegroupConfigInput(x.cluster, name, b, a, s.Paths))
-				if err == nil {
-					update = out.Update
-				}
-				return err
 			}
-			return unknownStep(x, s)
+			err := sendNodeGroupStep(ctx, x, s, cur, a, &update)
+			if isInUse(err) {
+				refused = err
+			}
+			return err
 		}
 		if err := w.retry(ctx, "node group "+name+" to accept "+s.Call, isInUse, call); err != nil {
 			return nil, "", fmt.Errorf("%s on node group %s: %w", s.Call, name, err)
+		}
+		if skipped {
+			x.act.note("%s: done by the update EKS was busy with, skipped", strings.TrimSuffix(stepLine(s), "..."))
 		}
 		if update != nil && update.Id != nil {
 			if err := updateSucceeded(ctx, x.eks, w, x.cluster, name, aws.ToString(update.Id)); err != nil {
@@ -202,11 +196,85 @@ func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, 
 			}
 		}
 	}
-	ng, err := nodegroupActive(ctx, x.eks, w, x.cluster, name)
+	ng, err = nodegroupActive(ctx, x.eks, w, x.cluster, name)
 	if err != nil {
 		return nil, "", err
 	}
 	return nodeGroupFromAWS(ng), aws.ToString(ng.NodegroupArn), nil
+}
+
+// sendNodeGroupStep makes the call of one step, with its input computed
+// from the live node group cur and the desired a.
+func sendNodeGroupStep(ctx context.Context, x *execution, s Step, cur, a *NodeGroupAttrs, update **ekstypes.Update) error {
+	name := cur.Name
+	switch s.Call {
+	case "TagResource":
+		set, _ := tagChanges(cur.Tags, a.Tags)
+		if len(set) == 0 {
+			return nil
+		}
+		_, err := x.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(cur.ARN), Tags: set})
+		return err
+	case "UntagResource":
+		_, remove := tagChanges(cur.Tags, a.Tags)
+		if len(remove) == 0 {
+			return nil
+		}
+		_, err := x.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(cur.ARN), TagKeys: remove})
+		return err
+	case "UpdateNodegroupVersion":
+		in := &eks.UpdateNodegroupVersionInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)}
+		version := stepVersion(s, a.Version)
+		if version != "" && version != cur.Version {
+			in.Version = aws.String(version)
+		}
+		if a.ReleaseVersion != "" && a.ReleaseVersion != cur.ReleaseVersion {
+			in.ReleaseVersion = aws.String(a.ReleaseVersion)
+		}
+		if in.Version == nil && in.ReleaseVersion == nil {
+			in.Version = aws.String(version)
+		}
+		out, err := x.eks.UpdateNodegroupVersion(ctx, in)
+		if err == nil {
+			*update = out.Update
+		}
+		return err
+	case "UpdateNodegroupConfig":
+		out, err := x.eks.UpdateNodegroupConfig(ctx, nodegroupConfigInput(x.cluster, name, cur, a, s.Paths))
+		if err == nil {
+			*update = out.Update
+		}
+		return err
+	}
+	return unknownStep(x, s)
+}
+
+// nodeGroupConfigPaths are the attributes UpdateNodegroupConfig changes.
+var nodeGroupConfigPaths = []string{"scaling.min_size", "scaling.max_size", "scaling.desired_size", "labels", "taints", "update.max_unavailable", "update.max_unavailable_percentage"}
+
+// nodeGroupStepDone reports whether the live node group cur already has
+// what step s would give it. A desired size left to autoscalers is never
+// compared (the diff leaves it out). An unknown step is never done.
+func nodeGroupStepDone(s Step, cur, a *NodeGroupAttrs) bool {
+	switch s.Call {
+	case "TagResource":
+		set, _ := tagChanges(cur.Tags, a.Tags)
+		return len(set) == 0
+	case "UntagResource":
+		_, remove := tagChanges(cur.Tags, a.Tags)
+		return len(remove) == 0
+	case "UpdateNodegroupVersion":
+		version := stepVersion(s, a.Version)
+		return (version == "" || versionReached(cur.Version, version)) &&
+			(a.ReleaseVersion == "" || a.ReleaseVersion == cur.ReleaseVersion)
+	case "UpdateNodegroupConfig":
+		paths := s.Paths
+		if len(paths) == 0 {
+			paths = nodeGroupConfigPaths
+		}
+		return pathsEqual(nodeGroupSchema, cur, a, paths)
+	}
+	return false
 }
 
 // nodegroupConfigInput builds one UpdateNodegroupConfig covering the given
