@@ -531,3 +531,45 @@ func TestOwnershipTagCountMatchesSpec(t *testing.T) {
 		t.Errorf("eksctl-lite adds %d ownership tags, spec.OwnershipTagCount = %d: fix spec's tag limit", got, spec.OwnershipTagCount)
 	}
 }
+
+// A version the user did not write is the default at creation only: an
+// existing cluster (adopted, or created by an older eksctl-lite with an
+// older default) keeps its live version, and so do the node groups that
+// follow it. Written down, the version is upgraded as usual.
+func TestPlanOmittedVersionKeepsLiveVersion(t *testing.T) {
+	atLive := func() (*world, *spec.Cluster) {
+		c := fullCluster("demo")
+		w := converged(t, testConfig(c)) // everything at 1.31
+		later := fullCluster("demo")
+		later.Version = "1.33" // what the default would now be
+		for _, ng := range later.NodeGroups {
+			ng.Version, ng.VersionFollowsCluster = "1.33", true
+		}
+		return w, later
+	}
+
+	w, later := atLive()
+	later.VersionDefaulted = true
+	if got := summaryOfChanges(mustPlan(t, w, testConfig(later), PlanOptions{})); len(got) != 0 {
+		t.Errorf("version not written: the plan upgrades the live cluster: %v", got)
+	}
+
+	w, later = atLive()
+	later.VersionDefaulted = false
+	got := summaryOfChanges(mustPlan(t, w, testConfig(later), PlanOptions{}))
+	want := []string{"cluster.demo update UpdateClusterVersion:1.32 UpdateClusterVersion:1.33", "cluster.demo.node_group.general update UpdateNodegroupVersion:1.33"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("version written: (-want +got):\n%s", d)
+	}
+}
+
+// summaryOfChanges is summary without the no-ops.
+func summaryOfChanges(p *Plan) []string {
+	var out []string
+	for _, s := range summary(p) {
+		if !strings.HasSuffix(s, " no-op") {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -287,6 +287,10 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 		pl.planDestroy(cp, clusterOwned)
 		return diags
 	}
+	if live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version {
+		c = withLiveVersion(c, live.cluster.Version)
+		cp.spec = c
+	}
 
 	// Managed roles first: their ARNs are inputs of everything else.
 	roleARN := map[string]string{}    // managed role address -> ARN or KnownAfterApply
@@ -957,6 +961,27 @@ func (p *Plan) Counts() (add, change, replace, destroy int) {
 func (p *Plan) HasChanges() bool {
 	a, c, r, d := p.Counts()
 	return a+c+r+d > 0
+}
+
+// withLiveVersion is c planned at the live version: a version the user did
+// not write is the newest eksctl-lite supports when the cluster is created,
+// and afterwards whatever runs, so that a newer eksctl-lite (with a newer
+// default) or --adopt never upgrades a control plane nobody asked to
+// upgrade. Node groups that follow the cluster follow it there too. c itself
+// is not modified.
+func withLiveVersion(c *spec.Cluster, version string) *spec.Cluster {
+	cc := *c
+	cc.Version = version
+	cc.NodeGroups = make([]*spec.NodeGroup, len(c.NodeGroups))
+	for i, ng := range c.NodeGroups {
+		if ng.VersionFollowsCluster {
+			n := *ng
+			n.Version = version
+			ng = &n
+		}
+		cc.NodeGroups[i] = ng
+	}
+	return &cc
 }
 
 // clusterSpecPath maps a cluster attribute of the plan to where the user

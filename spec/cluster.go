@@ -24,7 +24,9 @@ type rawCluster struct {
 
 	name      string
 	declRange hcl.Range
-	nameRange hcl.Range
+	// versionDefaulted is true when the user did not write version.
+	versionDefaulted bool
+	nameRange        hcl.Range
 }
 
 // rawVPC is a cluster's `vpc` block.
@@ -105,7 +107,9 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 		RoleARN:   *rc.RoleARN,
 		Tags:      rc.Tags,
 		DeclRange: rc.declRange,
-		Ranges:    attrRanges(nil, "", rc.Body),
+		// VersionDefaulted lets the planner keep an existing cluster's version.
+		VersionDefaulted: rc.versionDefaulted,
+		Ranges:           attrRanges(nil, "", rc.Body),
 	}
 	if rc.VPC != nil && rc.VPC.Body != nil {
 		c.Ranges = attrRanges(c.Ranges, "vpc.", rc.VPC.Body)

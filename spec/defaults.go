@@ -33,6 +33,7 @@ const (
 func applyDefaults(clusters []*rawCluster) {
 	for _, c := range clusters {
 		setDefault(&c.Region, "")
+		c.versionDefaulted = c.Version == nil
 		setDefault(&c.Version, DefaultVersion)
 		setDefault(&c.RoleARN, "")
 		if c.VPC == nil {

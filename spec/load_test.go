@@ -38,7 +38,7 @@ cluster "demo" {
 }`,
 			want: []*Cluster{{
 				Name:    "demo",
-				Version: DefaultVersion,
+				Version: DefaultVersion, VersionDefaulted: true,
 				VPC: VPC{
 					SubnetIDs:            []string{"subnet-1", "subnet-2"},
 					EndpointPublicAccess: true,
@@ -188,7 +188,7 @@ cluster "demo" {
 }`,
 			want: []*Cluster{{
 				Name:    "demo",
-				Version: DefaultVersion,
+				Version: DefaultVersion, VersionDefaulted: true,
 				VPC: VPC{
 					SubnetIDs:            []string{"subnet-1", "subnet-2"},
 					EndpointPublicAccess: true,
@@ -248,7 +248,7 @@ cluster "demo" {
 }`,
 			want: []*Cluster{{
 				Name:    "demo",
-				Version: DefaultVersion,
+				Version: DefaultVersion, VersionDefaulted: true,
 				VPC: VPC{
 					SubnetIDs:            []string{"subnet-1", "subnet-2"},
 					EndpointPublicAccess: true,

@@ -23,6 +23,11 @@ type Cluster struct {
 	Region string
 	// Version is the Kubernetes minor version, "1.NN".
 	Version string
+	// VersionDefaulted is true when the user did not write version: Version
+	// is then DefaultVersion, which applies when the cluster is created; an
+	// existing cluster keeps its live version (the planner's rule), so that
+	// a newer eksctl-lite, or --adopt, never upgrades a cluster by itself.
+	VersionDefaulted bool
 	// RoleARN is "" when eksctl-lite manages the cluster role.
 	RoleARN string
 	Tags    map[string]string
