@@ -51,7 +51,7 @@ func desiredNodeGroup(cluster, label, physical string) *NodeGroupAttrs {
 }
 
 func desiredFargate(cluster, label string) *FargateProfileAttrs {
-	return &FargateProfileAttrs{Name: label, SubnetIDs: []string{"subnet-a"}, PodExecutionRoleARN: "arn:aws:iam::" + simAccount + ":role/fargate",
+	return &FargateProfileAttrs{Name: label, SubnetIDs: []string{"subnet-a"}, PodExecutionRoleARN: "arn:aws:iam::" + testAccount + ":role/fargate",
 		Selectors: []SelectorAttrs{{Namespace: label}}, Tags: ownedTags(nil, cluster, FargateProfileAddress(cluster, label))}
 }
 
@@ -134,15 +134,42 @@ func outcomes(r *ApplyResult) map[string]string {
 	return out
 }
 
-func requireNoViolations(t *testing.T, s *sim) {
-	t.Helper()
-	for _, v := range s.violations {
-		t.Errorf("EKS rule broken: %s", v)
-	}
+// applyAccount is an account whose default region is testRegion and whose
+// resources take d to create, update and delete.
+func applyAccount(d lifecycle) *fakeAccount {
+	a := newFakeAccount()
+	a.region, a.life = testRegion, d
+	return a
+}
+
+// Live resources for apply tests, ACTIVE; each returns the resource as the
+// planner would observe it.
+
+func seedCluster(a *fakeAccount, name, version, roleARN string, tags map[string]string) *ClusterAttrs {
+	return a.putCluster(&ClusterAttrs{Name: name, Version: version, RoleARN: roleARN, SubnetIDs: []string{"subnet-a", "subnet-b"}, EndpointPublicAccess: true, Tags: tags})
+}
+
+func seedNodegroup(a *fakeAccount, cluster, name, version, roleARN string, tags map[string]string) *NodeGroupAttrs {
+	return a.putNodeGroup(cluster, &NodeGroupAttrs{Name: name, NodeRoleARN: roleARN, SubnetIDs: []string{"subnet-a"}, InstanceTypes: []string{"m5.large"},
+		Version: version, MinSize: 1, MaxSize: 3, DesiredSize: aws.Int(2), Labels: map[string]string{"team": "a"},
+		Taints: []TaintAttrs{{Key: "dedicated", Value: "x", Effect: "NO_SCHEDULE"}}, Tags: tags})
+}
+
+func seedFargate(a *fakeAccount, cluster, name, roleARN string, tags map[string]string) *FargateProfileAttrs {
+	return a.putFargate(cluster, &FargateProfileAttrs{Name: name, PodExecutionRoleARN: roleARN, SubnetIDs: []string{"subnet-a"},
+		Selectors: []SelectorAttrs{{Namespace: "kube-system"}}, Tags: tags})
+}
+
+func seedRole(a *fakeAccount, name, trust string, policies []string, inline string, tags map[string]string) *RoleAttrs {
+	return a.putRole(&RoleAttrs{Name: name, Path: RolePath, AssumeRolePolicy: trust, PolicyARNs: policies, InlinePolicy: inline, Tags: tags})
+}
+
+func seedOIDC(a *fakeAccount, url string, tags map[string]string) *OIDCProviderAttrs {
+	return a.putProvider(&OIDCProviderAttrs{URL: url, ClientIDs: []string{OIDCClientID}, Tags: tags})
 }
 
 // before asserts that log entry a comes before b.
-func before(t *testing.T, s *sim, a, b string) {
+func before(t *testing.T, s *fakeAccount, a, b string) {
 	t.Helper()
 	ia, ib := s.logIndex(a), s.logIndex(b)
 	if ia < 0 || ib < 0 || ia > ib {
@@ -151,7 +178,7 @@ func before(t *testing.T, s *sim, a, b string) {
 }
 
 func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
-	s := newSim(simDurations{cluster: 20 * time.Millisecond, nodeGroup: 10 * time.Millisecond, fargate: 5 * time.Millisecond, update: 5 * time.Millisecond})
+	s := applyAccount(lifecycle{cluster: 20 * time.Millisecond, nodeGroup: 10 * time.Millisecond, fargate: 5 * time.Millisecond, update: 5 * time.Millisecond})
 	p := planOf(false, freshPlan("demo", []string{"general", "gpu"}, []string{"system", "apps"}, []string{"s3-reader"}))
 	var out bytes.Buffer
 	opts := fastOptions(&out)
@@ -160,9 +187,10 @@ func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 		t.Fatalf("Apply: %v\n%s", err, out.String())
 	}
 	requireNoViolations(t, s)
+	issuer := issuerOf(testRegion, "demo")
 	want := []string{
 		"cluster demo 1.30", "fargate demo/apps", "fargate demo/system", "nodegroup demo/general", "nodegroup demo/gpu",
-		"oidc arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO",
+		"oidc " + providerARNOf(issuer),
 		"role demo-s3-reader", "role eksctl-lite-demo-us-east-1-cluster", "role eksctl-lite-demo-us-east-1-node",
 	}
 	if diff := cmp.Diff(want, s.state()); diff != "" {
@@ -171,19 +199,18 @@ func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 	before(t, s, "CreateRole eksctl-lite-demo-us-east-1-cluster", "CreateCluster demo")
 	before(t, s, "CreateCluster demo", "CreateNodegroup demo/general")
 	before(t, s, "CreateRole eksctl-lite-demo-us-east-1-node", "CreateNodegroup demo/general")
-	before(t, s, "CreateCluster demo", "CreateOpenIDConnectProvider https://oidc.eks.us-east-1.amazonaws.com/id/DEMO")
-	before(t, s, "CreateOpenIDConnectProvider https://oidc.eks.us-east-1.amazonaws.com/id/DEMO", "CreateRole demo-s3-reader")
+	before(t, s, "CreateCluster demo", "CreateOpenIDConnectProvider "+issuer)
+	before(t, s, "CreateOpenIDConnectProvider "+issuer, "CreateRole demo-s3-reader")
 
 	// Values known after apply were filled from what was created.
 	s.mu.Lock()
-	if got := aws.ToString(s.clusters["demo"].cl.RoleArn); got != s.roles["eksctl-lite-demo-us-east-1-cluster"].arn {
+	if got := aws.ToString(s.cluster("demo").cl.RoleArn); got != s.roles["eksctl-lite-demo-us-east-1-cluster"].arn {
 		t.Errorf("cluster role = %s, want the managed cluster role's ARN", got)
 	}
-	if got := aws.ToString(s.nodegroups["demo/general"].ng.NodeRole); got != s.roles["eksctl-lite-demo-us-east-1-node"].arn {
+	if got := aws.ToString(s.nodegroup("demo", "general").ng.NodeRole); got != s.roles["eksctl-lite-demo-us-east-1-node"].arn {
 		t.Errorf("node role = %s, want the managed node role's ARN", got)
 	}
-	wantTrust := IRSATrustPolicy("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO",
-		"https://oidc.eks.us-east-1.amazonaws.com/id/DEMO", "default", "s3-reader")
+	wantTrust := IRSATrustPolicy(providerARNOf(issuer), issuer, "default", "s3-reader")
 	if got := s.roles["demo-s3-reader"].trust; got != wantTrust {
 		t.Errorf("irsa trust policy:\n got %s\nwant %s", got, wantTrust)
 	}
@@ -196,7 +223,7 @@ func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 	if got := s.roles["eksctl-lite-demo-us-east-1-node"].tags[TagAddress]; got != "cluster.demo.node_role" {
 		t.Errorf("node role address tag = %q", got)
 	}
-	if got := s.nodegroups["demo/general"].tags[TagCluster]; got != "demo" {
+	if got := s.nodegroup("demo", "general").tags[TagCluster]; got != "demo" {
 		t.Errorf("node group cluster tag = %q", got)
 	}
 	s.mu.Unlock()
@@ -221,7 +248,7 @@ func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 func TestApplyClustersProceedIndependently(t *testing.T) {
 	// Cluster a's creation fails; cluster b is unaffected, and only a's
 	// dependants are skipped.
-	s := newSim(simDurations{cluster: 5 * time.Millisecond, nodeGroup: 5 * time.Millisecond, fargate: 2 * time.Millisecond})
+	s := applyAccount(lifecycle{cluster: 5 * time.Millisecond, nodeGroup: 5 * time.Millisecond, fargate: 2 * time.Millisecond})
 	s.hook = func(op, name string) error {
 		if op == "CreateCluster" && name == "a" {
 			return &ekstypes.InvalidParameterException{Message: aws.String("Subnet subnet-a is in an unsupported Availability Zone")}
@@ -271,11 +298,11 @@ func TestApplyClustersProceedIndependently(t *testing.T) {
 }
 
 func TestApplySerialisesFargatePerCluster(t *testing.T) {
-	// The simulator refuses (and records) a second Fargate profile
+	// The account refuses (and records) a second Fargate profile
 	// creating or deleting in one cluster, as EKS does.
-	s := newSim(simDurations{fargate: 5 * time.Millisecond})
-	a := s.seedCluster("a", "1.30", "arn:role", ownedTags(nil, "a", "cluster.a"))
-	b := s.seedCluster("b", "1.30", "arn:role", ownedTags(nil, "b", "cluster.b"))
+	s := applyAccount(lifecycle{fargate: 5 * time.Millisecond})
+	a := seedCluster(s, "a", "1.30", "arn:role", ownedTags(nil, "a", "cluster.a"))
+	b := seedCluster(s, "b", "1.30", "arn:role", ownedTags(nil, "b", "cluster.b"))
 	var changes []*ResourceChange
 	changes = append(changes, change("a", "cluster.a", TypeCluster, NoOp, a, a), change("b", "cluster.b", TypeCluster, NoOp, b, b))
 	for _, c := range []string{"a", "b"} {
@@ -294,10 +321,10 @@ func TestApplySerialisesFargatePerCluster(t *testing.T) {
 }
 
 func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
-	s := newSim(simDurations{update: 3 * time.Millisecond})
+	s := applyAccount(lifecycle{update: 3 * time.Millisecond})
 	role := "arn:aws:iam::111122223333:role/cluster"
-	live := s.seedCluster("demo", "1.28", role, ownedTags(nil, "demo", "cluster.demo"))
-	ng := s.seedNodegroup("demo", "general", "1.28", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
+	live := seedCluster(s, "demo", "1.28", role, ownedTags(nil, "demo", "cluster.demo"))
+	ng := seedNodegroup(s, "demo", "general", "1.28", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
 	want := *live
 	want.Version, want.Logging = "1.30", []string{"api", "audit"}
 	ngWant := *ng
@@ -319,7 +346,7 @@ func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
 	wantLog := []string{
 		"UpdateClusterVersion demo 1.29",
 		"UpdateClusterVersion demo 1.30",
-		"UpdateClusterConfig demo",
+		"UpdateClusterConfig demo logging",
 		"UpdateNodegroupVersion demo/general 1.30",
 	}
 	if diff := cmp.Diff(wantLog, s.log); diff != "" {
@@ -337,8 +364,8 @@ func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
 }
 
 func TestApplyNodeGroupConfigUpdate(t *testing.T) {
-	s := newSim(simDurations{update: 2 * time.Millisecond})
-	ng := s.seedNodegroup("demo", "general", "1.30", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
+	s := applyAccount(lifecycle{update: 2 * time.Millisecond})
+	ng := seedNodegroup(s, "demo", "general", "1.30", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
 	want := *ng
 	want.MinSize, want.MaxSize, want.DesiredSize = 2, 5, nil
 	want.Labels = map[string]string{"team": "b", "tier": "web"}
@@ -354,7 +381,7 @@ func TestApplyNodeGroupConfigUpdate(t *testing.T) {
 	requireNoViolations(t, s)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	got := s.nodegroups["demo/general"]
+	got := s.nodegroup("demo", "general")
 	sc := got.ng.ScalingConfig
 	// desired_size left to autoscalers: the live 2 is kept, inside [2, 5].
 	if aws.ToInt32(sc.MinSize) != 2 || aws.ToInt32(sc.MaxSize) != 5 || aws.ToInt32(sc.DesiredSize) != 2 {
@@ -376,16 +403,16 @@ func TestApplyNodeGroupConfigUpdate(t *testing.T) {
 }
 
 func TestApplyReplacesNodeGroupWithoutDroppingCapacity(t *testing.T) {
-	s := newSim(simDurations{nodeGroup: 10 * time.Millisecond})
-	s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	s := applyAccount(lifecycle{nodeGroup: 10 * time.Millisecond})
+	seedCluster(s, "demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
 	addr := "cluster.demo.node_group.general"
-	old := s.seedNodegroup("demo", "general", "1.30", "arn:node", ownedTags(nil, "demo", addr))
+	old := seedNodegroup(s, "demo", "general", "1.30", "arn:node", ownedTags(nil, "demo", addr))
 	want := *old
 	want.Name, want.InstanceTypes = "general-abc123", []string{"m6i.large"}
 	// When the old group's deletion starts, the new one must be ACTIVE.
 	s.hook = func(op, name string) error {
 		if op == "DeleteNodegroup" && name == "general" {
-			if n := s.getNodegroup("demo", "general-abc123"); n == nil || n.status != "ACTIVE" {
+			if n := s.nodegroup("demo", "general-abc123"); n == nil || n.status != "ACTIVE" {
 				s.violate("old node group deleted before the new one is ACTIVE")
 			}
 		}
@@ -408,10 +435,10 @@ func TestApplyReplacesNodeGroupWithoutDroppingCapacity(t *testing.T) {
 }
 
 func TestApplyReplacesFargateDeleteThenCreate(t *testing.T) {
-	s := newSim(simDurations{fargate: 5 * time.Millisecond})
-	s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	s := applyAccount(lifecycle{fargate: 5 * time.Millisecond})
+	seedCluster(s, "demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
 	addr := "cluster.demo.fargate_profile.system"
-	old := s.seedFargate("demo", "system", "arn:aws:iam::111122223333:role/fargate", ownedTags(nil, "demo", addr))
+	old := seedFargate(s, "demo", "system", "arn:aws:iam::111122223333:role/fargate", ownedTags(nil, "demo", addr))
 	want := desiredFargate("demo", "system")
 	want.Selectors = []SelectorAttrs{{Namespace: "kube-system"}, {Namespace: "default"}}
 	p := planOf(false, []*ResourceChange{change("demo", addr, TypeFargateProfile, Replace, old, want)})
@@ -424,7 +451,7 @@ func TestApplyReplacesFargateDeleteThenCreate(t *testing.T) {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
 	s.mu.Lock()
-	if n := len(s.fargate["demo/system"].fp.Selectors); n != 2 {
+	if n := len(s.fargateProfile("demo", "system").fp.Selectors); n != 2 {
 		t.Errorf("new profile has %d selectors, want 2", n)
 	}
 	s.mu.Unlock()
@@ -432,15 +459,15 @@ func TestApplyReplacesFargateDeleteThenCreate(t *testing.T) {
 
 // destroyPlan is what plan --destroy proposes for a cluster with managed
 // roles, a node group, a Fargate profile and an irsa role.
-func seedAndDestroyPlan(s *sim) *Plan {
+func seedAndDestroyPlan(s *fakeAccount) *Plan {
 	tags := func(addr string) map[string]string { return ownedTags(nil, "demo", addr) }
-	cr := s.seedRole(ClusterRoleName("demo", testRegion), serviceTrustPolicy("eks.amazonaws.com"), ClusterRolePolicyARNs(testRegion), "", tags("cluster.demo.cluster_role"))
-	nr := s.seedRole(NodeRoleName("demo", testRegion), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", tags("cluster.demo.node_role"))
-	c := s.seedCluster("demo", "1.30", cr.ARN, tags("cluster.demo"))
-	ng := s.seedNodegroup("demo", "general", "1.30", nr.ARN, tags("cluster.demo.node_group.general"))
-	fp := s.seedFargate("demo", "system", "arn:aws:iam::111122223333:role/fargate", tags("cluster.demo.fargate_profile.system"))
-	o := s.seedOIDC(c.OIDCIssuer, tags("cluster.demo.oidc_provider"))
-	ir := s.seedRole("demo-reader", IRSATrustPolicy(o.ARN, o.URL, "default", "reader"), []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, `{"Statement":[]}`, tags("cluster.demo.irsa.reader"))
+	cr := seedRole(s, ClusterRoleName("demo", testRegion), serviceTrustPolicy("eks.amazonaws.com"), ClusterRolePolicyARNs(testRegion), "", tags("cluster.demo.cluster_role"))
+	nr := seedRole(s, NodeRoleName("demo", testRegion), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", tags("cluster.demo.node_role"))
+	c := seedCluster(s, "demo", "1.30", cr.ARN, tags("cluster.demo"))
+	ng := seedNodegroup(s, "demo", "general", "1.30", nr.ARN, tags("cluster.demo.node_group.general"))
+	fp := seedFargate(s, "demo", "system", "arn:aws:iam::111122223333:role/fargate", tags("cluster.demo.fargate_profile.system"))
+	o := seedOIDC(s, c.OIDCIssuer, tags("cluster.demo.oidc_provider"))
+	ir := seedRole(s, "demo-reader", IRSATrustPolicy(o.ARN, o.URL, "default", "reader"), []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, `{"Statement":[]}`, tags("cluster.demo.irsa.reader"))
 	return planOf(true, []*ResourceChange{
 		change("demo", "cluster.demo", TypeCluster, Delete, c, nil, "cluster.demo.cluster_role"),
 		change("demo", "cluster.demo.cluster_role", TypeRole, Delete, cr, nil),
@@ -453,7 +480,7 @@ func seedAndDestroyPlan(s *sim) *Plan {
 }
 
 func TestDestroyDeletesChildrenBeforeParents(t *testing.T) {
-	s := newSim(simDurations{cluster: 10 * time.Millisecond, nodeGroup: 10 * time.Millisecond, fargate: 5 * time.Millisecond})
+	s := applyAccount(lifecycle{cluster: 10 * time.Millisecond, nodeGroup: 10 * time.Millisecond, fargate: 5 * time.Millisecond})
 	p := seedAndDestroyPlan(s)
 	var out bytes.Buffer
 	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
@@ -468,7 +495,7 @@ func TestDestroyDeletesChildrenBeforeParents(t *testing.T) {
 	before(t, s, "DeleteFargateProfile demo/system", "DeleteCluster demo")
 	before(t, s, "DeleteCluster demo", "DeleteRole eksctl-lite-demo-us-east-1-cluster")
 	before(t, s, "DeleteNodegroup demo/general", "DeleteRole eksctl-lite-demo-us-east-1-node")
-	before(t, s, "DeleteRole demo-reader", "DeleteOpenIDConnectProvider arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/DEMO")
+	before(t, s, "DeleteRole demo-reader", "DeleteOpenIDConnectProvider "+providerARNOf(issuerOf(testRegion, "demo")))
 	before(t, s, "DetachRolePolicy demo-reader arn:aws:iam::aws:policy/ReadOnlyAccess", "DeleteRole demo-reader")
 	before(t, s, "DeleteRolePolicy demo-reader eksctl-lite", "DeleteRole demo-reader")
 	if res.Destroyed != 7 {
@@ -488,11 +515,11 @@ func TestApplyDeletesRoleOnlyAfterTheReplacementStopsUsingIt(t *testing.T) {
 	// the group is replaced, the managed role deleted. The plan's
 	// DependsOn of the replacement names only what it needs now; the old
 	// role's ARN in its Before is what orders the role's deletion after it.
-	s := newSim(simDurations{nodeGroup: 5 * time.Millisecond})
-	nr := s.seedRole(NodeRoleName("demo", testRegion), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", ownedTags(nil, "demo", "cluster.demo.node_role"))
-	s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	s := applyAccount(lifecycle{nodeGroup: 5 * time.Millisecond})
+	nr := seedRole(s, NodeRoleName("demo", testRegion), serviceTrustPolicy("ec2.amazonaws.com"), NodeRolePolicyARNs(testRegion), "", ownedTags(nil, "demo", "cluster.demo.node_role"))
+	seedCluster(s, "demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
 	addr := "cluster.demo.node_group.general"
-	old := s.seedNodegroup("demo", "general", "1.30", nr.ARN, ownedTags(nil, "demo", addr))
+	old := seedNodegroup(s, "demo", "general", "1.30", nr.ARN, ownedTags(nil, "demo", addr))
 	want := *old
 	want.Name, want.NodeRoleARN = "general-2", "arn:aws:iam::111122223333:role/mine"
 	p := planOf(false, []*ResourceChange{
@@ -508,8 +535,8 @@ func TestApplyDeletesRoleOnlyAfterTheReplacementStopsUsingIt(t *testing.T) {
 }
 
 func TestApplyWaitsOutResourceInUse(t *testing.T) {
-	s := newSim(simDurations{})
-	c := s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	s := applyAccount(lifecycle{})
+	c := seedCluster(s, "demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
 	busy := 3
 	s.hook = func(op, name string) error {
 		if op == "CreateNodegroup" && busy > 0 {
@@ -534,8 +561,8 @@ func TestApplyWaitsOutResourceInUse(t *testing.T) {
 }
 
 func TestApplyReportsFailedUpdate(t *testing.T) {
-	s := newSim(simDurations{update: 2 * time.Millisecond})
-	ng := s.seedNodegroup("demo", "general", "1.29", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
+	s := applyAccount(lifecycle{update: 2 * time.Millisecond})
+	ng := seedNodegroup(s, "demo", "general", "1.29", "arn:node", ownedTags(nil, "demo", "cluster.demo.node_group.general"))
 	s.failUpdates["general"] = true
 	want := *ng
 	want.Version = "1.30"
@@ -558,7 +585,7 @@ func TestApplyInterrupt(t *testing.T) {
 	// The stop comes while the cluster is creating: CreateCluster has
 	// returned, the wait stops, the cluster is reported in progress, and
 	// nothing that depends on it starts.
-	s := newSim(simDurations{cluster: time.Hour})
+	s := applyAccount(lifecycle{cluster: time.Hour})
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	s.hook = func(op, name string) error {
@@ -614,12 +641,12 @@ func TestApplyContinuesAnInterruptedCreate(t *testing.T) {
 	// cluster and waits for it. Someone else's cluster is an error.
 	for _, owned := range []bool{true, false} {
 		t.Run(fmt.Sprint("owned=", owned), func(t *testing.T) {
-			s := newSim(simDurations{})
+			s := applyAccount(lifecycle{})
 			tags := map[string]string{"team": "x"}
 			if owned {
 				tags = ownedTags(nil, "demo", "cluster.demo")
 			}
-			s.seedCluster("demo", "1.30", "arn:role", tags)
+			seedCluster(s, "demo", "1.30", "arn:role", tags)
 			c := desiredCluster("demo")
 			c.RoleARN = "arn:role"
 			var out bytes.Buffer
@@ -637,11 +664,11 @@ func TestApplyContinuesAnInterruptedCreate(t *testing.T) {
 func TestApplyWaitsForTransitionalNoOp(t *testing.T) {
 	// The cluster is still CREATING (an interrupted apply) and matches the
 	// configuration: its no-op waits until ACTIVE, then node groups start
-	// (the simulator records a violation if one is created too early).
-	s := newSim(simDurations{})
-	c := s.seedCluster("demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	// (the account records a violation if one is created too early).
+	s := applyAccount(lifecycle{})
+	c := seedCluster(s, "demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
 	s.mu.Lock()
-	s.clusters["demo"].status, s.clusters["demo"].until = "CREATING", time.Now().Add(20*time.Millisecond)
+	s.cluster("demo").status, s.cluster("demo").until = "CREATING", time.Now().Add(20*time.Millisecond)
 	s.mu.Unlock()
 	c.Status = "CREATING"
 	ng := desiredNodeGroup("demo", "general", "general")
@@ -665,9 +692,9 @@ func TestApplyWaitsForTransitionalNoOp(t *testing.T) {
 }
 
 func TestApplyRoleUpdateSteps(t *testing.T) {
-	s := newSim(simDurations{})
+	s := applyAccount(lifecycle{})
 	addr := "cluster.demo.irsa.reader"
-	live := s.seedRole("demo-reader", serviceTrustPolicy("ec2.amazonaws.com"), []string{"arn:old"}, `{"Statement":[]}`, ownedTags(map[string]string{"gone": "1"}, "demo", addr))
+	live := seedRole(s, "demo-reader", serviceTrustPolicy("ec2.amazonaws.com"), []string{"arn:old"}, `{"Statement":[]}`, ownedTags(map[string]string{"gone": "1"}, "demo", addr))
 	want := *live
 	want.PolicyARNs = []string{"arn:new"}
 	want.InlinePolicy = ""
@@ -696,7 +723,7 @@ func TestApplyRoleUpdateSteps(t *testing.T) {
 func TestApplyPlanFromJSON(t *testing.T) {
 	// A saved plan comes back from JSON with untyped attributes; apply
 	// reads them all the same.
-	s := newSim(simDurations{})
+	s := applyAccount(lifecycle{})
 	p := planOf(false, freshPlan("demo", []string{"general"}, nil, []string{"reader"}))
 	raw, err := json.Marshal(p)
 	if err != nil {
@@ -716,7 +743,7 @@ func TestApplyPlanFromJSON(t *testing.T) {
 }
 
 func TestApplyStillLines(t *testing.T) {
-	s := newSim(simDurations{cluster: 60 * time.Millisecond})
+	s := applyAccount(lifecycle{cluster: 60 * time.Millisecond})
 	c := desiredCluster("demo")
 	c.RoleARN = "arn:role"
 	var out syncBuffer
@@ -752,7 +779,7 @@ func TestApplyRetriesBrandNewRoleNotYetVisibleToEKS(t *testing.T) {
 	// IAM is eventually consistent: EKS may answer InvalidParameterException
 	// for a role created a moment ago. That is retried for roles this run
 	// created, and only for them.
-	s := newSim(simDurations{})
+	s := applyAccount(lifecycle{})
 	n := 0
 	s.hook = func(op, name string) error {
 		if op == "CreateCluster" && n < 2 {
@@ -771,7 +798,7 @@ func TestApplyRetriesBrandNewRoleNotYetVisibleToEKS(t *testing.T) {
 		t.Errorf("CreateCluster called %d times, want 3", s.calls["CreateCluster"])
 	}
 
-	s2 := newSim(simDurations{})
+	s2 := applyAccount(lifecycle{})
 	s2.hook = func(op, name string) error {
 		if op == "CreateCluster" {
 			return &ekstypes.InvalidParameterException{Message: aws.String("Role could not be assumed")}
@@ -794,9 +821,9 @@ func TestDestroyLeavesForeignNodeGroupAndSaysSo(t *testing.T) {
 	// A node group created out of band in an owned cluster is not in the
 	// destroy plan; the cluster cannot be deleted while it exists, and
 	// destroy says so at once instead of waiting for a timeout.
-	s := newSim(simDurations{nodeGroup: 5 * time.Millisecond})
+	s := applyAccount(lifecycle{nodeGroup: 5 * time.Millisecond})
 	p := seedAndDestroyPlan(s)
-	s.seedNodegroup("demo", "by-hand", "1.30", "arn:aws:iam::111122223333:role/mine", map[string]string{"team": "x"})
+	seedNodegroup(s, "demo", "by-hand", "1.30", "arn:aws:iam::111122223333:role/mine", map[string]string{"team": "x"})
 	var out bytes.Buffer
 	res, err := Apply(context.Background(), p, s.factory(), fastOptions(&out))
 	if err == nil {
@@ -812,14 +839,14 @@ func TestDestroyLeavesForeignNodeGroupAndSaysSo(t *testing.T) {
 	if s.calls["DeleteCluster"] != 0 {
 		t.Error("DeleteCluster was called")
 	}
-	if s.getNodegroup("demo", "by-hand") == nil {
+	if s.nodegroup("demo", "by-hand") == nil {
 		t.Error("the foreign node group was deleted")
 	}
 }
 
 func TestApplyInterruptStartsNoFurtherUpdateStep(t *testing.T) {
-	s := newSim(simDurations{})
-	live := s.seedCluster("demo", "1.28", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+	s := applyAccount(lifecycle{})
+	live := seedCluster(s, "demo", "1.28", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
 	want := *live
 	want.Version = "1.30"
 	ctx, stop := context.WithCancel(context.Background())

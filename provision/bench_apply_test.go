@@ -56,14 +56,14 @@ func criticalPathBound(parallelism int) time.Duration {
 }
 
 // BenchmarkApplyLarge applies benchPlan through the real Apply against a
-// simulator whose operations take fixed durations, and reports the
+// fake account whose operations take fixed durations, and reports the
 // makespan divided by the critical-path lower bound (1.0 is perfect).
 func BenchmarkApplyLarge(b *testing.B) {
 	const parallelism = 10
 	bound := criticalPathBound(parallelism)
 	var total time.Duration
 	for b.Loop() {
-		s := newSim(simDurations{cluster: benchCluster, nodeGroup: benchNodeGroup, fargate: benchFargate, iam: benchIAMCall, update: benchNodeGroup})
+		s := applyAccount(lifecycle{cluster: benchCluster, nodeGroup: benchNodeGroup, fargate: benchFargate, iam: benchIAMCall, update: benchNodeGroup})
 		p := benchPlan()
 		opts := ApplyOptions{Parallelism: parallelism, Progress: io.Discard, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, StillEvery: -1}
 		start := time.Now()

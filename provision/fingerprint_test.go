@@ -45,9 +45,9 @@ func TestFingerprintDesiredSize(t *testing.T) {
 				t.Fatalf("no fingerprinted change for %s in the plan", addr)
 			}
 
-			// The autoscaler moves the group (the world's live group is
-			// named after the block).
-			live := w.nodegroups["demo"]["general"].ScalingConfig
+			// The autoscaler moves the group (the live group is named
+			// after the block).
+			live := w.nodegroup("demo", "general").ng.ScalingConfig
 			live.DesiredSize = aws.Int32(aws.ToInt32(live.DesiredSize) + 1)
 			now, err := RefreshFingerprints(context.Background(), p, w.factory())
 			if err != nil {

@@ -16,15 +16,6 @@ import (
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
-// twoRegions returns two worlds, us-east-1 and eu-west-1, that share one
-// IAM (roles and OIDC providers are global to an account).
-func twoRegions() (east, west *world) {
-	east, west = newWorld(), newWorld()
-	east.region = "us-east-1"
-	west.roles, west.providers = east.roles, east.providers
-	return east, west
-}
-
 func inRegion(c *spec.Cluster, region string) *spec.Cluster {
 	c.Region = region
 	return c
@@ -53,14 +44,16 @@ func changesExcept(p *Plan, skip ...Action) []string {
 }
 
 func TestOwnershipIsPerRegion(t *testing.T) {
-	east, west := twoRegions()
+	// One account, EKS in two regions, one IAM: roles and OIDC providers
+	// are global to an account.
+	w := newFakeAccount()
 	a := func() *spec.Config { return testConfig(regionCluster("us-east-1", "a")) }
 	b := func() *spec.Config { return testConfig(regionCluster("eu-west-1", "b")) }
-	east.converge(t, mustPlan(t, east, a(), PlanOptions{}))
+	w.apply(t, mustPlan(t, w, a(), PlanOptions{}))
 
 	// The same cluster name in another region shares nothing and deletes
 	// nothing: it creates its own roles.
-	p := mustPlan(t, west, b(), PlanOptions{})
+	p := mustPlan(t, w, b(), PlanOptions{})
 	want := []string{
 		"cluster.demo create",
 		"cluster.demo.cluster_role create",
@@ -95,18 +88,18 @@ func TestOwnershipIsPerRegion(t *testing.T) {
 			t.Errorf("%s would be created with %s = %q, want eu-west-1", ch.Address, TagRegion, tags[TagRegion])
 		}
 	}
-	west.converge(t, p)
+	w.apply(t, p)
 
 	// Each configuration still sees itself converged.
-	if p := mustPlan(t, east, a(), PlanOptions{}); p.HasChanges() {
+	if p := mustPlan(t, w, a(), PlanOptions{}); p.HasChanges() {
 		t.Errorf("us-east-1 after eu-west-1 applied: %v", changesExcept(p, NoOp))
 	}
-	if p := mustPlan(t, west, b(), PlanOptions{}); p.HasChanges() {
+	if p := mustPlan(t, w, b(), PlanOptions{}); p.HasChanges() {
 		t.Errorf("eu-west-1 after apply: %v", changesExcept(p, NoOp))
 	}
 
 	// Destroying one deletes only its own roles.
-	p = mustPlan(t, west, b(), PlanOptions{Destroy: true})
+	p = mustPlan(t, w, b(), PlanOptions{Destroy: true})
 	for _, ch := range p.Changes {
 		if r, ok := ch.Before.(*RoleAttrs); ok && r.Tags[TagRegion] != "eu-west-1" {
 			t.Errorf("destroy in eu-west-1 deletes %s (role %s of region %q)", ch.Address, r.Name, r.Tags[TagRegion])
@@ -118,10 +111,10 @@ func TestOwnershipIsPerRegion(t *testing.T) {
 }
 
 func TestIRSARoleNameTakenInAnotherRegion(t *testing.T) {
-	east, west := twoRegions()
-	east.converge(t, mustPlan(t, east, testConfig(regionCluster("us-east-1", "reader")), PlanOptions{}))
+	w := newFakeAccount()
+	w.apply(t, mustPlan(t, w, testConfig(regionCluster("us-east-1", "reader")), PlanOptions{}))
 	c := regionCluster("eu-west-1", "reader") // same default role name demo-reader
-	_, diags := MakePlan(context.Background(), testConfig(c), west.factory(), PlanOptions{})
+	_, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
 	if !diags.HasErrors() {
 		t.Fatal("the irsa role of demo in us-east-1 was adopted by demo in eu-west-1")
 	}
@@ -142,7 +135,7 @@ func TestIRSARoleNameTakenInAnotherRegion(t *testing.T) {
 		"no region": ownedTags(nil, "demo", "cluster.demo.irsa.reader"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			w := newWorld()
+			w := newFakeAccount()
 			w.putRole(&RoleAttrs{Name: "demo-reader", Path: RolePath, AssumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), Tags: tags})
 			_, diags := MakePlan(context.Background(), testConfig(regionCluster("eu-west-1", "reader")), w.factory(), PlanOptions{})
 			if !diags.HasErrors() || !strings.Contains(diags.Error(), "role_name") {
@@ -153,7 +146,7 @@ func TestIRSARoleNameTakenInAnotherRegion(t *testing.T) {
 }
 
 func TestManagedRolesAtRootPathFoundByName(t *testing.T) {
-	w := newWorld()
+	w := newFakeAccount()
 	c := fullCluster("demo")
 	p := mustPlan(t, w, testConfig(c), PlanOptions{})
 	for addr, path := range map[string]string{
@@ -166,7 +159,7 @@ func TestManagedRolesAtRootPathFoundByName(t *testing.T) {
 			t.Errorf("%s path = %q, want %q", addr, got, path)
 		}
 	}
-	w.converge(t, p)
+	w.apply(t, p)
 	if p := mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{}); p.HasChanges() {
 		t.Errorf("plan after apply: %v", changesExcept(p, NoOp))
 	}
@@ -182,7 +175,7 @@ func TestManagedRolesAtRootPathFoundByName(t *testing.T) {
 }
 
 func TestRoleInUseIsNeverDeleted(t *testing.T) {
-	liveARN := func(w *world, name string) string { return *w.roles[name].role.Arn }
+	liveARN := func(w *fakeAccount, name string) string { return w.roles[name].arn }
 	clusterRole, nodeRole := ClusterRoleName("demo", "eu-west-1"), NodeRoleName("demo", "eu-west-1")
 
 	t.Run("role_arn pinned to the managed cluster role", func(t *testing.T) {
@@ -290,9 +283,9 @@ func TestFailedReplacementKeepsTheActiveGroup(t *testing.T) {
 	failedName := changeOf(t, p, addr).After.(*NodeGroupAttrs).Name
 	// The replacement's group was created and failed; the old one is ACTIVE.
 	failed := *changeOf(t, p, addr).After.(*NodeGroupAttrs)
-	failed.NodeRoleARN = *w.nodegroups["demo"]["general"].NodeRole
+	failed.NodeRoleARN = *w.nodegroup("demo", "general").ng.NodeRole
 	w.putNodeGroup("demo", &failed)
-	w.nodegroups["demo"][failedName].Status = ekstypes.NodegroupStatusCreateFailed
+	w.nodegroup("demo", failedName).hold(string(ekstypes.NodegroupStatusCreateFailed))
 
 	p = mustPlan(t, w, testConfig(c), PlanOptions{})
 	deposed := deposedAddress(addr, failedName)
@@ -323,9 +316,9 @@ func TestInterruptedReplacementDeletesOldGroupAfterNewOne(t *testing.T) {
 	p := mustPlan(t, w, testConfig(c), PlanOptions{})
 	addr := "cluster.demo.node_group.general"
 	created := *changeOf(t, p, addr).After.(*NodeGroupAttrs)
-	created.NodeRoleARN = *w.nodegroups["demo"]["general"].NodeRole
+	created.NodeRoleARN = *w.nodegroup("demo", "general").ng.NodeRole
 	w.putNodeGroup("demo", &created)
-	w.nodegroups["demo"][created.Name].Status = ekstypes.NodegroupStatusCreating
+	w.nodegroup("demo", created.Name).hold(string(ekstypes.NodegroupStatusCreating))
 
 	p = mustPlan(t, w, testConfig(c), PlanOptions{})
 	deposed := deposedAddress(addr, "general")

@@ -24,10 +24,10 @@ func BenchmarkPlanLarge(b *testing.B) {
 		testFargate(c, fmt.Sprintf("fp%02d", i))
 	}
 	cfg := testConfig(c)
-	w := newWorld()
-	w.converge(b, mustPlan(b, w, cfg, PlanOptions{}))
+	w := newFakeAccount()
+	w.apply(b, mustPlan(b, w, cfg, PlanOptions{}))
 	if p := mustPlan(b, w, cfg, PlanOptions{}); p.HasChanges() {
-		b.Fatalf("converged world still has changes: %v", summary(p))
+		b.Fatalf("converged account still has changes: %v", summary(p))
 	}
 	for _, latency := range []time.Duration{0, 2 * time.Millisecond, 10 * time.Millisecond} {
 		name := "latency=" + latency.String()

@@ -14,7 +14,7 @@ import (
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
-func mustPlan(t testing.TB, w *world, cfg *spec.Config, opts PlanOptions) *Plan {
+func mustPlan(t testing.TB, w *fakeAccount, cfg *spec.Config, opts PlanOptions) *Plan {
 	t.Helper()
 	p, diags := MakePlan(context.Background(), cfg, w.factory(), opts)
 	if diags.HasErrors() {
@@ -51,7 +51,7 @@ func changeOf(t *testing.T, p *Plan, address string) *ResourceChange {
 }
 
 func TestPlanEmptyAccountCreatesEverything(t *testing.T) {
-	w := newWorld()
+	w := newFakeAccount()
 	p := mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{})
 	want := []string{
 		"cluster.demo create",
@@ -103,9 +103,9 @@ func TestPlanEmptyAccountCreatesEverything(t *testing.T) {
 
 // The most important property: right after an apply, the plan is empty.
 func TestPlanAfterApplyIsEmpty(t *testing.T) {
-	w := newWorld()
+	w := newFakeAccount()
 	cfg := testConfig(fullCluster("demo"), fullCluster("other"))
-	w.converge(t, mustPlan(t, w, cfg, PlanOptions{}))
+	w.apply(t, mustPlan(t, w, cfg, PlanOptions{}))
 	p := mustPlan(t, w, cfg, PlanOptions{})
 	if p.HasChanges() {
 		t.Fatalf("plan after apply has changes: %v", summary(p))
@@ -117,10 +117,11 @@ func TestPlanAfterApplyIsEmpty(t *testing.T) {
 	}
 }
 
-// converged returns a world where cfg has been applied.
-func converged(t testing.TB, cfg *spec.Config) *world {
-	w := newWorld()
-	w.converge(t, mustPlan(t, w, cfg, PlanOptions{}))
+// converged returns an account where a plan of cfg has been applied, with
+// the real Apply.
+func converged(t testing.TB, cfg *spec.Config) *fakeAccount {
+	w := newFakeAccount()
+	w.apply(t, mustPlan(t, w, cfg, PlanOptions{}))
 	return w
 }
 
@@ -250,7 +251,7 @@ func TestPlanChangesToLiveResources(t *testing.T) {
 				}
 			}
 			// Applying the plan converges: the next plan is empty.
-			w.converge(t, p)
+			w.apply(t, p)
 			if p2 := mustPlan(t, w, testConfig(c), PlanOptions{}); p2.HasChanges() {
 				t.Errorf("plan after applying has changes: %v", summary(p2))
 			}
@@ -349,13 +350,13 @@ func TestPlanRefusals(t *testing.T) {
 }
 
 func TestPlanOwnership(t *testing.T) {
-	unownedCluster := func(w *world) {
+	unownedCluster := func(w *fakeAccount) {
 		a := clusterAttrs(testCluster("demo"), "arn:aws:iam::111122223333:role/theirs")
 		a.Tags = map[string]string{"team": "platform"}
 		w.putCluster(a)
 	}
 	t.Run("unowned cluster is an error", func(t *testing.T) {
-		w := newWorld()
+		w := newFakeAccount()
 		unownedCluster(w)
 		c := testCluster("demo")
 		c.RoleARN = "arn:aws:iam::111122223333:role/theirs"
@@ -365,7 +366,7 @@ func TestPlanOwnership(t *testing.T) {
 		}
 	})
 	t.Run("adopt adds ownership tags", func(t *testing.T) {
-		w := newWorld()
+		w := newFakeAccount()
 		unownedCluster(w)
 		c := testCluster("demo")
 		c.RoleARN = "arn:aws:iam::111122223333:role/theirs"
@@ -379,7 +380,7 @@ func TestPlanOwnership(t *testing.T) {
 		}
 	})
 	t.Run("cluster of another configuration is an error", func(t *testing.T) {
-		w := newWorld()
+		w := newFakeAccount()
 		a := clusterAttrs(testCluster("demo"), "arn:x")
 		a.Tags[TagCluster] = "someone-else"
 		w.putCluster(a)
@@ -413,7 +414,7 @@ func TestPlanOwnership(t *testing.T) {
 		}
 	})
 	t.Run("unowned role of a wanted name is an error", func(t *testing.T) {
-		w := newWorld()
+		w := newFakeAccount()
 		w.putRole(&RoleAttrs{Name: "demo-s3-reader", Path: RolePath, AssumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com")})
 		_, diags := MakePlan(context.Background(), testConfig(fullCluster("demo")), w.factory(), PlanOptions{})
 		if !diags.HasErrors() || !strings.Contains(diags[0].Detail, "demo-s3-reader") {
@@ -453,13 +454,13 @@ func TestPlanDestroy(t *testing.T) {
 			t.Errorf("%s depends on (-want +got):\n%s", addr, d)
 		}
 	}
-	w.converge(t, p)
+	w.apply(t, p)
 	if p := mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{Destroy: true}); p.HasChanges() {
 		t.Errorf("destroy after destroy has changes: %v", summary(p))
 	}
 
 	t.Run("unowned cluster is left alone with a warning", func(t *testing.T) {
-		w := newWorld()
+		w := newFakeAccount()
 		a := clusterAttrs(testCluster("demo"), "arn:x")
 		a.Tags = nil
 		w.putCluster(a)
@@ -481,7 +482,7 @@ func TestObservePaginationAndNotFound(t *testing.T) {
 		testFargate(c, n)
 		testIRSA(c, n)
 	}
-	w.converge(t, mustPlan(t, w, testConfig(c), PlanOptions{}))
+	w.apply(t, mustPlan(t, w, testConfig(c), PlanOptions{}))
 	w.pageSize = 1
 	w.calls = map[string]int{}
 	p := mustPlan(t, w, testConfig(c), PlanOptions{})
@@ -499,7 +500,7 @@ func TestObservePaginationAndNotFound(t *testing.T) {
 
 	t.Run("AWS errors are diagnostics naming the resource", func(t *testing.T) {
 		w := converged(t, testConfig(fullCluster("demo")))
-		w.fail["DescribeNodegroup"] = errors.New("AccessDenied: not allowed")
+		w.failOn("DescribeNodegroup", errors.New("AccessDenied: not allowed"))
 		_, diags := MakePlan(context.Background(), testConfig(fullCluster("demo")), w.factory(), PlanOptions{})
 		if !diags.HasErrors() || !strings.Contains(diags.Error(), `node group "general"`) || !strings.Contains(diags.Error(), "AccessDenied") {
 			t.Errorf("diags = %v", diags)
@@ -507,7 +508,7 @@ func TestObservePaginationAndNotFound(t *testing.T) {
 	})
 	t.Run("a group gone between list and describe is absent", func(t *testing.T) {
 		w := converged(t, testConfig(fullCluster("demo")))
-		w.fail["DescribeNodegroup"] = &ekstypes.ResourceNotFoundException{Message: aws.String("gone")}
+		w.failOn("DescribeNodegroup", &ekstypes.ResourceNotFoundException{Message: aws.String("gone")})
 		p := mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{})
 		if ch := changeOf(t, p, "cluster.demo.node_group.general"); ch.Action != Create {
 			t.Errorf("action = %s, want create", ch.Action)
@@ -537,7 +538,7 @@ func TestOwnershipTagCountMatchesSpec(t *testing.T) {
 // older default) keeps its live version, and so do the node groups that
 // follow it. Written down, the version is upgraded as usual.
 func TestPlanOmittedVersionKeepsLiveVersion(t *testing.T) {
-	atLive := func() (*world, *spec.Cluster) {
+	atLive := func() (*fakeAccount, *spec.Cluster) {
 		c := fullCluster("demo")
 		w := converged(t, testConfig(c)) // everything at 1.31
 		later := fullCluster("demo")

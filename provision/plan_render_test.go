@@ -40,7 +40,7 @@ func golden(t *testing.T, name string, got []byte) {
 // against the fake account.
 func goldenPlans(t *testing.T) map[string]*Plan {
 	plans := map[string]*Plan{}
-	plans["create"] = mustPlan(t, newWorld(), testConfig(fullCluster("demo")), PlanOptions{})
+	plans["create"] = mustPlan(t, newFakeAccount(), testConfig(fullCluster("demo")), PlanOptions{})
 
 	w := converged(t, testConfig(fullCluster("demo")))
 	plans["nochange"] = mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{})
@@ -256,15 +256,15 @@ func TestFingerprints(t *testing.T) {
 	}
 
 	// A node group scaled by its autoscaler is not a reason to refuse.
-	w.nodegroups["demo"]["general"].ScalingConfig.DesiredSize = int32Ptr(3)
-	w.nodegroups["demo"]["general"].Status = "UPDATING"
+	w.nodegroup("demo", "general").ng.ScalingConfig.DesiredSize = int32Ptr(3)
+	w.nodegroup("demo", "general").hold("UPDATING")
 	now, _ = RefreshFingerprints(ctx, p, w.factory())
 	if stale := StaleAddresses(p, now); len(stale) != 0 {
 		t.Errorf("desired size and status made the plan stale: %v", stale)
 	}
 
 	// Someone changed the group's labels and an irsa role's policies.
-	w.nodegroups["demo"]["general"].Labels = map[string]string{"x": "y"}
+	w.nodegroup("demo", "general").ng.Labels = map[string]string{"x": "y"}
 	w.roles["demo-s3-reader"].attached = nil
 	now, _ = RefreshFingerprints(ctx, p, w.factory())
 	want := []string{"cluster.demo.irsa.s3-reader", "cluster.demo.node_group.general"}
@@ -273,7 +273,7 @@ func TestFingerprints(t *testing.T) {
 	}
 
 	// A resource the plan creates was created by someone else meanwhile.
-	p = mustPlan(t, newWorld(), cfg, PlanOptions{})
+	p = mustPlan(t, newFakeAccount(), cfg, PlanOptions{})
 	w2 := converged(t, cfg)
 	now, _ = RefreshFingerprints(ctx, p, w2.factory())
 	if stale := StaleAddresses(p, now); len(stale) != len(p.Changes) {
