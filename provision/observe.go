@@ -14,10 +14,9 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
-// Observation reads live EKS and IAM. Every read goes through one
-// semaphore shared by the whole plan, and reads start as soon as what they
-// need is known, so that plan time is a few round trips however many
-// resources there are:
+// Observation reads live EKS and IAM. Reads start as soon as what they
+// need is known, so that plan time is a few round trips of dependent reads,
+// plus the queueing that the read limits add:
 //
 //	round 1: DescribeCluster, ListNodegroups, ListFargateProfiles (per
 //	         cluster), ListRoles(PathPrefix=RolePath), GetRole of each
@@ -30,30 +29,43 @@ import (
 //	round 3: policies of roles that turned out to be ours but are no longer
 //	         configured (to be deleted)
 //
+// EKS and IAM are throttled by AWS separately (EKS per account and region,
+// IAM per account), so each has its own limit on concurrent reads, shared by
+// the whole plan: a plan heavy in IAM roles does not hold EKS reads back,
+// nor the other way round. The limit bounds bursts within reason for AWS's
+// request rates; the SDK retryer (with backoff) handles any throttling left.
+//
 // Not found is "does not exist", never an error.
 
-// defaultReadParallelism bounds concurrent reads when PlanOptions does not.
-const defaultReadParallelism = 16
+// DefaultReadParallelism is the default limit on concurrent reads per AWS
+// service (at most this many EKS reads and this many IAM reads at once),
+// when PlanOptions.Parallelism is not set.
+const DefaultReadParallelism = 32
 
 type observer struct {
-	sem chan struct{}
+	eks, iam limiter
 }
 
+// newObserver bounds concurrent reads at parallelism per service
+// (DefaultReadParallelism when it is not positive).
 func newObserver(parallelism int) *observer {
 	if parallelism <= 0 {
-		parallelism = defaultReadParallelism
+		parallelism = DefaultReadParallelism
 	}
-	return &observer{sem: make(chan struct{}, parallelism)}
+	return &observer{eks: make(limiter, parallelism), iam: make(limiter, parallelism)}
 }
 
-// call runs one AWS call under the semaphore.
-func (o *observer) call(ctx context.Context, f func(context.Context) error) error {
+// limiter is a semaphore bounding the concurrent calls to one service.
+type limiter chan struct{}
+
+// call runs one AWS call once the limiter lets it.
+func (l limiter) call(ctx context.Context, f func(context.Context) error) error {
 	select {
-	case o.sem <- struct{}{}:
+	case l <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	defer func() { <-o.sem }()
+	defer func() { <-l }()
 	return f(ctx)
 }
 
@@ -134,7 +146,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	go func() {
 		defer wg.Done()
 		var out *eks.DescribeClusterOutput
-		err := o.call(ctx, func(ctx context.Context) (err error) {
+		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
 			out, err = c.EKS.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 			return err
 		})
@@ -160,7 +172,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 				continue
 			}
 			var p *iam.GetOpenIDConnectProviderOutput
-			err := o.call(ctx, func(ctx context.Context) (err error) {
+			err := o.iam.call(ctx, func(ctx context.Context) (err error) {
 				p, err = c.IAM.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)})
 				return err
 			})
@@ -188,7 +200,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			go func() {
 				defer inner.Done()
 				var out *eks.DescribeNodegroupOutput
-				err := o.call(listCtx, func(ctx context.Context) (err error) {
+				err := o.eks.call(listCtx, func(ctx context.Context) (err error) {
 					out, err = c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
 					return err
 				})
@@ -221,7 +233,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			go func() {
 				defer inner.Done()
 				var out *eks.DescribeFargateProfileOutput
-				err := o.call(listCtx, func(ctx context.Context) (err error) {
+				err := o.eks.call(listCtx, func(ctx context.Context) (err error) {
 					out, err = c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
 					return err
 				})
@@ -255,7 +267,7 @@ func (o *observer) listNodegroups(ctx context.Context, api EKSAPI, cluster strin
 	var token *string
 	for {
 		var out *eks.ListNodegroupsOutput
-		err := o.call(ctx, func(ctx context.Context) (err error) {
+		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
 			out, err = api.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
 			return err
 		})
@@ -279,7 +291,7 @@ func (o *observer) listFargateProfiles(ctx context.Context, api EKSAPI, cluster 
 	var token *string
 	for {
 		var out *eks.ListFargateProfilesOutput
-		err := o.call(ctx, func(ctx context.Context) (err error) {
+		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
 			out, err = api.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
 			return err
 		})
@@ -301,7 +313,7 @@ func (o *observer) listFargateProfiles(ctx context.Context, api EKSAPI, cluster 
 // API has no pagination).
 func (o *observer) listOIDCProviders(ctx context.Context, api IAMAPI) ([]string, error) {
 	var out *iam.ListOpenIDConnectProvidersOutput
-	err := o.call(ctx, func(ctx context.Context) (err error) {
+	err := o.iam.call(ctx, func(ctx context.Context) (err error) {
 		out, err = api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 		return err
 	})
@@ -379,7 +391,7 @@ func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners 
 		wg.Add(1)
 		go func() {
 			var got *iam.GetRoleOutput
-			err := o.call(ctx, func(ctx context.Context) (err error) {
+			err := o.iam.call(ctx, func(ctx context.Context) (err error) {
 				got, err = api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 				return err
 			})
@@ -426,7 +438,7 @@ func (o *observer) listRoles(ctx context.Context, api IAMAPI) ([]*RoleAttrs, err
 	var marker *string
 	for {
 		var out *iam.ListRolesOutput
-		err := o.call(ctx, func(ctx context.Context) (err error) {
+		err := o.iam.call(ctx, func(ctx context.Context) (err error) {
 			out, err = api.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String(RolePath), Marker: marker, MaxItems: aws.Int32(1000)})
 			return err
 		})
@@ -485,7 +497,7 @@ func (o *observer) readRole(ctx context.Context, api IAMAPI, r *RoleAttrs, full 
 			// GetRolePolicy of our one inline policy directly: NoSuchEntity
 			// means the role has none, which saves ListRolePolicies' round trip.
 			var out *iam.GetRolePolicyOutput
-			err := o.call(ctx, func(ctx context.Context) (err error) {
+			err := o.iam.call(ctx, func(ctx context.Context) (err error) {
 				out, err = api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(r.Name), PolicyName: aws.String(InlinePolicyName)})
 				return err
 			})
@@ -517,7 +529,7 @@ func (o *observer) roleTags(ctx context.Context, api IAMAPI, name string) (map[s
 	var marker *string
 	for {
 		var out *iam.ListRoleTagsOutput
-		err := o.call(ctx, func(ctx context.Context) (err error) {
+		err := o.iam.call(ctx, func(ctx context.Context) (err error) {
 			out, err = api.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(name), Marker: marker})
 			return err
 		})
@@ -539,7 +551,7 @@ func (o *observer) attachedPolicies(ctx context.Context, api IAMAPI, name string
 	var marker *string
 	for {
 		var out *iam.ListAttachedRolePoliciesOutput
-		err := o.call(ctx, func(ctx context.Context) (err error) {
+		err := o.iam.call(ctx, func(ctx context.Context) (err error) {
 			out, err = api.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name), Marker: marker})
 			return err
 		})

@@ -22,7 +22,9 @@ type PlanOptions struct {
 	Adopt bool
 	// Destroy plans the deletion of everything the configuration owns.
 	Destroy bool
-	// Parallelism bounds concurrent AWS reads (default 16).
+	// Parallelism bounds concurrent AWS reads per service: at most this
+	// many EKS reads and this many IAM reads at once (default
+	// DefaultReadParallelism).
 	Parallelism int
 }
 

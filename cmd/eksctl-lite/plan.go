@@ -83,6 +83,6 @@ there are no changes, 1 on error, 2 when there are changes.`,
 	f.BoolVar(&detailedExitcode, "detailed-exitcode", false, "exit 0 when there are no changes, 1 on error, 2 when there are changes")
 	f.BoolVar(&opts.Destroy, "destroy", false, "plan the deletion of everything the configuration owns")
 	f.BoolVar(&opts.Adopt, "adopt", false, "take ownership of existing clusters eksctl-lite did not create, by tagging them")
-	f.IntVar(&opts.Parallelism, "parallelism", 16, "at most N AWS reads at once")
+	f.IntVar(&opts.Parallelism, "parallelism", provision.DefaultReadParallelism, "at most N concurrent reads per AWS service: N EKS reads and N IAM reads at once (throttled reads are retried with backoff)")
 	return cmd
 }

@@ -1,0 +1,191 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// gauge tracks how many calls of one service are in flight, and the most
+// there ever were.
+type gauge struct {
+	mu       sync.Mutex
+	now, max int
+	total    *gauge // all services together; nil for the total itself
+}
+
+func (g *gauge) enter() {
+	g.mu.Lock()
+	g.now++
+	g.max = max(g.max, g.now)
+	g.mu.Unlock()
+	if g.total != nil {
+		g.total.enter()
+	}
+}
+
+func (g *gauge) leave() {
+	g.mu.Lock()
+	g.now--
+	g.mu.Unlock()
+	if g.total != nil {
+		g.total.leave()
+	}
+}
+
+func (g *gauge) highest() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.max
+}
+
+func gauged[In, Out any](g *gauge, f func(context.Context, In) (Out, error)) func(context.Context, In) (Out, error) {
+	return func(ctx context.Context, in In) (Out, error) {
+		g.enter()
+		defer g.leave()
+		return f(ctx, in)
+	}
+}
+
+// gaugedEKS counts the EKS reads of a plan in flight.
+type gaugedEKS struct {
+	EKSAPI
+	g *gauge
+}
+
+func (e gaugedEKS) Options() eks.Options { return e.EKSAPI.(regioner).Options() }
+
+func (e gaugedEKS) DescribeCluster(ctx context.Context, in *eks.DescribeClusterInput, o ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribeClusterInput) (*eks.DescribeClusterOutput, error) {
+		return e.EKSAPI.DescribeCluster(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) ListNodegroups(ctx context.Context, in *eks.ListNodegroupsInput, o ...func(*eks.Options)) (*eks.ListNodegroupsOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListNodegroupsInput) (*eks.ListNodegroupsOutput, error) {
+		return e.EKSAPI.ListNodegroups(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) DescribeNodegroup(ctx context.Context, in *eks.DescribeNodegroupInput, o ...func(*eks.Options)) (*eks.DescribeNodegroupOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribeNodegroupInput) (*eks.DescribeNodegroupOutput, error) {
+		return e.EKSAPI.DescribeNodegroup(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) ListFargateProfiles(ctx context.Context, in *eks.ListFargateProfilesInput, o ...func(*eks.Options)) (*eks.ListFargateProfilesOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListFargateProfilesInput) (*eks.ListFargateProfilesOutput, error) {
+		return e.EKSAPI.ListFargateProfiles(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) DescribeFargateProfile(ctx context.Context, in *eks.DescribeFargateProfileInput, o ...func(*eks.Options)) (*eks.DescribeFargateProfileOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribeFargateProfileInput) (*eks.DescribeFargateProfileOutput, error) {
+		return e.EKSAPI.DescribeFargateProfile(ctx, in, o...)
+	})(ctx, in)
+}
+
+// gaugedIAM counts the IAM reads of a plan in flight.
+type gaugedIAM struct {
+	IAMAPI
+	g *gauge
+}
+
+func (a gaugedIAM) GetRole(ctx context.Context, in *iam.GetRoleInput, o ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	return gauged(a.g, func(ctx context.Context, in *iam.GetRoleInput) (*iam.GetRoleOutput, error) {
+		return a.IAMAPI.GetRole(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (a gaugedIAM) ListRoles(ctx context.Context, in *iam.ListRolesInput, o ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	return gauged(a.g, func(ctx context.Context, in *iam.ListRolesInput) (*iam.ListRolesOutput, error) {
+		return a.IAMAPI.ListRoles(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (a gaugedIAM) ListRoleTags(ctx context.Context, in *iam.ListRoleTagsInput, o ...func(*iam.Options)) (*iam.ListRoleTagsOutput, error) {
+	return gauged(a.g, func(ctx context.Context, in *iam.ListRoleTagsInput) (*iam.ListRoleTagsOutput, error) {
+		return a.IAMAPI.ListRoleTags(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (a gaugedIAM) ListAttachedRolePolicies(ctx context.Context, in *iam.ListAttachedRolePoliciesInput, o ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	return gauged(a.g, func(ctx context.Context, in *iam.ListAttachedRolePoliciesInput) (*iam.ListAttachedRolePoliciesOutput, error) {
+		return a.IAMAPI.ListAttachedRolePolicies(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (a gaugedIAM) GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, o ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	return gauged(a.g, func(ctx context.Context, in *iam.GetRolePolicyInput) (*iam.GetRolePolicyOutput, error) {
+		return a.IAMAPI.GetRolePolicy(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (a gaugedIAM) ListOpenIDConnectProviders(ctx context.Context, in *iam.ListOpenIDConnectProvidersInput, o ...func(*iam.Options)) (*iam.ListOpenIDConnectProvidersOutput, error) {
+	return gauged(a.g, func(ctx context.Context, in *iam.ListOpenIDConnectProvidersInput) (*iam.ListOpenIDConnectProvidersOutput, error) {
+		return a.IAMAPI.ListOpenIDConnectProviders(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (a gaugedIAM) GetOpenIDConnectProvider(ctx context.Context, in *iam.GetOpenIDConnectProviderInput, o ...func(*iam.Options)) (*iam.GetOpenIDConnectProviderOutput, error) {
+	return gauged(a.g, func(ctx context.Context, in *iam.GetOpenIDConnectProviderInput) (*iam.GetOpenIDConnectProviderOutput, error) {
+		return a.IAMAPI.GetOpenIDConnectProvider(ctx, in, o...)
+	})(ctx, in)
+}
+
+// TestPlanReadLimitsPerService: a plan reads EKS and IAM concurrently, each
+// under its own limit (--parallelism, default DefaultReadParallelism): each
+// service reaches the limit but never exceeds it, and one service's reads
+// do not wait for the other's.
+func TestPlanReadLimitsPerService(t *testing.T) {
+	c := testCluster("wide")
+	for i := 0; i < 40; i++ {
+		testNodeGroup(c, fmt.Sprintf("ng%02d", i))
+		testIRSA(c, fmt.Sprintf("sa%02d", i))
+	}
+	cfg := testConfig(c)
+	w := newFakeAccount()
+	w.apply(t, mustPlan(t, w, cfg, PlanOptions{}))
+	w.latency = 10 * time.Millisecond // long enough for every ready read to start
+
+	for _, tc := range []struct {
+		parallelism, want int
+	}{
+		{0, DefaultReadParallelism},
+		{4, 4},
+	} {
+		t.Run(fmt.Sprintf("parallelism=%d", tc.parallelism), func(t *testing.T) {
+			total := &gauge{}
+			eksG, iamG := &gauge{total: total}, &gauge{total: total}
+			inner := w.factory()
+			factory := func(region string) (*Clients, error) {
+				c, err := inner(region)
+				if err != nil {
+					return nil, err
+				}
+				return &Clients{EKS: gaugedEKS{c.EKS, eksG}, IAM: gaugedIAM{c.IAM, iamG}}, nil
+			}
+			p, diags := MakePlan(context.Background(), cfg, factory, PlanOptions{Parallelism: tc.parallelism})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			if p.HasChanges() {
+				t.Fatalf("converged account has changes: %v", summary(p))
+			}
+			if got := eksG.highest(); got != tc.want {
+				t.Errorf("at most %d EKS reads were in flight at once, want %d", got, tc.want)
+			}
+			if got := iamG.highest(); got != tc.want {
+				t.Errorf("at most %d IAM reads were in flight at once, want %d", got, tc.want)
+			}
+			if got := total.highest(); got <= tc.want {
+				t.Errorf("at most %d reads were in flight at once over both services: EKS and IAM reads share one limit of %d", got, tc.want)
+			}
+		})
+	}
+}
