@@ -237,10 +237,23 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	l.diags = append(l.diags[:before:before], l.clean(later, decoded-before)...)
 
 	if len(clusters) == 0 && len(srcs) > 0 && !l.diags.HasErrors() {
+		// There is no block to point at: point at the start of the first
+		// file, and name every file read, so the user knows where we looked.
+		// (A directory with no *.hcl files at all is reported by
+		// readSources, naming the directory.)
+		var names []string
+		for _, s := range srcs {
+			names = append(names, s.name)
+		}
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "No cluster in the configuration",
-			Detail:   `The configuration declares no cluster. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-a", "subnet-b"] } }.`,
+			Detail:   fmt.Sprintf(`No cluster block in %s. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-a", "subnet-b"] } }.`, strings.Join(names, ", ")),
+			Subject: &hcl.Range{
+				Filename: srcs[0].name,
+				Start:    hcl.InitialPos,
+				End:      hcl.InitialPos,
+			},
 		})
 	}
 	l.sortDiagnostics()

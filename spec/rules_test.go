@@ -83,7 +83,7 @@ func TestValidationRules(t *testing.T) {
 		},
 		"no cluster": {
 			give: `variable "x" { default = 1 }`,
-			want: []string{"No cluster in the configuration"},
+			want: []string{"main.hcl:1,1: No cluster in the configuration"},
 		},
 		"duplicate vpc": {
 			give: inCluster(`  vpc { subnet_ids = ["subnet-3", "subnet-4"] }`),
