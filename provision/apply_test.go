@@ -299,15 +299,32 @@ func TestApplyClustersProceedIndependently(t *testing.T) {
 
 func TestApplySerialisesFargatePerCluster(t *testing.T) {
 	// The account refuses (and records) a second Fargate profile
-	// creating or deleting in one cluster, as EKS does.
-	s := applyAccount(lifecycle{fargate: 5 * time.Millisecond})
+	// creating or deleting in one cluster, as EKS does. Clusters proceed
+	// independently: the hook sees, at some CreateFargateProfile, a
+	// profile of the other cluster still CREATING.
+	s := applyAccount(lifecycle{fargate: 20 * time.Millisecond})
 	a := seedCluster(s, "a", "1.30", "arn:role", ownedTags(nil, "a", "cluster.a"))
 	b := seedCluster(s, "b", "1.30", "arn:role", ownedTags(nil, "b", "cluster.b"))
+	overlaps := 0
+	s.hook = func(op, name string) error { // the account's lock is held
+		if op != "CreateFargateProfile" {
+			return nil
+		}
+		other := map[string]string{"a": "b", "b": "a"}[name[:1]]
+		for _, o := range s.in("").fargate {
+			if o.cluster == other && o.status == "CREATING" && time.Now().Before(o.until) {
+				overlaps++
+				break
+			}
+		}
+		return nil
+	}
 	var changes []*ResourceChange
 	changes = append(changes, change("a", "cluster.a", TypeCluster, NoOp, a, a), change("b", "cluster.b", TypeCluster, NoOp, b, b))
 	for _, c := range []string{"a", "b"} {
 		for i := range 4 {
-			changes = append(changes, change(c, FargateProfileAddress(c, fmt.Sprint("p", i)), TypeFargateProfile, Create, nil, desiredFargate(c, fmt.Sprint("p", i)), ClusterAddress(c)))
+			name := fmt.Sprint(c, i)
+			changes = append(changes, change(c, FargateProfileAddress(c, name), TypeFargateProfile, Create, nil, desiredFargate(c, name), ClusterAddress(c)))
 		}
 	}
 	var out bytes.Buffer
@@ -317,6 +334,9 @@ func TestApplySerialisesFargatePerCluster(t *testing.T) {
 	requireNoViolations(t, s)
 	if n := len(s.logged("CreateFargateProfile")); n != 8 {
 		t.Errorf("%d profiles created, want 8", n)
+	}
+	if overlaps == 0 {
+		t.Errorf("the two clusters' Fargate profiles never were creating at the same time; log:\n%s", strings.Join(s.log, "\n"))
 	}
 }
 
