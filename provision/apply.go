@@ -309,7 +309,10 @@ var actionWeights = map[Type]time.Duration{
 //
 // Fargate creates and deletes take the lock fargate:<region>/<cluster>
 // because EKS allows one Fargate profile in CREATING or DELETING per
-// cluster (EKS API reference, CreateFargateProfile).
+// cluster (EKS API reference, CreateFargateProfile). So does the no-op of a
+// profile an interrupted run left CREATING or DELETING, while it waits for
+// it: EKS holds that lock already, and the task resumes (Task.Resumes), so
+// no other profile of the cluster is sent to be refused meanwhile.
 func (e *executor) graph() (*Graph, error) {
 	byAddr := map[string]*ResourceChange{}
 	for _, c := range e.plan.Changes {
@@ -356,14 +359,26 @@ func (e *executor) graph() (*Graph, error) {
 			}
 		}
 		var locks []string
-		if c.Type == TypeFargateProfile && c.Action != NoOp && c.Action != Update {
-			locks = []string{"fargate:" + c.Region + "/" + c.Cluster}
+		resumes := false
+		if c.Type == TypeFargateProfile {
+			switch c.Action {
+			case Create, Delete, Replace:
+				locks = []string{"fargate:" + c.Region + "/" + c.Cluster}
+			case NoOp:
+				before, err := typedAttrs(c.Type, c.Before)
+				if err != nil {
+					return nil, fmt.Errorf("%s: reading the live attributes in the plan: %w", c.Address, err)
+				}
+				if fargateInFlight(before) {
+					locks, resumes = []string{"fargate:" + c.Region + "/" + c.Cluster}, true
+				}
+			}
 		}
 		weight := actionWeights[c.Type]
 		if c.Action == NoOp {
 			weight = 0
 		}
-		if err := g.Add(Task{Key: c.Address, Deps: deps, Locks: locks, Weight: weight, Run: func(ctx context.Context) error {
+		if err := g.Add(Task{Key: c.Address, Deps: deps, Locks: locks, Resumes: resumes, Weight: weight, Run: func(ctx context.Context) error {
 			return e.run(ctx, c)
 		}}); err != nil {
 			return nil, err
@@ -429,9 +444,12 @@ func (e *executor) run(ctx context.Context, c *ResourceChange) error {
 	if err != nil {
 		return fmt.Errorf("%s: reading the live attributes in the plan: %w", c.Address, err)
 	}
-	if c.Action == NoOp && !transitional(before) {
+	if c.Action == NoOp && !transitional(before) && !fargateInFlight(before) {
 		e.record(c.Address, before)
 		return nil
+	}
+	if c.Action == NoOp && c.Type == TypeFargateProfile && fargateInFlight(before) && before.(*FargateProfileAttrs).Status == "DELETING" {
+		fn = recreateFargateProfile
 	}
 	var after any
 	if c.Action != Delete && c.After != nil {
@@ -521,6 +539,32 @@ func transitional(attrs any) bool {
 		status = a.Status
 	}
 	return status == "CREATING" || status == "UPDATING" || status == "PENDING"
+}
+
+// fargateInFlight reports whether live attributes show a Fargate profile
+// CREATING or DELETING: EKS then refuses to create or delete any other
+// profile of its cluster.
+func fargateInFlight(attrs any) bool {
+	fp, ok := attrs.(*FargateProfileAttrs)
+	return ok && (fp.Status == "CREATING" || fp.Status == "DELETING")
+}
+
+// recreateFargateProfile finishes a profile the configuration wants as it
+// is but an interrupted run left DELETING (a destroy or a removal stopped
+// half way): it waits until the profile is gone, then creates it again,
+// all under the cluster's Fargate lock, so that the next plan is empty.
+func recreateFargateProfile(ctx context.Context, x *execution) (any, string, error) {
+	b := x.before.(*FargateProfileAttrs)
+	a, ok := x.after.(*FargateProfileAttrs)
+	if !ok {
+		return nil, "", fmt.Errorf("the plan has no desired attributes for %s, which is being deleted; run eksctl-lite plan again", x.c.Address)
+	}
+	w := x.opts.waiter(x.opts.Timeouts.FargateProfile, "FARGATE_PROFILE")
+	x.act.note("Fargate profile %s is being deleted (an earlier run); it is created again once gone", b.Name)
+	if err := fargateGone(ctx, x.eks, w, x.cluster, b.Name); err != nil {
+		return nil, "", err
+	}
+	return createFargateProfile(ctx, x, w, a)
 }
 
 // typedAttrs returns a deep copy of attrs as its kind's attribute struct

@@ -340,6 +340,61 @@ func TestApplySerialisesFargatePerCluster(t *testing.T) {
 	}
 }
 
+func TestApplyFargateProfileLeftInFlightHoldsTheLock(t *testing.T) {
+	// An interrupted run left p0 CREATING (or DELETING); the configuration
+	// wants it as it is, so the new plan has a no-op for it, placed last,
+	// and creates for p1 and p2. The no-op holds the cluster's Fargate
+	// lock until p0 is ACTIVE (or gone and created again): no
+	// CreateFargateProfile is sent for EKS to refuse (the account records
+	// one as a violation and answers ResourceInUseException).
+	for _, status := range []string{"CREATING", "DELETING"} {
+		t.Run(status, func(t *testing.T) {
+			s := applyAccount(lifecycle{fargate: 5 * time.Millisecond})
+			cl := seedCluster(s, "demo", "1.30", "arn:role", ownedTags(nil, "demo", "cluster.demo"))
+			want := desiredFargate("demo", "p0")
+			live := s.putFargate("demo", want)
+			s.mu.Lock()
+			s.fargateProfile("demo", "p0").status, s.fargateProfile("demo", "p0").until = status, time.Now().Add(30*time.Millisecond)
+			s.mu.Unlock()
+			live.Status = status
+			changes := []*ResourceChange{change("demo", "cluster.demo", TypeCluster, NoOp, cl, cl)}
+			for _, name := range []string{"p1", "p2"} {
+				changes = append(changes, change("demo", FargateProfileAddress("demo", name), TypeFargateProfile, Create, nil, desiredFargate("demo", name), "cluster.demo"))
+			}
+			changes = append(changes, change("demo", FargateProfileAddress("demo", "p0"), TypeFargateProfile, NoOp, live, want, "cluster.demo"))
+			var out bytes.Buffer
+			res, err := Apply(context.Background(), planOf(false, changes), s.factory(), fastOptions(&out))
+			if err != nil {
+				t.Fatalf("Apply: %v\n%s", err, out.String())
+			}
+			requireNoViolations(t, s)
+			accepted := len(s.logged("CreateFargateProfile"))
+			s.mu.Lock()
+			refused := s.calls["CreateFargateProfile"] - accepted
+			s.mu.Unlock()
+			if refused != 0 {
+				t.Errorf("%d CreateFargateProfile calls refused; log:\n%s", refused, strings.Join(s.log, "\n"))
+			}
+			wantState := []string{"cluster demo 1.30", "fargate demo/p0", "fargate demo/p1", "fargate demo/p2"}
+			if diff := cmp.Diff(wantState, s.state()); diff != "" {
+				t.Errorf("state after apply (-want +got):\n%s", diff)
+			}
+			if got := outcomes(res); got["cluster.demo.fargate_profile.p0"] != "done" {
+				t.Errorf("outcomes: %v", got)
+			}
+			if status == "DELETING" {
+				// Gone, then created again before the others.
+				if got := s.logged("CreateFargateProfile"); len(got) != 3 || got[0] != "CreateFargateProfile demo/p0" {
+					t.Errorf("creates: %v, want p0 first", got)
+				}
+				if !strings.Contains(out.String(), "Fargate profile p0 is being deleted (an earlier run); it is created again once gone") {
+					t.Errorf("progress:\n%s", out.String())
+				}
+			}
+		})
+	}
+}
+
 func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
 	s := applyAccount(lifecycle{update: 3 * time.Millisecond})
 	role := "arn:aws:iam::111122223333:role/cluster"

@@ -24,6 +24,13 @@ type Task struct {
 	// "fargate:<region>/<cluster>" because EKS allows one Fargate profile in
 	// CREATING or DELETING per cluster.
 	Locks []string
+	// Resumes marks a task that waits for an operation already under way
+	// outside the graph (started by an earlier, interrupted run) which holds
+	// its Locks there: a Fargate profile left CREATING or DELETING holds its
+	// cluster's Fargate lock in EKS. Until such a task has ended, no other
+	// task takes those locks, whatever their priorities, so none is sent
+	// to be refused.
+	Resumes bool
 	// Weight estimates how long the task takes. Among ready tasks the
 	// scheduler starts the one with the longest estimated remaining path
 	// first (critical-path list scheduling); weights never change what runs,
@@ -226,6 +233,22 @@ func (g *Graph) Run(ctx context.Context, parallelism int) []TaskResult {
 	}
 	finished := map[string]bool{}
 	held := map[string]bool{}
+	// reserved counts, per lock, the Resumes tasks that have not ended.
+	reserved := map[string]int{}
+	release := func(k string) {
+		if t := g.tasks[k]; t.Resumes {
+			for _, l := range t.Locks {
+				reserved[l]--
+			}
+		}
+	}
+	for _, k := range g.order {
+		if t := g.tasks[k]; t.Resumes {
+			for _, l := range t.Locks {
+				reserved[l]++
+			}
+		}
+	}
 	running := 0
 	type doneMsg struct {
 		key string
@@ -241,44 +264,56 @@ func (g *Graph) Run(ctx context.Context, parallelism int) []TaskResult {
 				continue
 			}
 			finished[d] = true
+			release(d)
 			results[index[d]].State = TaskSkipped
 			results[index[d]].Err = &UpstreamFailedError{Key: cause}
 			skip(d, cause)
 		}
 	}
 
+	// start starts the ready tasks that may run, highest priority first.
+	// With strict false it ignores reservations: only when nothing runs
+	// and nothing else could start (a Resumes task waiting, directly or
+	// not, for a task that needs its lock), so that the graph cannot stall.
+	start := func(strict bool) {
+		sort.SliceStable(ready, func(i, j int) bool {
+			pi, pj := priority(ready[i]), priority(ready[j])
+			if pi != pj {
+				return pi > pj
+			}
+			return index[ready[i]] < index[ready[j]]
+		})
+		rest := ready[:0:0]
+		for _, k := range ready {
+			t := g.tasks[k]
+			free := running < parallelism
+			for _, l := range t.Locks {
+				free = free && !held[l] && (t.Resumes || !strict || reserved[l] == 0)
+			}
+			if !free {
+				rest = append(rest, k)
+				continue
+			}
+			for _, l := range t.Locks {
+				held[l] = true
+				lockWork[l] -= t.Weight
+			}
+			running++
+			results[index[k]].Start = time.Now()
+			go func() {
+				err := runTask(ctx, t)
+				done <- doneMsg{key: t.Key, err: err, end: time.Now()}
+			}()
+		}
+		ready = rest
+	}
+
 	for {
 		if ctx.Err() == nil && len(ready) > 0 && running < parallelism {
-			sort.SliceStable(ready, func(i, j int) bool {
-				pi, pj := priority(ready[i]), priority(ready[j])
-				if pi != pj {
-					return pi > pj
-				}
-				return index[ready[i]] < index[ready[j]]
-			})
-			rest := ready[:0:0]
-			for _, k := range ready {
-				t := g.tasks[k]
-				free := running < parallelism
-				for _, l := range t.Locks {
-					free = free && !held[l]
-				}
-				if !free {
-					rest = append(rest, k)
-					continue
-				}
-				for _, l := range t.Locks {
-					held[l] = true
-					lockWork[l] -= t.Weight
-				}
-				running++
-				results[index[k]].Start = time.Now()
-				go func() {
-					err := runTask(ctx, t)
-					done <- doneMsg{key: t.Key, err: err, end: time.Now()}
-				}()
+			start(true)
+			if running == 0 {
+				start(false)
 			}
-			ready = rest
 		}
 		if running == 0 {
 			break
@@ -289,6 +324,7 @@ func (g *Graph) Run(ctx context.Context, parallelism int) []TaskResult {
 		for _, l := range t.Locks {
 			delete(held, l)
 		}
+		release(m.key)
 		finished[m.key] = true
 		r := &results[index[m.key]]
 		r.End, r.Err = m.end, m.err

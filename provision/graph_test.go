@@ -333,3 +333,58 @@ func TestGraphPanicIsAFailure(t *testing.T) {
 		t.Errorf("states (-want +got):\n%s", diff)
 	}
 }
+
+func TestGraphResumingTaskTakesItsLocksFirst(t *testing.T) {
+	// "resume" waits for an operation that already holds the lock outside
+	// the graph. It waits for a dependency, and the others asking for the
+	// lock have higher priority and come first in order: still none of
+	// them starts before it has ended. A resuming task skipped because its
+	// dependency failed releases the lock it reserved at once.
+	r := newRecorder()
+	resume := r.task("resume", []string{"dep"}, []string{"fargate:a"}, nil)
+	resume.Resumes, resume.Weight = true, 0
+	skipped := r.task("resume-b", []string{"bad"}, []string{"fargate:b"}, nil)
+	skipped.Resumes = true
+	g := mustGraph(t,
+		r.task("create1", nil, []string{"fargate:a"}, nil),
+		r.task("create2", nil, []string{"fargate:a"}, nil),
+		r.task("other", nil, nil, func(context.Context) error { time.Sleep(30 * time.Millisecond); return nil }),
+		r.task("dep", nil, nil, nil),
+		resume,
+		r.task("bad", nil, nil, func(context.Context) error { return errors.New("boom") }),
+		skipped,
+		r.task("create-b", nil, []string{"fargate:b"}, func(context.Context) error { time.Sleep(5 * time.Millisecond); return nil }),
+	)
+	got := states(g.Run(context.Background(), 10))
+	want := map[string]string{
+		"create1": "done", "create2": "done", "other": "done", "dep": "done", "resume": "done",
+		"bad": "failed: boom", "resume-b": "skipped: upstream failed: bad", "create-b": "done",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("states (-want +got):\n%s", diff)
+	}
+	end := r.index("end resume")
+	for _, k := range []string{"create1", "create2"} {
+		if s := r.index("start " + k); s < end {
+			t.Errorf("%s started (event %d) before the resuming task ended (event %d): %v", k, s, end, r.events)
+		}
+	}
+	if s, e := r.index("start create-b"), r.index("end other"); s > e {
+		t.Errorf("create-b waited for a resuming task that was skipped: %v", r.events)
+	}
+	if r.lockMax["fargate:a"] != 1 {
+		t.Errorf("%d tasks held fargate:a at once", r.lockMax["fargate:a"])
+	}
+}
+
+func TestGraphResumingTaskCannotStall(t *testing.T) {
+	// A resuming task that depends on a task needing its own lock: the
+	// reservation gives way rather than leave both not started.
+	r := newRecorder()
+	resume := r.task("resume", []string{"first"}, []string{"l"}, nil)
+	resume.Resumes = true
+	got := states(mustGraph(t, r.task("first", nil, []string{"l"}, nil), resume).Run(context.Background(), 10))
+	if diff := cmp.Diff(map[string]string{"first": "done", "resume": "done"}, got); diff != "" {
+		t.Errorf("states (-want +got):\n%s", diff)
+	}
+}
