@@ -236,11 +236,11 @@ func confirm(in io.Reader, out io.Writer, destroy bool) error {
 	if !stdinIsTerminal(in) {
 		return noTerminalError(what)
 	}
-	question := "Do you want to perform these actions?"
+	question := "Apply these changes?"
 	if destroy {
-		question = "Do you really want to destroy all resources shown above?"
+		question = "Destroy all these resources?"
 	}
-	fmt.Fprintf(out, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	fmt.Fprintf(out, "\n%s Only 'yes' will be accepted.\n  Enter a value: ", question)
 	line, err := bufio.NewReader(in).ReadString('\n')
 	if err != nil && line == "" {
 		fmt.Fprintln(out)

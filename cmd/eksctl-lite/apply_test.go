@@ -27,12 +27,12 @@ func TestConfirm(t *testing.T) {
 		wantErr  string // "" means approved
 		wantOut  string
 	}{
-		"yes":              {terminal: true, input: "yes\n", wantOut: "Do you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "},
+		"yes":              {terminal: true, input: "yes\n", wantOut: "\nApply these changes? Only 'yes' will be accepted.\n  Enter a value: "},
 		"yes with spaces":  {terminal: true, input: "  yes  \n"},
 		"no":               {terminal: true, input: "no\n", wantErr: "apply cancelled: nothing was changed"},
 		"Yes is not yes":   {terminal: true, input: "Yes\n", wantErr: "apply cancelled: nothing was changed"},
 		"end of input":     {terminal: true, input: "", wantErr: "apply cancelled: nothing was changed"},
-		"destroy question": {terminal: true, input: "yes\n", destroy: true, wantOut: "Do you really want to destroy all resources shown above?\n"},
+		"destroy question": {terminal: true, input: "yes\n", destroy: true, wantOut: "\nDestroy all these resources? Only 'yes' will be accepted.\n  Enter a value: "},
 		"not a terminal":   {terminal: false, input: "yes\n", wantErr: "eksctl-lite apply asks for confirmation, but standard input is not a terminal; run it with --auto-approve"},
 		"destroy, not a terminal": {terminal: false, input: "yes\n", destroy: true,
 			wantErr: "eksctl-lite destroy asks for confirmation, but standard input is not a terminal; run it with --auto-approve to destroy"},
