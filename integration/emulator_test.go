@@ -459,6 +459,89 @@ func TestEmulatorUpdateClusterConfig(t *testing.T) {
 	}
 }
 
+// A cluster that is not ACTIVE refuses updates: UpdateClusterConfig,
+// UpdateClusterVersion and AssociateEncryptionConfig on a CREATING cluster
+// fail with ResourceInUseException naming the status (the EKS API reference
+// lists ResourceInUseException and InvalidRequestException for this; the
+// emulator answers the former, which apply waits out as "busy"). Once ACTIVE
+// the same requests are accepted, so the status was the reason.
+func TestEmulatorClusterNotActiveRefusesUpdates(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	e.setDelays(t, time.Minute, time.Minute, time.Minute)
+	createCluster(t, e, "young", "1.30", false)
+	if s := describeCluster(t, e, "young").Status; s != ekstypes.ClusterStatusCreating {
+		t.Fatalf("cluster status %s, want CREATING", s)
+	}
+	logging := &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"api"}, Enabled: aws.Bool(true)}}}
+	encryption := []ekstypes.EncryptionConfig{{Resources: []string{"secrets"}, Provider: &ekstypes.Provider{KeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/abc")}}}
+
+	_, err := e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{Name: aws.String("young"), Logging: logging}, noRetry)
+	riu := wantErr[*ekstypes.ResourceInUseException](t, "UpdateClusterConfig on a CREATING cluster", err)
+	if !strings.Contains(riu.ErrorMessage(), "CREATING") {
+		t.Errorf("message %q should name the CREATING status", riu.ErrorMessage())
+	}
+	_, err = e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("young"), Version: aws.String("1.31")}, noRetry)
+	riu = wantErr[*ekstypes.ResourceInUseException](t, "UpdateClusterVersion on a CREATING cluster", err)
+	if !strings.Contains(riu.ErrorMessage(), "CREATING") {
+		t.Errorf("message %q should name the CREATING status", riu.ErrorMessage())
+	}
+	_, err = e.eks.AssociateEncryptionConfig(t.Context(), &eks.AssociateEncryptionConfigInput{ClusterName: aws.String("young"), EncryptionConfig: encryption}, noRetry)
+	wantErr[*ekstypes.ResourceInUseException](t, "AssociateEncryptionConfig on a CREATING cluster", err)
+	if c := describeCluster(t, e, "young"); aws.ToString(c.Version) != "1.30" || len(c.EncryptionConfig) != 0 {
+		t.Errorf("a refused update changed the cluster: version %s, encryption %+v", aws.ToString(c.Version), c.EncryptionConfig)
+	}
+
+	e.setDelays(t, 0, time.Minute, time.Minute)
+	e.waitClusterStatus(t, "young", "ACTIVE")
+	if _, err := e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{Name: aws.String("young"), Logging: logging}, noRetry); err != nil {
+		t.Errorf("UpdateClusterConfig once ACTIVE: %v", err)
+	}
+	e.setDelays(t, 0, 0, 0)
+}
+
+// Both endpoints disabled is InvalidParameterException: a cluster must be
+// reachable publicly or privately, at creation and after an update (moto
+// accepted it). Nothing is created or changed.
+func TestEmulatorBothEndpointsDisabled(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+
+	_, err := e.eks.CreateCluster(t.Context(), &eks.CreateClusterInput{
+		Name:    aws.String("dark"),
+		Version: aws.String("1.30"),
+		RoleArn: aws.String(testClusterRole),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{
+			SubnetIds:             testSubnets,
+			EndpointPublicAccess:  aws.Bool(false),
+			EndpointPrivateAccess: aws.Bool(false),
+		},
+	}, noRetry)
+	ipe := wantErr[*ekstypes.InvalidParameterException](t, "CreateCluster with both endpoints disabled", err)
+	if !strings.Contains(ipe.ErrorMessage(), "endpoint access must be enabled") {
+		t.Errorf("message %q", ipe.ErrorMessage())
+	}
+	_, err = e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String("dark")}, noRetry)
+	wantErr[*ekstypes.ResourceNotFoundException](t, "DescribeCluster after a refused CreateCluster", err)
+
+	createCluster(t, e, "lit", "1.30", true) // public only, the default
+	for _, tc := range []struct {
+		what string
+		vpc  *ekstypes.VpcConfigRequest
+	}{
+		{"public disabled, private left disabled", &ekstypes.VpcConfigRequest{EndpointPublicAccess: aws.Bool(false)}},
+		{"both disabled", &ekstypes.VpcConfigRequest{EndpointPublicAccess: aws.Bool(false), EndpointPrivateAccess: aws.Bool(false)}},
+	} {
+		_, err := e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{Name: aws.String("lit"), ResourcesVpcConfig: tc.vpc}, noRetry)
+		wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterConfig "+tc.what, err)
+	}
+	c := describeCluster(t, e, "lit")
+	if c.Status != ekstypes.ClusterStatusActive || !c.ResourcesVpcConfig.EndpointPublicAccess || c.ResourcesVpcConfig.EndpointPrivateAccess {
+		t.Errorf("after refused updates: status %s, public %v, private %v; want ACTIVE, public only",
+			c.Status, c.ResourcesVpcConfig.EndpointPublicAccess, c.ResourcesVpcConfig.EndpointPrivateAccess)
+	}
+}
+
 // AssociateEncryptionConfig returns an update; encryption is enabled once.
 func TestEmulatorAssociateEncryptionConfig(t *testing.T) {
 	e := newEnv(t)
