@@ -151,29 +151,20 @@ func updateCluster(ctx context.Context, x *execution) (any, string, error) {
 		}
 		x.act.note("%s", stepLine(s))
 		var update *ekstypes.Update
-		var refused error // the last ResourceInUseException
-		skipped := false
-		call := func(ctx context.Context) error {
-			if refused != nil {
-				out, err := x.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(x.cluster)})
-				if err != nil {
-					return fmt.Errorf("describing cluster %s: %w", x.cluster, err)
-				}
-				if st := out.Cluster.Status; st == ekstypes.ClusterStatusUpdating || st == ekstypes.ClusterStatusCreating {
-					return refused // still busy: wait on
-				}
-				if cur = clusterFromAWS(out.Cluster); clusterStepDone(s, cur, a) {
-					skipped = true
-					return nil
-				}
+		reread := func(ctx context.Context) (busy, done bool, err error) {
+			out, err := x.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(x.cluster)})
+			if err != nil {
+				return false, false, fmt.Errorf("describing cluster %s: %w", x.cluster, err)
 			}
-			err := sendClusterStep(ctx, x, s, cur, a, &update)
-			if isInUse(err) {
-				refused = err
+			if st := out.Cluster.Status; st == ekstypes.ClusterStatusUpdating || st == ekstypes.ClusterStatusCreating {
+				return true, false, nil
 			}
-			return err
+			cur = clusterFromAWS(out.Cluster)
+			return false, clusterStepDone(s, cur, a), nil
 		}
-		if err := w.retry(ctx, "cluster "+x.cluster+" to accept "+s.Call, isInUse, call); err != nil {
+		send := func(ctx context.Context) error { return sendClusterStep(ctx, x, s, cur, a, &update) }
+		skipped, err := w.sendUnlessDone(ctx, "cluster "+x.cluster+" to accept "+s.Call, reread, send)
+		if err != nil {
 			return nil, "", fmt.Errorf("%s on cluster %s: %w", s.Call, x.cluster, err)
 		}
 		if skipped {

@@ -162,29 +162,20 @@ func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, 
 		}
 		x.act.note("%s", stepLine(s))
 		var update *ekstypes.Update
-		var refused error // the last ResourceInUseException
-		skipped := false
-		call := func(ctx context.Context) error {
-			if refused != nil {
-				out, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
-				if err != nil {
-					return fmt.Errorf("describing node group %s: %w", name, err)
-				}
-				if st := out.Nodegroup.Status; st == ekstypes.NodegroupStatusUpdating || st == ekstypes.NodegroupStatusCreating {
-					return refused // still busy: wait on
-				}
-				if cur = nodeGroupFromAWS(out.Nodegroup); nodeGroupStepDone(s, cur, a) {
-					skipped = true
-					return nil
-				}
+		reread := func(ctx context.Context) (busy, done bool, err error) {
+			out, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
+			if err != nil {
+				return false, false, fmt.Errorf("describing node group %s: %w", name, err)
 			}
-			err := sendNodeGroupStep(ctx, x, s, cur, a, &update)
-			if isInUse(err) {
-				refused = err
+			if st := out.Nodegroup.Status; st == ekstypes.NodegroupStatusUpdating || st == ekstypes.NodegroupStatusCreating {
+				return true, false, nil
 			}
-			return err
+			cur = nodeGroupFromAWS(out.Nodegroup)
+			return false, nodeGroupStepDone(s, cur, a), nil
 		}
-		if err := w.retry(ctx, "node group "+name+" to accept "+s.Call, isInUse, call); err != nil {
+		send := func(ctx context.Context) error { return sendNodeGroupStep(ctx, x, s, cur, a, &update) }
+		skipped, err := w.sendUnlessDone(ctx, "node group "+name+" to accept "+s.Call, reread, send)
+		if err != nil {
 			return nil, "", fmt.Errorf("%s on node group %s: %w", s.Call, name, err)
 		}
 		if skipped {

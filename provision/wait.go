@@ -123,6 +123,47 @@ func (w waiter) retry(ctx context.Context, what string, busy func(error) bool, c
 	return err
 }
 
+// sendUnlessDone makes one update step's call, waiting out
+// ResourceInUseException. Once EKS has refused the step as busy, the
+// resource is re-read before every further attempt: the update it was busy
+// with may have been this very change (an interrupted apply's), and EKS
+// refuses an update that changes nothing ("No changes needed"). For the
+// same reason, an error after such a refusal is forgiven when a re-read
+// shows the step done: the busy update can finish between the re-read and
+// the call. reread reports whether the resource is still busy and whether
+// the step is done; skipped says the step turned out done.
+func (w waiter) sendUnlessDone(ctx context.Context, what string, reread func(context.Context) (busy, done bool, err error), send func(context.Context) error) (skipped bool, err error) {
+	var refused error // the last ResourceInUseException
+	err = w.retry(ctx, what, isInUse, func(ctx context.Context) error {
+		if refused != nil {
+			busy, done, err := reread(ctx)
+			switch {
+			case err != nil:
+				return err
+			case busy:
+				return refused // still busy: wait on
+			case done:
+				skipped = true
+				return nil
+			}
+		}
+		err := send(ctx)
+		switch {
+		case err == nil:
+			return nil
+		case isInUse(err):
+			refused = err
+		case refused != nil:
+			if _, done, rerr := reread(ctx); rerr == nil && done {
+				skipped = true
+				return nil
+			}
+		}
+		return err
+	})
+	return skipped, err
+}
+
 // isInUse reports EKS's "the resource is busy" error.
 func isInUse(err error) bool {
 	var e *ekstypes.ResourceInUseException

@@ -180,3 +180,43 @@ func TestPollTimeoutAndInterrupt(t *testing.T) {
 		t.Errorf("after a stop: err %v after %d calls, want context.Canceled after 1", err, calls)
 	}
 }
+
+// A step refused as busy is not re-sent once a re-read shows it done, and an
+// error from a re-send is forgiven when the busy update turns out to have
+// done the step meanwhile ("No changes needed"); without a prior refusal an
+// error stands.
+func TestSendUnlessDone(t *testing.T) {
+	inUse := &ekstypes.ResourceInUseException{Message: aws.String("busy")}
+	noChange := &ekstypes.InvalidParameterException{Message: aws.String("No changes needed")}
+	tests := map[string]struct {
+		sends       []error // what each send returns, in turn
+		rereads     []bool  // done, per re-read, in turn (never busy)
+		wantSkipped bool
+		wantErr     error
+		wantSends   int
+	}{
+		"accepted at once":                        {sends: []error{nil}, wantSends: 1},
+		"busy, then the re-read shows it done":    {sends: []error{inUse}, rereads: []bool{true}, wantSkipped: true, wantSends: 1},
+		"busy, still needed, then accepted":       {sends: []error{inUse, nil}, rereads: []bool{false}, wantSends: 2},
+		"busy update finished just before resend": {sends: []error{inUse, noChange}, rereads: []bool{false, true}, wantSkipped: true, wantSends: 2},
+		"refused for real after busy":             {sends: []error{inUse, noChange}, rereads: []bool{false, false}, wantErr: noChange, wantSends: 2},
+		"error without a prior refusal stands":    {sends: []error{noChange}, rereads: []bool{true}, wantErr: noChange, wantSends: 1},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			sends, rereads := 0, 0
+			send := func(context.Context) error {
+				sends++
+				return tt.sends[sends-1]
+			}
+			reread := func(context.Context) (bool, bool, error) {
+				rereads++
+				return false, tt.rereads[rereads-1], nil
+			}
+			skipped, err := testWaiter.sendUnlessDone(context.Background(), "test", reread, send)
+			if !errors.Is(err, tt.wantErr) || skipped != tt.wantSkipped || sends != tt.wantSends {
+				t.Errorf("skipped %v err %v sends %d; want skipped %v err %v sends %d", skipped, err, sends, tt.wantSkipped, tt.wantErr, tt.wantSends)
+			}
+		})
+	}
+}
