@@ -573,18 +573,8 @@ func TestApplyInterruptedThenConverges(t *testing.T) {
 	name := e.uniqueName("minimal")
 	dir := copyExample(t, e, "minimal", name)
 
-	cmd := exec.CommandContext(t.Context(), binary(t), "apply", "--auto-approve")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "AWS_ENDPOINT_URL=" + e.endpoint, "AWS_REGION=" + e.region,
-		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true", "NO_COLOR=1",
-		"EKSCTL_LITE_POLL_INTERVAL=100ms",
-	}
-	var stdout, stderr syncWriter
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := e.start(t, dir, "apply", "--auto-approve")
+	cmd, stdout, stderr := p.cmd, p.stdout, p.stderr
 	waitFor(t, "apply to start creating the cluster", func() (bool, error) {
 		return strings.Contains(stdout.String(), "cluster."+name+": Creating..."), nil
 	})
@@ -621,22 +611,4 @@ func TestApplyInterruptedThenConverges(t *testing.T) {
 		t.Errorf("second apply:\n%s", r.stdout)
 	}
 	requireNoChanges(t, e, dir, "an interrupted apply and its re-run")
-}
-
-// syncWriter is a bytes.Buffer safe to read while a process writes to it.
-type syncWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }

@@ -446,14 +446,10 @@ func (e *env) runWithStdin(t *testing.T, dir, stdin string, args ...string) resu
 	return e.exec(t, dir, nil, stdin, args)
 }
 
-func (e *env) exec(t *testing.T, dir string, extraEnv []string, stdin string, args []string) result {
-	t.Helper()
-	bin := binary(t)
-	ctx, cancel := context.WithTimeout(t.Context(), runTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append([]string{
+// cliEnv is the environment every run of the binary gets: the emulator's
+// endpoint, test credentials, no colour, fast polling, an empty HOME.
+func (e *env) cliEnv(t *testing.T) []string {
+	return []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + t.TempDir(),
 		"AWS_ENDPOINT_URL=" + e.endpoint,
@@ -463,7 +459,57 @@ func (e *env) exec(t *testing.T, dir string, extraEnv []string, stdin string, ar
 		"AWS_EC2_METADATA_DISABLED=true",
 		"NO_COLOR=1",
 		"EKSCTL_LITE_POLL_INTERVAL=100ms",
-	}, extraEnv...)
+	}
+}
+
+// proc is a run of the binary in the background, for tests that act while
+// it runs (send signals, watch AWS); its output can be read at any time.
+type proc struct {
+	cmd            *exec.Cmd
+	stdout, stderr *syncWriter
+}
+
+// start runs the binary in the background with the same environment as run;
+// the test's end kills it if it is still running.
+func (e *env) start(t *testing.T, dir string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary(t), args...)
+	cmd.Dir = dir
+	cmd.Env = e.cliEnv(t)
+	p := &proc{cmd: cmd, stdout: &syncWriter{}, stderr: &syncWriter{}}
+	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// syncWriter is a strings.Builder safe to read while a process writes to it.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+func (e *env) exec(t *testing.T, dir string, extraEnv []string, stdin string, args []string) result {
+	t.Helper()
+	bin := binary(t)
+	ctx, cancel := context.WithTimeout(t.Context(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(e.cliEnv(t), extraEnv...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -218,18 +218,8 @@ func TestApplyFirstIrsaBlockCreatesOIDCProvider(t *testing.T) {
 // exited (then cmd.ProcessState is set).
 func startApply(t *testing.T, e *env, dir string) (cmd *exec.Cmd, stdout, stderr *syncWriter, exited chan struct{}) {
 	t.Helper()
-	cmd = exec.CommandContext(t.Context(), binary(t), "apply", "--auto-approve")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "AWS_ENDPOINT_URL=" + e.endpoint, "AWS_REGION=" + e.region,
-		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true", "NO_COLOR=1",
-		"EKSCTL_LITE_POLL_INTERVAL=100ms",
-	}
-	stdout, stderr = &syncWriter{}, &syncWriter{}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := e.start(t, dir, "apply", "--auto-approve")
+	cmd, stdout, stderr = p.cmd, p.stdout, p.stderr
 	exited = make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {

@@ -156,18 +156,8 @@ func TestApplyResumesInterruptedClusterUpdate(t *testing.T) {
 
 			writeHCL(t, dir, tc.to(name))
 			e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 3*time.Second)
-			cmd := exec.CommandContext(t.Context(), binary(t), "apply", "--auto-approve")
-			cmd.Dir = dir
-			cmd.Env = []string{
-				"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "AWS_ENDPOINT_URL=" + e.endpoint, "AWS_REGION=" + e.region,
-				"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true", "NO_COLOR=1",
-				"EKSCTL_LITE_POLL_INTERVAL=100ms",
-			}
-			var stdout, stderr syncWriter
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			p := e.start(t, dir, "apply", "--auto-approve")
+			cmd, stdout, stderr := p.cmd, p.stdout, p.stderr
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
 			var id string
