@@ -332,15 +332,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetRole %s-metrics: %v", name, err)
 	}
-	wantTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
-		"Principal":{"Federated":"` + providerARN + `"},
-		"Action":"sts:AssumeRoleWithWebIdentity",
-		"Condition":{"StringEquals":{
-			"` + host + `:sub":"system:serviceaccount:monitoring:prometheus",
-			"` + host + `:aud":"sts.amazonaws.com"}}}]}`
-	if diff := cmp.Diff(canonicalJSON(t, wantTrust), canonicalJSON(t, aws.ToString(role.Role.AssumeRolePolicyDocument))); diff != "" {
-		t.Errorf("irsa trust policy (-want +got):\n%s", diff)
-	}
+	requireIRSATrust(t, aws.ToString(role.Role.AssumeRolePolicyDocument), providerARN, host, "monitoring", "prometheus")
 	if aws.ToString(role.Role.Path) != provision.RolePath {
 		t.Errorf("role path = %s", aws.ToString(role.Role.Path))
 	}
@@ -611,4 +603,21 @@ func TestApplyInterruptedThenConverges(t *testing.T) {
 		t.Errorf("second apply:\n%s", r.stdout)
 	}
 	requireNoChanges(t, e, dir, "an interrupted apply and its re-run")
+}
+
+// requireIRSATrust checks an irsa role's trust policy is exactly the one
+// issue 4 specifies, compared as JSON: the cluster's OIDC provider as the
+// Federated principal, sts:AssumeRoleWithWebIdentity, and StringEquals on
+// the issuer's sub (the service account) and aud (sts.amazonaws.com).
+func requireIRSATrust(t *testing.T, got, providerARN, issuerHost, namespace, serviceAccount string) {
+	t.Helper()
+	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Principal":{"Federated":"` + providerARN + `"},
+		"Action":"sts:AssumeRoleWithWebIdentity",
+		"Condition":{"StringEquals":{
+			"` + issuerHost + `:sub":"system:serviceaccount:` + namespace + `:` + serviceAccount + `",
+			"` + issuerHost + `:aud":"sts.amazonaws.com"}}}]}`
+	if diff := cmp.Diff(canonicalJSON(t, want), canonicalJSON(t, got)); diff != "" {
+		t.Errorf("irsa trust policy (-want +got):\n%s", diff)
+	}
 }

@@ -197,15 +197,7 @@ func TestApplyFirstIrsaBlockCreatesOIDCProvider(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetRole %s-reader: %v", name, err)
 	}
-	wantTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
-		"Principal":{"Federated":"` + providerARN + `"},
-		"Action":"sts:AssumeRoleWithWebIdentity",
-		"Condition":{"StringEquals":{
-			"` + host + `:sub":"system:serviceaccount:apps:reader",
-			"` + host + `:aud":"sts.amazonaws.com"}}}]}`
-	if diff := cmp.Diff(canonicalJSON(t, wantTrust), canonicalJSON(t, aws.ToString(role.Role.AssumeRolePolicyDocument))); diff != "" {
-		t.Errorf("irsa trust policy (-want +got):\n%s", diff)
-	}
+	requireIRSATrust(t, aws.ToString(role.Role.AssumeRolePolicyDocument), providerARN, host, "apps", "reader")
 	attached, err := e.iam.ListAttachedRolePolicies(t.Context(), &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name + "-reader")})
 	if err != nil || len(attached.AttachedPolicies) != 1 || aws.ToString(attached.AttachedPolicies[0].PolicyArn) != "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" {
 		t.Errorf("attached policies: %v %v", attached, err)
