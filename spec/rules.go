@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -307,8 +308,46 @@ func (l *loader) oneOf(name, value string, allowed []string, rng *hcl.Range) boo
 		}
 	}
 	l.errorf(rng, "Invalid "+name,
-		"%q is not a valid %s.%s Allowed values: %s.", value, name, didYouMean(value, allowed), strings.Join(allowed, ", "))
+		"%q is not a valid %s.%s Allowed values: %s.", value, name, suggestValue(value, allowed), strings.Join(allowed, ", "))
 	return false
+}
+
+// suggestValue returns ` Did you mean "X"?` for the allowed value the user
+// most likely meant, else "". Spellings from other tools differ mostly in
+// case and separators (kubectl's NoSchedule for NO_SCHEDULE, on_demand for
+// ON_DEMAND), so values are first compared ignoring case, '_', '-' and
+// spaces; failing that, a typo of at most two edits in those folded
+// spellings is forgiven, one edit per three characters of the value, so that
+// a short value is not "corrected" into an unrelated one.
+func suggestValue(given string, allowed []string) string {
+	g := foldValue(given)
+	for _, a := range allowed {
+		if foldValue(a) == g {
+			return fmt.Sprintf(" Did you mean %q?", a)
+		}
+	}
+	n := len([]rune(g))
+	best, bestDist := "", 3
+	for _, a := range allowed {
+		if d := editDistance(g, foldValue(a)); d < bestDist && d*3 <= n {
+			best, bestDist = a, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" Did you mean %q?", best)
+}
+
+// foldValue lowercases s and drops '_', '-' and spaces, for comparing enum
+// spellings.
+func foldValue(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' || r == ' ' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
 }
 
 // quoteAll quotes each string, for lists in messages.

@@ -469,6 +469,70 @@ func manyTags(n int) string {
 	return strings.Join(items, ", ")
 }
 
+// TestEnumSuggestions checks that a value outside a fixed set names the
+// allowed value the user most likely meant, and names none when nothing is
+// close.
+func TestEnumSuggestions(t *testing.T) {
+	taint := func(effect string) string {
+		return nodeGroup("    taint {\n      key    = \"k\"\n      effect = \"" + effect + "\"\n    }")
+	}
+	logging := func(typ string) string {
+		return inCluster("  logging {\n    types = [\"" + typ + "\"]\n  }")
+	}
+	tests := map[string]struct {
+		give    string
+		want    string // brief of the one diagnostic
+		suggest string // "" when no suggestion may be made
+	}{
+		"kubectl taint effect": {give: taint("NoSchedule"),
+			want: "main.hcl:6,16: Invalid taint effect", suggest: "NO_SCHEDULE"},
+		"kubectl taint effect with two words": {give: taint("PreferNoSchedule"),
+			want: "main.hcl:6,16: Invalid taint effect", suggest: "PREFER_NO_SCHEDULE"},
+		"taint effect with a typo": {give: taint("NO_EXECTUE"),
+			want: "main.hcl:6,16: Invalid taint effect", suggest: "NO_EXECUTE"},
+		"capacity type in snake case": {give: nodeGroup(`    capacity_type = "on_demand"`),
+			want: "main.hcl:4,21: Invalid capacity type", suggest: "ON_DEMAND"},
+		"capacity type in kebab case": {give: nodeGroup(`    capacity_type = "on-demand"`),
+			want: "main.hcl:4,21: Invalid capacity type", suggest: "ON_DEMAND"},
+		"capacity type in lower case": {give: nodeGroup(`    capacity_type = "spot"`),
+			want: "main.hcl:4,21: Invalid capacity type", suggest: "SPOT"},
+		"AMI type in lower case": {give: nodeGroup(`    ami_type = "al2023_x86_64_standard"`),
+			want: "main.hcl:4,16: Invalid AMI type", suggest: "AL2023_x86_64_STANDARD"},
+		"AMI type with a typo": {give: nodeGroup(`    ami_type = "AL2023_x86_64_NVIDA"`),
+			want: "main.hcl:4,16: Invalid AMI type", suggest: "AL2023_x86_64_NVIDIA"},
+		"log type in capitals": {give: logging("API"),
+			want: "main.hcl:4,14: Invalid log type", suggest: "api"},
+		"log type in snake case": {give: logging("controller_manager"),
+			want: "main.hcl:4,14: Invalid log type", suggest: "controllerManager"},
+		"log type with a typo": {give: logging("autenticator"),
+			want: "main.hcl:4,14: Invalid log type", suggest: "authenticator"},
+		"capacity type unlike any": {give: nodeGroup(`    capacity_type = "PREEMPTIBLE"`),
+			want: "main.hcl:4,21: Invalid capacity type"},
+		"taint effect unlike any": {give: taint("Evict"),
+			want: "main.hcl:6,16: Invalid taint effect"},
+		"short log type is not stretched to a real one": {give: logging("a"),
+			want: "main.hcl:4,14: Invalid log type"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, diags := load(t, tt.give, nil, nil)
+			if diff := cmp.Diff([]string{tt.want}, brief(diags)); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s\nsource:\n%s", diff, tt.give)
+			}
+			detail := diags[0].Detail
+			if tt.suggest == "" {
+				if strings.Contains(detail, "Did you mean") {
+					t.Errorf("detail %q suggests a value, want none", detail)
+				}
+				return
+			}
+			if want := fmt.Sprintf(" Did you mean %q? Allowed values: ", tt.suggest); !strings.Contains(detail, want) {
+				t.Errorf("detail %q does not contain %q", detail, want)
+			}
+		})
+	}
+}
+
 func TestTypeErrorsAreNotHidden(t *testing.T) {
 	_, diags := load(t, "cluster \"demo\" {\n  vpc { subnet_ids = \"subnet-1\" }\n}", nil, nil)
 	if diff := cmp.Diff([]string{"main.hcl:2,22: Incorrect attribute value type"}, brief(diags)); diff != "" {
