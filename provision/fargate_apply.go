@@ -114,9 +114,24 @@ func updateFargateProfile(ctx context.Context, x *execution, w waiter) (any, str
 }
 
 // deleteFargateProfile deletes the profile name and waits until it is gone.
+// The profile is read before each attempt: one already DELETING (left by an
+// interrupted run) is only waited for, since EKS refuses to delete it again
+// (ResourceInUseException), and one already gone is done.
 func deleteFargateProfile(ctx context.Context, x *execution, w waiter, name string) error {
+	in := &eks.DeleteFargateProfileInput{ClusterName: aws.String(x.cluster), FargateProfileName: aws.String(name)}
+	deleting := false
 	err := w.retry(ctx, "EKS to accept the deletion of Fargate profile "+name, isInUse, func(ctx context.Context) error {
-		_, err := x.eks.DeleteFargateProfile(ctx, &eks.DeleteFargateProfileInput{ClusterName: aws.String(x.cluster), FargateProfileName: aws.String(name)})
+		out, err := x.eks.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: in.ClusterName, FargateProfileName: in.FargateProfileName})
+		switch {
+		case isNotFound(err):
+			return nil
+		case err != nil:
+			return fmt.Errorf("describing Fargate profile %s: %w", name, err)
+		case out.FargateProfile != nil && out.FargateProfile.Status == ekstypes.FargateProfileStatusDeleting:
+			deleting = true
+			return nil
+		}
+		_, err = x.eks.DeleteFargateProfile(ctx, in)
 		if isNotFound(err) {
 			return nil
 		}
@@ -124,6 +139,9 @@ func deleteFargateProfile(ctx context.Context, x *execution, w waiter, name stri
 	})
 	if err != nil {
 		return fmt.Errorf("deleting Fargate profile %s of cluster %s: %w", name, x.cluster, err)
+	}
+	if deleting {
+		x.act.note("Fargate profile %s is already being deleted (an earlier run); waiting for it to be gone", name)
 	}
 	return fargateGone(ctx, x.eks, w, x.cluster, name)
 }
