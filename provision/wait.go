@@ -124,7 +124,10 @@ func (w waiter) retry(ctx context.Context, what string, busy func(error) bool, c
 }
 
 // sendUnlessDone makes one update step's call, waiting out
-// ResourceInUseException. Once EKS has refused the step as busy, the
+// ResourceInUseException, and InvalidRequestException when a re-read shows
+// the resource busy (EKS answers either to an update of a cluster or node
+// group that is not ACTIVE); an InvalidRequestException on a resource that
+// is not busy stands. Once EKS has refused the step as busy, the
 // resource is re-read before every further attempt: the update it was busy
 // with may have been this very change (an interrupted apply's), and EKS
 // refuses an update that changes nothing ("No changes needed"). For the
@@ -133,8 +136,9 @@ func (w waiter) retry(ctx context.Context, what string, busy func(error) bool, c
 // the call. reread reports whether the resource is still busy and whether
 // the step is done; skipped says the step turned out done.
 func (w waiter) sendUnlessDone(ctx context.Context, what string, reread func(context.Context) (busy, done bool, err error), send func(context.Context) error) (skipped bool, err error) {
-	var refused error // the last ResourceInUseException
-	err = w.retry(ctx, what, isInUse, func(ctx context.Context) error {
+	var refused error // the last refusal as busy
+	isRefusal := func(err error) bool { return isInUse(err) || (err != nil && err == refused) }
+	err = w.retry(ctx, what, isRefusal, func(ctx context.Context) error {
 		if refused != nil {
 			busy, done, err := reread(ctx)
 			switch {
@@ -153,6 +157,17 @@ func (w waiter) sendUnlessDone(ctx context.Context, what string, reread func(con
 			return nil
 		case isInUse(err):
 			refused = err
+		case isInvalidRequest(err):
+			busy, done, rerr := reread(ctx)
+			switch {
+			case rerr != nil:
+				// Cannot tell: the refusal stands.
+			case busy:
+				refused = err
+			case done && refused != nil:
+				skipped = true
+				return nil
+			}
 		case refused != nil:
 			if _, done, rerr := reread(ctx); rerr == nil && done {
 				skipped = true
@@ -167,6 +182,13 @@ func (w waiter) sendUnlessDone(ctx context.Context, what string, reread func(con
 // isInUse reports EKS's "the resource is busy" error.
 func isInUse(err error) bool {
 	var e *ekstypes.ResourceInUseException
+	return errors.As(err, &e)
+}
+
+// isInvalidRequest reports EKS's InvalidRequestException, which EKS also
+// answers to an update of a resource that is not ACTIVE.
+func isInvalidRequest(err error) bool {
+	var e *ekstypes.InvalidRequestException
 	return errors.As(err, &e)
 }
 

@@ -184,13 +184,16 @@ func TestPollTimeoutAndInterrupt(t *testing.T) {
 // A step refused as busy is not re-sent once a re-read shows it done, and an
 // error from a re-send is forgiven when the busy update turns out to have
 // done the step meanwhile ("No changes needed"); without a prior refusal an
-// error stands.
+// error stands. InvalidRequestException counts as busy only when a re-read
+// shows the resource CREATING or UPDATING.
 func TestSendUnlessDone(t *testing.T) {
 	inUse := &ekstypes.ResourceInUseException{Message: aws.String("busy")}
 	noChange := &ekstypes.InvalidParameterException{Message: aws.String("No changes needed")}
+	notActive := &ekstypes.InvalidRequestException{Message: aws.String("Cluster is in UPDATING state")}
 	tests := map[string]struct {
 		sends       []error // what each send returns, in turn
-		rereads     []bool  // done, per re-read, in turn (never busy)
+		rereads     []bool  // done, per re-read, in turn
+		busy        []bool  // busy, per re-read, in turn (false when absent)
 		wantSkipped bool
 		wantErr     error
 		wantSends   int
@@ -201,6 +204,16 @@ func TestSendUnlessDone(t *testing.T) {
 		"busy update finished just before resend": {sends: []error{inUse, noChange}, rereads: []bool{false, true}, wantSkipped: true, wantSends: 2},
 		"refused for real after busy":             {sends: []error{inUse, noChange}, rereads: []bool{false, false}, wantErr: noChange, wantSends: 2},
 		"error without a prior refusal stands":    {sends: []error{noChange}, rereads: []bool{true}, wantErr: noChange, wantSends: 1},
+		"invalid request while updating, waited out, then accepted": {
+			sends: []error{notActive, nil}, rereads: []bool{false, false}, busy: []bool{true, false}, wantSends: 2},
+		"invalid request while updating, then the re-read shows it done": {
+			sends: []error{notActive}, rereads: []bool{false, false, true}, busy: []bool{true, true, false}, wantSkipped: true, wantSends: 1},
+		"invalid request while updating, then refused for real": {
+			sends: []error{notActive, noChange}, rereads: []bool{false, false, false}, busy: []bool{true, false, false}, wantErr: noChange, wantSends: 2},
+		"invalid request on a resource not busy stands": {
+			sends: []error{notActive}, rereads: []bool{false}, busy: []bool{false}, wantErr: notActive, wantSends: 1},
+		"invalid request on a resource not busy stands, even if done": {
+			sends: []error{notActive}, rereads: []bool{true}, busy: []bool{false}, wantErr: notActive, wantSends: 1},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -211,7 +224,8 @@ func TestSendUnlessDone(t *testing.T) {
 			}
 			reread := func(context.Context) (bool, bool, error) {
 				rereads++
-				return false, tt.rereads[rereads-1], nil
+				busy := rereads <= len(tt.busy) && tt.busy[rereads-1]
+				return busy, tt.rereads[rereads-1], nil
 			}
 			skipped, err := testWaiter.sendUnlessDone(context.Background(), "test", reread, send)
 			if !errors.Is(err, tt.wantErr) || skipped != tt.wantSkipped || sends != tt.wantSends {
