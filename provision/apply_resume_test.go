@@ -268,3 +268,39 @@ func TestStepDone(t *testing.T) {
 		t.Errorf("node group steps done (-want +got):\n%s", d)
 	}
 }
+
+// An update already in flight when apply began can complete while apply
+// carries out an earlier step (EKS shows its values only then): each step
+// is judged against the node group as it is when the step's turn comes, or
+// apply sends a change already made and EKS refuses it ("No changes were
+// specified"). The hook makes the in-flight labels update complete during
+// the version step, every time.
+func TestApplyRereadsBetweenSteps(t *testing.T) {
+	a := resumeAccount(30 * time.Millisecond)
+	a.cluster("demo").cl.Version = aws.String("1.32")
+	before := describedNodeGroup(t, a)
+	a.statusLags = true
+	a.updateInProgress("demo", "general", func() { a.nodegroup("demo", "general").ng.Labels = map[string]string{"team": "b"} })
+	slept := false
+	a.hook = func(op, _ string) error {
+		if op == "UpdateNodegroupVersion" && !slept {
+			slept = true
+			time.Sleep(60 * time.Millisecond) // the labels update completes meanwhile
+			a.settleUpdates()                 // (the hook runs under the account's lock, after it settled)
+		}
+		return nil
+	}
+	after := *before
+	after.Status, after.ARN = "", ""
+	after.Version, after.Labels, after.DesiredSize = "1.32", map[string]string{"team": "b"}, nil
+	p := planOf(false, []*ResourceChange{withSteps(change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Update, before, &after),
+		Step{Call: "UpdateNodegroupVersion", Detail: "1.31 -> 1.32", Paths: []string{"version"}, Target: "1.32"},
+		Step{Call: "UpdateNodegroupConfig", Detail: "labels", Paths: []string{"labels"}})})
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, a.factory(), fastOptions(&out)); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, out.String())
+	}
+	if d := cmp.Diff([]string{"UpdateNodegroupVersion demo/general 1.32"}, a.log); d != "" {
+		t.Errorf("calls EKS accepted (-want +got):\n%s", d)
+	}
+}

@@ -139,42 +139,20 @@ func updateCluster(ctx context.Context, x *execution) (any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	cur := clusterFromAWS(c)
-	for i, s := range x.c.Steps {
-		if i > 0 && ctx.Err() != nil {
-			// Interrupted: start no further update.
-			return nil, "", fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
-		}
-		if clusterStepDone(s, cur, a) {
-			x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
-			continue
-		}
-		x.act.note("%s", stepLine(s))
-		var update *ekstypes.Update
-		reread := func(ctx context.Context) (busy, done bool, err error) {
-			out, err := x.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(x.cluster)})
-			if err != nil {
-				return false, false, fmt.Errorf("describing cluster %s: %w", x.cluster, err)
-			}
-			if st := out.Cluster.Status; st == ekstypes.ClusterStatusUpdating || st == ekstypes.ClusterStatusCreating {
-				return true, false, nil
-			}
-			cur = clusterFromAWS(out.Cluster)
-			return false, clusterStepDone(s, cur, a), nil
-		}
-		send := func(ctx context.Context) error { return sendClusterStep(ctx, x, s, cur, a, &update) }
-		skipped, err := w.sendUnlessDone(ctx, "cluster "+x.cluster+" to accept "+s.Call, reread, send)
+	read := func(ctx context.Context) (*ClusterAttrs, bool, error) {
+		out, err := x.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(x.cluster)})
 		if err != nil {
-			return nil, "", fmt.Errorf("%s on cluster %s: %w", s.Call, x.cluster, err)
+			return nil, false, fmt.Errorf("describing cluster %s: %w", x.cluster, err)
 		}
-		if skipped {
-			x.act.note("%s: done by the update EKS was busy with, skipped", strings.TrimSuffix(stepLine(s), "..."))
-		}
-		if update != nil && update.Id != nil {
-			if err := updateSucceeded(ctx, x.eks, w, x.cluster, "", aws.ToString(update.Id)); err != nil {
-				return nil, "", err
-			}
-		}
+		st := out.Cluster.Status
+		return clusterFromAWS(out.Cluster), st == ekstypes.ClusterStatusUpdating || st == ekstypes.ClusterStatusCreating, nil
+	}
+	if err := runUpdateSteps(ctx, x, w, "cluster "+x.cluster, "", clusterFromAWS(c), read,
+		func(s Step, cur *ClusterAttrs) bool { return clusterStepDone(s, cur, a) },
+		func(ctx context.Context, s Step, cur *ClusterAttrs, u **ekstypes.Update) error {
+			return sendClusterStep(ctx, x, s, cur, a, u)
+		}); err != nil {
+		return nil, "", err
 	}
 	// Some calls return no update to poll (tags; UpdateClusterConfig on
 	// some endpoints): the cluster being ACTIVE again is the sign of done.

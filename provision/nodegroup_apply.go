@@ -6,7 +6,6 @@ package provision
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -150,42 +149,20 @@ func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, 
 	if err != nil {
 		return nil, "", err
 	}
-	cur := nodeGroupFromAWS(ng)
-	for i, s := range x.c.Steps {
-		if i > 0 && ctx.Err() != nil {
-			// Interrupted: start no further update.
-			return nil, "", fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
-		}
-		if nodeGroupStepDone(s, cur, a) {
-			x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
-			continue
-		}
-		x.act.note("%s", stepLine(s))
-		var update *ekstypes.Update
-		reread := func(ctx context.Context) (busy, done bool, err error) {
-			out, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
-			if err != nil {
-				return false, false, fmt.Errorf("describing node group %s: %w", name, err)
-			}
-			if st := out.Nodegroup.Status; st == ekstypes.NodegroupStatusUpdating || st == ekstypes.NodegroupStatusCreating {
-				return true, false, nil
-			}
-			cur = nodeGroupFromAWS(out.Nodegroup)
-			return false, nodeGroupStepDone(s, cur, a), nil
-		}
-		send := func(ctx context.Context) error { return sendNodeGroupStep(ctx, x, s, cur, a, &update) }
-		skipped, err := w.sendUnlessDone(ctx, "node group "+name+" to accept "+s.Call, reread, send)
+	read := func(ctx context.Context) (*NodeGroupAttrs, bool, error) {
+		out, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
 		if err != nil {
-			return nil, "", fmt.Errorf("%s on node group %s: %w", s.Call, name, err)
+			return nil, false, fmt.Errorf("describing node group %s: %w", name, err)
 		}
-		if skipped {
-			x.act.note("%s: done by the update EKS was busy with, skipped", strings.TrimSuffix(stepLine(s), "..."))
-		}
-		if update != nil && update.Id != nil {
-			if err := updateSucceeded(ctx, x.eks, w, x.cluster, name, aws.ToString(update.Id)); err != nil {
-				return nil, "", err
-			}
-		}
+		st := out.Nodegroup.Status
+		return nodeGroupFromAWS(out.Nodegroup), st == ekstypes.NodegroupStatusUpdating || st == ekstypes.NodegroupStatusCreating, nil
+	}
+	if err := runUpdateSteps(ctx, x, w, "node group "+name, name, nodeGroupFromAWS(ng), read,
+		func(s Step, cur *NodeGroupAttrs) bool { return nodeGroupStepDone(s, cur, a) },
+		func(ctx context.Context, s Step, cur *NodeGroupAttrs, u **ekstypes.Update) error {
+			return sendNodeGroupStep(ctx, x, s, cur, a, u)
+		}); err != nil {
+		return nil, "", err
 	}
 	ng, err = nodegroupActive(ctx, x.eks, w, x.cluster, name)
 	if err != nil {

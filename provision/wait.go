@@ -179,6 +179,70 @@ func (w waiter) sendUnlessDone(ctx context.Context, what string, reread func(con
 	return skipped, err
 }
 
+// runUpdateSteps carries out a change's update steps in order, one EKS
+// update at a time, for a cluster (nodegroup "") or a node group, starting
+// from the live resource cur: a step the live resource already satisfies is
+// skipped (an interrupted apply may have made it), a call refused as busy is
+// re-sent only while still needed (sendUnlessDone), and each update EKS
+// returns is polled until it succeeds before the next step, as EKS allows
+// one update in flight per resource. read describes the resource and says
+// whether it is busy (CREATING or UPDATING); it runs again before each step
+// after the first, so every step is judged against what the resource is now.
+func runUpdateSteps[T any](ctx context.Context, x *execution, w waiter, what, nodegroup string, cur T,
+	read func(context.Context) (T, bool, error),
+	done func(Step, T) bool,
+	send func(context.Context, Step, T, **ekstypes.Update) error,
+) error {
+	for i, s := range x.c.Steps {
+		if i > 0 {
+			if ctx.Err() != nil {
+				// Interrupted: start no further update.
+				return fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
+			}
+			// Read the resource again: the last step changed it, and so may
+			// an update that was already in flight when this apply began
+			// (EKS shows an update's values only once it completes); a step
+			// judged against stale values could be sent for nothing, which
+			// EKS refuses ("No changes were specified").
+			live, busy, err := read(ctx)
+			if err != nil {
+				return err
+			}
+			if !busy {
+				cur = live
+			}
+		}
+		if done(s, cur) {
+			x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
+			continue
+		}
+		x.act.note("%s", stepLine(s))
+		var update *ekstypes.Update
+		reread := func(ctx context.Context) (bool, bool, error) {
+			live, busy, err := read(ctx)
+			if err != nil || busy {
+				return busy, false, err
+			}
+			cur = live
+			return false, done(s, cur), nil
+		}
+		skipped, err := w.sendUnlessDone(ctx, what+" to accept "+s.Call, reread,
+			func(ctx context.Context) error { return send(ctx, s, cur, &update) })
+		if err != nil {
+			return fmt.Errorf("%s on %s: %w", s.Call, what, err)
+		}
+		if skipped {
+			x.act.note("%s: done by the update EKS was busy with, skipped", strings.TrimSuffix(stepLine(s), "..."))
+		}
+		if update != nil && update.Id != nil {
+			if err := updateSucceeded(ctx, x.eks, w, x.cluster, nodegroup, aws.ToString(update.Id)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // isInUse reports EKS's "the resource is busy" error.
 func isInUse(err error) bool {
 	var e *ekstypes.ResourceInUseException
