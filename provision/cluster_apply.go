@@ -163,24 +163,29 @@ func updateCluster(ctx context.Context, x *execution) (any, string, error) {
 	return clusterFromAWS(c), aws.ToString(c.Arn), nil
 }
 
+// eksTagStep makes a TagResource or UntagResource step on the EKS resource
+// arn: the tags to set or remove are computed from the live tags have and
+// the desired want, and a call with nothing to do is not sent (EKS would
+// refuse an empty one).
+func eksTagStep(ctx context.Context, api EKSAPI, call, arn string, have, want map[string]string) error {
+	set, remove := tagChanges(have, want)
+	switch {
+	case call == "TagResource" && len(set) > 0:
+		_, err := api.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(arn), Tags: set})
+		return err
+	case call == "UntagResource" && len(remove) > 0:
+		_, err := api.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: remove})
+		return err
+	}
+	return nil
+}
+
 // sendClusterStep makes the call of one step, with its input computed from
 // the live cluster cur and the desired a; an update to poll goes to *update.
 func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterAttrs, update **ekstypes.Update) error {
 	switch s.Call {
-	case "TagResource":
-		set, _ := tagChanges(cur.Tags, a.Tags)
-		if len(set) == 0 {
-			return nil
-		}
-		_, err := x.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(cur.ARN), Tags: set})
-		return err
-	case "UntagResource":
-		_, remove := tagChanges(cur.Tags, a.Tags)
-		if len(remove) == 0 {
-			return nil
-		}
-		_, err := x.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(cur.ARN), TagKeys: remove})
-		return err
+	case "TagResource", "UntagResource":
+		return eksTagStep(ctx, x.eks, s.Call, cur.ARN, cur.Tags, a.Tags)
 	case "UpdateClusterVersion":
 		out, err := x.eks.UpdateClusterVersion(ctx, &eks.UpdateClusterVersionInput{Name: aws.String(x.cluster), Version: aws.String(stepVersion(s, a.Version))})
 		if err == nil {

@@ -176,20 +176,8 @@ func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, 
 func sendNodeGroupStep(ctx context.Context, x *execution, s Step, cur, a *NodeGroupAttrs, update **ekstypes.Update) error {
 	name := cur.Name
 	switch s.Call {
-	case "TagResource":
-		set, _ := tagChanges(cur.Tags, a.Tags)
-		if len(set) == 0 {
-			return nil
-		}
-		_, err := x.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(cur.ARN), Tags: set})
-		return err
-	case "UntagResource":
-		_, remove := tagChanges(cur.Tags, a.Tags)
-		if len(remove) == 0 {
-			return nil
-		}
-		_, err := x.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(cur.ARN), TagKeys: remove})
-		return err
+	case "TagResource", "UntagResource":
+		return eksTagStep(ctx, x.eks, s.Call, cur.ARN, cur.Tags, a.Tags)
 	case "UpdateNodegroupVersion":
 		in := &eks.UpdateNodegroupVersionInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)}
 		version := stepVersion(s, a.Version)
