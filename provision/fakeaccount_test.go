@@ -938,6 +938,20 @@ func iamTrustForm(doc string) string {
 	return url.PathEscape(strings.ReplaceAll(doc, `"Action":["sts:AssumeRole"]`, `"Action":"sts:AssumeRole"`))
 }
 
+// roleFolded finds a role by name regardless of case, as IAM does (role
+// names are unique regardless of case), and returns its actual name.
+func (a *fakeAccount) roleFolded(name string) (*iamRole, string) {
+	if r := a.roles[name]; r != nil {
+		return r, name
+	}
+	for n, r := range a.roles {
+		if strings.EqualFold(n, name) {
+			return r, n
+		}
+	}
+	return nil, name
+}
+
 func (a *fakeAccount) fakeIAM() *fakeIAM {
 	f := &fakeIAM{}
 	// roleOp runs fn on an existing role.
@@ -955,7 +969,7 @@ func (a *fakeAccount) fakeIAM() *fakeIAM {
 	f.createRoleFn = func(_ context.Context, in *iam.CreateRoleInput) (*iam.CreateRoleOutput, error) {
 		name := aws.ToString(in.RoleName)
 		return iamCall(a, "CreateRole", name, func() (*iam.CreateRoleOutput, error) {
-			if a.roles[name] != nil {
+			if r, _ := a.roleFolded(name); r != nil {
 				return nil, &iamtypes.EntityAlreadyExistsException{Message: aws.String("Role with name " + name + " already exists.")}
 			}
 			a.record("CreateRole %s", name)
@@ -975,7 +989,7 @@ func (a *fakeAccount) fakeIAM() *fakeIAM {
 	f.getRoleFn = func(_ context.Context, in *iam.GetRoleInput) (*iam.GetRoleOutput, error) {
 		name := aws.ToString(in.RoleName)
 		return iamCall(a, "GetRole", name, func() (*iam.GetRoleOutput, error) {
-			r := a.roles[name]
+			r, name := a.roleFolded(name)
 			if r == nil {
 				return nil, noSuchEntity("The role with name %s cannot be found.", name)
 			}

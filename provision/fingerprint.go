@@ -104,7 +104,7 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 		groups[k] = append(groups[k], ch)
 		if ch.Type == TypeRole {
 			if n := roleName(ch); n != "" {
-				roleNames[n] = true
+				roleNames[roleKey(n)] = true
 			}
 		}
 	}
@@ -178,7 +178,7 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 					live = lc.oidc
 				}
 			case TypeRole:
-				if r := roles[roleName(ch)]; r != nil {
+				if r := roles[roleKey(roleName(ch))]; r != nil {
 					live = r
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -343,22 +344,23 @@ func tagsOwnerKey(tags map[string]string) string {
 // everything for the roles named in wanted; tags only for the others, then
 // everything for those owned by a cluster in owners (keys of ownerKey: they
 // may be planned for deletion). It returns the roles read in full, by name.
-// Without byName, every wanted role is read by name (a saved plan's roles
-// may live outside RolePath).
+// Every wanted role is read by name too, whatever its path: a role of that
+// name anywhere in the account (a hand-made one at "/", say) would make
+// CreateRole fail, so the plan must see it. Names in wanted and byName, and
+// the keys of the result, are roleKey-folded: IAM role names are unique
+// regardless of case.
 func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners map[string]bool, byName ...string) (map[string]*RoleAttrs, error) {
-	if len(byName) == 0 {
-		byName = sortedKeys(wanted)
-	}
+	byName = append(byName, sortedKeys(wanted)...)
 	var (
 		mu    sync.Mutex
 		out   = map[string]*RoleAttrs{}
 		errs  errList
 		wg    sync.WaitGroup
-		found = func(r *RoleAttrs) { mu.Lock(); out[r.Name] = r; mu.Unlock() }
+		found = func(r *RoleAttrs) { mu.Lock(); out[roleKey(r.Name)] = r; mu.Unlock() }
 	)
 	process := func(r *RoleAttrs) {
 		defer wg.Done()
-		if wanted[r.Name] {
+		if wanted[roleKey(r.Name)] {
 			ok, err := o.readRole(ctx, api, r, true)
 			if err != nil {
 				errs.add(err)
@@ -384,10 +386,10 @@ func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners 
 	}
 	named := map[string]bool{}
 	for _, name := range byName {
-		if named[name] {
+		if named[roleKey(name)] {
 			continue
 		}
-		named[name] = true
+		named[roleKey(name)] = true
 		wg.Add(1)
 		go func() {
 			var got *iam.GetRoleOutput
@@ -418,7 +420,7 @@ func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners 
 		errs.add(err)
 	}
 	for _, r := range listed {
-		if named[r.Name] {
+		if named[roleKey(r.Name)] {
 			continue // read by name already
 		}
 		wg.Add(1)
@@ -430,6 +432,11 @@ func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners 
 	}
 	return out, nil
 }
+
+// roleKey is the key of a role name in the planner's maps. IAM role names
+// are unique regardless of case ("Role names are not distinguished by case",
+// IAM User Guide, IAM identifiers), so "Demo-x" and "demo-x" are one role.
+func roleKey(name string) string { return strings.ToLower(name) }
 
 // listRoles follows ListRoles' pagination (IAM may truncate a page early
 // even below MaxItems, so IsTruncated is what counts).

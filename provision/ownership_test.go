@@ -392,3 +392,41 @@ func TestCompareRelease(t *testing.T) {
 		}
 	}
 }
+
+// A role that would make CreateRole fail is found by the plan, whatever its
+// path and the case of its name: apply must never start changing things and
+// fail halfway on EntityAlreadyExists (issue 8, item 1).
+func TestPlanRefusesRoleNameClashAnyPathAnyCase(t *testing.T) {
+	for name, tc := range map[string]struct {
+		role string // the hand-made role
+		path string
+		want string // in the diagnostic's detail
+	}{
+		"irsa role_name at /":                {role: "demo-s3-reader", path: "/", want: "Set role_name"},
+		"irsa role_name, other case, at /x/": {role: "Demo-S3-Reader", path: "/x/", want: "Set role_name"},
+		"managed cluster role at /":          {role: "eksctl-lite-demo-eu-west-1-cluster", path: "/", want: "Set the role ARN"},
+		"managed node role, other case":      {role: "EKSCTL-LITE-demo-eu-west-1-node", path: "/", want: "Set the role ARN"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := newFakeAccount()
+			w.putRole(&RoleAttrs{Name: tc.role, Path: tc.path, AssumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), Tags: map[string]string{"team": "x"}})
+			p, diags := MakePlan(context.Background(), testConfig(fullCluster("demo")), w.factory(), PlanOptions{})
+			if !diags.HasErrors() {
+				t.Fatalf("planned %v over the hand-made role %s%s; want a refusal at plan time", summary(p), tc.path, tc.role)
+			}
+			if !strings.Contains(diags.Error(), "not managed by this cluster") || !strings.Contains(diags.Error(), tc.want) {
+				t.Errorf("diags = %v; want the clash named with %q", diags, tc.want)
+			}
+		})
+	}
+}
+
+// Clusters "Demo" and "demo" in one region want the same IAM role names
+// (role names are unique regardless of case): refused before any read.
+func TestDuplicateRoleNamesFoldCase(t *testing.T) {
+	w := newFakeAccount()
+	_, diags := MakePlan(context.Background(), testConfig(fullCluster("Demo"), fullCluster("demo")), w.factory(), PlanOptions{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Duplicate IAM role name") {
+		t.Fatalf("diags = %v; want Duplicate IAM role name", diags)
+	}
+}

@@ -489,9 +489,10 @@ func TestObservePaginationAndNotFound(t *testing.T) {
 	if p.HasChanges() {
 		t.Fatalf("with one item per page the plan sees changes: %v", summary(p))
 	}
-	// Under RolePath: the cluster role and 4 irsa roles, one per page; the
-	// node and pod execution roles at RootRolePath are read by name.
-	if w.calls["ListNodegroups"] != 4 || w.calls["ListFargateProfiles"] != 4 || w.calls["ListRoles"] != 5 || w.calls["GetRole"] != 2 {
+	// Under RolePath: the cluster role and 4 irsa roles, one per page; every
+	// role the configuration wants (those 5, and the node and pod execution
+	// roles at RootRolePath) is read by name too, whatever its path.
+	if w.calls["ListNodegroups"] != 4 || w.calls["ListFargateProfiles"] != 4 || w.calls["ListRoles"] != 5 || w.calls["GetRole"] != 7 {
 		t.Errorf("list calls = %v; want every page read", w.calls)
 	}
 	if w.calls["ListRolePolicies"] != 0 {

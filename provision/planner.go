@@ -133,12 +133,12 @@ func (pl *planner) checkRoleNames() hcl.Diagnostics {
 		wanted := cp.wantedRoles()
 		for _, addr := range sortedKeys(wanted) {
 			name := wanted[addr]
-			if first, ok := seen[name]; ok {
+			if first, ok := seen[roleKey(name)]; ok {
 				diags = append(diags, errorDiag(cp.rangeOf(addr), "Duplicate IAM role name",
-					fmt.Sprintf("%s and %s both want the IAM role %q; IAM role names are unique in an account. Set a different role_name on one of them.", first, addr, name)))
+					fmt.Sprintf("%s and %s both want the IAM role %q; IAM role names are unique in an account, regardless of case. Set a different role_name on one of them (or rename one of the clusters).", first, addr, name)))
 				continue
 			}
-			seen[name] = addr
+			seen[roleKey(name)] = addr
 		}
 	}
 	return diags
@@ -173,7 +173,7 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 	for _, cp := range pl.clusters {
 		owners[ownerKey(cp.spec.Name, cp.region)] = true
 		for _, name := range cp.wantedRoles() {
-			wanted[name] = true
+			wanted[roleKey(name)] = true
 		}
 		// The managed roles at RootRolePath are not under RolePath: read
 		// them by name, whether configured (to plan them) or not (to find
@@ -452,8 +452,9 @@ func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
 	}
 	managed := cp.managedRoles()
 	var diags hcl.Diagnostics
-	for _, name := range sortedKeys(pl.roles) {
-		r := pl.roles[name]
+	for _, key := range sortedKeys(pl.roles) {
+		r := pl.roles[key]
+		name := r.Name
 		if !cp.owns(r.Tags) || (!pl.opts.Destroy && cp.wantsRoleName(name)) {
 			continue
 		}
@@ -534,7 +535,7 @@ type useFunc func(explicit, managedAddr, path string, refs map[string]string, ch
 
 func (cp *clusterPlan) wantsRoleName(name string) bool {
 	for _, n := range cp.wantedRoles() {
-		if n == name {
+		if roleKey(n) == roleKey(name) {
 			return true
 		}
 	}
@@ -553,7 +554,7 @@ func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs,
 	if strings.Contains(address, ".irsa.") {
 		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
 	}
-	live := pl.roles[desired.Name]
+	live := pl.roles[roleKey(desired.Name)]
 	if live == nil {
 		ch.Action = Create
 		cp.add(ch)
@@ -858,7 +859,7 @@ func (cp *clusterPlan) roleDeps(roles map[string]*RoleAttrs, arn string) []strin
 		return nil
 	}
 	for name, m := range cp.managedRoles() {
-		if r := roles[name]; r != nil && r.ARN == arn && cp.owns(r.Tags) {
+		if r := roles[roleKey(name)]; r != nil && r.ARN == arn && cp.owns(r.Tags) {
 			return []string{m.address}
 		}
 	}
