@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -574,4 +575,46 @@ func summaryOfChanges(p *Plan) []string {
 		}
 	}
 	return out
+}
+
+// Raising min_size above the live desired size (left to autoscalers) makes
+// apply send a new desired size: the plan shows it, and sends exactly that
+// (issue 8, item 7: every value apply sends is in the plan).
+func TestPlanShowsDesiredSizeClampedToNewBounds(t *testing.T) {
+	for name, tc := range map[string]struct {
+		min, max    int
+		wantDesired int
+	}{
+		"min raised above live size":  {min: 3, max: 5, wantDesired: 3},
+		"max lowered below live size": {min: 1, max: 1, wantDesired: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := converged(t, testConfig(fullCluster("demo")))
+			// Autoscalers moved the group to 2 nodes.
+			w.nodegroup("demo", "general").ng.ScalingConfig.DesiredSize = aws.Int32(2)
+			c := fullCluster("demo")
+			c.NodeGroups[0].Scaling.MinSize, c.NodeGroups[0].Scaling.MaxSize = tc.min, tc.max
+			p := mustPlan(t, w, testConfig(c), PlanOptions{})
+			ch := changeOf(t, p, "cluster.demo.node_group.general")
+			var got *AttrDiff
+			for i := range ch.Diffs {
+				if ch.Diffs[i].Path == "scaling.desired_size" {
+					got = &ch.Diffs[i]
+				}
+			}
+			if got == nil {
+				t.Fatalf("diffs = %+v; want scaling.desired_size 2 -> %d shown", ch.Diffs, tc.wantDesired)
+			}
+			if b, a := fmt.Sprint(got.Before), fmt.Sprint(got.After); b != "2" || a != fmt.Sprint(tc.wantDesired) {
+				t.Errorf("scaling.desired_size diff = %v -> %v, want 2 -> %d", got.Before, got.After, tc.wantDesired)
+			}
+			w.apply(t, p)
+			if d := aws.ToInt32(w.nodegroup("demo", "general").ng.ScalingConfig.DesiredSize); int(d) != tc.wantDesired {
+				t.Errorf("desired size after apply = %d, want %d (what the plan showed)", d, tc.wantDesired)
+			}
+			if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
+				t.Errorf("second plan has changes: %v", summary(p))
+			}
+		})
+	}
 }

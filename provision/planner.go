@@ -676,6 +676,15 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 				fmt.Sprintf("Node group %q would run Kubernetes %s but the cluster runs %s; EKS requires node groups not to be newer than the control plane. Upgrade the cluster first.", ng.Name, after.Version, c.Version)))
 			continue
 		}
+		if after.DesiredSize == nil && cur.DesiredSize != nil {
+			// Left to autoscalers, but new bounds exclude the live size:
+			// EKS needs the size inside them, so apply sends the live size
+			// clamped, and the plan shows that value (every value apply
+			// sends is in the plan).
+			if v := clamp(*cur.DesiredSize, after.MinSize, after.MaxSize); v != *cur.DesiredSize {
+				after.DesiredSize = intPtr(v)
+			}
+		}
 		ch.Diffs = diffAttrs(nodeGroupSchema, cur, after, changing)
 		if releaseDowngrade(cur.ReleaseVersion, after.ReleaseVersion) {
 			diags = append(diags, errorDiag(ng.AttrRange("release_version"), fmt.Sprintf("Cannot downgrade the release version of node group %q", ng.Name),
