@@ -80,9 +80,10 @@ func TestApplyResumesClusterUpdateInFlight(t *testing.T) {
 			want:     func(a *ClusterAttrs) { a.Version = "1.33" },
 			steps: []Step{
 				{Call: "UpdateClusterVersion", Detail: "to 1.32", Paths: []string{"version"}, Target: "1.32"},
+				{Call: "UpdateNodegroupVersion", NodeGroup: "general", Paths: []string{"version"}, Target: "1.32"},
 				{Call: "UpdateClusterVersion", Detail: "to 1.33", Paths: []string{"version"}, Target: "1.33"},
 			},
-			calls: []string{"UpdateClusterVersion demo 1.33"},
+			calls: []string{"UpdateNodegroupVersion demo/general 1.32", "UpdateClusterVersion demo 1.33"},
 			check: func(t *testing.T, live *ClusterAttrs) {
 				if live.Version != "1.33" {
 					t.Errorf("version = %s, want 1.33", live.Version)
@@ -131,11 +132,12 @@ func TestApplyResumesClusterUpdateInFlight(t *testing.T) {
 			steps: []Step{
 				{Call: "TagResource", Detail: "set 2 tags", Paths: []string{"tags"}},
 				{Call: "UpdateClusterVersion", Detail: "to 1.32", Paths: []string{"version"}, Target: "1.32"},
+				{Call: "UpdateNodegroupVersion", NodeGroup: "general", Paths: []string{"version"}, Target: "1.32"},
 				{Call: "UpdateClusterVersion", Detail: "to 1.33", Paths: []string{"version"}, Target: "1.33"},
 			},
 			// The plan was made before env=prod was set (by the interrupted
 			// apply): only team is still missing.
-			calls: []string{"TagResource demo team", "UpdateClusterVersion demo 1.33"},
+			calls: []string{"TagResource demo team", "UpdateNodegroupVersion demo/general 1.32", "UpdateClusterVersion demo 1.33"},
 			check: func(t *testing.T, live *ClusterAttrs) {
 				if live.Tags["env"] != "prod" || live.Tags["team"] != "x" {
 					t.Errorf("tags = %v", live.Tags)

@@ -395,7 +395,10 @@ func TestApplyFargateProfileLeftInFlightHoldsTheLock(t *testing.T) {
 	}
 }
 
-func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
+// A control plane goes one minor version at a time, and its node groups
+// follow it between two steps: EKS refuses to upgrade a control plane whose
+// node groups are behind it (issue 8, item 12).
+func TestApplyUpgradesOneMinorVersionAtATimeInterleavedWithNodeGroups(t *testing.T) {
 	s := applyAccount(lifecycle{update: 3 * time.Millisecond})
 	role := "arn:aws:iam::111122223333:role/cluster"
 	live := seedCluster(s, "demo", "1.28", role, ownedTags(nil, "demo", "cluster.demo"))
@@ -407,6 +410,7 @@ func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
 	p := planOf(false, []*ResourceChange{
 		withSteps(change("demo", "cluster.demo", TypeCluster, Update, live, &want),
 			Step{Call: "UpdateClusterVersion", Target: "1.29", Paths: []string{"version"}},
+			Step{Call: "UpdateNodegroupVersion", NodeGroup: "general", Target: "1.29", Paths: []string{"version"}},
 			Step{Call: "UpdateClusterVersion", Target: "1.30", Paths: []string{"version"}},
 			Step{Call: "UpdateClusterConfig", Detail: "logging", Paths: []string{"enabled_cluster_log_types"}}),
 		withSteps(change("demo", "cluster.demo.node_group.general", TypeNodeGroup, Update, ng, &ngWant, "cluster.demo"),
@@ -420,6 +424,7 @@ func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
 	requireNoViolations(t, s) // a second update in flight or a node group ahead of the control plane
 	wantLog := []string{
 		"UpdateClusterVersion demo 1.29",
+		"UpdateNodegroupVersion demo/general 1.29",
 		"UpdateClusterVersion demo 1.30",
 		"UpdateClusterConfig demo logging",
 		"UpdateNodegroupVersion demo/general 1.30",
@@ -427,7 +432,7 @@ func TestApplyUpgradesOneMinorVersionAtATimeThenNodeGroups(t *testing.T) {
 	if diff := cmp.Diff(wantLog, s.log); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
-	if s.calls["DescribeUpdate"] < 4 {
+	if s.calls["DescribeUpdate"] < 5 {
 		t.Errorf("DescribeUpdate called %d times; every update must be polled", s.calls["DescribeUpdate"])
 	}
 	if res.Changed != 2 {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -147,12 +148,38 @@ func updateCluster(ctx context.Context, x *execution) (any, string, error) {
 		st := out.Cluster.Status
 		return clusterFromAWS(out.Cluster), st == ekstypes.ClusterStatusUpdating || st == ekstypes.ClusterStatusCreating, nil
 	}
-	if err := runUpdateSteps(ctx, x, w, "cluster "+x.cluster, "", clusterFromAWS(c), read,
-		func(s Step, cur *ClusterAttrs) bool { return clusterStepDone(s, cur, a) },
-		func(ctx context.Context, s Step, cur *ClusterAttrs, u **ekstypes.Update) error {
-			return sendClusterStep(ctx, x, s, cur, a, u)
-		}); err != nil {
-		return nil, "", err
+	// The steps run in order; a run of node group steps of one target
+	// version (see upgrade.go) runs concurrently.
+	cur := clusterFromAWS(c)
+	for steps := x.c.Steps; len(steps) > 0; {
+		n := 1
+		ngs := steps[0].NodeGroup != ""
+		for n < len(steps) && (steps[n].NodeGroup != "") == ngs && (!ngs || steps[n].Target == steps[0].Target) {
+			n++
+		}
+		seg := steps[:n]
+		steps = steps[n:]
+		if ngs {
+			if err := upgradeNodeGroups(ctx, x, seg); err != nil {
+				return nil, "", err
+			}
+			if cur, _, err = read(ctx); err != nil {
+				return nil, "", err
+			}
+			continue
+		}
+		if err := runUpdateSteps(ctx, x, w, "cluster "+x.cluster, "", seg, cur, read,
+			func(s Step, cur *ClusterAttrs) bool { return clusterStepDone(s, cur, a) },
+			func(ctx context.Context, s Step, cur *ClusterAttrs, u **ekstypes.Update) error {
+				return sendClusterStep(ctx, x, s, cur, a, u)
+			}); err != nil {
+			return nil, "", err
+		}
+		if len(steps) > 0 {
+			if cur, _, err = read(ctx); err != nil {
+				return nil, "", err
+			}
+		}
 	}
 	// Some calls return no update to poll (tags; UpdateClusterConfig on
 	// some endpoints): the cluster being ACTIVE again is the sign of done.
@@ -286,6 +313,66 @@ func stepLine(s Step) string {
 		return s.Call + " (" + s.Detail + ")..."
 	}
 	return s.Call + "..."
+}
+
+// upgradeNodeGroups carries out node group version steps of a cluster's
+// change (all to one version), concurrently: each waits for its group to
+// be ACTIVE, skips it if it already runs the version, else sends
+// UpdateNodegroupVersion and waits for the update to succeed. A group
+// that fails stops the control plane upgrade, which EKS would refuse.
+func upgradeNodeGroups(ctx context.Context, x *execution, steps []Step) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("stopped before upgrading node groups to %s: %w", steps[0].Target, ctx.Err())
+	}
+	w := x.opts.waiter(x.opts.Timeouts.NodeGroup, "NODE_GROUP")
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, s := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = upgradeNodeGroup(ctx, x, w, s)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func upgradeNodeGroup(ctx context.Context, x *execution, w waiter, s Step) error {
+	name := s.NodeGroup
+	ng, err := nodegroupActive(ctx, x.eks, w, x.cluster, name)
+	if err != nil {
+		return err
+	}
+	if versionReached(aws.ToString(ng.Version), s.Target) {
+		x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
+		return nil
+	}
+	x.act.note("%s", stepLine(s))
+	var update *ekstypes.Update
+	reread := func(ctx context.Context) (bool, bool, error) {
+		out, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
+		if err != nil {
+			return false, false, fmt.Errorf("describing node group %s: %w", name, err)
+		}
+		st := out.Nodegroup.Status
+		busy := st == ekstypes.NodegroupStatusUpdating || st == ekstypes.NodegroupStatusCreating
+		return busy, !busy && versionReached(aws.ToString(out.Nodegroup.Version), s.Target), nil
+	}
+	_, err = w.sendUnlessDone(ctx, "node group "+name+" to accept UpdateNodegroupVersion", reread, func(ctx context.Context) error {
+		out, err := x.eks.UpdateNodegroupVersion(ctx, &eks.UpdateNodegroupVersionInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name), Version: aws.String(s.Target)})
+		if err == nil {
+			update = out.Update
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("UpdateNodegroupVersion on node group %s (to %s, before the control plane goes on): %w", name, s.Target, err)
+	}
+	if update != nil && update.Id != nil {
+		return updateSucceeded(ctx, x.eks, w, x.cluster, name, aws.ToString(update.Id))
+	}
+	return nil
 }
 
 // deleteCluster deletes the cluster and waits until it is gone. The

@@ -570,6 +570,16 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 				a.violate("UpdateClusterVersion %s from %s to %s: one minor version at a time", aws.ToString(in.Name), from, to)
 				return invalid("Unsupported Kubernetes minor version update from %s to %s", from, to)
 			}
+			// EKS updates a control plane only when its managed node groups
+			// already run its minor version (UpdateClusterVersion, EKS API
+			// reference).
+			for _, ngName := range r().children(r().nodegroups, aws.ToString(in.Name)) {
+				ng := r().nodegroups[aws.ToString(in.Name)+"/"+ngName]
+				if v, err := minorOf(aws.ToString(ng.ng.Version)); err == nil && v < f {
+					a.violate("UpdateClusterVersion %s to %s while node group %s runs %s", aws.ToString(in.Name), to, ngName, aws.ToString(ng.ng.Version))
+					return invalid("Nodegroup %s must be updated to match cluster version %s before updating cluster version", ngName, from)
+				}
+			}
 			return nil
 		}, func(c *ekstypes.Cluster) { c.Version = in.Version })
 		if err != nil {

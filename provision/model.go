@@ -144,6 +144,10 @@ type Step struct {
 	// Target is the version a version-update step goes to, or the policy
 	// ARN an Attach/DetachRolePolicy step names.
 	Target string `json:"target,omitempty"`
+	// NodeGroup names the node group (physical name) a step of a cluster's
+	// change updates: the node group version steps a control plane upgrade
+	// of several minor versions needs between its own steps (upgrade.go).
+	NodeGroup string `json:"node_group,omitempty"`
 }
 
 // AttrSchema says how one attribute is compared and changed.

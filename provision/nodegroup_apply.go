@@ -157,7 +157,7 @@ func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, 
 		st := out.Nodegroup.Status
 		return nodeGroupFromAWS(out.Nodegroup), st == ekstypes.NodegroupStatusUpdating || st == ekstypes.NodegroupStatusCreating, nil
 	}
-	if err := runUpdateSteps(ctx, x, w, "node group "+name, name, nodeGroupFromAWS(ng), read,
+	if err := runUpdateSteps(ctx, x, w, "node group "+name, name, x.c.Steps, nodeGroupFromAWS(ng), read,
 		func(s Step, cur *NodeGroupAttrs) bool { return nodeGroupStepDone(s, cur, a) },
 		func(ctx context.Context, s Step, cur *NodeGroupAttrs, u **ekstypes.Update) error {
 			return sendNodeGroupStep(ctx, x, s, cur, a, u)

@@ -174,7 +174,7 @@ func TestPlanChangesToLiveResources(t *testing.T) {
 				c.NodeGroups[0].Version = "1.33"
 			},
 			want: []string{
-				"cluster.demo update UpdateClusterVersion:1.32 UpdateClusterVersion:1.33",
+				"cluster.demo update UpdateClusterVersion:1.32 UpdateNodegroupVersion:1.32 UpdateClusterVersion:1.33",
 				"cluster.demo.node_group.general update UpdateNodegroupVersion:1.33",
 			},
 		},
@@ -560,7 +560,7 @@ func TestPlanOmittedVersionKeepsLiveVersion(t *testing.T) {
 	w, later = atLive()
 	later.VersionDefaulted = false
 	got := summaryOfChanges(mustPlan(t, w, testConfig(later), PlanOptions{}))
-	want := []string{"cluster.demo update UpdateClusterVersion:1.32 UpdateClusterVersion:1.33", "cluster.demo.node_group.general update UpdateNodegroupVersion:1.33"}
+	want := []string{"cluster.demo update UpdateClusterVersion:1.32 UpdateNodegroupVersion:1.32 UpdateClusterVersion:1.33", "cluster.demo.node_group.general update UpdateNodegroupVersion:1.33"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("version written: (-want +got):\n%s", d)
 	}

@@ -436,6 +436,9 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	// Node groups and Fargate profiles.
 	diags = append(diags, pl.planNodeGroups(cp, use)...)
 	diags = append(diags, pl.planFargate(cp, use)...)
+	if !diags.HasErrors() {
+		diags = append(diags, pl.interleaveUpgrades(cp)...)
+	}
 	return diags
 }
 

@@ -188,16 +188,16 @@ func (w waiter) sendUnlessDone(ctx context.Context, what string, reread func(con
 // one update in flight per resource. read describes the resource and says
 // whether it is busy (CREATING or UPDATING); it runs again before each step
 // after the first, so every step is judged against what the resource is now.
-func runUpdateSteps[T any](ctx context.Context, x *execution, w waiter, what, nodegroup string, cur T,
+func runUpdateSteps[T any](ctx context.Context, x *execution, w waiter, what, nodegroup string, steps []Step, cur T,
 	read func(context.Context) (T, bool, error),
 	done func(Step, T) bool,
 	send func(context.Context, Step, T, **ekstypes.Update) error,
 ) error {
-	for i, s := range x.c.Steps {
+	for i, s := range steps {
 		if i > 0 {
 			if ctx.Err() != nil {
 				// Interrupted: start no further update.
-				return fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(x.c.Steps), ctx.Err())
+				return fmt.Errorf("stopped before %s (%d of %d steps done): %w", s.Call, i, len(steps), ctx.Err())
 			}
 			// Read the resource again: the last step changed it, and so may
 			// an update that was already in flight when this apply began
