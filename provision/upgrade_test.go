@@ -72,7 +72,9 @@ func TestUpgradeBlockedByNodeGroupRefusedAtPlan(t *testing.T) {
 		want string
 	}{
 		"pinned to the old version": {
-			edit: func(w *fakeAccount, c *spec.Cluster) { c.NodeGroups[0].Version, c.NodeGroups[0].VersionFollowsCluster = "1.31", false },
+			edit: func(w *fakeAccount, c *spec.Cluster) {
+				c.NodeGroups[0].Version, c.NodeGroups[0].VersionFollowsCluster = "1.31", false
+			},
 			want: "its version is pinned to 1.31",
 		},
 		"not managed by eksctl-lite": {
