@@ -417,7 +417,7 @@ func (e *executor) busyFor(role string) func(error) bool {
 // EKS refuses to delete a cluster that has any. Failing now, naming them,
 // beats waiting for the deletion timeout.
 func noForeignChildren(ctx context.Context, x *execution) error {
-	var foreign []string
+	var foreign, ours []string
 	var next *string
 	for {
 		out, err := x.eks.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(x.cluster), NextToken: next})
@@ -436,7 +436,11 @@ func noForeignChildren(ctx context.Context, x *execution) error {
 				return fmt.Errorf("describing node group %s of cluster %s: %w", n, x.cluster, err)
 			}
 			if d.Nodegroup.Status != ekstypes.NodegroupStatusDeleting {
-				foreign = append(foreign, "node group "+n)
+				if owner(d.Nodegroup.Tags) == x.cluster {
+					ours = append(ours, "node group "+n)
+				} else {
+					foreign = append(foreign, "node group "+n)
+				}
 			}
 		}
 		if next = out.NextToken; next == nil {
@@ -461,15 +465,28 @@ func noForeignChildren(ctx context.Context, x *execution) error {
 				return fmt.Errorf("describing Fargate profile %s of cluster %s: %w", n, x.cluster, err)
 			}
 			if d.FargateProfile.Status != ekstypes.FargateProfileStatusDeleting {
-				foreign = append(foreign, "Fargate profile "+n)
+				if owner(d.FargateProfile.Tags) == x.cluster {
+					ours = append(ours, "Fargate profile "+n)
+				} else {
+					foreign = append(foreign, "Fargate profile "+n)
+				}
 			}
 		}
 		if next = out.NextToken; next == nil {
 			break
 		}
 	}
+	var problems []string
 	if len(foreign) > 0 {
-		return fmt.Errorf("cluster %s still has %s, which eksctl-lite did not create and never deletes, and EKS cannot delete a cluster that has any; delete them yourself, then run eksctl-lite destroy again", x.cluster, strings.Join(foreign, ", "))
+		problems = append(problems, fmt.Sprintf("%s, which eksctl-lite did not create and never deletes (delete them yourself)", strings.Join(foreign, ", ")))
+	}
+	if len(ours) > 0 {
+		// Tagged as ours but not in this plan: created after the plan was
+		// made (another run, or one interrupted meanwhile).
+		problems = append(problems, fmt.Sprintf("%s, which eksctl-lite created but which were not there when this plan was made (another run may have created them)", strings.Join(ours, ", ")))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("cluster %s still has %s, and EKS cannot delete a cluster that has any; run eksctl-lite destroy again", x.cluster, strings.Join(problems, "; and "))
 	}
 	return nil
 }

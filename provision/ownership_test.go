@@ -4,11 +4,14 @@ package provision
 // node groups left by failed replacements, and AMI release downgrades.
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
@@ -428,5 +431,59 @@ func TestDuplicateRoleNamesFoldCase(t *testing.T) {
 	_, diags := MakePlan(context.Background(), testConfig(fullCluster("Demo"), fullCluster("demo")), w.factory(), PlanOptions{})
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Duplicate IAM role name") {
 		t.Fatalf("diags = %v; want Duplicate IAM role name", diags)
+	}
+}
+
+// A destroy that cannot delete the cluster (it has a node group eksctl-lite
+// did not create) must not delete the rest and then fail at the cluster:
+// the plan keeps the cluster, says so loudly, and apply succeeds with the
+// cluster left standing (issue 8, item 2).
+func TestDestroyBlockedByForeignNodeGroupKeepsClusterAndWarns(t *testing.T) {
+	w := converged(t, testConfig(fullCluster("demo")))
+	w.putNodeGroup("demo", &NodeGroupAttrs{Name: "theirs", NodeRoleARN: "arn:aws:iam::111122223333:role/theirs", SubnetIDs: []string{"subnet-a"},
+		InstanceTypes: []string{"m5.large"}, Version: "1.31", MinSize: 1, MaxSize: 1, DesiredSize: aws.Int(1), Tags: map[string]string{"team": "x"}})
+	p, diags := MakePlan(context.Background(), testConfig(fullCluster("demo")), w.factory(), PlanOptions{Destroy: true})
+	if diags.HasErrors() {
+		t.Fatalf("diags: %v", diags)
+	}
+	var warned bool
+	for _, d := range diags {
+		warned = warned || (d.Severity == hcl.DiagWarning && strings.Contains(d.Summary, "will NOT be deleted") && strings.Contains(d.Summary, `node group "theirs"`))
+	}
+	if !warned {
+		t.Errorf("diags = %v; want a warning naming node group theirs", diags)
+	}
+	for _, ch := range p.Changes {
+		if ch.Action == Delete && (ch.Address == "cluster.demo" || ch.Address == "cluster.demo.cluster_role") {
+			t.Errorf("destroy plans to delete %s, which the foreign node group blocks (or the kept cluster uses)", ch.Address)
+		}
+		if n, ok := ch.Before.(*NodeGroupAttrs); ok && n.Name == "theirs" && ch.Action != NoOp {
+			t.Errorf("destroy plans %s of the foreign node group", ch.Action)
+		}
+	}
+	w.apply(t, p) // fails the test if any change fails
+	if w.cluster("demo") == nil || w.nodegroup("demo", "theirs") == nil {
+		t.Error("the cluster or the foreign node group is gone")
+	}
+	if w.nodegroup("demo", "general") != nil {
+		t.Error("the owned node group was not deleted")
+	}
+}
+
+// A node group tagged as ours that appears between plan and destroy's
+// cluster deletion is not called someone else's (issue 8, item 10).
+func TestDestroyNamesOwnedLateNodeGroupTruthfully(t *testing.T) {
+	w := converged(t, testConfig(fullCluster("demo")))
+	p := mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{Destroy: true})
+	w.putNodeGroup("demo", &NodeGroupAttrs{Name: "late", NodeRoleARN: "arn:aws:iam::111122223333:role/x", SubnetIDs: []string{"subnet-a"},
+		InstanceTypes: []string{"m5.large"}, Version: "1.31", MinSize: 1, MaxSize: 1, DesiredSize: aws.Int(1),
+		Tags: ownedTags(nil, "demo", "cluster.demo.node_group.late")})
+	var out bytes.Buffer
+	_, err := Apply(context.Background(), p, w.factory(), ApplyOptions{Progress: &out, PollInterval: time.Millisecond, StillEvery: -1})
+	if err == nil {
+		t.Fatal("destroy succeeded although the cluster still has a node group")
+	}
+	if s := out.String(); strings.Contains(s, "did not create") || !strings.Contains(s, "eksctl-lite created but which were not there when this plan was made") || !strings.Contains(s, "run eksctl-lite destroy again") {
+		t.Errorf("destroy's report does not say what is true:\n%s", s)
 	}
 }

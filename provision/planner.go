@@ -286,8 +286,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 		}
 	}
 	if pl.opts.Destroy {
-		pl.planDestroy(cp, clusterOwned)
-		return diags
+		return append(diags, pl.planDestroy(cp, clusterOwned)...)
 	}
 	if live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version {
 		c = withLiveVersion(c, live.cluster.Version)
@@ -810,14 +809,27 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 	return diags
 }
 
-// planDestroy plans the deletion of everything the cluster owns.
-func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool) {
+// planDestroy plans the deletion of everything the cluster owns. A cluster
+// that still has node groups or Fargate profiles eksctl-lite did not create
+// cannot be deleted (EKS refuses while any remain, and eksctl-lite never
+// deletes what it does not own): the plan then keeps the cluster, and what
+// it uses, and says so loudly, instead of deleting its other resources and
+// failing at the cluster halfway through.
+func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool) hcl.Diagnostics {
 	const reason = "destroying the configuration"
 	c, live := cp.spec, cp.live
 	clusterAddr := ClusterAddress(c.Name)
+	var diags hcl.Diagnostics
 	if clusterOwned {
-		cp.add(&ResourceChange{Address: clusterAddr, Type: TypeCluster, Action: Delete, Before: live.cluster,
-			DependsOn: cp.roleDeps(pl.roles, live.cluster.RoleARN), Reason: reason})
+		if blockers := foreignChildren(c.Name, live); len(blockers) > 0 {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+				Summary: fmt.Sprintf("Cluster %q will NOT be deleted: it has %s that eksctl-lite did not create", c.Name, strings.Join(blockers, ", ")),
+				Detail: fmt.Sprintf("EKS deletes a cluster only once all its node groups and Fargate profiles are gone, and eksctl-lite never deletes what it did not create. This destroy deletes everything else eksctl-lite created for cluster %q in %s and keeps the cluster (and the IAM role it uses). To delete the cluster too, delete %s yourself (or tag them %s = %q to hand them to this configuration), then run eksctl-lite destroy again.",
+					c.Name, cp.region, strings.Join(blockers, ", "), TagCluster, c.Name)})
+		} else {
+			cp.add(&ResourceChange{Address: clusterAddr, Type: TypeCluster, Action: Delete, Before: live.cluster,
+				DependsOn: cp.roleDeps(pl.roles, live.cluster.RoleARN), Reason: reason})
+		}
 	}
 	for _, n := range live.nodeGroups {
 		if owner(n.Tags) != c.Name {
@@ -840,6 +852,24 @@ func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool) {
 			DependsOn: []string{clusterAddr}, Reason: reason})
 	}
 	// Roles: planUnconfiguredRoles, once every cluster is planned.
+	return diags
+}
+
+// foreignChildren names the live node groups and Fargate profiles of a
+// cluster that eksctl-lite did not create for it.
+func foreignChildren(cluster string, live *liveCluster) []string {
+	var out []string
+	for _, n := range live.nodeGroups {
+		if owner(n.Tags) != cluster {
+			out = append(out, fmt.Sprintf("node group %q", n.Name))
+		}
+	}
+	for _, fp := range live.fargate {
+		if owner(fp.Tags) != cluster {
+			out = append(out, fmt.Sprintf("Fargate profile %q", fp.Name))
+		}
+	}
+	return out
 }
 
 func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargateProfileAttrs, reason string) *ResourceChange {
