@@ -6,6 +6,7 @@ package integration
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -398,9 +399,9 @@ func requireNothingOwned(t *testing.T, e *env, name string) {
 }
 
 // A node group created out of band in an owned cluster is never touched:
-// apply leaves it alone, destroy refuses to delete the cluster because of
-// it (naming it) and deletes nothing of it; once its owner removes it,
-// destroy finishes.
+// apply leaves it alone, destroy keeps the cluster because of it (naming
+// it, before deleting anything) and deletes nothing of it; once its owner
+// removes it, destroy finishes.
 func TestApplyLeavesNodeGroupsItDidNotCreate(t *testing.T) {
 	e := newEnv(t)
 	name := e.uniqueName("minimal")
@@ -415,17 +416,22 @@ func TestApplyLeavesNodeGroupsItDidNotCreate(t *testing.T) {
 		t.Errorf("the out-of-band node group changed: %s, max %d", got.Status, aws.ToInt32(got.ScalingConfig.MaxSize))
 	}
 
+	// The plan knows the cluster cannot be deleted: destroy deletes the
+	// rest, keeps the cluster and says so, rather than failing halfway.
 	r := e.runWithEnv(t, dir, fastApply, "destroy", "--auto-approve")
-	if r.code != 1 {
-		t.Fatalf("destroy exited %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	if r.code != 0 {
+		t.Fatalf("destroy exited %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, want := range []string{
-		"still has node group by-hand, which eksctl-lite did not create and never deletes",
-		"Re-run eksctl-lite destroy to continue",
+		fmt.Sprintf(`Cluster %q will NOT be deleted: it has node group "by-hand" that eksctl-lite did not create`, name),
+		"then run eksctl-lite destroy again",
 	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("destroy output lacks %q:\n%s", want, r.stdout)
+		if !strings.Contains(r.stdout+r.stderr, want) {
+			t.Errorf("destroy output lacks %q:\nstdout:\n%s\nstderr:\n%s", want, r.stdout, r.stderr)
 		}
+	}
+	if got := describeCluster(t, e, name).Status; got != ekstypes.ClusterStatusActive {
+		t.Errorf("the blocked cluster is %s after destroy", got)
 	}
 	if got := describeNodegroup(t, e, name, "by-hand").Status; got != ekstypes.NodegroupStatusActive {
 		t.Errorf("the out-of-band node group is %s after destroy", got)

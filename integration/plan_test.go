@@ -340,11 +340,15 @@ func TestPlanAgainstResourcesMadeOutOfBand(t *testing.T) {
 		}
 	}
 
-	// Destroy plans every owned resource, still never the unowned group.
+	// Destroy plans every owned resource, still never the unowned group,
+	// and keeps the cluster, which the unowned group blocks, saying so.
 	r = e.run(t, dir, "plan", "--destroy", "--json")
 	d := planParse(t, r).actions()
-	if _, ok := d["cluster.demo.node_group.theirs"]; ok || d["cluster.demo"] != "delete" || d["cluster.demo.node_group.old"] != "delete" {
+	if _, ok := d["cluster.demo.node_group.theirs"]; ok || d["cluster.demo"] == "delete" || d["cluster.demo.node_group.old"] != "delete" {
 		t.Errorf("destroy plan: %v", d)
+	}
+	if !strings.Contains(r.stderr, `Cluster "demo" will NOT be deleted: it has node group "theirs"`) {
+		t.Errorf("destroy plan does not warn of the blocked cluster:\n%s", r.stderr)
 	}
 	out, err := e.eks.DescribeNodegroup(t.Context(), &eks.DescribeNodegroupInput{ClusterName: aws.String("demo"), NodegroupName: aws.String("scaled")})
 	if err != nil || aws.ToInt32(out.Nodegroup.ScalingConfig.MaxSize) != 3 {

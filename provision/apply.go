@@ -538,7 +538,13 @@ func transitional(attrs any) bool {
 	case *FargateProfileAttrs:
 		status = a.Status
 	}
-	return status == "CREATING" || status == "UPDATING" || status == "PENDING"
+	return transitionalStatus(status)
+}
+
+// transitionalStatus reports an EKS status that ends by itself: the
+// resource is being created, updated or deleted.
+func transitionalStatus(status string) bool {
+	return status == "CREATING" || status == "UPDATING" || status == "PENDING" || status == "DELETING"
 }
 
 // fargateInFlight reports whether live attributes show a Fargate profile

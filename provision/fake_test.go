@@ -20,6 +20,7 @@ type fakeEKS struct {
 	updateClusterConfigFn       func(context.Context, *eks.UpdateClusterConfigInput) (*eks.UpdateClusterConfigOutput, error)
 	associateEncryptionConfigFn func(context.Context, *eks.AssociateEncryptionConfigInput) (*eks.AssociateEncryptionConfigOutput, error)
 	describeUpdateFn            func(context.Context, *eks.DescribeUpdateInput) (*eks.DescribeUpdateOutput, error)
+	listUpdatesFn               func(context.Context, *eks.ListUpdatesInput) (*eks.ListUpdatesOutput, error)
 	tagResourceFn               func(context.Context, *eks.TagResourceInput) (*eks.TagResourceOutput, error)
 	untagResourceFn             func(context.Context, *eks.UntagResourceInput) (*eks.UntagResourceOutput, error)
 	listNodegroupsFn            func(context.Context, *eks.ListNodegroupsInput) (*eks.ListNodegroupsOutput, error)
@@ -74,6 +75,13 @@ func (f *fakeEKS) AssociateEncryptionConfig(ctx context.Context, in *eks.Associa
 		panic(fmt.Sprintf("unexpected call AssociateEncryptionConfig(%+v)", in))
 	}
 	return f.associateEncryptionConfigFn(ctx, in)
+}
+
+func (f *fakeEKS) ListUpdates(ctx context.Context, in *eks.ListUpdatesInput, _ ...func(*eks.Options)) (*eks.ListUpdatesOutput, error) {
+	if f.listUpdatesFn == nil {
+		panic(fmt.Sprintf("unexpected call ListUpdates(%+v)", in))
+	}
+	return f.listUpdatesFn(ctx, in)
 }
 
 func (f *fakeEKS) DescribeUpdate(ctx context.Context, in *eks.DescribeUpdateInput, _ ...func(*eks.Options)) (*eks.DescribeUpdateOutput, error) {

@@ -652,6 +652,23 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 			return &eks.DescribeUpdateOutput{Update: out}, nil
 		})
 	}
+	f.listUpdatesFn = func(_ context.Context, in *eks.ListUpdatesInput) (*eks.ListUpdatesOutput, error) {
+		cluster, ng := aws.ToString(in.Name), aws.ToString(in.NodegroupName)
+		return eksCall(a, "ListUpdates", cluster+"/"+ng, func() (*eks.ListUpdatesOutput, error) {
+			if r().cluster(cluster) == nil || (ng != "" && r().nodegroup(cluster, ng) == nil) {
+				return nil, notFound("No cluster or node group found for name: %s %s.", cluster, ng)
+			}
+			var ids []string
+			for id, u := range a.updates {
+				if u.region == region && u.cluster == cluster && u.nodegroup == ng {
+					ids = append(ids, id)
+				}
+			}
+			sort.Strings(ids)
+			page, next := a.page(ids, in.NextToken)
+			return &eks.ListUpdatesOutput{UpdateIds: page, NextToken: next}, nil
+		})
+	}
 	f.tagResourceFn = func(_ context.Context, in *eks.TagResourceInput) (*eks.TagResourceOutput, error) {
 		arn := aws.ToString(in.ResourceArn)
 		return eksCall(a, "TagResource", arn, func() (*eks.TagResourceOutput, error) {

@@ -68,6 +68,14 @@ func fingerprintOf(ch *ResourceChange, live any) string {
 		}
 		fmt.Fprintf(h, "%s=%s\n", k, enc)
 	}
+	// Updates started since the plan, even ones already done, make it
+	// stale: while an update runs EKS still describes the old values.
+	switch l := live.(type) {
+	case *ClusterAttrs:
+		fmt.Fprintf(h, "updates=%q\n", l.Updates)
+	case *NodeGroupAttrs:
+		fmt.Fprintf(h, "updates=%q\n", l.Updates)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
@@ -81,7 +89,12 @@ func fingerprintOf(ch *ResourceChange, live any) string {
 // After's size, delete the old one) does not depend on the old group's size.
 func notFingerprinted(ch *ResourceChange, schema Schema, af map[string]any, k string) bool {
 	if k == "status" {
-		return true
+		// A resource in transition when planned is waited for by apply,
+		// whatever state it has reached since; one that was settled and
+		// is not any more (someone started an update or a deletion) makes
+		// the plan stale.
+		st, _ := jsonFields(ch.Before)["status"].(string)
+		return transitionalStatus(st)
 	}
 	s, inSchema := schema[k]
 	if inSchema && s.Optional && isEmpty(af[k]) {

@@ -183,6 +183,11 @@ type ClusterAttrs struct {
 	// OIDCIssuer is the cluster's issuer URL, known only once it exists.
 	OIDCIssuer string `json:"oidc_issuer,omitempty"`
 	Status     string `json:"status,omitempty"`
+	// Updates are the IDs of the cluster's updates (ListUpdates), sorted:
+	// not an attribute, but part of the fingerprint, so that an update
+	// started after the plan (whose values EKS shows only once it is done)
+	// makes a saved plan stale.
+	Updates []string `json:"-"`
 }
 
 // NodeGroupAttrs are a managed node group's attributes. Name is the physical
@@ -207,6 +212,8 @@ type NodeGroupAttrs struct {
 	MaxUnavailablePercentage *int              `json:"update.max_unavailable_percentage"`
 	Taints                   []TaintAttrs      `json:"taints"`
 	Status                   string            `json:"status,omitempty"`
+	// Updates are the node group's update IDs; see ClusterAttrs.Updates.
+	Updates []string `json:"-"`
 }
 
 // TaintAttrs is one Kubernetes taint of a node group.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -143,7 +144,16 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	listCtx, cancelLists := context.WithCancel(ctx)
 	defer cancelLists()
 	absent := false
-	wg.Add(3)
+	var clusterUpdates []string
+	wg.Add(4)
+	go func() {
+		defer wg.Done()
+		ids, err := o.listUpdates(listCtx, c.EKS, name, "")
+		if err != nil {
+			listErrs.add(err)
+		}
+		clusterUpdates = ids
+	}()
 	go func() {
 		defer wg.Done()
 		var out *eks.DescribeClusterOutput
@@ -200,11 +210,14 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			inner.Add(1)
 			go func() {
 				defer inner.Done()
+				// The update IDs are read alongside, in the same round trip.
+				updates := goFuture(func() ([]string, error) { return o.listUpdates(listCtx, c.EKS, name, ng) })
 				var out *eks.DescribeNodegroupOutput
 				err := o.eks.call(listCtx, func(ctx context.Context) (err error) {
 					out, err = c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
 					return err
 				})
+				ids, uerr := updates.get(listCtx)
 				if notFoundErr(err) {
 					return
 				}
@@ -212,8 +225,14 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 					listErrs.add(fmt.Errorf("reading node group %q of cluster %q: %w", ng, name, err))
 					return
 				}
+				if uerr != nil {
+					listErrs.add(uerr)
+					return
+				}
+				n := nodeGroupFromAWS(out.Nodegroup)
+				n.Updates = ids
 				mu.Lock()
-				lc.nodeGroups = append(lc.nodeGroups, nodeGroupFromAWS(out.Nodegroup))
+				lc.nodeGroups = append(lc.nodeGroups, n)
 				mu.Unlock()
 			}()
 		}
@@ -258,6 +277,9 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 		lc.nodeGroups, lc.fargate = nil, nil
 		return lc, errs.err()
 	}
+	if lc.cluster != nil {
+		lc.cluster.Updates = clusterUpdates
+	}
 	return lc, errors.Join(errs.err(), listErrs.err())
 }
 
@@ -281,6 +303,41 @@ func (o *observer) listNodegroups(ctx context.Context, api EKSAPI, cluster strin
 		names = append(names, out.Nodegroups...)
 		if aws.ToString(out.NextToken) == "" {
 			return names, nil
+		}
+		token = out.NextToken
+	}
+}
+
+// listUpdates returns the sorted IDs of the updates of a cluster (nodegroup
+// "") or node group, following ListUpdates' pagination; a resource that
+// does not exist has none.
+func (o *observer) listUpdates(ctx context.Context, api EKSAPI, cluster, nodegroup string) ([]string, error) {
+	var ids []string
+	var token *string
+	for {
+		in := &eks.ListUpdatesInput{Name: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)}
+		if nodegroup != "" {
+			in.NodegroupName = aws.String(nodegroup)
+		}
+		var out *eks.ListUpdatesOutput
+		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListUpdates(ctx, in)
+			return err
+		})
+		if notFoundErr(err) {
+			return nil, nil
+		}
+		if err != nil {
+			what := "cluster " + strconv.Quote(cluster)
+			if nodegroup != "" {
+				what = fmt.Sprintf("node group %q of cluster %q", nodegroup, cluster)
+			}
+			return nil, fmt.Errorf("listing the updates of %s: %w", what, err)
+		}
+		ids = append(ids, out.UpdateIds...)
+		if aws.ToString(out.NextToken) == "" {
+			sort.Strings(ids)
+			return ids, nil
 		}
 		token = out.NextToken
 	}

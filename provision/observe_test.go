@@ -78,6 +78,12 @@ func (e gaugedEKS) DescribeNodegroup(ctx context.Context, in *eks.DescribeNodegr
 	})(ctx, in)
 }
 
+func (e gaugedEKS) ListUpdates(ctx context.Context, in *eks.ListUpdatesInput, o ...func(*eks.Options)) (*eks.ListUpdatesOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListUpdatesInput) (*eks.ListUpdatesOutput, error) {
+		return e.EKSAPI.ListUpdates(ctx, in, o...)
+	})(ctx, in)
+}
+
 func (e gaugedEKS) ListFargateProfiles(ctx context.Context, in *eks.ListFargateProfilesInput, o ...func(*eks.Options)) (*eks.ListFargateProfilesOutput, error) {
 	return gauged(e.g, func(ctx context.Context, in *eks.ListFargateProfilesInput) (*eks.ListFargateProfilesOutput, error) {
 		return e.EKSAPI.ListFargateProfiles(ctx, in, o...)

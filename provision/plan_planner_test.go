@@ -618,3 +618,24 @@ func TestPlanShowsDesiredSizeClampedToNewBounds(t *testing.T) {
 		})
 	}
 }
+
+// A pinned release version must be a release of the Kubernetes version the
+// node group will run, which may come from the live cluster (version left
+// out): checked at plan (issue 8, item 3).
+func TestPlanRefusesReleaseOfAnotherMinor(t *testing.T) {
+	w := converged(t, testConfig(fullCluster("demo"))) // live 1.31
+	c := fullCluster("demo")
+	c.Version, c.VersionDefaulted = "1.35", true // left out: the live 1.31 stands
+	for _, ng := range c.NodeGroups {
+		ng.Version = "1.35"
+	}
+	c.NodeGroups[0].ReleaseVersion = "1.35.0-20251120"
+	_, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "does not match its Kubernetes version") || !strings.Contains(diags.Error(), "will run Kubernetes 1.31") {
+		t.Fatalf("diags = %v; want the 1.35 release refused for a 1.31 node group", diags)
+	}
+	c.NodeGroups[0].ReleaseVersion = "1.31.4-20251120"
+	if _, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{}); diags.HasErrors() {
+		t.Errorf("a 1.31 release for a 1.31 group: %v", diags)
+	}
+}

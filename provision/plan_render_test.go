@@ -258,11 +258,32 @@ func TestFingerprints(t *testing.T) {
 
 	// A node group scaled by its autoscaler is not a reason to refuse.
 	w.nodegroup("demo", "general").ng.ScalingConfig.DesiredSize = int32Ptr(3)
-	w.nodegroup("demo", "general").hold("UPDATING")
 	now, _ = RefreshFingerprints(ctx, p, w.factory())
 	if stale := StaleAddresses(p, now); len(stale) != 0 {
-		t.Errorf("desired size and status made the plan stale: %v", stale)
+		t.Errorf("desired size made the plan stale: %v", stale)
 	}
+
+	// Someone started an update of the group (EKS describes the old values
+	// until it is done), or of the cluster, with the status still ACTIVE
+	// (issue 8, item 9).
+	w.updateInProgress("demo", "general", func() {})
+	w.updateInProgress("demo", "", func() {})
+	now, _ = RefreshFingerprints(ctx, p, w.factory())
+	if d := cmp.Diff([]string{"cluster.demo", "cluster.demo.node_group.general"}, StaleAddresses(p, now)); d != "" {
+		t.Errorf("an update in flight: stale (-want +got):\n%s", d)
+	}
+	w = converged(t, cfg)
+	p = mustPlan(t, w, testConfig(c), PlanOptions{})
+
+	// A resource settled at plan time is not any more.
+	w.nodegroup("demo", "general").hold("UPDATING")
+	w.fargateProfile("demo", "system").hold("DELETING")
+	now, _ = RefreshFingerprints(ctx, p, w.factory())
+	if d := cmp.Diff([]string{"cluster.demo.fargate_profile.system", "cluster.demo.node_group.general"}, StaleAddresses(p, now)); d != "" {
+		t.Errorf("status changed since the plan: stale (-want +got):\n%s", d)
+	}
+	w.nodegroup("demo", "general").hold("ACTIVE")
+	w.fargateProfile("demo", "system").hold("ACTIVE")
 
 	// Someone changed the group's labels and an irsa role's policies.
 	w.nodegroup("demo", "general").ng.Labels = map[string]string{"x": "y"}

@@ -627,6 +627,14 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		if ng.NodeRoleARN == "" {
 			deps = append(deps, NodeRoleAddress(c.Name))
 		}
+		if m, ok := releaseMinor(ng.ReleaseVersion); ok && m != ng.Version {
+			// The version the group will run may come from the live
+			// cluster (version left out), so validate cannot always see this.
+			diags = append(diags, errorDiag(ng.AttrRange("release_version"), fmt.Sprintf("Release version of node group %q does not match its Kubernetes version", ng.Name),
+				fmt.Sprintf("release_version %q is an AMI release for Kubernetes %s, but node group %q will run Kubernetes %s. EKS refuses a release of another minor version. Set release_version to a %s release, or remove it to let EKS choose the newest.", ng.ReleaseVersion, m, ng.Name, ng.Version, ng.Version)))
+			delete(byAddr, addr)
+			continue
+		}
 		cands := byAddr[addr]
 		delete(byAddr, addr)
 		if len(cands) == 0 {

@@ -41,6 +41,7 @@ func (pl *planner) interleaveUpgrades(cp *clusterPlan) hcl.Diagnostics {
 		ng      *NodeGroupAttrs
 		ch      *ResourceChange
 		version string // where it is now, as the steps so far leave it
+		blocked bool   // reported as blocking the upgrade already
 		reach   string // the newest version this plan may take it to
 		why     string // why it cannot go further, for the refusal
 	}
@@ -79,13 +80,13 @@ func (pl *planner) interleaveUpgrades(cp *clusterPlan) hcl.Diagnostics {
 			continue
 		}
 		for _, g := range groups {
-			if compareVersions(g.version, from) >= 0 {
+			if g.blocked || compareVersions(g.version, from) >= 0 {
 				continue
 			}
 			if compareVersions(g.reach, from) < 0 {
 				diags = append(diags, errorDiag(c.AttrRange("version"), fmt.Sprintf("Node group %q blocks the upgrade of cluster %q", g.ng.Name, c.Name),
 					fmt.Sprintf("EKS updates a control plane only when every managed node group runs its version. To take cluster %q from %s to %s, node group %q must first run %s, but it runs %s and %s. %s", c.Name, from, s.Target, g.ng.Name, from, g.ng.Version, g.why, unblockHint(g.ch, from))))
-				g.version = from // report each group once
+				g.blocked = true // report each group once
 				continue
 			}
 			steps = append(steps, Step{Call: "UpdateNodegroupVersion", NodeGroup: g.ng.Name, Target: from, Paths: []string{"version"},
