@@ -279,6 +279,16 @@ func TestUnownedResourceAppearingAfterPlanIsNeverTaken(t *testing.T) {
 			},
 			addr: "cluster.demo.irsa.late",
 		},
+		"irsa role of another cluster in the same region": {
+			give: func(c *spec.Cluster) { testIRSA(c, "late") },
+			appear: func(t *testing.T, w *fakeAccount, p *Plan) (string, string, string) {
+				tags := ownedTags(nil, "other", "cluster.other.irsa.late")
+				tags[TagRegion] = "eu-west-1"
+				w.putRole(&RoleAttrs{Name: "demo-late", Path: RolePath, AssumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), Tags: tags})
+				return "role", "demo-late", ""
+			},
+			addr: "cluster.demo.irsa.late",
+		},
 		"managed pod execution role, not eksctl-lite's": {
 			give: func(c *spec.Cluster) {}, // planned from a cluster without Fargate: see below
 			appear: func(t *testing.T, w *fakeAccount, p *Plan) (string, string, string) {
