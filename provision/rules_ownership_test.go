@@ -372,6 +372,7 @@ func TestOwnedResourceSwappedForUnownedAfterPlan(t *testing.T) {
 		obj    string
 		swap   func(w *fakeAccount)
 		bug    string
+		opts   PlanOptions
 	}{
 		"Fargate profile planned for deletion": {
 			give: func(c *spec.Cluster) { c.FargateProfiles = nil },
@@ -405,6 +406,17 @@ func TestOwnedResourceSwappedForUnownedAfterPlan(t *testing.T) {
 			},
 			bug: "BUG: updateNodeGroup (nodegroup_apply.go) re-reads the group by name and sends its steps without checking that it still carries this address's ownership tags",
 		},
+		"irsa role planned for destroy, now the same cluster's in another region": {
+			give: func(c *spec.Cluster) {}, opts: PlanOptions{Destroy: true},
+			addr: "cluster.demo.irsa.s3-reader", action: Delete, kind: "role", obj: "demo-s3-reader",
+			swap: func(w *fakeAccount) {
+				tags := ownedTags(nil, "demo", "cluster.demo.irsa.s3-reader")
+				tags[TagRegion] = "us-east-1"
+				w.putRole(&RoleAttrs{Name: "demo-s3-reader", Path: RolePath, AssumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
+					PolicyARNs: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, Tags: tags})
+			},
+			bug: "BUG: deleteRole (role_apply.go) deletes the role by name without checking that its cluster and region tags are still this change's",
+		},
 		"managed node role planned for deletion": {
 			give: func(c *spec.Cluster) { c.NodeGroups = nil },
 			addr: NodeRoleAddress("demo"), action: Delete, kind: "role", obj: NodeRoleName("demo", "eu-west-1"),
@@ -419,7 +431,7 @@ func TestOwnedResourceSwappedForUnownedAfterPlan(t *testing.T) {
 			w := converged(t, testConfig(fullCluster("demo")))
 			c := fullCluster("demo")
 			tt.give(c)
-			p := mustPlan(t, w, testConfig(c), PlanOptions{})
+			p := mustPlan(t, w, testConfig(c), tt.opts)
 			if ch := changeOf(t, p, tt.addr); ch.Action != tt.action {
 				t.Fatalf("%s: %s, want %s", tt.addr, ch.Action, tt.action)
 			}
