@@ -618,6 +618,31 @@ func ownedHere(tags map[string]string, c *ResourceChange) bool {
 	return tags[TagAddress] == baseAddress(c.Address) && tags[TagCluster] != ""
 }
 
+// stillOwned checks, just before apply changes or deletes a live resource
+// by name, that it is still the one the plan saw as this configuration's:
+// its ownership tags (cluster, region) are those the plan read. The name
+// may have been taken since by a resource eksctl-lite does not own (deleted
+// and made again by hand, by another configuration, or by the same cluster
+// name in another region, IAM being global), which must never be changed
+// or deleted. what names the resource for the error.
+func (x *execution) stillOwned(what string, tags map[string]string) error {
+	var planned map[string]string
+	if f, ok := jsonFields(x.before)["tags"].(map[string]any); ok {
+		planned = map[string]string{}
+		for k, v := range f {
+			planned[k], _ = v.(string)
+		}
+	}
+	if owner(tags) != "" && owner(tags) == owner(planned) && tags[TagRegion] == planned[TagRegion] {
+		return nil
+	}
+	who := "it has no " + TagCluster + " tag"
+	if o := owner(tags); o != "" {
+		who = fmt.Sprintf("it carries %s = %q, %s = %q", TagCluster, o, TagRegion, tags[TagRegion])
+	}
+	return fmt.Errorf("%s is no longer the one this plan read as eksctl-lite's: %s, so it was replaced since the plan was made by a resource this configuration does not own, and eksctl-lite never changes or deletes that; run eksctl-lite plan again", what, who)
+}
+
 // baseAddress strips the "#name" of a deposed address (see address.go).
 func baseAddress(addr string) string {
 	a, _, _ := strings.Cut(addr, "#")

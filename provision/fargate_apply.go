@@ -127,7 +127,13 @@ func deleteFargateProfile(ctx context.Context, x *execution, w waiter, name stri
 			return nil
 		case err != nil:
 			return fmt.Errorf("describing Fargate profile %s: %w", name, err)
-		case out.FargateProfile != nil && out.FargateProfile.Status == ekstypes.FargateProfileStatusDeleting:
+		case out.FargateProfile == nil:
+			return nil
+		}
+		if err := x.stillOwned("Fargate profile "+name, out.FargateProfile.Tags); err != nil {
+			return err
+		}
+		if out.FargateProfile.Status == ekstypes.FargateProfileStatusDeleting {
 			deleting = true
 			return nil
 		}

@@ -149,6 +149,9 @@ func updateNodeGroup(ctx context.Context, x *execution, w waiter) (any, string, 
 	if err != nil {
 		return nil, "", err
 	}
+	if err := x.stillOwned("node group "+name, ng.Tags); err != nil {
+		return nil, "", err
+	}
 	read := func(ctx context.Context) (*NodeGroupAttrs, bool, error) {
 		out, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
 		if err != nil {
@@ -294,7 +297,17 @@ func nodegroupConfigInput(cluster, name string, b, a *NodeGroupAttrs, paths []st
 
 // deleteNodeGroup deletes the node group name and waits until it is gone.
 func deleteNodeGroup(ctx context.Context, x *execution, w waiter, name string) error {
-	err := w.retry(ctx, "EKS to accept the deletion of node group "+name, isInUse, func(ctx context.Context) error {
+	out, err := x.eks.DescribeNodegroup(callCtx(ctx), &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("describing node group %s of cluster %s: %w", name, x.cluster, err)
+	}
+	if err := x.stillOwned("node group "+name, out.Nodegroup.Tags); err != nil {
+		return err
+	}
+	err = w.retry(ctx, "EKS to accept the deletion of node group "+name, isInUse, func(ctx context.Context) error {
 		_, err := x.eks.DeleteNodegroup(ctx, &eks.DeleteNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)})
 		if isNotFound(err) {
 			return nil

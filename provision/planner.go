@@ -627,6 +627,14 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		if ng.NodeRoleARN == "" {
 			deps = append(deps, NodeRoleAddress(c.Name))
 		}
+		if compareVersions(ng.Version, c.Version) > 0 {
+			// c.Version is the version the control plane will run: the
+			// live one when the configuration leaves it out.
+			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Node group %q is newer than its cluster", ng.Name),
+				fmt.Sprintf("Node group %q would run Kubernetes %s but the cluster runs %s; EKS requires node groups not to be newer than the control plane. Upgrade the cluster first.", ng.Name, ng.Version, c.Version)))
+			delete(byAddr, addr)
+			continue
+		}
 		if m, ok := releaseMinor(ng.ReleaseVersion); ok && m != ng.Version {
 			// The version the group will run may come from the live
 			// cluster (version left out), so validate cannot always see this.
@@ -679,11 +687,6 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		if compareVersions(after.Version, cur.Version) < 0 {
 			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Cannot downgrade node group %q", ng.Name),
 				fmt.Sprintf("Node group %q runs Kubernetes %s; EKS cannot downgrade it to %s. Set its version (or the cluster's) to %s or later, or give the block a new name to create a new group.", ng.Name, cur.Version, after.Version, cur.Version)))
-			continue
-		}
-		if compareVersions(after.Version, c.Version) > 0 {
-			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Node group %q is newer than its cluster", ng.Name),
-				fmt.Sprintf("Node group %q would run Kubernetes %s but the cluster runs %s; EKS requires node groups not to be newer than the control plane. Upgrade the cluster first.", ng.Name, after.Version, c.Version)))
 			continue
 		}
 		if after.DesiredSize == nil && cur.DesiredSize != nil {

@@ -179,6 +179,20 @@ func updateRole(ctx context.Context, x *execution, w waiter) (any, string, error
 // group is gone.
 func deleteRole(ctx context.Context, x *execution, w waiter, name string) error {
 	rn := aws.String(name)
+	got, err := x.iam.GetRole(callCtx(ctx), &iam.GetRoleInput{RoleName: rn})
+	if isNoSuchEntity(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading IAM role %s: %w", name, err)
+	}
+	tags := map[string]string{}
+	for _, t := range got.Role.Tags {
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	if err := x.stillOwned("IAM role "+name, tags); err != nil {
+		return err
+	}
 	var attached []string
 	var marker *string
 	for {
@@ -229,7 +243,7 @@ func deleteRole(ctx context.Context, x *execution, w waiter, name string) error 
 		var dc *iamtypes.DeleteConflictException
 		return errors.As(err, &dc) || iamBusy(err)
 	}
-	err := w.retry(ctx, "IAM to accept the deletion of role "+name, conflict, func(ctx context.Context) error {
+	err = w.retry(ctx, "IAM to accept the deletion of role "+name, conflict, func(ctx context.Context) error {
 		_, err := x.iam.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: rn})
 		if isNoSuchEntity(err) {
 			return nil

@@ -295,8 +295,6 @@ func TestNodeGroupNeverAheadOfLiveControlPlane(t *testing.T) {
 		// and wantChanges are its changes.
 		wantErr     string
 		wantChanges []string
-		// bug, when set, skips the row: the rule is broken today.
-		bug string
 	}{
 		"version left out, live cluster older, existing group pinned newer than live": {
 			give: func(c *spec.Cluster) {
@@ -313,7 +311,6 @@ func TestNodeGroupNeverAheadOfLiveControlPlane(t *testing.T) {
 				ng.Version, ng.VersionFollowsCluster = "1.32", false
 			},
 			wantErr: `Node group "extra" is newer than its cluster`,
-			bug:     "BUG: planNodeGroups checks a node group's version against the cluster only for existing groups; a new group pinned newer than the live control plane is planned as a create",
 		},
 		"version written equal to live, group pinned newer": {
 			give: func(c *spec.Cluster) {
@@ -327,7 +324,6 @@ func TestNodeGroupNeverAheadOfLiveControlPlane(t *testing.T) {
 				ng.Version, ng.VersionFollowsCluster = "1.32", false
 			},
 			wantErr: `Node group "extra" is newer than its cluster`,
-			bug:     "BUG: planNodeGroups checks a node group's version against the cluster only for existing groups; a new group pinned newer than the cluster is planned as a create (spec.Load refuses this case, the planner does not)",
 		},
 		"version left out, groups follow the live cluster": {
 			give: func(c *spec.Cluster) {
@@ -348,9 +344,6 @@ func TestNodeGroupNeverAheadOfLiveControlPlane(t *testing.T) {
 	w := converged(t, testConfig(fullCluster("demo"))) // everything at 1.31
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			if tt.bug != "" {
-				t.Skip(tt.bug)
-			}
 			c := fullCluster("demo")
 			tt.give(c)
 			p, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
