@@ -458,8 +458,7 @@ func (l *loader) evalContext(ls *locals) *hcl.EvalContext {
 			localVals[name] = cty.DynamicVal
 			return
 		}
-		ctx.Variables["local"] = cty.ObjectVal(localVals)
-		val, diags := lc.attr.Expr.Value(ctx)
+		val, diags := lc.attr.Expr.Value(l.localContext(ctx, lc, localVals))
 		if diags.HasErrors() {
 			lc.broken = true
 			val = cty.DynamicVal
@@ -473,6 +472,32 @@ func (l *loader) evalContext(ls *locals) *hcl.EvalContext {
 	}
 	ctx.Variables["local"] = cty.ObjectVal(localVals)
 	return ctx
+}
+
+// localContext is the context lc's expression is evaluated in: ctx with
+// local.* holding only the locals the expression names, all evaluated
+// already. Building local.* from every local evaluated so far, for each
+// local, made loading quadratic in the number of locals. An expression that
+// uses local.* without naming a local statically (local[var.name]) gets
+// every local evaluated so far, as before.
+func (l *loader) localContext(ctx *hcl.EvalContext, lc *local, localVals map[string]cty.Value) *hcl.EvalContext {
+	deps := map[string]cty.Value{}
+	for _, t := range lc.attr.Expr.Variables() {
+		if t.RootName() != "local" {
+			continue
+		}
+		kind, dep := ref(t)
+		if kind == "" {
+			deps = localVals
+			break
+		}
+		if v, ok := localVals[dep]; ok {
+			deps[dep] = v
+		}
+	}
+	child := ctx.NewChild()
+	child.Variables = map[string]cty.Value{"local": cty.ObjectVal(deps)}
+	return child
 }
 
 // poisonRanges records the expressions that use a broken variable or local

@@ -296,6 +296,19 @@ cluster "demo" {
 }`,
 			want: "TEAM-dev",
 		},
+		"a local indexes local with a computed key": {
+			give: `variable "pick" { default = "b" }
+locals {
+  a = "first"
+  b = "second"
+  c = local[var.pick]
+}
+cluster "demo" {
+  tags = { v = local.c }
+  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+}`,
+			want: "second",
+		},
 		"cycle": {
 			give: `locals {
   a = local.b
