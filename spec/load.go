@@ -248,7 +248,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "No cluster in the configuration",
-			Detail:   fmt.Sprintf(`No cluster block in %s. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-a", "subnet-b"] } }.`, strings.Join(names, ", ")),
+			Detail:   fmt.Sprintf(`No cluster block in %s. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"] } }.`, strings.Join(names, ", ")),
 			Subject: &hcl.Range{
 				Filename: srcs[0].name,
 				Start:    hcl.InitialPos,

@@ -124,11 +124,19 @@ var (
 	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
 	// policyARNRE is an IAM managed policy ARN, AWS managed or customer managed.
 	policyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[\w+=,.@/-]+$`)
-	// kmsKeyARNRE is a KMS key or alias ARN.
-	kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
-	// subnetIDRE and securityGroupIDRE are EC2 resource IDs.
-	subnetIDRE        = regexp.MustCompile(`^subnet-[0-9A-Za-z]+$`)
-	securityGroupIDRE = regexp.MustCompile(`^sg-[0-9A-Za-z]+$`)
+	// kmsKeyARNRE is a KMS key ARN or alias ARN in any partition and
+	// region. The EKS API reference (EncryptionConfig, Provider keyArn)
+	// takes "the ARN or alias of the KMS key", so both are accepted; a key
+	// ID is a UUID, or mrk- and 32 hex digits for a multi-Region key; an
+	// alias name holds letters, digits, '/', '_' and '-' (KMS
+	// CreateAlias). A bare key ID or alias name is refused: the attribute
+	// is compared with the ARN that EKS reports.
+	kmsKeyARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:` +
+		`(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9/_-]{1,250})$`)
+	// subnetIDRE and securityGroupIDRE are EC2 resource IDs: the prefix
+	// and 8 (older resources) or 17 lowercase hex digits.
+	subnetIDRE        = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	securityGroupIDRE = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	// tagCharsRE is what EKS and IAM accept in tag keys and values:
 	// letters, digits, spaces and _ . : / = + - @.
 	tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
@@ -229,7 +237,7 @@ func (l *loader) checkList(body hcl.Body, name string, list []string, fallback h
 func (l *loader) checkSubnets(body hcl.Body, name string, list []string, fallback hcl.Range) {
 	l.checkList(body, name, list, fallback, func(v string, rng *hcl.Range) {
 		l.checkPattern(subnetIDRE, v, rng, "Invalid subnet ID",
-			"%q is not a subnet ID: %s takes IDs such as \"subnet-0a1b2c3d4e5f60001\".", v, name)
+			"%q is not a subnet ID: %s takes IDs of the form subnet- and 8 or 17 lowercase hexadecimal digits, such as \"subnet-0a1b2c3d4e5f60001\".", v, name)
 	})
 }
 

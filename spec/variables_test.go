@@ -13,7 +13,7 @@ import (
 func showVar(decl string) string {
 	return decl + `
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
   irsa "show" {
     namespace       = "a"
     service_account = "a"
@@ -123,7 +123,7 @@ func TestVariables(t *testing.T) {
 			give: `variable "region" { default = null }
 cluster "demo" {
   region = var.region
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			want: "",
 		},
@@ -216,14 +216,14 @@ variable "x" { default = var.y }`),
 			give: `variable "region" { default = "us-east-1" }
 cluster "demo" {
   region = var.regoin
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:3,12: Reference to undeclared variable"},
 		},
 		"unknown root name": {
 			give: `cluster "demo" {
   region = region
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,12: Unknown variable"},
 		},
@@ -292,7 +292,7 @@ locals {
 }
 cluster "demo" {
   tags = { v = local.name }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			want: "TEAM-dev",
 		},
@@ -305,7 +305,7 @@ locals {
 }
 cluster "demo" {
   tags = { v = local.c }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			want: "second",
 		},
@@ -317,7 +317,7 @@ cluster "demo" {
 }
 cluster "demo" {
   tags = { v = local.a }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,3: Cycle in local values"},
 		},
@@ -326,7 +326,7 @@ cluster "demo" {
   a = "${local.a}x"
 }
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,3: Cycle in local values"},
 		},
@@ -336,7 +336,7 @@ cluster "demo" {
 }
 cluster "demo" {
   tags = { v = local.nmae }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:5,16: Reference to undeclared local value"},
 		},
@@ -344,7 +344,7 @@ cluster "demo" {
 			give: `locals { a = 1 }
 locals { a = 2 }
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,10: Duplicate local value"},
 		},
@@ -355,7 +355,7 @@ cluster "demo" {
 }
 cluster "demo" {
   tags = { v = local.x }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,9: Error in function call"},
 		},
