@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -179,6 +180,11 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	var files []*hcl.File
 	for _, s := range srcs {
 		l.fileOrder = append(l.fileOrder, s.name)
+		if d := notText(s.name, s.src, "configuration file",
+			"If it is not configuration, move it out of the directory or rename it so that its name does not end in .hcl; if it is, save it as UTF-8."); d != nil {
+			l.diags = append(l.diags, d)
+			continue
+		}
 		f, diags := l.parser.ParseHCL(s.src, s.name)
 		l.diags = append(l.diags, diags...)
 		if f != nil {
@@ -380,4 +386,44 @@ func within(r hcl.Range, ranges []hcl.Range) bool {
 		}
 	}
 	return false
+}
+
+// notText returns an error when src is not UTF-8 text: it holds a NUL byte
+// or an invalid UTF-8 sequence. The HCL parser would report every byte it
+// cannot read, hundreds of lines for an image or a binary; one error that
+// names the file and its first bad byte says it better. The diagnostic
+// points at that byte, without a source snippet (the file is not parsed).
+func notText(name string, src []byte, kind, advice string) *hcl.Diagnostic {
+	pos := hcl.InitialPos
+	problem := ""
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == 0:
+			problem = "a NUL byte"
+		case r == utf8.RuneError && size == 1:
+			problem = fmt.Sprintf("the byte 0x%02x, which is not valid UTF-8", src[i])
+		}
+		if problem != "" {
+			pos.Byte = i
+			break
+		}
+		if r == '\n' {
+			pos.Line++
+			pos.Column = 1
+		} else {
+			pos.Column++
+		}
+		i += size
+	}
+	if problem == "" {
+		return nil
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Not a text file",
+		Detail: fmt.Sprintf("The %s %s is not a text file: at line %d, column %d, it holds %s. eksctl-lite reads HCL as UTF-8 text. %s",
+			kind, name, pos.Line, pos.Column, problem, advice),
+		Subject: &hcl.Range{Filename: name, Start: pos, End: pos},
+	}
 }

@@ -405,3 +405,59 @@ func write(t *testing.T, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestNotTextFile checks that a binary or non-UTF-8 file, in the
+// configuration or given to --var-file, is one error naming the file and
+// where its first bad byte is, not one error per byte the parser cannot read.
+func TestNotTextFile(t *testing.T) {
+	const cluster = "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-0a1b2c3d4e5f60001\", \"subnet-0a1b2c3d4e5f60002\"] }\n}\n"
+	tests := map[string]struct {
+		give    string // content of extra.hcl, or of the --var-file when varFile
+		varFile bool
+		want    []string // brief diagnostics, with dir/ for the directory
+	}{
+		"NUL bytes": {
+			give: "# x\nlo\x00\x00cals {}\n" + strings.Repeat("\x00", 500),
+			want: []string{"DIR/extra.hcl:2,3: Not a text file"},
+		},
+		"invalid UTF-8": {
+			give: "locals {\n  a = \"caf\xe9\"\n}\n" + strings.Repeat("\xff", 500),
+			want: []string{"DIR/extra.hcl:2,11: Not a text file"},
+		},
+		"UTF-16 with byte order mark": {
+			give: "\xff\xfel\x00o\x00c\x00",
+			want: []string{"DIR/extra.hcl:1,1: Not a text file"},
+		},
+		"UTF-8 text beyond ASCII is fine": {
+			give: "# café, 東京\nlocals {\n  a = \"naïve\"\n}\n",
+		},
+		"var file with NUL bytes": {
+			give:    "x = 1\x00\x00\x00",
+			varFile: true,
+			want:    []string{"DIR/dev.vars:1,6: Not a text file"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, filepath.Join(dir, "main.hcl"), cluster)
+			var vars []VarArg
+			if tt.varFile {
+				write(t, filepath.Join(dir, "dev.vars"), tt.give)
+				vars = []VarArg{{File: filepath.Join(dir, "dev.vars")}}
+			} else {
+				write(t, filepath.Join(dir, "extra.hcl"), tt.give)
+			}
+			_, diags := Load(LoadOptions{Paths: []string{dir}, Vars: vars})
+			got := strings.ReplaceAll(strings.Join(brief(diags), "\n"), dir, "DIR")
+			if diff := cmp.Diff(strings.Join(tt.want, "\n"), got); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s", diff)
+			}
+			for _, d := range diags {
+				if !strings.Contains(d.Detail, d.Subject.Filename) || !strings.Contains(d.Detail, "UTF-8") {
+					t.Errorf("detail does not name the file and say what to do: %s", d.Detail)
+				}
+			}
+		})
+	}
+}

@@ -220,6 +220,12 @@ func (l *loader) readVarFile(name string) {
 		diags hcl.Diagnostics
 	)
 	l.fileOrder = append(l.fileOrder, name)
+	if d := notText(name, src, "--var-file",
+		"Give --var-file a file of NAME = VALUE lines saved as UTF-8."); d != nil {
+		l.diags = append(l.diags, d)
+		l.varFileFailed = true
+		return
+	}
 	if strings.HasSuffix(name, ".json") {
 		f, diags = l.parser.ParseJSON(src, name)
 	} else {
