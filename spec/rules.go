@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,15 +162,24 @@ func (l *loader) checkVersion(body hcl.Body, v string, fallback hcl.Range) bool 
 	rng := at(body, "version", fallback)
 	if a := attribute(body, "version"); a != nil {
 		if lit, ok := a.Expr.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.Number {
+			written := string(a.Expr.Range().SliceBytes(l.source(a.Expr.Range().Filename)))
+			if written == "" {
+				written = "1.30"
+			}
 			l.errorf(rng, "Invalid Kubernetes version",
-				"The version is written as a number, so 1.30 would read as 1.3. Write it as a string in quotes, e.g. version = %q.", DefaultVersion)
+				"The version is written as a number, %s, and a number keeps no trailing zeros (1.30 is 1.3). Write it as a string in quotes: version = \"%s\".", written, written)
 			return false
 		}
 	}
-	if !versionRE.MatchString(v) {
+	if !versionRE.MatchString(v) || (!slices.Contains(SupportedVersions, v) && slices.Contains(SupportedVersions, v+"0")) {
+		hint := ""
+		if slices.Contains(SupportedVersions, v+"0") {
+			// 1.30 written as a number in a variable or local arrives as "1.3".
+			hint = fmt.Sprintf(" If you meant %s, it was written as a number somewhere (a variable, a local, a var file), which drops the trailing zero: write \"%s\" in quotes there.", v+"0", v+"0")
+		}
 		l.errorf(rng, "Invalid Kubernetes version",
-			"%q is not a Kubernetes version: write major.minor in quotes, e.g. %q. Supported: %s.",
-			v, DefaultVersion, strings.Join(SupportedVersions, ", "))
+			"%q is not a Kubernetes version: write major.minor in quotes, e.g. %q. Supported: %s.%s",
+			v, DefaultVersion, strings.Join(SupportedVersions, ", "), hint)
 		return false
 	}
 	for _, s := range SupportedVersions {
