@@ -112,3 +112,27 @@ func TestMultiClusterVarFile(t *testing.T) {
 		t.Errorf("tag env = %q after example.vars, want prod", got)
 	}
 }
+
+// TestFullExampleTakesAnyVersion checks that examples/full, which users
+// copy, stays valid whichever supported version --var kubernetes_version
+// asks for: its pinned AMI release must not walk into a release of another
+// Kubernetes version.
+func TestFullExampleTakesAnyVersion(t *testing.T) {
+	dir := filepath.Join("..", "examples", "full")
+	for _, v := range SupportedVersions {
+		t.Run(v, func(t *testing.T) {
+			cfg, diags := Load(LoadOptions{
+				Paths: []string{dir},
+				Vars:  []VarArg{{Name: "kubernetes_version", Value: v}},
+			})
+			if len(diags) > 0 {
+				t.Fatal(brief(diags))
+			}
+			for _, ng := range cfg.Clusters[0].NodeGroups {
+				if ng.Version != v {
+					t.Errorf("node group %q runs %s, want %s", ng.Name, ng.Version, v)
+				}
+			}
+		})
+	}
+}

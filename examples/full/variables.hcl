@@ -13,6 +13,12 @@ variable "kubernetes_version" {
   default = "1.34"
 }
 
+variable "node_release_version" {
+  type        = string
+  default     = null
+  description = "EKS AMI release of the general node group, such as \"1.34.1-20251120\": it must be a release of kubernetes_version. null lets EKS choose the latest."
+}
+
 variable "subnet_ids" {
   type        = list(string)
   description = "Private subnets, in at least two availability zones."
