@@ -56,6 +56,10 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		t.Fatal(brief(diags))
 	}
 	c := cfg.Clusters[0]
+	settingsBlocks := 0
+	for _, f := range cfg.Files {
+		settingsBlocks += blockCount(f.Body, "settings")
+	}
 	var taints, selectors, updates int
 	var desired, inline bool
 	for _, ng := range c.NodeGroups {
@@ -72,6 +76,7 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		inline = inline || r.InlinePolicy != ""
 	}
 	checks := map[string]bool{
+		"settings":            settingsBlocks == 1 && cfg.Name == "full",
 		"logging":             len(c.Logging) > 0,
 		"encryption":          c.KMSKeyARN != "",
 		"security_group_ids":  len(c.VPC.SecurityGroupIDs) > 0,

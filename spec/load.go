@@ -120,9 +120,10 @@ func ConfigFiles(dir string) ([]string, error) {
 
 // rawFile is the top level of one configuration file.
 type rawFile struct {
-	Variables []*rawVariable     `hcl:"variable,block"`
-	Locals    []*rawLocals       `hcl:"locals,block"`
-	Clusters  []*rawClusterBlock `hcl:"cluster,block"`
+	Variables []*rawVariable      `hcl:"variable,block"`
+	Locals    []*rawLocals        `hcl:"locals,block"`
+	Clusters  []*rawClusterBlock  `hcl:"cluster,block"`
+	Settings  []*rawSettingsBlock `hcl:"settings,block"`
 }
 
 // rawClusterBlock is a cluster block before its body is decoded: the body
@@ -200,6 +201,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		varBlocks   []*rawVariable
 		localBlocks []*rawLocals
 		clusters    []*rawClusterBlock
+		settings    []*rawSettingsBlock
 	)
 	for _, f := range files {
 		var rf rawFile
@@ -207,6 +209,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		varBlocks = append(varBlocks, rf.Variables...)
 		localBlocks = append(localBlocks, rf.Locals...)
 		clusters = append(clusters, rf.Clusters...)
+		settings = append(settings, rf.Settings...)
 		l.indexAttributes(f.Body)
 	}
 
@@ -220,6 +223,9 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	for _, cb := range clusters {
 		bodies = append(bodies, cb.Body)
 	}
+	for _, sb := range settings {
+		bodies = append(bodies, sb.Body)
+	}
 	l.checkReferences(bodies, locals)
 
 	// Everything from here on may be a consequence of a broken variable or
@@ -227,6 +233,11 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	before := len(l.diags)
 	l.ctx = l.evalContext(locals)
 	l.poisonRanges(bodies, locals)
+	dir, first := "", ""
+	if len(srcs) > 0 {
+		dir, first = configDir(srcs[0].name), srcs[0].name
+	}
+	l.buildSettings(cfg, settings, dir, first)
 	raws := l.decodeClusters(clusters)
 	for _, d := range l.diags[before:] {
 		if d.Severity == hcl.DiagError && d.Subject != nil {

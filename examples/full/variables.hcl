@@ -2,6 +2,12 @@
 # `eksctl-lite validate examples/full` works as is; override any of them with
 # --var, --var-file or EKSCTL_LITE_VAR_<name>.
 
+variable "configuration_name" {
+  type        = string
+  default     = null
+  description = "Name of the configuration, tagged on every resource; null names it after its directory."
+}
+
 variable "region" {
   type        = string
   default     = "us-east-1"
