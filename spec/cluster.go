@@ -132,7 +132,7 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 	if e := rc.Encryption; e != nil && has(e.Body, "kms_key_arn") {
 		c.KMSKeyARN = e.KMSKeyARN
 		l.checkPattern(kmsKeyARNRE, e.KMSKeyARN, at(e.Body, "kms_key_arn", e.DefRange), "Invalid KMS key ARN",
-			"kms_key_arn must be the ARN of a KMS key or alias, e.g. \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\", not %q.",
+			"%q is not a KMS key ARN: kms_key_arn takes the ARN of a key, arn:<partition>:kms:<region>:<12-digit account>:key/<key ID>, such as \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\", or of an alias, such as \"arn:aws:kms:us-east-1:123456789012:alias/eks\".",
 			e.KMSKeyARN)
 	}
 
@@ -179,7 +179,7 @@ func (l *loader) buildVPC(rc *rawCluster) VPC {
 			return out // several vpc blocks, reported by the decoder
 		}
 		l.errorf(rc.nameRange.Ptr(), "Missing vpc block",
-			"Cluster %q has no vpc block. EKS needs the subnets of the control plane: add vpc { subnet_ids = [\"subnet-...\", \"subnet-...\"] } with at least %d subnets in different availability zones.",
+			"Cluster %q has no vpc block. EKS needs the subnets of the control plane: add vpc { subnet_ids = [\"subnet-0a1b2c3d4e5f60001\", \"subnet-0a1b2c3d4e5f60002\"] } with at least %d subnets in different availability zones.",
 			rc.name, minClusterSubnets)
 		return out
 	}
@@ -195,7 +195,7 @@ func (l *loader) buildVPC(rc *rawCluster) VPC {
 	}
 	l.checkList(v.Body, "security_group_ids", v.SecurityGroupIDs, v.DefRange, func(s string, rng *hcl.Range) {
 		l.checkPattern(securityGroupIDRE, s, rng, "Invalid security group ID",
-			"%q is not a security group ID: security_group_ids takes IDs such as \"sg-0a1b2c3d4e5f60001\".", s)
+			"%q is not a security group ID: security_group_ids takes IDs of the form sg- and 8 or 17 lowercase hexadecimal digits, such as \"sg-0a1b2c3d4e5f60001\".", s)
 	})
 	if !out.EndpointPublicAccess && !out.EndpointPrivateAccess &&
 		l.trusted(v.Body, "endpoint_public_access") && l.trusted(v.Body, "endpoint_private_access") {

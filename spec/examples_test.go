@@ -56,6 +56,10 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		t.Fatal(brief(diags))
 	}
 	c := cfg.Clusters[0]
+	settingsBlocks := 0
+	for _, f := range cfg.Files {
+		settingsBlocks += blockCount(f.Body, "settings")
+	}
 	var taints, selectors, updates int
 	var desired, inline bool
 	for _, ng := range c.NodeGroups {
@@ -72,6 +76,7 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		inline = inline || r.InlinePolicy != ""
 	}
 	checks := map[string]bool{
+		"settings":            settingsBlocks == 1 && cfg.Name == "full",
 		"logging":             len(c.Logging) > 0,
 		"encryption":          c.KMSKeyARN != "",
 		"security_group_ids":  len(c.VPC.SecurityGroupIDs) > 0,
@@ -110,5 +115,29 @@ func TestMultiClusterVarFile(t *testing.T) {
 	}
 	if got := cfg.Clusters[0].Tags["env"]; got != "prod" {
 		t.Errorf("tag env = %q after example.vars, want prod", got)
+	}
+}
+
+// TestFullExampleTakesAnyVersion checks that examples/full, which users
+// copy, stays valid whichever supported version --var kubernetes_version
+// asks for: its pinned AMI release must not walk into a release of another
+// Kubernetes version.
+func TestFullExampleTakesAnyVersion(t *testing.T) {
+	dir := filepath.Join("..", "examples", "full")
+	for _, v := range SupportedVersions {
+		t.Run(v, func(t *testing.T) {
+			cfg, diags := Load(LoadOptions{
+				Paths: []string{dir},
+				Vars:  []VarArg{{Name: "kubernetes_version", Value: v}},
+			})
+			if len(diags) > 0 {
+				t.Fatal(brief(diags))
+			}
+			for _, ng := range cfg.Clusters[0].NodeGroups {
+				if ng.Version != v {
+					t.Errorf("node group %q runs %s, want %s", ng.Name, ng.Version, v)
+				}
+			}
+		})
 	}
 }

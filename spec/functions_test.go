@@ -37,7 +37,7 @@ func TestFunctions(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			src := `cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
   irsa "f" {
     namespace       = "a"
     service_account = "a"

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -119,9 +120,10 @@ func ConfigFiles(dir string) ([]string, error) {
 
 // rawFile is the top level of one configuration file.
 type rawFile struct {
-	Variables []*rawVariable     `hcl:"variable,block"`
-	Locals    []*rawLocals       `hcl:"locals,block"`
-	Clusters  []*rawClusterBlock `hcl:"cluster,block"`
+	Variables []*rawVariable      `hcl:"variable,block"`
+	Locals    []*rawLocals        `hcl:"locals,block"`
+	Clusters  []*rawClusterBlock  `hcl:"cluster,block"`
+	Settings  []*rawSettingsBlock `hcl:"settings,block"`
 }
 
 // rawClusterBlock is a cluster block before its body is decoded: the body
@@ -179,6 +181,11 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	var files []*hcl.File
 	for _, s := range srcs {
 		l.fileOrder = append(l.fileOrder, s.name)
+		if d := notText(s.name, s.src, "configuration file",
+			"If it is not configuration, move it out of the directory or rename it so that its name does not end in .hcl; if it is, save it as UTF-8."); d != nil {
+			l.diags = append(l.diags, d)
+			continue
+		}
 		f, diags := l.parser.ParseHCL(s.src, s.name)
 		l.diags = append(l.diags, diags...)
 		if f != nil {
@@ -194,6 +201,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		varBlocks   []*rawVariable
 		localBlocks []*rawLocals
 		clusters    []*rawClusterBlock
+		settings    []*rawSettingsBlock
 	)
 	for _, f := range files {
 		var rf rawFile
@@ -201,6 +209,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		varBlocks = append(varBlocks, rf.Variables...)
 		localBlocks = append(localBlocks, rf.Locals...)
 		clusters = append(clusters, rf.Clusters...)
+		settings = append(settings, rf.Settings...)
 		l.indexAttributes(f.Body)
 	}
 
@@ -214,6 +223,9 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	for _, cb := range clusters {
 		bodies = append(bodies, cb.Body)
 	}
+	for _, sb := range settings {
+		bodies = append(bodies, sb.Body)
+	}
 	l.checkReferences(bodies, locals)
 
 	// Everything from here on may be a consequence of a broken variable or
@@ -221,6 +233,11 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	before := len(l.diags)
 	l.ctx = l.evalContext(locals)
 	l.poisonRanges(bodies, locals)
+	dir, first := "", ""
+	if len(srcs) > 0 {
+		dir, first = configDir(srcs[0].name), srcs[0].name
+	}
+	l.buildSettings(cfg, settings, dir, first)
 	raws := l.decodeClusters(clusters)
 	for _, d := range l.diags[before:] {
 		if d.Severity == hcl.DiagError && d.Subject != nil {
@@ -248,7 +265,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "No cluster in the configuration",
-			Detail:   fmt.Sprintf(`No cluster block in %s. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-a", "subnet-b"] } }.`, strings.Join(names, ", ")),
+			Detail:   fmt.Sprintf(`No cluster block in %s. Add at least one block such as cluster "demo" { vpc { subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"] } }.`, strings.Join(names, ", ")),
 			Subject: &hcl.Range{
 				Filename: srcs[0].name,
 				Start:    hcl.InitialPos,
@@ -380,4 +397,44 @@ func within(r hcl.Range, ranges []hcl.Range) bool {
 		}
 	}
 	return false
+}
+
+// notText returns an error when src is not UTF-8 text: it holds a NUL byte
+// or an invalid UTF-8 sequence. The HCL parser would report every byte it
+// cannot read, hundreds of lines for an image or a binary; one error that
+// names the file and its first bad byte says it better. The diagnostic
+// points at that byte, without a source snippet (the file is not parsed).
+func notText(name string, src []byte, kind, advice string) *hcl.Diagnostic {
+	pos := hcl.InitialPos
+	problem := ""
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == 0:
+			problem = "a NUL byte"
+		case r == utf8.RuneError && size == 1:
+			problem = fmt.Sprintf("the byte 0x%02x, which is not valid UTF-8", src[i])
+		}
+		if problem != "" {
+			pos.Byte = i
+			break
+		}
+		if r == '\n' {
+			pos.Line++
+			pos.Column = 1
+		} else {
+			pos.Column++
+		}
+		i += size
+	}
+	if problem == "" {
+		return nil
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Not a text file",
+		Detail: fmt.Sprintf("The %s %s is not a text file: at line %d, column %d, it holds %s. eksctl-lite reads HCL as UTF-8 text. %s",
+			kind, name, pos.Line, pos.Column, problem, advice),
+		Subject: &hcl.Range{Filename: name, Start: pos, End: pos},
+	}
 }

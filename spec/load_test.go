@@ -28,7 +28,7 @@ func TestLoadDecodesAndDefaults(t *testing.T) {
 		"minimal cluster gets every default": {
 			give: `
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
   node_group "general" {
     scaling {
       min_size = 1
@@ -40,7 +40,7 @@ cluster "demo" {
 				Name:    "demo",
 				Version: DefaultVersion, VersionDefaulted: true,
 				VPC: VPC{
-					SubnetIDs:            []string{"subnet-1", "subnet-2"},
+					SubnetIDs:            []string{"subnet-00000001", "subnet-00000002"},
 					EndpointPublicAccess: true,
 					PublicAccessCIDRs:    []string{"0.0.0.0/0"},
 				},
@@ -50,7 +50,7 @@ cluster "demo" {
 					AMIType:               "AL2023_x86_64_STANDARD",
 					CapacityType:          "ON_DEMAND",
 					DiskSize:              20,
-					SubnetIDs:             []string{"subnet-1", "subnet-2"},
+					SubnetIDs:             []string{"subnet-00000001", "subnet-00000002"},
 					Version:               DefaultVersion,
 					VersionFollowsCluster: true,
 					Scaling:               Scaling{MinSize: 1, MaxSize: 3},
@@ -65,20 +65,20 @@ cluster "full" {
   role_arn = "arn:aws:iam::123456789012:role/c"
   tags     = { team = "platform" }
   vpc {
-    subnet_ids              = ["subnet-1", "subnet-2", "subnet-3"]
-    security_group_ids      = ["sg-1"]
+    subnet_ids              = ["subnet-00000001", "subnet-00000002", "subnet-00000003"]
+    security_group_ids      = ["sg-00000001"]
     endpoint_public_access  = true
     endpoint_private_access = true
     public_access_cidrs     = ["10.0.0.0/8"]
   }
   logging { types = ["scheduler", "api", "audit"] }
-  encryption { kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/abc" }
+  encryption { kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
   node_group "ng" {
     instance_types  = ["m6i.large", "m6a.large"]
     ami_type        = "BOTTLEROCKET_x86_64"
     capacity_type   = "SPOT"
     disk_size       = 100
-    subnet_ids      = ["subnet-3"]
+    subnet_ids      = ["subnet-00000003"]
     node_role_arn   = "arn:aws:iam::123456789012:role/n"
     version         = "1.32"
     release_version = "1.32.0-20250101"
@@ -101,7 +101,7 @@ cluster "full" {
     }
   }
   fargate_profile "fp" {
-    subnet_ids             = ["subnet-2"]
+    subnet_ids             = ["subnet-00000002"]
     pod_execution_role_arn = "arn:aws:iam::123456789012:role/p"
     tags                   = { a = "b" }
     selector {
@@ -126,21 +126,21 @@ cluster "full" {
 				RoleARN: "arn:aws:iam::123456789012:role/c",
 				Tags:    map[string]string{"team": "platform"},
 				VPC: VPC{
-					SubnetIDs:             []string{"subnet-1", "subnet-2", "subnet-3"},
-					SecurityGroupIDs:      []string{"sg-1"},
+					SubnetIDs:             []string{"subnet-00000001", "subnet-00000002", "subnet-00000003"},
+					SecurityGroupIDs:      []string{"sg-00000001"},
 					EndpointPublicAccess:  true,
 					EndpointPrivateAccess: true,
 					PublicAccessCIDRs:     []string{"10.0.0.0/8"},
 				},
 				Logging:   []string{"api", "audit", "scheduler"},
-				KMSKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+				KMSKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 				NodeGroups: []*NodeGroup{{
 					Name:           "ng",
 					InstanceTypes:  []string{"m6i.large", "m6a.large"},
 					AMIType:        "BOTTLEROCKET_x86_64",
 					CapacityType:   "SPOT",
 					DiskSize:       100,
-					SubnetIDs:      []string{"subnet-3"},
+					SubnetIDs:      []string{"subnet-00000003"},
 					NodeRoleARN:    "arn:aws:iam::123456789012:role/n",
 					Version:        "1.32",
 					ReleaseVersion: "1.32.0-20250101",
@@ -155,7 +155,7 @@ cluster "full" {
 				}},
 				FargateProfiles: []*FargateProfile{{
 					Name:                "fp",
-					SubnetIDs:           []string{"subnet-2"},
+					SubnetIDs:           []string{"subnet-00000002"},
 					PodExecutionRoleARN: "arn:aws:iam::123456789012:role/p",
 					Tags:                map[string]string{"a": "b"},
 					Selectors: []Selector{
@@ -177,7 +177,7 @@ cluster "full" {
 		"fargate and irsa defaults": {
 			give: `
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
   fargate_profile "fp" {
     selector { namespace = "default" }
   }
@@ -190,13 +190,13 @@ cluster "demo" {
 				Name:    "demo",
 				Version: DefaultVersion, VersionDefaulted: true,
 				VPC: VPC{
-					SubnetIDs:            []string{"subnet-1", "subnet-2"},
+					SubnetIDs:            []string{"subnet-00000001", "subnet-00000002"},
 					EndpointPublicAccess: true,
 					PublicAccessCIDRs:    []string{"0.0.0.0/0"},
 				},
 				FargateProfiles: []*FargateProfile{{
 					Name:      "fp",
-					SubnetIDs: []string{"subnet-1", "subnet-2"},
+					SubnetIDs: []string{"subnet-00000001", "subnet-00000002"},
 					Selectors: []Selector{{Namespace: "default"}},
 				}},
 				IRSA: []*IRSA{{
@@ -211,7 +211,7 @@ cluster "demo" {
 			give: `
 cluster "demo" {
   version = "1.31"
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
   node_group "a" {
     scaling {
       min_size = 0
@@ -223,7 +223,7 @@ cluster "demo" {
 				Name:    "demo",
 				Version: "1.31",
 				VPC: VPC{
-					SubnetIDs:            []string{"subnet-1", "subnet-2"},
+					SubnetIDs:            []string{"subnet-00000001", "subnet-00000002"},
 					EndpointPublicAccess: true,
 					PublicAccessCIDRs:    []string{"0.0.0.0/0"},
 				},
@@ -233,7 +233,7 @@ cluster "demo" {
 					AMIType:               "AL2023_x86_64_STANDARD",
 					CapacityType:          "ON_DEMAND",
 					DiskSize:              20,
-					SubnetIDs:             []string{"subnet-1", "subnet-2"},
+					SubnetIDs:             []string{"subnet-00000001", "subnet-00000002"},
 					Version:               "1.31",
 					VersionFollowsCluster: true,
 					Scaling:               Scaling{MinSize: 0, MaxSize: 1},
@@ -243,14 +243,14 @@ cluster "demo" {
 		"logging types sorted and deduplicated after the error": {
 			give: `
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
   logging { types = ["scheduler", "controllerManager", "authenticator"] }
 }`,
 			want: []*Cluster{{
 				Name:    "demo",
 				Version: DefaultVersion, VersionDefaulted: true,
 				VPC: VPC{
-					SubnetIDs:            []string{"subnet-1", "subnet-2"},
+					SubnetIDs:            []string{"subnet-00000001", "subnet-00000002"},
 					EndpointPublicAccess: true,
 					PublicAccessCIDRs:    []string{"0.0.0.0/0"},
 				},
@@ -279,8 +279,8 @@ func TestLoadMergesFilesInOrder(t *testing.T) {
 	write(t, filepath.Join(dir, "a.hcl"), `cluster "first" {
   vpc { subnet_ids = [var.s1, var.s2] }
 }`)
-	write(t, filepath.Join(dir, "variables.hcl"), `variable "s1" { default = "subnet-1" }
-variable "s2" { default = "subnet-2" }`)
+	write(t, filepath.Join(dir, "variables.hcl"), `variable "s1" { default = "subnet-00000001" }
+variable "s2" { default = "subnet-00000002" }`)
 	write(t, filepath.Join(dir, "notes.txt"), `not configuration`)
 	write(t, filepath.Join(dir, ".hidden.hcl"), `broken {{{`)
 
@@ -303,11 +303,11 @@ variable "s2" { default = "subnet-2" }`)
 func TestLoadPaths(t *testing.T) {
 	dir := t.TempDir()
 	valid := `cluster "a" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`
 	write(t, filepath.Join(dir, "main.hcl"), valid)
 	write(t, filepath.Join(dir, "other.conf"), `cluster "b" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`)
 	empty := t.TempDir()
 
@@ -340,7 +340,7 @@ func TestLoadPaths(t *testing.T) {
 func TestLoadDefaultsToCurrentDirectory(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "main.hcl"), `cluster "here" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`)
 	t.Chdir(dir)
 	cfg, diags := Load(LoadOptions{})
@@ -403,5 +403,61 @@ func write(t *testing.T, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNotTextFile checks that a binary or non-UTF-8 file, in the
+// configuration or given to --var-file, is one error naming the file and
+// where its first bad byte is, not one error per byte the parser cannot read.
+func TestNotTextFile(t *testing.T) {
+	const cluster = "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-0a1b2c3d4e5f60001\", \"subnet-0a1b2c3d4e5f60002\"] }\n}\n"
+	tests := map[string]struct {
+		give    string // content of extra.hcl, or of the --var-file when varFile
+		varFile bool
+		want    []string // brief diagnostics, with dir/ for the directory
+	}{
+		"NUL bytes": {
+			give: "# x\nlo\x00\x00cals {}\n" + strings.Repeat("\x00", 500),
+			want: []string{"DIR/extra.hcl:2,3: Not a text file"},
+		},
+		"invalid UTF-8": {
+			give: "locals {\n  a = \"caf\xe9\"\n}\n" + strings.Repeat("\xff", 500),
+			want: []string{"DIR/extra.hcl:2,11: Not a text file"},
+		},
+		"UTF-16 with byte order mark": {
+			give: "\xff\xfel\x00o\x00c\x00",
+			want: []string{"DIR/extra.hcl:1,1: Not a text file"},
+		},
+		"UTF-8 text beyond ASCII is fine": {
+			give: "# café, 東京\nlocals {\n  a = \"naïve\"\n}\n",
+		},
+		"var file with NUL bytes": {
+			give:    "x = 1\x00\x00\x00",
+			varFile: true,
+			want:    []string{"DIR/dev.vars:1,6: Not a text file"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, filepath.Join(dir, "main.hcl"), cluster)
+			var vars []VarArg
+			if tt.varFile {
+				write(t, filepath.Join(dir, "dev.vars"), tt.give)
+				vars = []VarArg{{File: filepath.Join(dir, "dev.vars")}}
+			} else {
+				write(t, filepath.Join(dir, "extra.hcl"), tt.give)
+			}
+			_, diags := Load(LoadOptions{Paths: []string{dir}, Vars: vars})
+			got := strings.ReplaceAll(strings.Join(brief(diags), "\n"), dir, "DIR")
+			if diff := cmp.Diff(strings.Join(tt.want, "\n"), got); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s", diff)
+			}
+			for _, d := range diags {
+				if !strings.Contains(d.Detail, d.Subject.Filename) || !strings.Contains(d.Detail, "UTF-8") {
+					t.Errorf("detail does not name the file and say what to do: %s", d.Detail)
+				}
+			}
+		})
 	}
 }

@@ -9,6 +9,18 @@ import "github.com/hashicorp/hcl/v2"
 
 // Config is a whole configuration: every cluster of every file loaded.
 type Config struct {
+	// Name is the configuration's identity, which the planner writes as an
+	// ownership tag on every resource: settings { name } when written, else
+	// the base name of the directory the configuration was loaded from
+	// (absolute; for files given by name, the directory of the first one).
+	// It matches [A-Za-z0-9][A-Za-z0-9._-]{0,62} when Load reports no error.
+	Name string
+	// NameRange is where name is written; when defaulted, the settings
+	// block if there is one, else the start of the first file.
+	NameRange hcl.Range
+	// NameDefaulted is true when the user did not write settings { name }.
+	NameDefaulted bool
+
 	// Clusters in the order they appear in the sources.
 	Clusters []*Cluster
 	// Files are the parsed sources keyed by file name, for printing

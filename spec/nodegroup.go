@@ -3,6 +3,9 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -135,19 +138,24 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 		l.checkSubnets(body, "subnet_ids", ng.SubnetIDs, def)
 	}
 	l.checkRoleARN(body, "node_role_arn", ng.NodeRoleARN, def)
+	// versionKnown says whether the node group's Kubernetes version is one
+	// the user wrote, here or on the cluster it follows, and valid; a
+	// defaulted version is only known at plan time (an existing cluster
+	// keeps its live version).
+	versionKnown := false
 	if !ng.VersionFollowsCluster {
 		rng := at(body, "version", def)
-		if l.checkVersion(body, ng.Version, def) && clusterVersionOK && l.usable(body, "version") &&
-			minor(ng.Version) > minor(*rc.Version) {
+		ok := l.checkVersion(body, ng.Version, def) && l.usable(body, "version")
+		versionKnown = ok
+		if ok && clusterVersionOK && minor(ng.Version) > minor(*rc.Version) {
 			l.errorf(rng, "Node group version newer than cluster",
 				"Node group %q asks for Kubernetes %s, but cluster %q runs %s. Nodes may never be newer than the control plane: upgrade the cluster first, or leave version out to follow the cluster.",
 				r.Name, ng.Version, rc.name, *rc.Version)
 		}
+	} else {
+		versionKnown = clusterVersionOK && !rc.versionDefaulted
 	}
-	if has(body, "release_version") && ng.ReleaseVersion == "" {
-		l.errorf(at(body, "release_version", def), "Empty release version",
-			"release_version is empty. Give an AMI release version such as \"1.31.0-20241024\", or leave the attribute out to let EKS choose the latest.")
-	}
+	l.checkReleaseVersion(rc, r, ng, versionKnown)
 	l.checkK8sLabels(body, "labels", ng.Labels, def)
 	l.checkTags(body, ng.Tags, def)
 
@@ -155,6 +163,77 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 	ng.Update = l.buildUpdate(r.Update)
 	ng.Taints = l.buildTaints(r)
 	return ng
+}
+
+// checkReleaseVersion checks a node group's release_version: not empty,
+// and for the Amazon Linux AMI types, whose releases are built for one
+// Kubernetes minor version, of the form ReleaseMinor reads and for the node
+// group's version when that is known (see buildNodeGroup). EKS refuses a
+// node group whose release version is for another Kubernetes version
+// (CreateNodegroup, UpdateNodegroupVersion: InvalidParameterException).
+func (l *loader) checkReleaseVersion(rc *rawCluster, r *rawNodeGroup, ng *NodeGroup, versionKnown bool) {
+	body, def := r.Body, r.DefRange
+	if !has(body, "release_version") || !l.usable(body, "release_version") {
+		return
+	}
+	rng := at(body, "release_version", def)
+	rv := ng.ReleaseVersion
+	if rv == "" {
+		l.errorf(rng, "Empty release version",
+			"release_version is empty. Give an AMI release version such as \"1.31.3-20250103\", or leave the attribute out to let EKS choose the latest.")
+		return
+	}
+	if !l.trusted(body, "ami_type") || !slices.Contains(AMITypes, ng.AMIType) || !releaseNamesKubernetes(ng.AMIType) {
+		return // Bottlerocket and Windows releases have forms of their own
+	}
+	m, ok := ReleaseMinor(ng.AMIType, rv)
+	if !ok {
+		l.errorf(rng, "Invalid release version",
+			"%q is not an EKS AMI release version for %s: the form is <major>.<minor>.<patch>-<yyyymmdd>, the Kubernetes version the AMI is built for and its release date, e.g. \"1.31.3-20250103\". Leave release_version out to let EKS choose the latest release for the node group's version.",
+			rv, ng.AMIType)
+		return
+	}
+	if !versionKnown || m == ng.Version {
+		return
+	}
+	whose := fmt.Sprintf("its version at %s", at(body, "version", def))
+	if ng.VersionFollowsCluster {
+		whose = fmt.Sprintf("the version of cluster %q at %s, which it follows", rc.name, at(rc.Body, "version", rc.declRange))
+	}
+	l.errorf(rng, "Release version for another Kubernetes version",
+		"release_version %q is an AMI release for Kubernetes %s, but node group %q runs Kubernetes %s (%s). EKS only accepts a release of the node group's own Kubernetes version. Give a %s release (\"%s.<patch>-<yyyymmdd>\") or leave release_version out to get the latest one; when you upgrade, change version and release_version together.",
+		rv, m, r.Name, ng.Version, whose, ng.Version, ng.Version)
+}
+
+// releaseRE is an Amazon Linux EKS AMI release version: the Kubernetes
+// version the AMI is built for and its build date, "1.31.3-20250103".
+var releaseRE = regexp.MustCompile(`^([0-9]+)\.([0-9]+)\.([0-9]+)-([0-9]{8})$`)
+
+// releaseNamesKubernetes reports whether the AMI releases of amiType are
+// named after the Kubernetes version they are built for: the Amazon Linux
+// types (AL2, AL2023). Bottlerocket's name the Bottlerocket OS version
+// ("1.47.0-6154605b"), Windows' their own.
+func releaseNamesKubernetes(amiType string) bool {
+	return strings.HasPrefix(amiType, "AL2")
+}
+
+// ReleaseMinor returns the Kubernetes minor version ("1.31") an EKS AMI
+// release version of amiType ("1.31.3-20250103") is built for. ok is false
+// when amiType's releases do not name a Kubernetes version (Bottlerocket,
+// Windows, CUSTOM) or releaseVersion is not of that form; then nothing can
+// be said about it.
+func ReleaseMinor(amiType, releaseVersion string) (minor string, ok bool) {
+	if !releaseNamesKubernetes(amiType) {
+		return "", false
+	}
+	m := releaseRE.FindStringSubmatch(releaseVersion)
+	if m == nil {
+		return "", false
+	}
+	if _, err := time.Parse("20060102", m[4]); err != nil {
+		return "", false
+	}
+	return m[1] + "." + m[2], true
 }
 
 // buildScaling validates a node group's scaling block:

@@ -24,7 +24,7 @@ cluster "demo" {
   @role_arn@
   @cluster.tags@
   vpc {
-    subnet_ids = ["subnet-1", "subnet-2"]
+    subnet_ids = ["subnet-00000001", "subnet-00000002"]
     @security_group_ids@
     @endpoint_public_access@
     @endpoint_private_access@

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,11 +125,19 @@ var (
 	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
 	// policyARNRE is an IAM managed policy ARN, AWS managed or customer managed.
 	policyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[\w+=,.@/-]+$`)
-	// kmsKeyARNRE is a KMS key or alias ARN.
-	kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
-	// subnetIDRE and securityGroupIDRE are EC2 resource IDs.
-	subnetIDRE        = regexp.MustCompile(`^subnet-[0-9A-Za-z]+$`)
-	securityGroupIDRE = regexp.MustCompile(`^sg-[0-9A-Za-z]+$`)
+	// kmsKeyARNRE is a KMS key ARN or alias ARN in any partition and
+	// region. The EKS API reference (EncryptionConfig, Provider keyArn)
+	// takes "the ARN or alias of the KMS key", so both are accepted; a key
+	// ID is a UUID, or mrk- and 32 hex digits for a multi-Region key; an
+	// alias name holds letters, digits, '/', '_' and '-' (KMS
+	// CreateAlias). A bare key ID or alias name is refused: the attribute
+	// is compared with the ARN that EKS reports.
+	kmsKeyARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:` +
+		`(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9/_-]{1,250})$`)
+	// subnetIDRE and securityGroupIDRE are EC2 resource IDs: the prefix
+	// and 8 (older resources) or 17 lowercase hex digits.
+	subnetIDRE        = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	securityGroupIDRE = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	// tagCharsRE is what EKS and IAM accept in tag keys and values:
 	// letters, digits, spaces and _ . : / = + - @.
 	tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
@@ -153,15 +162,24 @@ func (l *loader) checkVersion(body hcl.Body, v string, fallback hcl.Range) bool 
 	rng := at(body, "version", fallback)
 	if a := attribute(body, "version"); a != nil {
 		if lit, ok := a.Expr.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.Number {
+			written := string(a.Expr.Range().SliceBytes(l.source(a.Expr.Range().Filename)))
+			if written == "" {
+				written = "1.30"
+			}
 			l.errorf(rng, "Invalid Kubernetes version",
-				"The version is written as a number, so 1.30 would read as 1.3. Write it as a string in quotes, e.g. version = %q.", DefaultVersion)
+				"The version is written as a number, %s, and a number keeps no trailing zeros (1.30 is 1.3). Write it as a string in quotes: version = \"%s\".", written, written)
 			return false
 		}
 	}
-	if !versionRE.MatchString(v) {
+	if !versionRE.MatchString(v) || (!slices.Contains(SupportedVersions, v) && slices.Contains(SupportedVersions, v+"0")) {
+		hint := ""
+		if slices.Contains(SupportedVersions, v+"0") {
+			// 1.30 written as a number in a variable or local arrives as "1.3".
+			hint = fmt.Sprintf(" If you meant %s, it was written as a number somewhere (a variable, a local, a var file), which drops the trailing zero: write \"%s\" in quotes there.", v+"0", v+"0")
+		}
 		l.errorf(rng, "Invalid Kubernetes version",
-			"%q is not a Kubernetes version: write major.minor in quotes, e.g. %q. Supported: %s.",
-			v, DefaultVersion, strings.Join(SupportedVersions, ", "))
+			"%q is not a Kubernetes version: write major.minor in quotes, e.g. %q. Supported: %s.%s",
+			v, DefaultVersion, strings.Join(SupportedVersions, ", "), hint)
 		return false
 	}
 	for _, s := range SupportedVersions {
@@ -229,7 +247,7 @@ func (l *loader) checkList(body hcl.Body, name string, list []string, fallback h
 func (l *loader) checkSubnets(body hcl.Body, name string, list []string, fallback hcl.Range) {
 	l.checkList(body, name, list, fallback, func(v string, rng *hcl.Range) {
 		l.checkPattern(subnetIDRE, v, rng, "Invalid subnet ID",
-			"%q is not a subnet ID: %s takes IDs such as \"subnet-0a1b2c3d4e5f60001\".", v, name)
+			"%q is not a subnet ID: %s takes IDs of the form subnet- and 8 or 17 lowercase hexadecimal digits, such as \"subnet-0a1b2c3d4e5f60001\".", v, name)
 	})
 }
 

@@ -10,7 +10,7 @@ import (
 
 // inCluster wraps body lines in a valid cluster block: body starts on line 3.
 func inCluster(body string) string {
-	return "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n" + body + "\n}\n"
+	return "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n" + body + "\n}\n"
 }
 
 // nodeGroup wraps attribute lines in a node group with valid scaling: the
@@ -26,8 +26,8 @@ func TestValidationRules(t *testing.T) {
 	}{
 		// Syntax and schema.
 		"syntax error": {
-			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\" \"subnet-2\"] }\n}",
-			want: []string{"main.hcl:2,34: Missing item separator"},
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-00000001\" \"subnet-00000002\"] }\n}",
+			want: []string{"main.hcl:2,41: Missing item separator"},
 		},
 		"unknown attribute": {
 			give: inCluster(`  verison = "1.31"`),
@@ -86,7 +86,7 @@ func TestValidationRules(t *testing.T) {
 			want: []string{"main.hcl:1,1: No cluster in the configuration"},
 		},
 		"duplicate vpc": {
-			give: inCluster(`  vpc { subnet_ids = ["subnet-3", "subnet-4"] }`),
+			give: inCluster(`  vpc { subnet_ids = ["subnet-00000003", "subnet-00000004"] }`),
 			want: []string{"main.hcl:3,3: Duplicate vpc block"},
 		},
 
@@ -117,18 +117,18 @@ func TestValidationRules(t *testing.T) {
 
 		// Names.
 		"cluster name with a dot": {
-			give: "cluster \"my.cluster\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+			give: "cluster \"my.cluster\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n}",
 			want: []string{"main.hcl:1,9: Invalid cluster name"},
 		},
 		"cluster name starting with a dash": {
-			give: "cluster \"-x\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+			give: "cluster \"-x\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n}",
 			want: []string{"main.hcl:1,9: Invalid cluster name"},
 		},
 		"cluster name of 100 characters is fine": {
-			give: "cluster \"" + strings.Repeat("c", 100) + "\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+			give: "cluster \"" + strings.Repeat("c", 100) + "\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n}",
 		},
 		"cluster name of 101 characters": {
-			give: "cluster \"" + strings.Repeat("c", 101) + "\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n}",
+			give: "cluster \"" + strings.Repeat("c", 101) + "\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n}",
 			want: []string{"main.hcl:1,9: Invalid cluster name"},
 		},
 		"node group name of 64 characters": {
@@ -294,35 +294,35 @@ func TestValidationRules(t *testing.T) {
 
 		// VPC.
 		"one subnet": {
-			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\"] }\n}",
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-00000001\"] }\n}",
 			want: []string{"main.hcl:2,22: Too few subnets"},
 		},
 		"not a subnet ID": {
-			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\", \"sn-2\"] }\n}",
-			want: []string{"main.hcl:2,35: Invalid subnet ID"},
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"sn-2\"] }\n}",
+			want: []string{"main.hcl:2,42: Invalid subnet ID"},
 		},
 		"same subnet twice": {
-			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-1\"] }\n}",
-			want: []string{"main.hcl:2,35: Duplicate list element"},
+			give: "cluster \"demo\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000001\"] }\n}",
+			want: []string{"main.hcl:2,42: Duplicate list element"},
 		},
 		"bad CIDR": {
-			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    public_access_cidrs = [\"10.0.0.0/8\", \"10.0.0.0/33\"]\n  }\n}",
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"]\n    public_access_cidrs = [\"10.0.0.0/8\", \"10.0.0.0/33\"]\n  }\n}",
 			want: []string{"main.hcl:4,42: Invalid CIDR block"},
 		},
 		"no endpoint": {
-			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    endpoint_public_access = false\n  }\n}",
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"]\n    endpoint_public_access = false\n  }\n}",
 			want: []string{"main.hcl:4,30: No cluster endpoint"},
 		},
 		"CIDRs without public endpoint": {
-			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    endpoint_public_access = false\n    endpoint_private_access = true\n    public_access_cidrs = [\"10.0.0.0/8\"]\n  }\n}",
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"]\n    endpoint_public_access = false\n    endpoint_private_access = true\n    public_access_cidrs = [\"10.0.0.0/8\"]\n  }\n}",
 			want: []string{"main.hcl:6,27: warning: Public access CIDRs without a public endpoint"},
 		},
 		"bad security group": {
-			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    security_group_ids = [\"group-1\"]\n  }\n}",
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"]\n    security_group_ids = [\"group-1\"]\n  }\n}",
 			want: []string{"main.hcl:4,27: Invalid security group ID"},
 		},
 		"six security groups": {
-			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-1\", \"subnet-2\"]\n    security_group_ids = [\"sg-1\", \"sg-2\", \"sg-3\", \"sg-4\", \"sg-5\", \"sg-6\"]\n  }\n}",
+			give: "cluster \"demo\" {\n  vpc {\n    subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"]\n    security_group_ids = [\"sg-00000001\", \"sg-00000002\", \"sg-00000003\", \"sg-00000004\", \"sg-00000005\", \"sg-00000006\"]\n  }\n}",
 			want: []string{"main.hcl:4,26: Too many security groups"},
 		},
 		"region": {
@@ -395,7 +395,7 @@ func TestValidationRules(t *testing.T) {
 			want: []string{"main.hcl:11,17: Duplicate IAM role name"},
 		},
 		"cluster named in the reserved prefix gets an irsa default outside it": {
-			give: "cluster \"eksctl-lite-x\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n  irsa \"label\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }\n}\n",
+			give: "cluster \"eksctl-lite-x\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n  irsa \"label\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }\n}\n",
 		},
 		"two irsa blocks with one role name": {
 			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n    role_name = \"x\"\n  }\n  irsa \"q\" {\n    namespace = \"b\"\n    service_account = \"s\"\n    role_name = \"x\"\n  }"),
@@ -403,7 +403,7 @@ func TestValidationRules(t *testing.T) {
 		},
 		"derived role name taken by another cluster's explicit one": {
 			give: inCluster("  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n  }") +
-				"cluster \"other\" {\n  vpc { subnet_ids = [\"subnet-1\", \"subnet-2\"] }\n  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n    role_name = \"demo-r\"\n  }\n}\n",
+				"cluster \"other\" {\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n  irsa \"r\" {\n    namespace = \"a\"\n    service_account = \"s\"\n    role_name = \"demo-r\"\n  }\n}\n",
 			want: []string{"main.hcl:13,17: Duplicate IAM role name"},
 		},
 
@@ -534,7 +534,7 @@ func TestEnumSuggestions(t *testing.T) {
 }
 
 func TestTypeErrorsAreNotHidden(t *testing.T) {
-	_, diags := load(t, "cluster \"demo\" {\n  vpc { subnet_ids = \"subnet-1\" }\n}", nil, nil)
+	_, diags := load(t, "cluster \"demo\" {\n  vpc { subnet_ids = \"subnet-00000001\" }\n}", nil, nil)
 	if diff := cmp.Diff([]string{"main.hcl:2,22: Incorrect attribute value type"}, brief(diags)); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
@@ -585,6 +585,100 @@ func TestScalingReportsEveryViolation(t *testing.T) {
 				if !strings.Contains(diags[i].Detail, want) {
 					t.Errorf("diagnostic %d says %q, want it to contain %q", i, diags[i].Detail, want)
 				}
+			}
+		})
+	}
+}
+
+// TestAWSIDForms checks subnet IDs, security group IDs and KMS key ARNs
+// against the forms AWS gives them: an ID that could never exist is
+// reported at validate, at the list element, quoting it, not by EC2 or EKS
+// in the middle of an apply.
+func TestAWSIDForms(t *testing.T) {
+	const (
+		subnet = "Invalid subnet ID"
+		sg     = "Invalid security group ID"
+		kms    = "Invalid KMS key ARN"
+	)
+	tests := map[string]struct {
+		subnet, sg, kms string // one is set; the others stay valid
+		want            string // summary, "" for valid
+	}{
+		"subnet, 17 hex digits":       {subnet: "subnet-0a1b2c3d4e5f60009"},
+		"subnet, 8 hex digits":        {subnet: "subnet-0a1b2c3d"},
+		"subnet, upper case":          {subnet: "subnet-0A1B2C3D", want: subnet},
+		"subnet, 10 digits":           {subnet: "subnet-0a1b2c3d4e", want: subnet},
+		"subnet, not hex":             {subnet: "subnet-private1", want: subnet},
+		"subnet, no digits":           {subnet: "subnet-", want: subnet},
+		"subnet, name not ID":         {subnet: "private-a", want: subnet},
+		"subnet, surrounding space":   {subnet: " subnet-0a1b2c3d", want: subnet},
+		"sg, 17 hex digits":           {sg: "sg-0a1b2c3d4e5f60002"},
+		"sg, 8 hex digits":            {sg: "sg-0a1b2c3d"},
+		"sg, 7 hex digits":            {sg: "sg-0a1b2c3", want: sg},
+		"sg, upper case":              {sg: "sg-0A1B2C3D4E5F60002", want: sg},
+		"sg, group name":              {sg: "default", want: sg},
+		"kms key":                     {kms: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		"kms multi-Region key":        {kms: "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"},
+		"kms key in GovCloud":         {kms: "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		"kms key in China":            {kms: "arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		"kms alias ARN":               {kms: "arn:aws:kms:us-east-1:123456789012:alias/eks-secrets"},
+		"kms key ID not a UUID":       {kms: "arn:aws:kms:us-east-1:123456789012:key/abc", want: kms},
+		"kms bare key ID":             {kms: "1234abcd-12ab-34cd-56ef-1234567890ab", want: kms},
+		"kms bare alias":              {kms: "alias/eks", want: kms},
+		"kms 11-digit account":        {kms: "arn:aws:kms:us-east-1:12345678901:key/1234abcd-12ab-34cd-56ef-1234567890ab", want: kms},
+		"kms no region":               {kms: "arn:aws:kms::123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", want: kms},
+		"kms other service":           {kms: "arn:aws:iam::123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", want: kms},
+		"kms alias without a name":    {kms: "arn:aws:kms:us-east-1:123456789012:alias/", want: kms},
+		"kms key ID in upper case":    {kms: "arn:aws:kms:us-east-1:123456789012:key/1234ABCD-12AB-34CD-56EF-1234567890AB", want: kms},
+		"kms not a partition":         {kms: "arn:amazon:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", want: kms},
+		"kms region in upper case":    {kms: "arn:aws:kms:US-EAST-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", want: kms},
+		"kms key ARN with extra path": {kms: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab/x", want: kms},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			subnetID := "subnet-0a1b2c3d4e5f60003"
+			if tt.subnet != "" {
+				subnetID = tt.subnet
+			}
+			sgID := "sg-0a1b2c3d4e5f60001"
+			if tt.sg != "" {
+				sgID = tt.sg
+			}
+			key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+			if tt.kms != "" {
+				key = tt.kms
+			}
+			// The value under test is the third element of each list, on
+			// its own line, so the diagnostic must point at line 5 (lists)
+			// or 9 (key), column 7.
+			src := fmt.Sprintf(`cluster "demo" {
+  vpc {
+    subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002",
+      %q]
+    security_group_ids = ["sg-00000001", "sg-00000002",
+      %q]
+  }
+  encryption {
+    kms_key_arn = %q
+  }
+}
+`, subnetID, sgID, key)
+			_, diags := load(t, src, nil, nil)
+			var want []string
+			bad := tt.subnet + tt.sg + tt.kms
+			switch tt.want {
+			case subnet:
+				want = []string{"main.hcl:4,7: " + subnet}
+			case sg:
+				want = []string{"main.hcl:6,7: " + sg}
+			case kms:
+				want = []string{"main.hcl:9,19: " + kms}
+			}
+			if diff := cmp.Diff(want, brief(diags)); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s\nsource:\n%s", diff, src)
+			}
+			if len(diags) == 1 && !strings.Contains(diags[0].Detail, fmt.Sprintf("%q", bad)) {
+				t.Errorf("detail does not quote %q: %s", bad, diags[0].Detail)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -86,6 +87,11 @@ func (l *loader) declareVariables(blocks []*rawVariable) *variables {
 				v.broken = true
 				continue
 			}
+			if l.numbersAsText("default", b.Default.Expr, l.source(b.Default.Expr.Range().Filename), v.ty,
+				fmt.Sprintf("in the default of variable %q", b.Name)) {
+				v.broken = true
+				continue
+			}
 			conv, err := convert.Convert(val, v.ty)
 			if err != nil {
 				l.errorf(b.Default.Expr.Range().Ptr(), "Invalid default value for variable",
@@ -165,6 +171,10 @@ func (l *loader) setFromString(v *variable, value, source string) {
 		var val cty.Value
 		val, diags = expr.Value(nil)
 		if !diags.HasErrors() {
+			if l.numbersAsText(v.name, expr, []byte(value), v.ty, "in "+source) {
+				v.broken = true
+				return
+			}
 			l.assign(v, val, nil, source)
 			return
 		}
@@ -220,6 +230,12 @@ func (l *loader) readVarFile(name string) {
 		diags hcl.Diagnostics
 	)
 	l.fileOrder = append(l.fileOrder, name)
+	if d := notText(name, src, "--var-file",
+		"Give --var-file a file of NAME = VALUE lines saved as UTF-8."); d != nil {
+		l.diags = append(l.diags, d)
+		l.varFileFailed = true
+		return
+	}
 	if strings.HasSuffix(name, ".json") {
 		f, diags = l.parser.ParseJSON(src, name)
 	} else {
@@ -243,6 +259,10 @@ func (l *loader) readVarFile(name string) {
 		val, diags := attr.Expr.Value(nil)
 		l.diags = append(l.diags, diags...)
 		if diags.HasErrors() {
+			v.broken = true
+			continue
+		}
+		if l.numbersAsText(attr.Name, attr.Expr, src, v.ty, fmt.Sprintf("in %s", name)) {
 			v.broken = true
 			continue
 		}
@@ -458,8 +478,7 @@ func (l *loader) evalContext(ls *locals) *hcl.EvalContext {
 			localVals[name] = cty.DynamicVal
 			return
 		}
-		ctx.Variables["local"] = cty.ObjectVal(localVals)
-		val, diags := lc.attr.Expr.Value(ctx)
+		val, diags := lc.attr.Expr.Value(l.localContext(ctx, lc, localVals))
 		if diags.HasErrors() {
 			lc.broken = true
 			val = cty.DynamicVal
@@ -473,6 +492,32 @@ func (l *loader) evalContext(ls *locals) *hcl.EvalContext {
 	}
 	ctx.Variables["local"] = cty.ObjectVal(localVals)
 	return ctx
+}
+
+// localContext is the context lc's expression is evaluated in: ctx with
+// local.* holding only the locals the expression names, all evaluated
+// already. Building local.* from every local evaluated so far, for each
+// local, made loading quadratic in the number of locals. An expression that
+// uses local.* without naming a local statically (local[var.name]) gets
+// every local evaluated so far, as before.
+func (l *loader) localContext(ctx *hcl.EvalContext, lc *local, localVals map[string]cty.Value) *hcl.EvalContext {
+	deps := map[string]cty.Value{}
+	for _, t := range lc.attr.Expr.Variables() {
+		if t.RootName() != "local" {
+			continue
+		}
+		kind, dep := ref(t)
+		if kind == "" {
+			deps = localVals
+			break
+		}
+		if v, ok := localVals[dep]; ok {
+			deps[dep] = v
+		}
+	}
+	child := ctx.NewChild()
+	child.Variables = map[string]cty.Value{"local": cty.ObjectVal(deps)}
+	return child
 }
 
 // poisonRanges records the expressions that use a broken variable or local
@@ -535,4 +580,104 @@ func (l *loader) indexAttributes(body hcl.Body) {
 	for _, b := range sb.Blocks {
 		l.indexAttributes(b.Body)
 	}
+}
+
+// trailingZeroRE is a decimal number ending in a zero after the point,
+// such as 1.30, which a conversion to text would shorten.
+var trailingZeroRE = regexp.MustCompile(`^[0-9]+\.[0-9]*0$`)
+
+// source returns the bytes of a parsed file, nil when it is not parsed.
+func (l *loader) source(filename string) []byte {
+	if f := l.parser.Files()[filename]; f != nil {
+		return f.Bytes
+	}
+	return nil
+}
+
+// numbersAsText reports each number written where the variable's type
+// wants a string (or takes any type) and whose digits the conversion would
+// change: kubernetes_version = 1.30 is the number 1.3, and the string "1.3"
+// once converted, a version nobody asked for. Such a number is almost
+// always text the user forgot to quote. name is the attribute or object
+// key the number is the value of; src is the text expr was parsed from,
+// where for the command line there is no range to point at. It returns
+// whether it reported anything.
+func (l *loader) numbersAsText(name string, expr hcl.Expression, src []byte, ty cty.Type, where string) bool {
+	found := false
+	report := func(key string, e hcl.Expression) {
+		rng := e.Range()
+		if rng.End.Byte > len(src) || rng.Start.Byte > rng.End.Byte {
+			return
+		}
+		text := strings.TrimSpace(string(src[rng.Start.Byte:rng.End.Byte]))
+		val, diags := e.Value(nil)
+		if diags.HasErrors() || val.Type() != cty.Number || !val.IsKnown() || val.IsNull() {
+			return
+		}
+		str, err := convert.Convert(val, cty.String)
+		if err != nil || str.AsString() == text {
+			return
+		}
+		if ty == cty.DynamicPseudoType && !trailingZeroRE.MatchString(text) {
+			return // an untyped variable may well hold a number
+		}
+		var subject *hcl.Range
+		if !strings.HasPrefix(rng.Filename, "<value for") {
+			subject = rng.Ptr()
+		}
+		found = true
+		l.errorf(subject, "Number where text is meant",
+			"%s = %s %s is a number, and a number keeps no trailing zeros: as text, which is what this value is used as, it becomes %q. Write it in quotes, as Kubernetes versions always are: %s = \"%s\".",
+			key, text, where, str.AsString(), key, text)
+	}
+	var walk func(key string, e hcl.Expression, ty cty.Type)
+	walk = func(key string, e hcl.Expression, ty cty.Type) {
+		switch e := e.(type) {
+		case *hclsyntax.ObjectConsExpr:
+			for _, item := range e.Items {
+				k, diags := item.KeyExpr.Value(nil)
+				if diags.HasErrors() || k.Type() != cty.String || !k.IsKnown() || k.IsNull() {
+					continue
+				}
+				sub := cty.NilType
+				switch {
+				case ty == cty.DynamicPseudoType:
+					sub = cty.DynamicPseudoType
+				case ty.IsMapType():
+					sub = ty.ElementType()
+				case ty.IsObjectType() && ty.HasAttribute(k.AsString()):
+					sub = ty.AttributeType(k.AsString())
+				}
+				if sub != cty.NilType {
+					walk(k.AsString(), item.ValueExpr, sub)
+				}
+			}
+		case *hclsyntax.TupleConsExpr:
+			for i, item := range e.Exprs {
+				sub := cty.NilType
+				switch {
+				case ty == cty.DynamicPseudoType:
+					sub = cty.DynamicPseudoType
+				case ty.IsListType(), ty.IsSetType():
+					sub = ty.ElementType()
+				case ty.IsTupleType() && i < len(ty.TupleElementTypes()):
+					sub = ty.TupleElementTypes()[i]
+				}
+				if sub != cty.NilType {
+					walk(key, item, sub)
+				}
+			}
+		case *hclsyntax.LiteralValueExpr:
+			if e.Val.Type() == cty.Number && (ty == cty.String || ty == cty.DynamicPseudoType) {
+				report(key, e)
+			}
+		default:
+			// JSON var files: only a value that is the number itself.
+			if _, ok := e.(hclsyntax.Expression); !ok && (ty == cty.String || ty == cty.DynamicPseudoType) {
+				report(key, e)
+			}
+		}
+	}
+	walk(name, expr, ty)
+	return found
 }

@@ -13,7 +13,7 @@ import (
 func showVar(decl string) string {
 	return decl + `
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
   irsa "show" {
     namespace       = "a"
     service_account = "a"
@@ -123,7 +123,7 @@ func TestVariables(t *testing.T) {
 			give: `variable "region" { default = null }
 cluster "demo" {
   region = var.region
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			want: "",
 		},
@@ -216,14 +216,14 @@ variable "x" { default = var.y }`),
 			give: `variable "region" { default = "us-east-1" }
 cluster "demo" {
   region = var.regoin
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:3,12: Reference to undeclared variable"},
 		},
 		"unknown root name": {
 			give: `cluster "demo" {
   region = region
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,12: Unknown variable"},
 		},
@@ -292,9 +292,22 @@ locals {
 }
 cluster "demo" {
   tags = { v = local.name }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			want: "TEAM-dev",
+		},
+		"a local indexes local with a computed key": {
+			give: `variable "pick" { default = "b" }
+locals {
+  a = "first"
+  b = "second"
+  c = local[var.pick]
+}
+cluster "demo" {
+  tags = { v = local.c }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
+}`,
+			want: "second",
 		},
 		"cycle": {
 			give: `locals {
@@ -304,7 +317,7 @@ cluster "demo" {
 }
 cluster "demo" {
   tags = { v = local.a }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,3: Cycle in local values"},
 		},
@@ -313,7 +326,7 @@ cluster "demo" {
   a = "${local.a}x"
 }
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,3: Cycle in local values"},
 		},
@@ -323,7 +336,7 @@ cluster "demo" {
 }
 cluster "demo" {
   tags = { v = local.nmae }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:5,16: Reference to undeclared local value"},
 		},
@@ -331,7 +344,7 @@ cluster "demo" {
 			give: `locals { a = 1 }
 locals { a = 2 }
 cluster "demo" {
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,10: Duplicate local value"},
 		},
@@ -342,7 +355,7 @@ cluster "demo" {
 }
 cluster "demo" {
   tags = { v = local.x }
-  vpc { subnet_ids = ["subnet-1", "subnet-2"] }
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
 }`,
 			diags: []string{"main.hcl:2,9: Error in function call"},
 		},
@@ -368,5 +381,132 @@ func TestLoadReadsEnvironmentOnlyFromOptions(t *testing.T) {
 	}
 	if got := shown(cfg); got != `"d"` {
 		t.Errorf("value = %s: Load read the process environment instead of LoadOptions.Environ", got)
+	}
+}
+
+// TestVersionWrittenAsNumber checks that a Kubernetes version written as a
+// number (1.30, which is the number 1.3) is reported where it was written,
+// saying to quote it, rather than as version "1.3" at the cluster.
+func TestVersionWrittenAsNumber(t *testing.T) {
+	const cluster = `
+cluster "demo" {
+  version = var.v
+  vpc { subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"] }
+}
+`
+	const stringVar = "variable \"v\" { type = string }\n"
+	const objectVar = "variable \"o\" {\n  type = map(object({ version = string, nodes = number }))\n}\nvariable \"v\" { default = \"1.31\" }\n"
+	tests := map[string]struct {
+		give     string // declarations before the cluster
+		varFile  string // content of dev.vars, "" for none
+		jsonFile string // content of dev.json, "" for none
+		vars     []VarArg
+		want     []string
+		detail   string // in the first diagnostic's detail
+		version  string // the cluster's version when there are no diagnostics
+	}{
+		"var file, string variable": {
+			give: stringVar, varFile: "v = 1.30\n",
+			want:   []string{"DIR/dev.vars:1,5: Number where text is meant"},
+			detail: `v = "1.30"`,
+		},
+		"var file, untyped variable": {
+			give: "variable \"v\" {}\n", varFile: "\n\nv = 1.30\n",
+			want:   []string{"DIR/dev.vars:3,5: Number where text is meant"},
+			detail: `"1.3"`,
+		},
+		"var file, number without trailing zero is left alone": {
+			give: stringVar, varFile: "v = 1.31\n", version: "1.31",
+		},
+		"var file, nested in an object": {
+			give:    objectVar,
+			varFile: "o = {\n  blue = {\n    version = 1.30\n    nodes   = 2.0\n  }\n}\n",
+			want:    []string{"DIR/dev.vars:3,15: Number where text is meant"},
+			detail:  `version = "1.30"`,
+		},
+		"JSON var file": {
+			give: stringVar, jsonFile: "{\n  \"v\": 1.30\n}\n",
+			want: []string{"DIR/dev.json:2,8: Number where text is meant"},
+		},
+		"--var of a string variable is text already": {
+			give: stringVar, vars: []VarArg{{Name: "v", Value: "1.30"}}, version: "1.30",
+		},
+		"--var of an object": {
+			give:   objectVar,
+			vars:   []VarArg{{Name: "o", Value: "{ blue = { version = 1.30, nodes = 1 } }"}},
+			want:   []string{"Number where text is meant"},
+			detail: "--var o",
+		},
+		"variable default": {
+			give:   "variable \"v\" {\n  type    = string\n  default = 1.30\n}\n",
+			want:   []string{"DIR/main.hcl:3,13: Number where text is meant"},
+			detail: `default = "1.30"`,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, filepath.Join(dir, "main.hcl"), tt.give+cluster)
+			vars := tt.vars
+			if tt.varFile != "" {
+				write(t, filepath.Join(dir, "dev.vars"), tt.varFile)
+				vars = append(vars, VarArg{File: filepath.Join(dir, "dev.vars")})
+			}
+			if tt.jsonFile != "" {
+				write(t, filepath.Join(dir, "dev.json"), tt.jsonFile)
+				vars = append(vars, VarArg{File: filepath.Join(dir, "dev.json")})
+			}
+			cfg, diags := Load(LoadOptions{Paths: []string{dir}, Vars: vars})
+			got := brief(diags)
+			for i := range got {
+				got[i] = strings.ReplaceAll(got[i], dir, "DIR")
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s", diff)
+			}
+			if tt.detail != "" && !strings.Contains(diags[0].Detail, tt.detail) {
+				t.Errorf("detail %q does not say %s", diags[0].Detail, tt.detail)
+			}
+			if len(diags) == 0 && cfg.Clusters[0].Version != tt.version {
+				t.Errorf("version = %q, want %q", cfg.Clusters[0].Version, tt.version)
+			}
+		})
+	}
+}
+
+// TestVersionNumberInHCL checks the message for a version written as a
+// number directly, or arriving as one through a local.
+func TestVersionNumberInHCL(t *testing.T) {
+	tests := map[string]struct {
+		give   string
+		want   []string
+		detail string
+	}{
+		"literal": {
+			give:   inCluster(`  version = 1.30`),
+			want:   []string{"main.hcl:3,13: Invalid Kubernetes version"},
+			detail: `version = "1.30"`,
+		},
+		"literal without trailing zero": {
+			give:   inCluster(`  version = 1.31`),
+			want:   []string{"main.hcl:3,13: Invalid Kubernetes version"},
+			detail: `version = "1.31"`,
+		},
+		"through a local": {
+			give:   "locals { v = 1.30 }\n" + inCluster(`  version = local.v`),
+			want:   []string{"main.hcl:4,13: Invalid Kubernetes version"},
+			detail: `write "1.30" in quotes`,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, diags := load(t, tt.give, nil, nil)
+			if diff := cmp.Diff(tt.want, brief(diags)); diff != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(diags[0].Detail, tt.detail) {
+				t.Errorf("detail %q does not say %s", diags[0].Detail, tt.detail)
+			}
+		})
 	}
 }

@@ -162,7 +162,7 @@ cluster "demo" {
 		t.Fatal(err)
 	}
 	vars := filepath.Join(dir, "dev.vars")
-	if err := os.WriteFile(vars, []byte(`subnets = ["subnet-1", "subnet-2"]`), 0o644); err != nil {
+	if err := os.WriteFile(vars, []byte(`subnets = ["subnet-00000001", "subnet-00000002"]`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tests := map[string]struct {
@@ -172,9 +172,9 @@ cluster "demo" {
 		stderr string
 	}{
 		"required variable missing": {code: 1, stderr: "No value for required variable"},
-		"--var":                     {args: []string{"--var", `subnets=["subnet-1","subnet-2"]`}},
+		"--var":                     {args: []string{"--var", `subnets=["subnet-00000001","subnet-00000002"]`}},
 		"--var-file of any name":    {args: []string{"--var-file", vars}},
-		"environment":               {env: `["subnet-1","subnet-2"]`},
+		"environment":               {env: `["subnet-00000001","subnet-00000002"]`},
 		"undeclared --var":          {args: []string{"--var-file", vars, "--var", "subnet=x"}, code: 1, stderr: `--var sets "subnet"`},
 		"malformed --var":           {args: []string{"--var", "subnets"}, code: 1, stderr: "want name=value"},
 	}
@@ -200,7 +200,7 @@ func TestValidateWarningsStillPass(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(`cluster "demo" {
   vpc {
-    subnet_ids              = ["subnet-1", "subnet-2"]
+    subnet_ids              = ["subnet-00000001", "subnet-00000002"]
     endpoint_public_access  = false
     endpoint_private_access = true
     public_access_cidrs     = ["10.0.0.0/8"]

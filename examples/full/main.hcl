@@ -43,7 +43,9 @@ cluster "full" {
     kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
 
-  # Managed node group with every attribute set.
+  # Managed node group with every attribute set. An AMI release is built for
+  # one Kubernetes version: release_version is null (the latest, EKS's
+  # choice) unless --var node_release_version pins one of kubernetes_version.
   node_group "general" {
     instance_types  = ["m6i.large", "m6a.large"]
     ami_type        = "AL2023_x86_64_STANDARD"
@@ -52,7 +54,7 @@ cluster "full" {
     subnet_ids      = slice(var.subnet_ids, 0, 2)
     node_role_arn   = "arn:aws:iam::123456789012:role/full-nodes"
     version         = local.node_version
-    release_version = "1.34.1-20251120"
+    release_version = var.node_release_version
     labels          = { role = "general" }
     tags            = merge(local.tags, { "node-group" = "general" })
 

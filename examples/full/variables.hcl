@@ -2,6 +2,12 @@
 # `eksctl-lite validate examples/full` works as is; override any of them with
 # --var, --var-file or EKSCTL_LITE_VAR_<name>.
 
+variable "configuration_name" {
+  type        = string
+  default     = null
+  description = "Name of the configuration, tagged on every resource; null names it after its directory."
+}
+
 variable "region" {
   type        = string
   default     = "us-east-1"
@@ -11,6 +17,12 @@ variable "region" {
 variable "kubernetes_version" {
   type    = string
   default = "1.34"
+}
+
+variable "node_release_version" {
+  type        = string
+  default     = null
+  description = "EKS AMI release of the general node group, such as \"1.34.1-20251120\": it must be a release of kubernetes_version. null lets EKS choose the latest."
 }
 
 variable "subnet_ids" {

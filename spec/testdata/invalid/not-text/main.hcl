@@ -1,0 +1,3 @@
+cluster "demo" {
+  vpc { subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"] }
+}

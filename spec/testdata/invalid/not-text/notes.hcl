@@ -1,0 +1,4 @@
+# café latin-1 comment
+locals {
+  a = "ÿþ"
+}

@@ -1,0 +1,4 @@
+# A second settings block, in another file.
+settings {
+  name = "other"
+}
