@@ -145,6 +145,10 @@ func (f emptyEKS) ListNodegroups(context.Context, *eks.ListNodegroupsInput, ...f
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
 }
 
+func (f emptyEKS) ListUpdates(context.Context, *eks.ListUpdatesInput, ...func(*eks.Options)) (*eks.ListUpdatesOutput, error) {
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
 func (f emptyEKS) ListFargateProfiles(context.Context, *eks.ListFargateProfilesInput, ...func(*eks.Options)) (*eks.ListFargateProfilesOutput, error) {
 	*f.calls++
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
