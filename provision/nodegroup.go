@@ -190,26 +190,6 @@ func releaseDowngrade(live, want string) bool {
 	return ok && c < 0
 }
 
-// releaseMinor is the Kubernetes minor version ("1.31") an EKS AMI release
-// version ("1.31.3-20250103") belongs to; false when it cannot be told
-// (Bottlerocket releases carry the OS version instead).
-func releaseMinor(release string) (string, bool) {
-	v, _, ok := strings.Cut(release, "-")
-	if !ok {
-		return "", false
-	}
-	parts := strings.Split(v, ".")
-	if len(parts) != 3 || parts[0] != "1" {
-		return "", false
-	}
-	for _, p := range parts {
-		if _, err := strconv.Atoi(p); err != nil {
-			return "", false
-		}
-	}
-	return parts[0] + "." + parts[1], true
-}
-
 // compareRelease orders two release versions, reporting false when it
 // cannot tell.
 func compareRelease(a, b string) (int, bool) {

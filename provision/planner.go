@@ -635,7 +635,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			delete(byAddr, addr)
 			continue
 		}
-		if m, ok := releaseMinor(ng.ReleaseVersion); ok && m != ng.Version {
+		if m, ok := spec.ReleaseMinor(ng.AMIType, ng.ReleaseVersion); ok && m != ng.Version {
 			// The version the group will run may come from the live
 			// cluster (version left out), so validate cannot always see this.
 			diags = append(diags, errorDiag(ng.AttrRange("release_version"), fmt.Sprintf("Release version of node group %q does not match its Kubernetes version", ng.Name),
