@@ -100,7 +100,7 @@ func TestRenderTextEssentials(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"Plan: 1 to add, 3 to change, 1 to replace, 2 to destroy.",
+		"Plan: 2 to add, 3 to change, 3 to destroy.\n(1 of them is a replacement)\n",
 		"-/+ aws_eks_node_group \"cluster.demo.node_group.big\"",
 		"# forces replacement",
 		"is created and ACTIVE before \"big\" is deleted",

@@ -136,19 +136,16 @@ func (p *Progress) summary(r *ApplyResult, destroy bool) {
 	}
 	var b strings.Builder
 	b.WriteString("\n")
-	counts := fmt.Sprintf("Resources: %d added, %d changed, %d replaced, %d destroyed.", r.Added, r.Changed, r.Replaced, r.Destroyed)
-	if destroy {
-		counts = fmt.Sprintf("Resources: %d destroyed.", r.Destroyed)
-	}
+	counts, note := applySummary(r, destroy)
 	command := "apply"
 	if destroy {
 		command = "destroy"
 	}
 	if r.OK() {
 		if destroy {
-			fmt.Fprintf(&b, "Destroy complete! %s\n", counts)
+			b.WriteString(withNote("Destroy complete! "+counts, note))
 		} else {
-			fmt.Fprintf(&b, "Apply complete! %s\n", counts)
+			b.WriteString(withNote("Apply complete! "+counts, note))
 		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -157,11 +154,11 @@ func (p *Progress) summary(r *ApplyResult, destroy bool) {
 	}
 	switch {
 	case r.Interrupted:
-		fmt.Fprintf(&b, "Interrupted: %s stopped starting new actions. %s\n", command, counts)
+		b.WriteString(withNote(fmt.Sprintf("Interrupted: %s stopped starting new actions. %s", command, counts), note))
 	case destroy:
-		fmt.Fprintf(&b, "Destroy failed. %s\n", counts)
+		b.WriteString(withNote("Destroy failed. "+counts, note))
 	default:
-		fmt.Fprintf(&b, "Apply failed. %s\n", counts)
+		b.WriteString(withNote("Apply failed. "+counts, note))
 	}
 	groups := []struct {
 		outcome Outcome

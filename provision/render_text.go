@@ -25,10 +25,11 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 		}
 	}
 	if len(changes) == 0 {
-		r.printf("%s\n\n", r.paint(bold, "No changes. Your infrastructure matches the configuration."))
 		if p.Destroy {
-			r.printf("eksctl-lite found nothing it owns to destroy.\n")
+			r.printf("%s\n\n", r.paint(bold, "No changes. No objects need to be destroyed."))
+			r.printf("Either nothing the configuration describes exists, or what exists was not\ncreated by eksctl-lite, which never destroys what it does not own.\n")
 		} else {
+			r.printf("%s\n\n", r.paint(bold, "No changes. Your infrastructure matches the configuration."))
 			r.printf("eksctl-lite compared your configuration with live EKS and IAM and found no\ndifferences, so no changes are needed.\n")
 		}
 		_, err := io.WriteString(w, r.b.String())
@@ -45,8 +46,8 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 		r.printf("\n")
 		r.change(ch)
 	}
-	add, change, replace, destroy := p.Counts()
-	r.printf("\n%s %d to add, %d to change, %d to replace, %d to destroy.\n", r.paint(bold, "Plan:"), add, change, replace, destroy)
+	line, note := planSummary(p)
+	r.printf("\n%s", withNote(r.paint(bold, "Plan:")+" "+line, note))
 	_, err := io.WriteString(w, r.b.String())
 	return err
 }
