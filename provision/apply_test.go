@@ -579,7 +579,7 @@ func TestDestroyDeletesChildrenBeforeParents(t *testing.T) {
 	if !strings.Contains(out.String(), "\nDestroy complete! Resources: 7 destroyed.\n") {
 		t.Errorf("summary:\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "cluster.demo.node_group.general: Destroying...\n") ||
+	if !strings.Contains(out.String(), "cluster.demo.node_group.general: Destroying... [id=arn:aws:eks:us-east-1:111122223333:nodegroup/demo/general/0000]\n") ||
 		!strings.Contains(out.String(), "cluster.demo.node_group.general: Destruction complete after ") {
 		t.Errorf("progress:\n%s", out.String())
 	}

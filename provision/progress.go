@@ -55,21 +55,27 @@ var actionVerbs = map[Action]verbs{
 
 // activity is one resource action being carried out.
 type activity struct {
-	p     *Progress
-	addr  string
-	verbs verbs
-	start time.Time
-	stop  chan struct{}
-	once  sync.Once
+	p      *Progress
+	addr   string
+	action Action
+	verbs  verbs
+	start  time.Time
+	stop   chan struct{}
+	once   sync.Once
 }
 
-// begin prints "<addr>: Creating..." (or the action's verb) and starts the
-// "Still creating... [1m30s elapsed]" ticker.
-func (p *Progress) begin(addr string, a Action, detail string) *activity {
-	act := &activity{p: p, addr: addr, verbs: actionVerbs[a], start: time.Now(), stop: make(chan struct{})}
+// begin prints "<addr>: Creating..." (or the action's verb; with the live
+// resource's ARN for an existing one, "Destroying... [id=arn:...]") and
+// starts the "Still creating... [1m30s elapsed]" ticker.
+func (p *Progress) begin(c *ResourceChange, detail string) *activity {
+	addr := c.Address
+	act := &activity{p: p, addr: addr, action: c.Action, verbs: actionVerbs[c.Action], start: time.Now(), stop: make(chan struct{})}
 	start := act.verbs.start
 	if detail != "" {
 		start = strings.TrimSuffix(start, "...") + " (" + detail + ")..."
+	}
+	if arn, _ := jsonFields(c.Before)["arn"].(string); arn != "" {
+		start += " [id=" + arn + "]"
 	}
 	p.printf("%s: %s", addr, start)
 	if p != nil && p.stillEvery > 0 {
@@ -98,11 +104,13 @@ func (a *activity) end() {
 	a.once.Do(func() { close(a.stop) })
 }
 
-// finish prints "<addr>: Creation complete after 12m3s [id=...]".
+// finish prints "<addr>: Creation complete after 12m3s [id=<ARN>]"; a
+// destruction, which named the ARN when it started, names nothing (as in
+// Terraform): the resource is gone, and id is only the name it had.
 func (a *activity) finish(id string) {
 	a.end()
 	s := fmt.Sprintf("%s: %s after %s", a.addr, a.verbs.done, elapsed(time.Since(a.start)))
-	if id != "" {
+	if id != "" && a.action != Delete {
 		s += " [id=" + id + "]"
 	}
 	a.p.printf("%s", s)
