@@ -5,6 +5,7 @@ package provision
 // CI log reads like a terminal. Every line is written whole under a mutex.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -62,6 +63,11 @@ type activity struct {
 	start  time.Time
 	stop   chan struct{}
 	once   sync.Once
+
+	// retryMu guards the call being retried (see retry_notice.go).
+	retryMu   sync.Mutex
+	retryCall *retryCall
+	retry     retryEvent
 }
 
 // begin prints "<addr>: Creating..." (or the action's verb; with the live
@@ -87,12 +93,44 @@ func (p *Progress) begin(c *ResourceChange, detail string) *activity {
 				case <-act.stop:
 					return
 				case <-t.C:
-					p.printf("%s: %s [%s elapsed]", addr, act.verbs.still, elapsed(time.Since(act.start)))
+					p.printf("%s", act.stillLine())
 				}
 			}
 		}()
 	}
 	return act
+}
+
+// stillLine is the periodic line: "<addr>: Still creating... [1m30s
+// elapsed]", or, while an AWS call of the action is being retried by the
+// SDK, "<addr>: retrying CreateNodegroup (HTTP 500, attempt 3 of 10)":
+// AWS has not accepted the call yet, so nothing is being created.
+func (a *activity) stillLine() string {
+	a.retryMu.Lock()
+	defer a.retryMu.Unlock()
+	if a.retryCall != nil {
+		return a.addr + ": " + a.retry.String()
+	}
+	return fmt.Sprintf("%s: %s [%s elapsed]", a.addr, a.verbs.still, elapsed(time.Since(a.start)))
+}
+
+// watch returns ctx whose AWS calls tell the activity about their retries.
+func (a *activity) watch(ctx context.Context) context.Context {
+	return withRetryListener(ctx, a)
+}
+
+func (a *activity) retrying(c *retryCall, e retryEvent) {
+	a.retryMu.Lock()
+	defer a.retryMu.Unlock()
+	a.retryCall, a.retry = c, e
+}
+
+func (a *activity) callDone(c *retryCall) {
+	a.retryMu.Lock()
+	defer a.retryMu.Unlock()
+	if a.retryCall == c {
+		a.retryCall = nil
+	}
 }
 
 // note prints one line about the action, e.g. the update step it starts.
