@@ -37,7 +37,8 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 	}
 	r.printf("Resource actions are indicated with the following symbols:\n")
 	for _, l := range legend(changes) {
-		r.printf("%s %s\n", r.paint(l.code, l.symbol), l.text)
+		sym := strings.TrimSpace(l.symbol)
+		r.printf("%s%s %s\n", strings.Repeat(" ", 3-len(sym)), r.paint(l.code, sym), l.text)
 	}
 	r.printf("\neksctl-lite will perform the following actions:\n")
 	for _, ch := range changes {
