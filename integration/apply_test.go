@@ -179,7 +179,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 		addr("") + ": Creating...",
 		addr("") + ": Creation complete after",
 		addr(".node_group.batch") + ": Creation complete after",
-		"Apply complete! Resources: 10 added, 0 changed, 0 replaced, 0 destroyed.",
+		"Apply complete! Resources: 10 added, 0 changed, 0 destroyed.\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("apply output lacks %q:\n%s", want, r.stdout)
@@ -202,7 +202,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 		`max_size = var.batch_max_nodes`, `max_size = 15`,
 		`value  = "batch"`, `value  = "batch-v2"`)
 	r = mustApply(t, e, dir)
-	if !strings.Contains(r.stdout, "Resources: 0 added, 1 changed, 0 replaced, 0 destroyed.") {
+	if !strings.Contains(r.stdout, "Resources: 0 added, 1 changed, 0 destroyed.\n") {
 		t.Errorf("in-place update:\n%s", r.stdout)
 	}
 	ng := describeNodegroup(t, e, name, "batch")
@@ -250,7 +250,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 	r = mustApply(t, e, dir)
 	close(stop)
 	<-done
-	if !strings.Contains(r.stdout, "Resources: 0 added, 0 changed, 1 replaced, 0 destroyed.") {
+	if !strings.Contains(r.stdout, "Resources: 1 added, 0 changed, 1 destroyed.\n(1 of them was a replacement)\n") {
 		t.Errorf("replacement:\n%s", r.stdout)
 	}
 	sawTwo := false
@@ -288,7 +288,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 	}
 	edit(t, dir, block, "")
 	r = mustApply(t, e, dir)
-	if !strings.Contains(r.stdout, "Resources: 0 added, 0 changed, 0 replaced, 1 destroyed.") {
+	if !strings.Contains(r.stdout, "Resources: 0 added, 0 changed, 1 destroyed.\n") {
 		t.Errorf("removal:\n%s", r.stdout)
 	}
 	_, err := e.eks.DescribeNodegroup(t.Context(), &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String("general")})
@@ -304,7 +304,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 
   irsa "dns" {`)
 	r = mustApply(t, e, dir)
-	if !strings.Contains(r.stdout, "Resources: 1 added, 0 changed, 0 replaced, 0 destroyed.") {
+	if !strings.Contains(r.stdout, "Resources: 1 added, 0 changed, 0 destroyed.\n") {
 		t.Errorf("irsa:\n%s", r.stdout)
 	}
 	issuer := aws.ToString(describeCluster(t, e, name).Identity.Oidc.Issuer)
@@ -605,7 +605,7 @@ func TestApplyInterruptedThenConverges(t *testing.T) {
 	// unchanged, waited for; then the node group is created.
 	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond)
 	r := mustApply(t, e, dir)
-	if !strings.Contains(r.stdout, "Resources: 1 added, 0 changed, 0 replaced, 0 destroyed.") {
+	if !strings.Contains(r.stdout, "Resources: 1 added, 0 changed, 0 destroyed.\n") {
 		t.Errorf("second apply:\n%s", r.stdout)
 	}
 	requireNoChanges(t, e, dir, "an interrupted apply and its re-run")

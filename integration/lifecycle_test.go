@@ -93,7 +93,7 @@ func TestApplyLifecycleMultiCluster(t *testing.T) {
 	r := mustApply(t, e, dir)
 	// Per cluster: its role, node role, pod execution role, the cluster,
 	// one node group, three Fargate profiles.
-	if !strings.Contains(r.stdout, "Apply complete! Resources: 16 added, 0 changed, 0 replaced, 0 destroyed.") {
+	if !strings.Contains(r.stdout, "Apply complete! Resources: 16 added, 0 changed, 0 destroyed.\n") {
 		t.Errorf("apply:\n%s", r.stdout)
 	}
 	for _, name := range clusters {
@@ -176,7 +176,7 @@ func TestApplyFirstIrsaBlockCreatesOIDCProvider(t *testing.T) {
 
   node_group "general" {`)
 	r := mustApply(t, e, dir)
-	if !strings.Contains(r.stdout, "Resources: 2 added, 0 changed, 0 replaced, 0 destroyed.") {
+	if !strings.Contains(r.stdout, "Resources: 2 added, 0 changed, 0 destroyed.\n") {
 		t.Errorf("apply of the irsa block:\n%s", r.stdout)
 	}
 	providerARN := providerFor()

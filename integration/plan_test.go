@@ -127,7 +127,7 @@ func TestPlanEmptyAccount(t *testing.T) {
 		`+ aws_eks_cluster "cluster.demo"`,
 		`+ aws_eks_node_group "cluster.demo.node_group.general"`,
 		`+ aws_iam_openid_connect_provider "cluster.demo.oidc_provider"`,
-		"Plan: 10 to add, 0 to change, 0 to replace, 0 to destroy.",
+		"Plan: 10 to add, 0 to change, 0 to destroy.\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, r.stdout)
@@ -293,7 +293,7 @@ func TestPlanAgainstResourcesMadeOutOfBand(t *testing.T) {
 	if strings.Contains(r.stdout, "theirs") {
 		t.Errorf("the plan mentions the unowned node group:\n%s", r.stdout)
 	}
-	if !strings.Contains(r.stdout, "Plan: 4 to add, 1 to change, 1 to replace, 1 to destroy.") {
+	if !strings.Contains(r.stdout, "Plan: 5 to add, 1 to change, 2 to destroy.\n(1 of them is a replacement)\n") {
 		t.Errorf("summary line:\n%s", r.stdout)
 	}
 

@@ -465,9 +465,9 @@ func (e *executor) run(ctx context.Context, c *ResourceChange) error {
 		return fmt.Errorf("%s: %w", c.Address, err)
 	}
 	x := &execution{c: c, before: before, after: after, eks: cl.EKS, iam: cl.IAM, opts: e.opts, e: e, cluster: c.Cluster}
-	x.act = e.progress.begin(c.Address, c.Action, actionDetail(c))
+	x.act = e.progress.begin(c, actionDetail(c))
 	defer x.act.end() // stops the "Still ..." ticker even if fn panics
-	live, id, err := fn(ctx, x)
+	live, id, err := fn(x.act.watch(ctx), x)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			x.act.interrupted()

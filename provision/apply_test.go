@@ -237,7 +237,7 @@ func TestApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 		"cluster.demo: Creation complete after ",
 		"[id=arn:aws:eks:us-east-1:111122223333:cluster/demo]",
 		"cluster.demo.node_group.general: Creation complete after ",
-		"\nApply complete! Resources: 9 added, 0 changed, 0 replaced, 0 destroyed.\n",
+		"\nApply complete! Resources: 9 added, 0 changed, 0 destroyed.\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("progress lacks %q:\n%s", want, text)
@@ -284,7 +284,7 @@ func TestApplyClustersProceedIndependently(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"cluster.a: Creation failed after ",
-		"\nApply failed. Resources: 7 added, 0 changed, 0 replaced, 0 destroyed.\n",
+		"\nApply failed. Resources: 7 added, 0 changed, 0 destroyed.\n",
 		"\nFailed:\n  cluster.a: creating cluster a: ",
 		"unsupported Availability Zone",
 		"Skipped because something they need failed:\n  cluster.a.node_group.general: upstream failed: cluster.a\n",
@@ -584,7 +584,7 @@ func TestDestroyDeletesChildrenBeforeParents(t *testing.T) {
 	if !strings.Contains(out.String(), "\nDestroy complete! Resources: 7 destroyed.\n") {
 		t.Errorf("summary:\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "cluster.demo.node_group.general: Destroying...\n") ||
+	if !strings.Contains(out.String(), "cluster.demo.node_group.general: Destroying... [id=arn:aws:eks:us-east-1:111122223333:nodegroup/demo/general/0000]\n") ||
 		!strings.Contains(out.String(), "cluster.demo.node_group.general: Destruction complete after ") {
 		t.Errorf("progress:\n%s", out.String())
 	}

@@ -128,6 +128,7 @@ func isBadEndpointError(err error) bool {
 func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, error) {
 	load := []func(*config.LoadOptions) error{
 		config.WithRetryer(newRetryer),
+		withRetryNotices, // apply's progress says when a call is being retried (retry_notice.go)
 	}
 	load = append(load, sdkLogging(os.Getenv("EKSCTL_LITE_AWS_DEBUG") != "")...)
 	if opts.Region != "" {

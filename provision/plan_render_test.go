@@ -62,6 +62,22 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	cBig.Version = "1.33"
 	plans["mixed"] = mustPlan(t, w2, testConfig(c), PlanOptions{})
 
+	// A node group replaced (instance types) while its tags, labels and
+	// taints change, and a Fargate profile replaced (selectors).
+	before := fullCluster("demo")
+	before.NodeGroups[0].Tags = map[string]string{"team": "platform", "old": "y", "cost-center": "42", "owner": "sre"}
+	before.FargateProfiles[0].Tags = map[string]string{"team": "platform"}
+	after := fullCluster("demo")
+	ng := after.NodeGroups[0]
+	ng.InstanceTypes = []string{"m6i.large", "m6a.large"}
+	ng.Tags = map[string]string{"team": "platform-eng", "new": "x", "cost-center": "42", "owner": "sre"}
+	ng.Labels = map[string]string{"role": "general", "tier": "web"}
+	ng.Taints = []spec.Taint{{Key: "a", Value: "1", Effect: "NO_SCHEDULE"}, {Key: "c", Value: "gpu", Effect: "PREFER_NO_SCHEDULE"}}
+	fp := after.FargateProfiles[0]
+	fp.Tags = map[string]string{"team": "platform"}
+	fp.Selectors = append(fp.Selectors, spec.Selector{Namespace: "apps", Labels: map[string]string{"tier": "web"}})
+	plans["replace"] = mustPlan(t, converged(t, testConfig(before)), testConfig(after), PlanOptions{})
+
 	plans["destroy"] = mustPlan(t, converged(t, testConfig(fullCluster("demo"))), testConfig(fullCluster("demo")), PlanOptions{Destroy: true})
 	return plans
 }
@@ -100,10 +116,12 @@ func TestRenderTextEssentials(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"Plan: 1 to add, 3 to change, 1 to replace, 2 to destroy.",
-		"-/+ aws_eks_node_group \"cluster.demo.node_group.big\"",
+		"Plan: 2 to add, 3 to change, 3 to destroy.\n(1 of them is a replacement)\n",
+		"+/- aws_eks_node_group \"cluster.demo.node_group.big\"",
+		"+/- create replacement and then destroy\n",
 		"# forces replacement",
 		"is created and ACTIVE before \"big\" is deleted",
+		"      ~ node_group_name = \"big\" -> \"big-788dd2\" # new name, created before the old is deleted\n",
 		"  ~ aws_eks_cluster \"cluster.demo\"",
 		"1. UpdateClusterVersion (to 1.32)",
 		"3. UpdateNodegroupVersion (node group general 1.31 -> 1.32, before the control plane goes on to 1.33)",
@@ -117,6 +135,73 @@ func TestRenderTextEssentials(t *testing.T) {
 			t.Errorf("text plan lacks %q:\n%s", want, out)
 		}
 	}
+	b.Reset()
+	if err := RenderText(&b, plans["replace"], false); err != nil {
+		t.Fatal(err)
+	}
+	out = b.String()
+	for _, want := range []string{
+		"-/+ destroy and then create replacement\n+/- create replacement and then destroy\n",
+		"-/+ aws_eks_fargate_profile \"cluster.demo.fargate_profile.system\"",
+		"+/- aws_eks_node_group \"cluster.demo.node_group.general\"",
+		// Maps diff per key, unchanged keys hidden and counted.
+		"      ~ tags            = {\n" +
+			"          + \"new\"  = \"x\"\n" +
+			"          - \"old\"  = \"y\"\n" +
+			"          ~ \"team\" = \"platform\" -> \"platform-eng\"\n" +
+			"            # (5 unchanged elements hidden)\n" +
+			"        }\n",
+		"      ~ labels          = {\n" +
+			"          + \"tier\" = \"web\"\n" +
+			"            # (1 unchanged element hidden)\n" +
+			"        }\n",
+		// Sets show the elements removed and added.
+		"      ~ instance_types  = [ # forces replacement\n" +
+			"          - \"t3.medium\",\n" +
+			"          + \"m6a.large\",\n" +
+			"          + \"m6i.large\",\n" +
+			"        ]\n",
+		// Structured elements are objects, attribute by attribute.
+		"      ~ taints          = [\n" +
+			"          - {\n" +
+			"              - key    = \"b\"\n" +
+			"              - effect = \"NO_EXECUTE\"\n" +
+			"            },\n" +
+			"          + {\n" +
+			"              + key    = \"c\"\n" +
+			"              + value  = \"gpu\"\n" +
+			"              + effect = \"PREFER_NO_SCHEDULE\"\n" +
+			"            },\n" +
+			"            # (1 unchanged element hidden)\n" +
+			"        ]\n",
+		"      ~ selectors = [ # forces replacement\n" +
+			"          + {\n" +
+			"              + namespace = \"apps\"\n" +
+			"              + labels    = {\n" +
+			"                  + \"tier\" = \"web\"\n" +
+			"                }\n" +
+			"            },\n" +
+			"            # (1 unchanged element hidden)\n" +
+			"        ]\n",
+		"      ~ node_group_name = \"general\" -> \"general-",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text plan lacks %q:\n%s", want, out)
+		}
+	}
+	// Never a whole map on one line, not even in created resources.
+	for _, name := range []string{"create", "mixed", "replace", "destroy"} {
+		b.Reset()
+		if err := RenderText(&b, plans[name], false); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.Contains(l, "= { \"") || strings.Contains(l, "= [\"") || strings.Contains(l, "[{") {
+				t.Errorf("%s: a whole collection on one line: %q", name, l)
+			}
+		}
+	}
+
 	b.Reset()
 	if err := RenderText(&b, plans["nochange"], false); err != nil {
 		t.Fatal(err)
@@ -172,6 +257,29 @@ func TestRenderJSONTerraformShape(t *testing.T) {
 		"cluster.demo.node_group.gpu":         {"create"},
 		"cluster.demo.fargate_profile.system": {"delete"},
 		"cluster.demo.node_role":              {"no-op"},
+	}
+	for addr, w := range want {
+		if d := cmp.Diff(w, actions[addr]); d != "" {
+			t.Errorf("%s actions (-want +got):\n%s", addr, d)
+		}
+	}
+
+	// Node groups are replaced create-before-destroy, Fargate profiles
+	// destroy-before-create.
+	b.Reset()
+	if err := RenderJSON(&b, goldenPlans(t)["replace"]); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	actions = map[string][]string{}
+	for _, rc := range got.ResourceChanges {
+		actions[rc.Address] = rc.Change.Actions
+	}
+	want = map[string][]string{
+		"cluster.demo.node_group.general":     {"create", "delete"},
+		"cluster.demo.fargate_profile.system": {"delete", "create"},
 	}
 	for addr, w := range want {
 		if d := cmp.Diff(w, actions[addr]); d != "" {

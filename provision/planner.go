@@ -995,30 +995,6 @@ func forcesReason(paths []string) string {
 	return strings.Join(paths, ", ") + " force replacement"
 }
 
-// Counts returns how many resources the plan adds, changes in place,
-// replaces and destroys.
-func (p *Plan) Counts() (add, change, replace, destroy int) {
-	for _, ch := range p.Changes {
-		switch ch.Action {
-		case Create:
-			add++
-		case Update:
-			change++
-		case Replace:
-			replace++
-		case Delete:
-			destroy++
-		}
-	}
-	return
-}
-
-// HasChanges reports whether applying the plan would change anything.
-func (p *Plan) HasChanges() bool {
-	a, c, r, d := p.Counts()
-	return a+c+r+d > 0
-}
-
 // withLiveVersion is c planned at the live version: a version the user did
 // not write is the newest eksctl-lite supports when the cluster is created,
 // and afterwards whatever runs, so that a newer eksctl-lite (with a newer

@@ -5,6 +5,7 @@ package provision
 // CI log reads like a terminal. Every line is written whole under a mutex.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -55,21 +56,32 @@ var actionVerbs = map[Action]verbs{
 
 // activity is one resource action being carried out.
 type activity struct {
-	p     *Progress
-	addr  string
-	verbs verbs
-	start time.Time
-	stop  chan struct{}
-	once  sync.Once
+	p      *Progress
+	addr   string
+	action Action
+	verbs  verbs
+	start  time.Time
+	stop   chan struct{}
+	once   sync.Once
+
+	// retryMu guards the call being retried (see retry_notice.go).
+	retryMu   sync.Mutex
+	retryCall *retryCall
+	retry     retryEvent
 }
 
-// begin prints "<addr>: Creating..." (or the action's verb) and starts the
-// "Still creating... [1m30s elapsed]" ticker.
-func (p *Progress) begin(addr string, a Action, detail string) *activity {
-	act := &activity{p: p, addr: addr, verbs: actionVerbs[a], start: time.Now(), stop: make(chan struct{})}
+// begin prints "<addr>: Creating..." (or the action's verb; with the live
+// resource's ARN for an existing one, "Destroying... [id=arn:...]") and
+// starts the "Still creating... [1m30s elapsed]" ticker.
+func (p *Progress) begin(c *ResourceChange, detail string) *activity {
+	addr := c.Address
+	act := &activity{p: p, addr: addr, action: c.Action, verbs: actionVerbs[c.Action], start: time.Now(), stop: make(chan struct{})}
 	start := act.verbs.start
 	if detail != "" {
 		start = strings.TrimSuffix(start, "...") + " (" + detail + ")..."
+	}
+	if arn, _ := jsonFields(c.Before)["arn"].(string); arn != "" {
+		start += " [id=" + arn + "]"
 	}
 	p.printf("%s: %s", addr, start)
 	if p != nil && p.stillEvery > 0 {
@@ -81,12 +93,44 @@ func (p *Progress) begin(addr string, a Action, detail string) *activity {
 				case <-act.stop:
 					return
 				case <-t.C:
-					p.printf("%s: %s [%s elapsed]", addr, act.verbs.still, elapsed(time.Since(act.start)))
+					p.printf("%s", act.stillLine())
 				}
 			}
 		}()
 	}
 	return act
+}
+
+// stillLine is the periodic line: "<addr>: Still creating... [1m30s
+// elapsed]", or, while an AWS call of the action is being retried by the
+// SDK, "<addr>: retrying CreateNodegroup (HTTP 500, attempt 3 of 10)":
+// AWS has not accepted the call yet, so nothing is being created.
+func (a *activity) stillLine() string {
+	a.retryMu.Lock()
+	defer a.retryMu.Unlock()
+	if a.retryCall != nil {
+		return a.addr + ": " + a.retry.String()
+	}
+	return fmt.Sprintf("%s: %s [%s elapsed]", a.addr, a.verbs.still, elapsed(time.Since(a.start)))
+}
+
+// watch returns ctx whose AWS calls tell the activity about their retries.
+func (a *activity) watch(ctx context.Context) context.Context {
+	return withRetryListener(ctx, a)
+}
+
+func (a *activity) retrying(c *retryCall, e retryEvent) {
+	a.retryMu.Lock()
+	defer a.retryMu.Unlock()
+	a.retryCall, a.retry = c, e
+}
+
+func (a *activity) callDone(c *retryCall) {
+	a.retryMu.Lock()
+	defer a.retryMu.Unlock()
+	if a.retryCall == c {
+		a.retryCall = nil
+	}
 }
 
 // note prints one line about the action, e.g. the update step it starts.
@@ -98,11 +142,13 @@ func (a *activity) end() {
 	a.once.Do(func() { close(a.stop) })
 }
 
-// finish prints "<addr>: Creation complete after 12m3s [id=...]".
+// finish prints "<addr>: Creation complete after 12m3s [id=<ARN>]"; a
+// destruction, which named the ARN when it started, names nothing (as in
+// Terraform): the resource is gone, and id is only the name it had.
 func (a *activity) finish(id string) {
 	a.end()
 	s := fmt.Sprintf("%s: %s after %s", a.addr, a.verbs.done, elapsed(time.Since(a.start)))
-	if id != "" {
+	if id != "" && a.action != Delete {
 		s += " [id=" + id + "]"
 	}
 	a.p.printf("%s", s)
@@ -136,19 +182,16 @@ func (p *Progress) summary(r *ApplyResult, destroy bool) {
 	}
 	var b strings.Builder
 	b.WriteString("\n")
-	counts := fmt.Sprintf("Resources: %d added, %d changed, %d replaced, %d destroyed.", r.Added, r.Changed, r.Replaced, r.Destroyed)
-	if destroy {
-		counts = fmt.Sprintf("Resources: %d destroyed.", r.Destroyed)
-	}
+	counts, note := applySummary(r, destroy)
 	command := "apply"
 	if destroy {
 		command = "destroy"
 	}
 	if r.OK() {
 		if destroy {
-			fmt.Fprintf(&b, "Destroy complete! %s\n", counts)
+			b.WriteString(withNote("Destroy complete! "+counts, note))
 		} else {
-			fmt.Fprintf(&b, "Apply complete! %s\n", counts)
+			b.WriteString(withNote("Apply complete! "+counts, note))
 		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -157,11 +200,11 @@ func (p *Progress) summary(r *ApplyResult, destroy bool) {
 	}
 	switch {
 	case r.Interrupted:
-		fmt.Fprintf(&b, "Interrupted: %s stopped starting new actions. %s\n", command, counts)
+		b.WriteString(withNote(fmt.Sprintf("Interrupted: %s stopped starting new actions. %s", command, counts), note))
 	case destroy:
-		fmt.Fprintf(&b, "Destroy failed. %s\n", counts)
+		b.WriteString(withNote("Destroy failed. "+counts, note))
 	default:
-		fmt.Fprintf(&b, "Apply failed. %s\n", counts)
+		b.WriteString(withNote("Apply failed. "+counts, note))
 	}
 	groups := []struct {
 		outcome Outcome

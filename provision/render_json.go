@@ -111,16 +111,12 @@ type jsonChangeExtras struct {
 	Fingerprint string            `json:"fingerprint,omitempty"`
 }
 
-// terraformActions spells an action as Terraform's JSON plan does. Node
-// groups are replaced create-before-destroy, everything else
-// destroy-before-create.
+// terraformActions spells an action as Terraform's JSON plan does; a
+// replacement's two actions are in its kind's ReplaceOrder.
 func terraformActions(ch *ResourceChange) []string {
 	switch ch.Action {
 	case Replace:
-		if ch.Type == TypeNodeGroup {
-			return []string{"create", "delete"}
-		}
-		return []string{"delete", "create"}
+		return replaceOrderOf(ch.Type).Actions()
 	case "":
 		return []string{string(NoOp)}
 	}

@@ -25,37 +25,53 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 		}
 	}
 	if len(changes) == 0 {
-		r.printf("%s\n\n", r.paint(bold, "No changes. Your infrastructure matches the configuration."))
 		if p.Destroy {
-			r.printf("eksctl-lite found nothing it owns to destroy.\n")
+			r.printf("%s\n\n", r.paint(bold, "No changes. No objects need to be destroyed."))
+			r.printf("Either nothing the configuration describes exists, or what exists was not\ncreated by eksctl-lite, which never destroys what it does not own.\n")
 		} else {
+			r.printf("%s\n\n", r.paint(bold, "No changes. Your infrastructure matches the configuration."))
 			r.printf("eksctl-lite compared your configuration with live EKS and IAM and found no\ndifferences, so no changes are needed.\n")
 		}
 		_, err := io.WriteString(w, r.b.String())
 		return err
 	}
 	r.printf("Resource actions are indicated with the following symbols:\n")
-	for _, a := range []Action{Create, Update, Replace, Delete} {
-		if used[a] {
-			r.printf("%s %s\n", r.symbol(a), actionLegend[a])
-		}
+	for _, l := range legend(changes) {
+		sym := strings.TrimSpace(l.symbol)
+		r.printf("%s%s %s\n", strings.Repeat(" ", 3-len(sym)), r.paint(l.code, sym), l.text)
 	}
 	r.printf("\neksctl-lite will perform the following actions:\n")
 	for _, ch := range changes {
 		r.printf("\n")
 		r.change(ch)
 	}
-	add, change, replace, destroy := p.Counts()
-	r.printf("\n%s %d to add, %d to change, %d to replace, %d to destroy.\n", r.paint(bold, "Plan:"), add, change, replace, destroy)
+	line, note := planSummary(p)
+	r.printf("\n%s", withNote(r.paint(bold, "Plan:")+" "+line, note))
 	_, err := io.WriteString(w, r.b.String())
 	return err
 }
 
-var actionLegend = map[Action]string{
-	Create:  "create",
-	Update:  "update in-place",
-	Replace: "replace",
-	Delete:  "destroy",
+type legendLine struct{ symbol, code, text string }
+
+// legend lists the symbols the plan uses, in Terraform's order.
+func legend(changes []*ResourceChange) []legendLine {
+	used := map[string]bool{}
+	for _, ch := range changes {
+		used[symbolOf(ch)] = true
+	}
+	var out []legendLine
+	for _, l := range []legendLine{
+		{"  +", green, "create"},
+		{"  ~", yellow, "update in-place"},
+		{"  -", red, "destroy"},
+		{DeleteThenCreate.Symbol(), magenta, DeleteThenCreate.Legend()},
+		{CreateThenDelete.Symbol(), magenta, CreateThenDelete.Legend()},
+	} {
+		if used[strings.TrimSpace(l.symbol)] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 const (
@@ -80,19 +96,26 @@ func (r *textRenderer) paint(code, s string) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
-// symbol is the action's marker, three columns wide.
-func (r *textRenderer) symbol(a Action) string {
-	switch a {
+// symbolOf is a change's marker: +, ~, -, or its kind's replacement order.
+func symbolOf(ch *ResourceChange) string {
+	switch ch.Action {
 	case Create:
-		return "  " + r.paint(green, "+")
+		return "+"
 	case Update:
-		return "  " + r.paint(yellow, "~")
+		return "~"
 	case Replace:
-		return r.paint(magenta, "-/+")
+		return replaceOrderOf(ch.Type).Symbol()
 	case Delete:
-		return "  " + r.paint(red, "-")
+		return "-"
 	}
-	return "   "
+	return ""
+}
+
+// symbol is the change's marker, painted, three columns wide.
+func (r *textRenderer) symbol(ch *ResourceChange) string {
+	s := symbolOf(ch)
+	code := map[Action]string{Create: green, Update: yellow, Replace: magenta, Delete: red}[ch.Action]
+	return strings.Repeat(" ", 3-len(s)) + r.paint(code, s)
 }
 
 func (r *textRenderer) change(ch *ResourceChange) {
@@ -110,12 +133,12 @@ func (r *textRenderer) change(ch *ResourceChange) {
 	if ch.Action == Replace {
 		r.printf("  # %s\n", replaceNote(ch))
 	}
-	r.printf("%s %s %q {\n", r.symbol(ch.Action), ch.Type, ch.Address)
+	r.printf("%s %s %q {\n", r.symbol(ch), ch.Type, ch.Address)
 	switch ch.Action {
 	case Create:
-		r.attrs(ch.After, "+", green)
+		r.attrs(ch.After, "+")
 	case Delete:
-		r.attrs(ch.Before, "-", red)
+		r.attrs(ch.Before, "-")
 	default:
 		r.diffs(ch)
 	}
@@ -144,48 +167,90 @@ func replaceNote(ch *ResourceChange) string {
 	case TypeFargateProfile:
 		return "the profile is deleted, then created again: EKS cannot change Fargate profiles"
 	}
+	if replaceOrderOf(ch.Type) == CreateThenDelete {
+		return "the new resource is created before the old one is deleted"
+	}
 	return "the resource is deleted, then created again"
 }
 
-// attrs lists every non-empty attribute of a created or destroyed resource.
-func (r *textRenderer) attrs(v any, sign, code string) {
+// attrs lists every non-empty attribute of a created or destroyed resource,
+// collections element by element.
+func (r *textRenderer) attrs(v any, sign string) {
 	fields := jsonFields(v)
 	keys := visibleKeys(v, fields)
 	width := maxLen(keys)
 	for _, k := range keys {
-		r.attrLine(r.paint(code, sign)+" "+pad(k, width)+" = ", fmtValue(fields[k]))
+		r.lines(r.attrLines(attrCol, sign, pad(k, width), wholeValue(v, k, fields[k], sign), ""))
 	}
 }
 
-// diffs lists the attributes that change.
+// nameKeys are the attributes that hold a resource's physical name.
+var nameKeys = map[Type]string{
+	TypeCluster:        "name",
+	TypeNodeGroup:      "node_group_name",
+	TypeFargateProfile: "fargate_profile_name",
+	TypeRole:           "name",
+}
+
+// diffs lists the attributes that change, and a replaced resource's new
+// physical name.
 func (r *textRenderer) diffs(ch *ResourceChange) {
-	var keys []string
+	type row struct {
+		key, sign, comment string
+		v                  value
+	}
+	var rows []row
+	shown := map[string]bool{}
+	if k := nameKeys[ch.Type]; k != "" && ch.Action == Replace {
+		b, a := jsonFields(ch.Before)[k], jsonFields(ch.After)[k]
+		if !isEmpty(a) && !isEmpty(b) && encodeCanonical(a) != encodeCanonical(b) {
+			comment := "# new name"
+			if replaceOrderOf(ch.Type) == CreateThenDelete {
+				comment = "# new name, created before the old is deleted"
+			}
+			rows = append(rows, row{k, "~", comment, scalarChange(b, a)})
+			shown[k] = true
+		}
+	}
+	schema := displaySchema(ch.Type)
 	for _, d := range ch.Diffs {
-		keys = append(keys, d.Path)
+		sign, v := changedValue(ch.After, d.Path, schema[d.Path], d.Before, d.After)
+		comment := ""
+		if d.ForcesReplacement {
+			comment = r.paint(red, "# forces replacement")
+		}
+		rows = append(rows, row{d.Path, sign, comment, v})
+		shown[d.Path] = true
+	}
+	var keys []string
+	for _, row := range rows {
+		keys = append(keys, row.key)
 	}
 	width := maxLen(keys)
-	for _, d := range ch.Diffs {
-		value := fmtValue(d.Before) + " -> " + fmtValue(d.After)
-		if strings.Contains(value, "\n") {
-			value = fmtValue(d.Before) + "\n->\n" + fmtValue(d.After)
-		}
-		if d.ForcesReplacement {
-			value += " " + r.paint(red, "# forces replacement")
-		}
-		r.attrLine(r.paint(yellow, "~")+" "+pad(d.Path, width)+" = ", value)
+	for _, row := range rows {
+		r.lines(r.attrLines(attrCol, row.sign, pad(row.key, width), row.v, row.comment))
 	}
-	if hidden := len(visibleKeys(ch.After, jsonFields(ch.After))) - len(ch.Diffs); hidden > 0 {
-		r.printf("        (%s hidden)\n", plural(hidden, "unchanged attribute"))
+	hidden := 0
+	for _, k := range visibleKeys(ch.After, jsonFields(ch.After)) {
+		if !shown[k] {
+			hidden++
+		}
+	}
+	if hidden > 0 {
+		r.printf("%s# (%s hidden)\n", strings.Repeat(" ", attrCol+2), plural(hidden, "unchanged attribute"))
 	}
 }
 
-// attrLine writes "      <prefix><value>", indenting a multi-line value
-// under its first line.
-func (r *textRenderer) attrLine(prefix, value string) {
-	lines := strings.Split(value, "\n")
-	r.printf("      %s%s\n", prefix, lines[0])
-	for _, l := range lines[1:] {
-		r.printf("        %s\n", l)
+// displaySchema is the kind's schema, or none for a kind this version
+// does not know (a plan file from a newer eksctl-lite).
+func displaySchema(t Type) (s Schema) {
+	defer func() { _ = recover() }()
+	return schemaOf(t)
+}
+
+func (r *textRenderer) lines(ls []string) {
+	for _, l := range ls {
+		r.printf("%s\n", l)
 	}
 }
 

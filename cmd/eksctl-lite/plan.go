@@ -23,9 +23,9 @@ func newPlanCommand(g *globalOptions) *cobra.Command {
 		Short: "Show what apply would change in EKS and IAM, changing nothing",
 		Long: `Plan loads the cluster spec, reads the live clusters, node groups, Fargate
 profiles, OIDC providers and IAM roles it describes, and shows what apply
-would do to make them match: + create, ~ update in-place, -/+ replace,
-- destroy, with every attribute that changes and the AWS calls of each
-update. Plan never changes anything in AWS. There is no state file: live
+would do to make them match: + create, ~ update in-place, - destroy,
++/- or -/+ replace (create or destroy first), with every attribute that
+changes and the AWS calls of each update. Plan never changes anything in AWS. There is no state file: live
 AWS is the only truth, and resources eksctl-lite did not create (no
 eksctl-lite/cluster tag) are never changed or deleted.
 
