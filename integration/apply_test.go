@@ -282,7 +282,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 
 	// 4. Removing a node group deletes it.
 	b, _ := os.ReadFile(filepath.Join(dir, "main.hcl"))
-	block := regexp.MustCompile(`(?s)  # Managed node group with every attribute set\.\n  node_group "general" \{.*?\n  \}\n`).FindString(string(b))
+	block := regexp.MustCompile(`(?s)  # Managed node group with every attribute set\..*?\n  node_group "general" \{.*?\n  \}\n`).FindString(string(b))
 	if block == "" {
 		t.Fatal("cannot find the general node group block")
 	}

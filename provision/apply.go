@@ -364,7 +364,7 @@ func (e *executor) graph() (*Graph, error) {
 			switch c.Action {
 			case Create, Delete, Replace:
 				locks = []string{"fargate:" + c.Region + "/" + c.Cluster}
-			case NoOp:
+			case NoOp, Wait:
 				before, err := typedAttrs(c.Type, c.Before)
 				if err != nil {
 					return nil, fmt.Errorf("%s: reading the live attributes in the plan: %w", c.Address, err)
@@ -448,7 +448,7 @@ func (e *executor) run(ctx context.Context, c *ResourceChange) error {
 		e.record(c.Address, before)
 		return nil
 	}
-	if c.Action == NoOp && c.Type == TypeFargateProfile && fargateInFlight(before) && before.(*FargateProfileAttrs).Status == "DELETING" {
+	if (c.Action == NoOp || c.Action == Wait) && c.Type == TypeFargateProfile && fargateInFlight(before) && before.(*FargateProfileAttrs).Status == "DELETING" {
 		fn = recreateFargateProfile
 	}
 	var after any

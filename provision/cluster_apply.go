@@ -24,7 +24,7 @@ func applyCluster(ctx context.Context, x *execution) (any, string, error) {
 		return updateCluster(ctx, x)
 	case Delete:
 		return nil, x.cluster, deleteCluster(ctx, x)
-	case NoOp:
+	case NoOp, Wait:
 		c, err := clusterActive(ctx, x.eks, x.opts.waiter(x.opts.Timeouts.ClusterUpdate, "CLUSTER_UPDATE"), x.cluster)
 		if err != nil {
 			return nil, "", err

@@ -33,7 +33,7 @@ func applyFargateProfile(ctx context.Context, x *execution) (any, string, error)
 	case Delete:
 		b := x.before.(*FargateProfileAttrs)
 		return nil, b.Name, deleteFargateProfile(ctx, x, w, b.Name)
-	case NoOp:
+	case NoOp, Wait:
 		b := x.before.(*FargateProfileAttrs)
 		fp, err := fargateActive(ctx, x.eks, w, x.cluster, b.Name)
 		if err != nil {

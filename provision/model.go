@@ -17,6 +17,12 @@ const (
 	Update  Action = "update"
 	Replace Action = "replace"
 	Delete  Action = "delete"
+	// Wait is a resource that matches the configuration but is not ACTIVE
+	// (CREATING, UPDATING, DELETING, or failed): not converged, so the plan
+	// has something to do. Apply waits for it and reports its failure if
+	// it fails. Terraform has no such action; the JSON plan calls it
+	// "no-op" in change.actions and "wait" in eksctl_lite.action.
+	Wait Action = "wait"
 )
 
 // Type is a resource kind, spelled as the Terraform AWS provider's resource

@@ -40,7 +40,7 @@ func applyNodeGroup(ctx context.Context, x *execution) (any, string, error) {
 	case Delete:
 		b := x.before.(*NodeGroupAttrs)
 		return nil, b.Name, deleteNodeGroup(ctx, x, w, b.Name)
-	case NoOp:
+	case NoOp, Wait:
 		b := x.before.(*NodeGroupAttrs)
 		ng, err := nodegroupActive(ctx, x.eks, w, x.cluster, b.Name)
 		if err != nil {

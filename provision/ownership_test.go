@@ -325,7 +325,7 @@ func TestInterruptedReplacementDeletesOldGroupAfterNewOne(t *testing.T) {
 
 	p = mustPlan(t, w, testConfig(c), PlanOptions{})
 	deposed := deposedAddress(addr, "general")
-	if d := cmp.Diff([]string{deposed + " delete"}, changesExcept(p, NoOp)); d != "" {
+	if d := cmp.Diff([]string{addr + " wait", deposed + " delete"}, changesExcept(p, NoOp)); d != "" {
 		t.Fatalf("changes (-want +got):\n%s", d)
 	}
 	if b := changeOf(t, p, addr).Before.(*NodeGroupAttrs); b.Name != created.Name {

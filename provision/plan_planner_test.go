@@ -1,11 +1,13 @@
 package provision
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
@@ -637,5 +639,67 @@ func TestPlanRefusesReleaseOfAnotherMinor(t *testing.T) {
 	c.NodeGroups[0].ReleaseVersion = "1.31.4-20251120"
 	if _, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{}); diags.HasErrors() {
 		t.Errorf("a 1.31 release for a 1.31 group: %v", diags)
+	}
+}
+
+// A resource left CREATING or UPDATING by a killed run matches the
+// configuration but is not converged: the plan has something to do (a
+// wait, counted, so --detailed-exitcode says 2), and apply waits for it
+// and fails if it fails (issue 8, item 8).
+func TestPlanWaitsForResourcesNotActive(t *testing.T) {
+	for name, tc := range map[string]struct {
+		status  string
+		settles bool // becomes ACTIVE shortly
+		wantErr string
+	}{
+		"creating, then active": {status: "CREATING", settles: true},
+		"updating, then active": {status: "UPDATING", settles: true},
+		"create failed":         {status: "CREATE_FAILED", wantErr: "CREATE_FAILED"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := converged(t, testConfig(fullCluster("demo")))
+			ng := w.nodegroup("demo", "general")
+			switch {
+			case tc.status == "UPDATING":
+				// An update a killed run started, done in 50ms.
+				w.life.update = 50 * time.Millisecond
+				w.updateInProgress("demo", "general", func() {})
+			case tc.settles:
+				ng.status, ng.until = tc.status, time.Now().Add(50*time.Millisecond)
+			default:
+				ng.status, ng.until = tc.status, time.Now().Add(time.Hour)
+			}
+			p := mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{})
+			if d := cmp.Diff([]string{"cluster.demo.node_group.general wait"}, changesExcept(p, NoOp)); d != "" {
+				t.Fatalf("changes (-want +got):\n%s", d)
+			}
+			if !p.HasChanges() {
+				t.Error("HasChanges is false: plan --detailed-exitcode would exit 0 while the node group is " + tc.status)
+			}
+			var text bytes.Buffer
+			if err := RenderText(&text, p, false); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"# cluster.demo.node_group.general will be waited for (it is " + tc.status, "(1 resource is not ACTIVE yet: apply waits for it)"} {
+				if !strings.Contains(text.String(), want) {
+					t.Errorf("text plan lacks %q:\n%s", want, text.String())
+				}
+			}
+			var out bytes.Buffer
+			_, err := Apply(context.Background(), p, w.factory(), fastOptions(&out))
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("Apply: %v\n%s", err, out.String())
+			case tc.wantErr != "" && (err == nil || !strings.Contains(out.String(), tc.wantErr)):
+				t.Fatalf("Apply: %v, want a failure naming %s\n%s", err, tc.wantErr, out.String())
+			case tc.wantErr == "":
+				if st := w.nodegroup("demo", "general").status; st != "ACTIVE" {
+					t.Errorf("apply returned with the node group %s", st)
+				}
+				if p := mustPlan(t, w, testConfig(fullCluster("demo")), PlanOptions{}); p.HasChanges() {
+					t.Errorf("plan after the wait: %v", changesExcept(p, NoOp))
+				}
+			}
+		})
 	}
 }

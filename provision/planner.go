@@ -956,6 +956,11 @@ func (pl *planner) assemble() *Plan {
 	}
 	h := sha256.New()
 	for _, ch := range p.Changes {
+		if ch.Action == NoOp {
+			if st, _ := jsonFields(ch.Before)["status"].(string); st != "" && st != "ACTIVE" {
+				ch.Action, ch.Reason = Wait, waitReason(st)
+			}
+		}
 		var deps []string
 		seen := map[string]bool{}
 		for _, d := range ch.DependsOn {
@@ -975,6 +980,15 @@ func (pl *planner) assemble() *Plan {
 	}
 	p.InputsFingerprint = hex.EncodeToString(h.Sum(nil))
 	return p
+}
+
+// waitReason says why a resource that matches the configuration is not
+// converged yet, and what apply does about it.
+func waitReason(status string) string {
+	if transitionalStatus(status) {
+		return "it is " + status + " in AWS; apply waits until it is done"
+	}
+	return "it is " + status + " in AWS; apply waits for it and reports the health issues AWS gives"
 }
 
 // actionOf is the action for a set of diffs of an existing resource.

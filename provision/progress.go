@@ -52,6 +52,7 @@ var actionVerbs = map[Action]verbs{
 	Replace: {"Replacing...", "Still replacing...", "Replacement complete", "Replacement failed"},
 	Delete:  {"Destroying...", "Still destroying...", "Destruction complete", "Destruction failed"},
 	NoOp:    {"Waiting for a change in progress in AWS to finish...", "Still waiting...", "Ready", "Waiting failed"},
+	Wait:    {"Waiting for a change in progress in AWS to finish...", "Still waiting...", "Ready", "Waiting failed"},
 }
 
 // activity is one resource action being carried out.

@@ -117,7 +117,7 @@ func terraformActions(ch *ResourceChange) []string {
 	switch ch.Action {
 	case Replace:
 		return replaceOrderOf(ch.Type).Actions()
-	case "":
+	case "", Wait:
 		return []string{string(NoOp)}
 	}
 	return []string{string(ch.Action)}

@@ -124,6 +124,7 @@ func (r *textRenderer) change(ch *ResourceChange) {
 		Update:  "will be updated in-place",
 		Replace: "must be replaced",
 		Delete:  "will be destroyed",
+		Wait:    "will be waited for",
 	}[ch.Action]
 	line := "  # " + ch.Address + " " + header
 	if ch.Reason != "" {
@@ -132,6 +133,10 @@ func (r *textRenderer) change(ch *ResourceChange) {
 	r.printf("%s\n", r.paint(bold, line))
 	if ch.Action == Replace {
 		r.printf("  # %s\n", replaceNote(ch))
+	}
+	if ch.Action == Wait {
+		// Nothing to change: the resource matches the configuration.
+		return
 	}
 	r.printf("%s %s %q {\n", r.symbol(ch), ch.Type, ch.Address)
 	switch ch.Action {

@@ -30,18 +30,39 @@ func (p *Plan) Counts() (add, change, replace, destroy int) {
 	return
 }
 
-// HasChanges reports whether applying the plan would change anything.
-func (p *Plan) HasChanges() bool {
-	a, c, r, d := p.Counts()
-	return a+c+r+d > 0
+// Waits returns how many resources apply waits for: they match the
+// configuration but are not ACTIVE (see Wait).
+func (p *Plan) Waits() int {
+	n := 0
+	for _, ch := range p.Changes {
+		if ch.Action == Wait {
+			n++
+		}
+	}
+	return n
 }
 
-// planSummary is the plan's closing line, Terraform's, and the replacement
-// note when there are replacements.
+// HasChanges reports whether the plan has anything to do: a change, or a
+// resource to wait for (not converged, so --detailed-exitcode says 2).
+func (p *Plan) HasChanges() bool {
+	a, c, r, d := p.Counts()
+	return a+c+r+d+p.Waits() > 0
+}
+
+// planSummary is the plan's closing line, Terraform's, and the notes on
+// replacements and resources apply waits for, when there are any.
 func planSummary(p *Plan) (line, note string) {
 	add, change, replace, destroy := p.Counts()
 	line = fmt.Sprintf("%d to add, %d to change, %d to destroy.", add+replace, change, destroy+replace)
-	return line, replacementNote(replace, "is", "are")
+	note = replacementNote(replace, "is", "are")
+	if w := p.Waits(); w > 0 {
+		wn := "(1 resource is not ACTIVE yet: apply waits for it)"
+		if w > 1 {
+			wn = fmt.Sprintf("(%d resources are not ACTIVE yet: apply waits for them)", w)
+		}
+		note = strings.TrimPrefix(note+"\n"+wn, "\n")
+	}
+	return line, note
 }
 
 // applySummary is "Resources: 2 added, 1 changed, 1 destroyed." (for
