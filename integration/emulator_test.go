@@ -1397,6 +1397,35 @@ func TestEmulatorIAMMalformedTrustPolicy(t *testing.T) {
 	_, err := e.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String("malformed")})
 	wantErr[*iamtypes.NoSuchEntityException](t, "GetRole after refused CreateRoles", err)
 	createRole(t, e, "wellformed")
+	_, err = e.iam.UpdateAssumeRolePolicy(t.Context(), &iam.UpdateAssumeRolePolicyInput{
+		RoleName:       aws.String("wellformed"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`),
+	}, noRetryIAM)
+	wantErr[*iamtypes.MalformedPolicyDocumentException](t, "UpdateAssumeRolePolicy without Principal", err)
+}
+
+// Patch iam-role-name: a role name outside 1-64 characters of [\w+=,.@-], or
+// a Path that does not begin and end with "/", violates the model's
+// constraints: HTTP 400 ValidationError (moto created the role).
+func TestEmulatorIAMRoleNameConstraints(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	for what, in := range map[string]*iam.CreateRoleInput{
+		"a 65-character name":  {RoleName: aws.String(strings.Repeat("r", 65))},
+		"a name with a space":  {RoleName: aws.String("my role")},
+		"a name with a slash":  {RoleName: aws.String("team/role")},
+		"a path without slash": {RoleName: aws.String("pathless"), Path: aws.String("team")},
+	} {
+		in.AssumeRolePolicyDocument = aws.String(eksTrustPolicy)
+		_, err := e.iam.CreateRole(t.Context(), in, noRetryIAM)
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationError" {
+			t.Errorf("CreateRole with %s: %v, want ValidationError", what, err)
+		}
+	}
+	if _, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String(strings.Repeat("r", 64)), Path: aws.String("/team/"), AssumeRolePolicyDocument: aws.String(eksTrustPolicy)}); err != nil {
+		t.Errorf("CreateRole with a 64-character name and path /team/: %v", err)
+	}
 }
 
 // Patch iam-name-case: "Names are not distinguished by case" (CreateRole):

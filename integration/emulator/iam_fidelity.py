@@ -10,6 +10,10 @@ off by name with EKSCTL_LITE_EMULATOR_DISABLE (see control.DISABLED).
                           moto stored anything, e.g. "{not json".
   iam-name-case           role names are unique regardless of case and looked
                           up regardless of case; moto compared exactly.
+  iam-role-name           a role name outside the model's constraints (1-64
+                          characters of [\w+=,.@-]) or a Path that does not
+                          begin and end with "/" is ValidationError, as AWS
+                          reports a constraint violation; moto created it.
   iam-paging              ListRoles, ListRolePolicies, ListAttachedRolePolicies
                           and ListRoleTags honour MaxItems with IsTruncated and
                           an opaque Marker that survives deletions; a Marker
@@ -20,6 +24,7 @@ off by name with EKSCTL_LITE_EMULATOR_DISABLE (see control.DISABLED).
 
 import base64
 import json
+import re
 
 import control
 from moto.core.serialize import url_encode
@@ -67,14 +72,46 @@ def _check_trust_policy(document):
             raise MalformedPolicyDocument("Missing required field Principal")
 
 
-def create_role(self, role_name, assume_role_policy_document, *args, **kwargs):
+_ROLE_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}")
+_PATH_RE = re.compile(r"/|/[\u0021-\u007E]+/")
+
+
+def _check_role_name(role_name, path):
+    if not enabled("iam-role-name"):
+        return
+    if not _ROLE_NAME_RE.fullmatch(role_name or ""):
+        raise ValidationError(
+            "1 validation error detected: Value '%s' at 'roleName' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: [\\w+=,.@-]+ and have length between 1 and 64"
+            % role_name
+        )
+    if path is not None and not (_PATH_RE.fullmatch(path) and len(path) <= 512):
+        raise ValidationError(
+            "1 validation error detected: Value '%s' at 'path' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)" % path
+        )
+
+
+def create_role(self, role_name, assume_role_policy_document, path=None, *args, **kwargs):
+    _check_role_name(role_name, path)
     if enabled("iam-name-case"):
         for role in self.get_roles():
             if role.name.lower() == (role_name or "").lower():
                 raise EntityAlreadyExists(f"Role with name {role.name} already exists.")
     if enabled("iam-trust-policy"):
         _check_trust_policy(assume_role_policy_document)
-    return _orig_create_role(self, role_name, assume_role_policy_document, *args, **kwargs)
+    return _orig_create_role(self, role_name, assume_role_policy_document, path, *args, **kwargs)
+
+
+_orig_update_assume_role_policy = iam_models.IAMBackend.update_assume_role_policy
+
+
+def update_assume_role_policy(self, role_name, policy_document):
+    """UpdateAssumeRolePolicy: moto validates the document but lets a
+    statement without a Principal through."""
+    if enabled("iam-trust-policy"):
+        _check_trust_policy(policy_document)
+    return _orig_update_assume_role_policy(self, role_name, policy_document)
 
 
 # ---------------------------------------------------------------------------
@@ -174,6 +211,7 @@ def install():
     """Applies every IAM patch; call once, before the server handles a request."""
     iam_models.IAMBackend.get_role = get_role
     iam_models.IAMBackend.create_role = create_role
+    iam_models.IAMBackend.update_assume_role_policy = update_assume_role_policy
     if enabled("iam-listroles-encoding"):
         # The same transformer moto applies to GetRole and CreateRole.
         IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER["ListRolesResponse.Roles.Role.AssumeRolePolicyDocument"] = url_encode
