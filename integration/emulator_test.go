@@ -1223,8 +1223,9 @@ func TestEmulatorAL2RefusedFrom133(t *testing.T) {
 }
 
 // Patch release-catalog: only AMI releases EKS published for the version
-// are accepted (CreateNodegroup, UpdateNodegroupVersion); without one a node
-// group gets the newest release of its version.
+// are accepted (CreateNodegroup, UpdateNodegroupVersion), never an older
+// one than the node group runs; without one a node group gets the newest
+// release of its version.
 func TestEmulatorReleaseCatalog(t *testing.T) {
 	e := newEnv(t)
 	e.requireMoto(t)
@@ -1257,6 +1258,9 @@ func TestEmulatorReleaseCatalog(t *testing.T) {
 	if rv := aws.ToString(describeNodegroup(t, e, "rel", "pinned").ReleaseVersion); rv != "1.30.6-20241024" {
 		t.Errorf("release after the update %q", rv)
 	}
+	// "You cannot roll back a node group to an earlier ... AMI version."
+	_, err = e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("rel"), NodegroupName: aws.String("pinned"), ReleaseVersion: aws.String("1.30.4-20240917")}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateNodegroupVersion back to an older release", err)
 }
 
 // Patch noop-updates: like an endpoint or logging update that changes

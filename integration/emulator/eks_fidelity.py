@@ -741,6 +741,12 @@ def _check_release(rel, version, cluster_name):
         )
 
 
+def _release_key(rel):
+    """Orders release versions: Kubernetes patch version, then build date."""
+    m = re.fullmatch(r"1\.(\d+)\.(\d+)-(\d{8})", rel or "")
+    return (int(m.group(1)), int(m.group(2)), m.group(3)) if m else (0, 0, "")
+
+
 def _check_ami_type(ami_type, version, cluster_name):
     if enabled("al2-cutoff") and ami_type in AL2_AMI_TYPES and _minor(version) > AL2_LAST_MINOR:
         raise _invalid(
@@ -911,6 +917,14 @@ def update_nodegroup_version(self, cluster_name, nodegroup_name, version=None, r
     _check_release(release_version_, target, cluster_name)
     _check_ami_type(ng.ami_type, target, cluster_name)
     rel = release_version_ or newest_release(target)
+    # "You cannot roll back a node group to an earlier Kubernetes version or
+    # AMI version" (UpdateNodegroupVersion).
+    if enabled("release-catalog") and target == ng.version and _release_key(rel) < _release_key(ng.release_version):
+        raise _invalid(
+            "Requested release version %s is older than the node group's release version %s"
+            % (rel, ng.release_version),
+            cluster_name,
+        )
 
     def apply():
         ng.version = target
