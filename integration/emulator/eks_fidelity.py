@@ -15,6 +15,12 @@ objects, so moto's reset (POST /moto-api/reset) clears it.
 
 Error messages follow those AWS returns where they are known, e.g.
 "Cannot VersionUpdate because cluster demo currently has update ... in progress".
+
+The rules added for issue 8 (quotas, names, subnets, selectors, AL2, the
+release catalog, node group skew, paging, update types, no-op updates,
+token reuse) each check enabled("<name>"), so that
+EKSCTL_LITE_EMULATOR_DISABLE=<name> switches one off and its test in
+emulator_test.go can be seen to fail; integration/README.md lists the names.
 """
 
 import base64
