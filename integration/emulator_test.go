@@ -6,7 +6,9 @@ package integration
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
@@ -879,9 +882,7 @@ func TestEmulatorResetClearsEverything(t *testing.T) {
 	e := newEnv(t)
 	e.requireMoto(t)
 	createCluster(t, e, "gone", "1.30", false)
-	if _, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("gone"), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}); err != nil {
-		t.Fatal(err)
-	}
+	createRole(t, e, "gone")
 	e.injectFault(t, "ListClusters", "throttle", 0, 0)
 	e.setDelays(t, time.Minute, time.Minute, time.Minute)
 
@@ -936,5 +937,582 @@ func TestHarnessRunsBinary(t *testing.T) {
 	r = e.run(t, t.TempDir(), "no-such-command")
 	if r.code == 0 {
 		t.Errorf("an unknown command exited 0\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}
+
+// AWS's rules the emulator enforces since issue 8. Each test below names the
+// patch it checks; EKSCTL_LITE_EMULATOR_DISABLE=<patch> makes it fail.
+
+// createClusterWith is CreateCluster with a chosen input, without retries,
+// returning the error for the test to judge.
+func createClusterWith(t *testing.T, e *env, in *eks.CreateClusterInput) error {
+	t.Helper()
+	if in.RoleArn == nil {
+		in.RoleArn = aws.String(testClusterRole)
+	}
+	if in.ResourcesVpcConfig == nil {
+		in.ResourcesVpcConfig = &ekstypes.VpcConfigRequest{SubnetIds: testSubnets}
+	}
+	_, err := e.eks.CreateCluster(t.Context(), in, noRetry)
+	return err
+}
+
+func createNodegroupWith(t *testing.T, e *env, in *eks.CreateNodegroupInput) (*ekstypes.Nodegroup, error) {
+	t.Helper()
+	if in.NodeRole == nil {
+		in.NodeRole = aws.String(testNodeRole)
+	}
+	if in.Subnets == nil {
+		in.Subnets = testSubnets
+	}
+	out, err := e.eks.CreateNodegroup(t.Context(), in, noRetry)
+	if err != nil {
+		return nil, err
+	}
+	return out.Nodegroup, nil
+}
+
+// Patch nodegroup-skew: "all of your node groups' Kubernetes versions must
+// match the cluster's Kubernetes version in order to update the cluster to a
+// new Kubernetes version" (UpdateClusterVersion). With a node group still on
+// 1.29, a 1.30 control plane cannot go to 1.31; once the node group is on
+// 1.30 it can.
+func TestEmulatorClusterUpgradeWaitsForNodegroups(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "skew", "1.29", true)
+	createNodegroup(t, e, "skew", "old", true)
+
+	up, err := e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("skew"), Version: aws.String("1.30")}, noRetry)
+	if err != nil {
+		t.Fatalf("UpdateClusterVersion 1.29 -> 1.30 with the node group on 1.29: %v", err)
+	}
+	e.waitUpdate(t, "skew", "", aws.ToString(up.Update.Id))
+
+	_, err = e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("skew"), Version: aws.String("1.31")}, noRetry)
+	ipe := wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterVersion 1.30 -> 1.31 with a node group on 1.29", err)
+	if !strings.Contains(ipe.ErrorMessage(), "old") {
+		t.Errorf("message %q should name the node group", ipe.ErrorMessage())
+	}
+	if v := aws.ToString(describeCluster(t, e, "skew").Version); v != "1.30" {
+		t.Errorf("a refused upgrade changed the version to %s", v)
+	}
+
+	ngUp, err := e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("skew"), NodegroupName: aws.String("old"), Version: aws.String("1.30")}, noRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitUpdate(t, "skew", "old", aws.ToString(ngUp.Update.Id))
+	if _, err := e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("skew"), Version: aws.String("1.31")}, noRetry); err != nil {
+		t.Errorf("UpdateClusterVersion 1.30 -> 1.31 once the node group is on 1.30: %v", err)
+	}
+}
+
+// Patch quotas: 100 clusters per region, 30 managed node groups and 10
+// Fargate profiles per cluster (EKS service quotas), then
+// ResourceLimitExceededException.
+func TestEmulatorServiceQuotas(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	e.setDelays(t, 0, 0, 0)
+	for i := range 100 {
+		if err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String(fmt.Sprintf("q%03d", i)), Version: aws.String("1.31")}); err != nil {
+			t.Fatalf("cluster %d of 100: %v", i+1, err)
+		}
+	}
+	err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String("q100"), Version: aws.String("1.31")})
+	wantErr[*ekstypes.ResourceLimitExceededException](t, "CreateCluster number 101", err)
+
+	e.waitClusterStatus(t, "q000", "ACTIVE")
+	for i := range 30 {
+		if _, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("q000"), NodegroupName: aws.String(fmt.Sprintf("ng%02d", i))}); err != nil {
+			t.Fatalf("node group %d of 30: %v", i+1, err)
+		}
+	}
+	_, err = createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("q000"), NodegroupName: aws.String("ng30")})
+	wantErr[*ekstypes.ResourceLimitExceededException](t, "CreateNodegroup number 31", err)
+
+	for i := range 10 {
+		name := fmt.Sprintf("fp%02d", i)
+		if _, err := createFargate(t, e, "q000", name); err != nil {
+			t.Fatalf("Fargate profile %d of 10: %v", i+1, err)
+		}
+		e.waitFargateStatus(t, "q000", name, "ACTIVE") // one CREATING at a time
+	}
+	_, err = createFargate(t, e, "q000", "fp10")
+	wantErr[*ekstypes.ResourceLimitExceededException](t, "CreateFargateProfile number 11", err)
+}
+
+// Patch paging: a nextToken names where the last page ended, so deleting
+// items between pages neither skips nor repeats any (moto's token was the
+// next item's name: deleting that item made the next call an HTTP 500).
+func TestEmulatorPagingSurvivesDeletions(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	e.setDelays(t, 0, 0, 0)
+	names := []string{"pa", "pb", "pc", "pd", "pe"}
+	for _, n := range names {
+		createCluster(t, e, n, "1.31", false)
+	}
+	page1, err := e.eks.ListClusters(t.Context(), &eks.ListClustersInput{MaxResults: aws.Int32(2)}, noRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"pa", "pb"}, page1.Clusters); diff != "" || page1.NextToken == nil {
+		t.Fatalf("first page (-want +got):\n%s\nnextToken %v", diff, page1.NextToken)
+	}
+	// Delete the last item returned and the first one not yet returned.
+	for _, n := range []string{"pb", "pc"} {
+		if _, err := e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String(n)}); err != nil {
+			t.Fatal(err)
+		}
+		e.waitClusterStatus(t, n, "")
+	}
+	var rest []string
+	token := page1.NextToken
+	for token != nil {
+		out, err := e.eks.ListClusters(t.Context(), &eks.ListClustersInput{MaxResults: aws.Int32(2), NextToken: token}, noRetry)
+		if err != nil {
+			t.Fatalf("ListClusters with a token from before the deletions: %v", err)
+		}
+		rest = append(rest, out.Clusters...)
+		token = out.NextToken
+	}
+	if diff := cmp.Diff([]string{"pd", "pe"}, rest); diff != "" {
+		t.Errorf("pages after the deletions (-want +got):\n%s", diff)
+	}
+
+	e.waitClusterStatus(t, "pa", "ACTIVE")
+	for _, n := range []string{"n1", "n2", "n3"} {
+		createNodegroup(t, e, "pa", n, false)
+	}
+	ng1, err := e.eks.ListNodegroups(t.Context(), &eks.ListNodegroupsInput{ClusterName: aws.String("pa"), MaxResults: aws.Int32(1)}, noRetry)
+	if err != nil || len(ng1.Nodegroups) != 1 || ng1.NextToken == nil {
+		t.Fatalf("ListNodegroups first page: %v, %v", ng1, err)
+	}
+	if _, err := e.eks.DeleteNodegroup(t.Context(), &eks.DeleteNodegroupInput{ClusterName: aws.String("pa"), NodegroupName: aws.String("n1")}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitNodegroupStatus(t, "pa", "n1", "")
+	ng2, err := e.eks.ListNodegroups(t.Context(), &eks.ListNodegroupsInput{ClusterName: aws.String("pa"), NextToken: ng1.NextToken}, noRetry)
+	if err != nil {
+		t.Fatalf("ListNodegroups after deleting the last node group returned: %v", err)
+	}
+	if diff := cmp.Diff([]string{"n2", "n3"}, ng2.Nodegroups); diff != "" {
+		t.Errorf("second page of node groups (-want +got):\n%s", diff)
+	}
+}
+
+// Patch paging: a nextToken the service did not give (or gave for another
+// list) is InvalidParameterException, not an HTTP 500 (moto).
+func TestEmulatorBadNextToken(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "tok", "1.31", true)
+	createCluster(t, e, "tok2", "1.31", false)
+	bad := aws.String("not-a-token")
+	_, err := e.eks.ListClusters(t.Context(), &eks.ListClustersInput{NextToken: bad}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "ListClusters with a made-up nextToken", err)
+	_, err = e.eks.ListNodegroups(t.Context(), &eks.ListNodegroupsInput{ClusterName: aws.String("tok"), NextToken: bad}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "ListNodegroups with a made-up nextToken", err)
+	_, err = e.eks.ListFargateProfiles(t.Context(), &eks.ListFargateProfilesInput{ClusterName: aws.String("tok"), NextToken: bad}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "ListFargateProfiles with a made-up nextToken", err)
+	_, err = e.eks.ListUpdates(t.Context(), &eks.ListUpdatesInput{Name: aws.String("tok"), NextToken: bad}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "ListUpdates with a made-up nextToken", err)
+
+	// A real token of ListClusters is not one of ListNodegroups.
+	page, err := e.eks.ListClusters(t.Context(), &eks.ListClustersInput{MaxResults: aws.Int32(1)}, noRetry)
+	if err != nil || page.NextToken == nil {
+		t.Fatalf("ListClusters maxResults 1: %v, %v", page, err)
+	}
+	_, err = e.eks.ListNodegroups(t.Context(), &eks.ListNodegroupsInput{ClusterName: aws.String("tok"), NextToken: page.NextToken}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "ListNodegroups with a ListClusters token", err)
+}
+
+// Patch names: cluster names match ^[0-9A-Za-z][A-Za-z0-9\-_]* with 1 to 100
+// characters (CreateCluster, service model); node group and Fargate profile
+// names the same characters, at most 63.
+func TestEmulatorNamePatterns(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	for _, name := range []string{"-lead", "_lead", "has.dot", "has space", strings.Repeat("a", 101)} {
+		err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String(name), Version: aws.String("1.31")})
+		wantErr[*ekstypes.InvalidParameterException](t, fmt.Sprintf("CreateCluster %q", name), err)
+	}
+	if err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String("0k_" + strings.Repeat("a", 97)), Version: aws.String("1.31")}); err != nil {
+		t.Errorf("CreateCluster with a valid 100-character name: %v", err)
+	}
+	createCluster(t, e, "names", "1.31", true)
+	for _, name := range []string{"-ng", "ng.1", strings.Repeat("n", 64)} {
+		_, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("names"), NodegroupName: aws.String(name)})
+		wantErr[*ekstypes.InvalidParameterException](t, fmt.Sprintf("CreateNodegroup %q", name), err)
+	}
+	if _, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("names"), NodegroupName: aws.String(strings.Repeat("n", 63))}); err != nil {
+		t.Errorf("CreateNodegroup with a 63-character name: %v", err)
+	}
+	for _, name := range []string{"fp/1", strings.Repeat("f", 64)} {
+		_, err := createFargate(t, e, "names", name)
+		wantErr[*ekstypes.InvalidParameterException](t, fmt.Sprintf("CreateFargateProfile %q", name), err)
+	}
+}
+
+// Patch two-subnets: "You must specify at least two subnets" in different
+// Availability Zones, at creation and in a VpcConfigUpdate. The emulator
+// knows no zones and counts distinct subnets.
+func TestEmulatorClusterNeedsTwoSubnets(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	for what, subnets := range map[string][]string{"one subnet": {"subnet-0a1b2c3d"}, "one subnet twice": {"subnet-0a1b2c3d", "subnet-0a1b2c3d"}} {
+		err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String("lonely"), Version: aws.String("1.31"), ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: subnets}})
+		wantErr[*ekstypes.InvalidParameterException](t, "CreateCluster with "+what, err)
+	}
+	createCluster(t, e, "pair", "1.31", true)
+	_, err := e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{Name: aws.String("pair"), ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a1b2c3d"}}}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterConfig to one subnet", err)
+}
+
+// Patch fargate-selectors: "You may specify up to five selectors in a
+// Fargate profile" (CreateFargateProfile).
+func TestEmulatorFargateAtMostFiveSelectors(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "sel", "1.31", true)
+	selectors := func(n int) []ekstypes.FargateProfileSelector {
+		var out []ekstypes.FargateProfileSelector
+		for i := range n {
+			out = append(out, ekstypes.FargateProfileSelector{Namespace: aws.String(fmt.Sprintf("ns%d", i))})
+		}
+		return out
+	}
+	in := func(name string, n int) *eks.CreateFargateProfileInput {
+		return &eks.CreateFargateProfileInput{ClusterName: aws.String("sel"), FargateProfileName: aws.String(name), PodExecutionRoleArn: aws.String(testPodRole), Subnets: testSubnets, Selectors: selectors(n)}
+	}
+	_, err := e.eks.CreateFargateProfile(t.Context(), in("six", 6), noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "CreateFargateProfile with six selectors", err)
+	if _, err := e.eks.CreateFargateProfile(t.Context(), in("five", 5), noRetry); err != nil {
+		t.Errorf("CreateFargateProfile with five selectors: %v", err)
+	}
+}
+
+// Patch al2-cutoff: Amazon Linux 2 AMI types are refused from Kubernetes
+// 1.33 on, at creation and when a node group is upgraded to 1.33.
+func TestEmulatorAL2RefusedFrom133(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "new", "1.33", false)
+	createCluster(t, e, "old", "1.32", true)
+	e.waitClusterStatus(t, "new", "ACTIVE")
+	for _, ami := range []ekstypes.AMITypes{ekstypes.AMITypesAl2X8664, ekstypes.AMITypesAl2X8664Gpu, ekstypes.AMITypesAl2Arm64} {
+		_, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("new"), NodegroupName: aws.String("al2"), AmiType: ami})
+		wantErr[*ekstypes.InvalidParameterException](t, fmt.Sprintf("CreateNodegroup %s on 1.33", ami), err)
+	}
+	if _, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("new"), NodegroupName: aws.String("al2023"), AmiType: ekstypes.AMITypesAl2023X8664Standard}); err != nil {
+		t.Errorf("CreateNodegroup AL2023 on 1.33: %v", err)
+	}
+	if _, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("old"), NodegroupName: aws.String("al2"), AmiType: ekstypes.AMITypesAl2X8664}); err != nil {
+		t.Fatalf("CreateNodegroup AL2 on 1.32: %v", err)
+	}
+	e.waitNodegroupStatus(t, "old", "al2", "ACTIVE")
+	up, err := e.eks.UpdateClusterVersion(t.Context(), &eks.UpdateClusterVersionInput{Name: aws.String("old"), Version: aws.String("1.33")}, noRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitUpdate(t, "old", "", aws.ToString(up.Update.Id))
+	_, err = e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("old"), NodegroupName: aws.String("al2"), Version: aws.String("1.33")}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateNodegroupVersion of an AL2 node group to 1.33", err)
+}
+
+// Patch release-catalog: only AMI releases EKS published for the version
+// are accepted (CreateNodegroup, UpdateNodegroupVersion), never an older
+// one than the node group runs; without one a node group gets the newest
+// release of its version.
+func TestEmulatorReleaseCatalog(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "rel", "1.30", true)
+
+	_, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("rel"), NodegroupName: aws.String("madeup"), ReleaseVersion: aws.String("1.30.99-20991231")})
+	wantErr[*ekstypes.InvalidParameterException](t, "CreateNodegroup with a release that does not exist", err)
+
+	ng, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("rel"), NodegroupName: aws.String("dflt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rv := aws.ToString(ng.ReleaseVersion); rv != "1.30.8-20250103" {
+		t.Errorf("default release %q, want the newest 1.30 release of the catalog, 1.30.8-20250103", rv)
+	}
+	if _, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("rel"), NodegroupName: aws.String("pinned"), ReleaseVersion: aws.String("1.30.4-20240917")}); err != nil {
+		t.Fatalf("CreateNodegroup with a catalog release: %v", err)
+	}
+	e.waitNodegroupStatus(t, "rel", "pinned", "ACTIVE")
+
+	for _, rel := range []string{"1.30.5-20241024", "1.31.3-20250103"} {
+		_, err = e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("rel"), NodegroupName: aws.String("pinned"), ReleaseVersion: aws.String(rel)}, noRetry)
+		wantErr[*ekstypes.InvalidParameterException](t, "UpdateNodegroupVersion to release "+rel, err)
+	}
+	up, err := e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("rel"), NodegroupName: aws.String("pinned"), ReleaseVersion: aws.String("1.30.6-20241024")}, noRetry)
+	if err != nil {
+		t.Fatalf("UpdateNodegroupVersion to a catalog release: %v", err)
+	}
+	e.waitUpdate(t, "rel", "pinned", aws.ToString(up.Update.Id))
+	if rv := aws.ToString(describeNodegroup(t, e, "rel", "pinned").ReleaseVersion); rv != "1.30.6-20241024" {
+		t.Errorf("release after the update %q", rv)
+	}
+	// "You cannot roll back a node group to an earlier ... AMI version."
+	_, err = e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("rel"), NodegroupName: aws.String("pinned"), ReleaseVersion: aws.String("1.30.4-20240917")}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateNodegroupVersion back to an older release", err)
+}
+
+// Patch noop-updates: like an endpoint or logging update that changes
+// nothing, a VpcConfigUpdate to the same subnets and security groups (in any
+// order), an access config update to the current authentication mode and an
+// upgrade policy update to the current support type are refused.
+func TestEmulatorNoOpConfigUpdatesRefused(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "same", "1.31", true)
+	for what, in := range map[string]*eks.UpdateClusterConfigInput{
+		"the same subnets, reordered": {ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{testSubnets[1], testSubnets[0]}}},
+		"the current access mode":     {AccessConfig: &ekstypes.UpdateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationModeConfigMap}},
+		"the current upgrade policy":  {UpgradePolicy: &ekstypes.UpgradePolicyRequest{SupportType: ekstypes.SupportTypeExtended}},
+	} {
+		in.Name = aws.String("same")
+		_, err := e.eks.UpdateClusterConfig(t.Context(), in, noRetry)
+		wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterConfig to "+what, err)
+	}
+	if s := describeCluster(t, e, "same").Status; s != ekstypes.ClusterStatusActive {
+		t.Errorf("refused no-op updates left the cluster %s", s)
+	}
+}
+
+// Patch update-types: each kind of UpdateClusterConfig starts an update of
+// its own type from the service model's UpdateType enum, not a generic
+// ConfigUpdate.
+func TestEmulatorUpdateTypes(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createCluster(t, e, "types", "1.31", true)
+	for _, tc := range []struct {
+		in   *eks.UpdateClusterConfigInput
+		want ekstypes.UpdateType
+	}{
+		{&eks.UpdateClusterConfigInput{UpgradePolicy: &ekstypes.UpgradePolicyRequest{SupportType: ekstypes.SupportTypeStandard}}, ekstypes.UpdateTypeUpgradePolicyUpdate},
+		{&eks.UpdateClusterConfigInput{ZonalShiftConfig: &ekstypes.ZonalShiftConfigRequest{Enabled: aws.Bool(true)}}, ekstypes.UpdateTypeZonalShiftConfigUpdate},
+		{&eks.UpdateClusterConfigInput{AccessConfig: &ekstypes.UpdateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationModeApiAndConfigMap}}, ekstypes.UpdateTypeAccessConfigUpdate},
+		{&eks.UpdateClusterConfigInput{DeletionProtection: aws.Bool(true)}, ekstypes.UpdateTypeDeletionProtectionUpdate},
+	} {
+		tc.in.Name = aws.String("types")
+		out, err := e.eks.UpdateClusterConfig(t.Context(), tc.in, noRetry)
+		if err != nil {
+			t.Errorf("UpdateClusterConfig for %s: %v", tc.want, err)
+			continue
+		}
+		if out.Update.Type != tc.want {
+			t.Errorf("update type %s, want %s", out.Update.Type, tc.want)
+		}
+		e.waitUpdate(t, "types", "", aws.ToString(out.Update.Id))
+	}
+}
+
+// Patch token-mismatch: a clientRequestToken repeated with the same
+// parameters is the same request (the SDK's retry); with other parameters it
+// is refused (InvalidParameterException; see the README for the choice).
+func TestEmulatorTokenReuseWithOtherParameters(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	in := &eks.CreateClusterInput{Name: aws.String("tkn"), Version: aws.String("1.30"), ClientRequestToken: aws.String("create-1")}
+	if err := createClusterWith(t, e, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := createClusterWith(t, e, in); err != nil {
+		t.Errorf("CreateCluster repeated with the same token and parameters: %v", err)
+	}
+	err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String("tkn"), Version: aws.String("1.31"), ClientRequestToken: aws.String("create-1")})
+	wantErr[*ekstypes.InvalidParameterException](t, "CreateCluster with the same token and another version", err)
+	e.waitClusterStatus(t, "tkn", "ACTIVE")
+	if v := aws.ToString(describeCluster(t, e, "tkn").Version); v != "1.30" {
+		t.Errorf("version %s after a refused repeat, want 1.30", v)
+	}
+
+	e.setDelays(t, 0, 0, time.Minute)
+	logging := func(types ...ekstypes.LogType) *ekstypes.Logging {
+		return &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: types, Enabled: aws.Bool(true)}}}
+	}
+	first, err := e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{Name: aws.String("tkn"), Logging: logging("api"), ClientRequestToken: aws.String("update-1")}, noRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{Name: aws.String("tkn"), Logging: logging("api"), ClientRequestToken: aws.String("update-1")}, noRetry)
+	if err != nil || aws.ToString(again.Update.Id) != aws.ToString(first.Update.Id) {
+		t.Errorf("UpdateClusterConfig repeated with the same token: %v, %v; want update %s", again, err, aws.ToString(first.Update.Id))
+	}
+	_, err = e.eks.UpdateClusterConfig(t.Context(), &eks.UpdateClusterConfigInput{Name: aws.String("tkn"), Logging: logging("audit"), ClientRequestToken: aws.String("update-1")}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateClusterConfig with the same token and other logging", err)
+	e.setDelays(t, 0, 0, 0)
+}
+
+const eksTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+func createRole(t *testing.T, e *env, name string) {
+	t.Helper()
+	if _, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(eksTrustPolicy)}); err != nil {
+		t.Fatalf("CreateRole %s: %v", name, err)
+	}
+}
+
+// Patch iam-listroles-encoding: ListRoles returns AssumeRolePolicyDocument
+// URL-encoded (RFC 3986) as GetRole does (moto: plain JSON in ListRoles).
+func TestEmulatorIAMListRolesURLEncoded(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createRole(t, e, "encoded")
+	get, err := e.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String("encoded")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.iam.ListRoles(t.Context(), &iam.ListRolesInput{})
+	if err != nil || len(list.Roles) != 1 {
+		t.Fatalf("ListRoles = %v, %v", list, err)
+	}
+	listed := aws.ToString(list.Roles[0].AssumeRolePolicyDocument)
+	if listed != aws.ToString(get.Role.AssumeRolePolicyDocument) {
+		t.Errorf("ListRoles document %q, GetRole document %q; want the same encoding", listed, aws.ToString(get.Role.AssumeRolePolicyDocument))
+	}
+	decoded, err := url.PathUnescape(listed)
+	if err != nil || decoded != eksTrustPolicy || listed == eksTrustPolicy {
+		t.Errorf("ListRoles document %q decodes to %q (%v); want the URL-encoded trust policy", listed, decoded, err)
+	}
+}
+
+// Patch iam-trust-policy: CreateRole refuses a trust policy that is not a
+// valid policy document, or has a statement without a Principal, with
+// MalformedPolicyDocument; nothing is created.
+func TestEmulatorIAMMalformedTrustPolicy(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	for what, doc := range map[string]string{
+		"not JSON":          `{not json`,
+		"without Principal": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`,
+		"with Resource":     `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}]}`,
+	} {
+		_, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("malformed"), AssumeRolePolicyDocument: aws.String(doc)}, noRetryIAM)
+		wantErr[*iamtypes.MalformedPolicyDocumentException](t, "CreateRole with a trust policy "+what, err)
+	}
+	_, err := e.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String("malformed")})
+	wantErr[*iamtypes.NoSuchEntityException](t, "GetRole after refused CreateRoles", err)
+	createRole(t, e, "wellformed")
+	_, err = e.iam.UpdateAssumeRolePolicy(t.Context(), &iam.UpdateAssumeRolePolicyInput{
+		RoleName:       aws.String("wellformed"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`),
+	}, noRetryIAM)
+	wantErr[*iamtypes.MalformedPolicyDocumentException](t, "UpdateAssumeRolePolicy without Principal", err)
+}
+
+// Patch iam-role-name: a role name outside 1-64 characters of [\w+=,.@-], or
+// a Path that does not begin and end with "/", violates the model's
+// constraints: HTTP 400 ValidationError (moto created the role).
+func TestEmulatorIAMRoleNameConstraints(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	for what, in := range map[string]*iam.CreateRoleInput{
+		"a 65-character name":  {RoleName: aws.String(strings.Repeat("r", 65))},
+		"a name with a space":  {RoleName: aws.String("my role")},
+		"a name with a slash":  {RoleName: aws.String("team/role")},
+		"a path without slash": {RoleName: aws.String("pathless"), Path: aws.String("team")},
+	} {
+		in.AssumeRolePolicyDocument = aws.String(eksTrustPolicy)
+		_, err := e.iam.CreateRole(t.Context(), in, noRetryIAM)
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationError" {
+			t.Errorf("CreateRole with %s: %v, want ValidationError", what, err)
+		}
+	}
+	if _, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String(strings.Repeat("r", 64)), Path: aws.String("/team/"), AssumeRolePolicyDocument: aws.String(eksTrustPolicy)}); err != nil {
+		t.Errorf("CreateRole with a 64-character name and path /team/: %v", err)
+	}
+}
+
+// Patch iam-name-case: "Names are not distinguished by case" (CreateRole):
+// Demo-x cannot be created next to demo-x, and GetRole finds demo-x as
+// DEMO-X, answering with the name as created.
+func TestEmulatorIAMRoleNamesIgnoreCase(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createRole(t, e, "demo-x")
+	_, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("Demo-x"), AssumeRolePolicyDocument: aws.String(eksTrustPolicy)}, noRetryIAM)
+	wantErr[*iamtypes.EntityAlreadyExistsException](t, "CreateRole Demo-x next to demo-x", err)
+	out, err := e.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String("DEMO-X")})
+	if err != nil {
+		t.Fatalf("GetRole DEMO-X: %v", err)
+	}
+	if n := aws.ToString(out.Role.RoleName); n != "demo-x" {
+		t.Errorf("GetRole DEMO-X answered role %q, want demo-x", n)
+	}
+}
+
+// Patch iam-paging: ListRolePolicies honours MaxItems with IsTruncated and
+// a Marker (moto returned every name), and the Marker survives the deletion
+// of the last name returned.
+func TestEmulatorIAMListRolePoliciesMaxItems(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createRole(t, e, "inline")
+	for _, p := range []string{"p1", "p2", "p3"} {
+		if _, err := e.iam.PutRolePolicy(t.Context(), &iam.PutRolePolicyInput{
+			RoleName: aws.String("inline"), PolicyName: aws.String(p),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, err := e.iam.ListRolePolicies(t.Context(), &iam.ListRolePoliciesInput{RoleName: aws.String("inline"), MaxItems: aws.Int32(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"p1", "p2"}, first.PolicyNames); diff != "" || !first.IsTruncated || first.Marker == nil {
+		t.Fatalf("first page (-want +got):\n%s\nIsTruncated %v Marker %v", diff, first.IsTruncated, first.Marker)
+	}
+	if _, err := e.iam.DeleteRolePolicy(t.Context(), &iam.DeleteRolePolicyInput{RoleName: aws.String("inline"), PolicyName: aws.String("p2")}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := e.iam.ListRolePolicies(t.Context(), &iam.ListRolePoliciesInput{RoleName: aws.String("inline"), MaxItems: aws.Int32(2), Marker: first.Marker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"p3"}, second.PolicyNames); diff != "" || second.IsTruncated || second.Marker != nil {
+		t.Errorf("second page (-want +got):\n%s\nIsTruncated %v Marker %v", diff, second.IsTruncated, second.Marker)
+	}
+}
+
+// Patch iam-paging: a Marker IAM did not give is an IAM error, HTTP 400
+// ValidationError "Invalid Marker." (moto: an HTML HTTP 500 page the SDK
+// cannot parse, which it retries as a server error).
+func TestEmulatorIAMBadMarker(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createRole(t, e, "marked")
+	for what, call := range map[string]func() error{
+		"ListRoles": func() error {
+			_, err := e.iam.ListRoles(t.Context(), &iam.ListRolesInput{Marker: aws.String("zzz")}, noRetryIAM)
+			return err
+		},
+		"ListRolePolicies": func() error {
+			_, err := e.iam.ListRolePolicies(t.Context(), &iam.ListRolePoliciesInput{RoleName: aws.String("marked"), Marker: aws.String("zzz")}, noRetryIAM)
+			return err
+		},
+		"ListAttachedRolePolicies": func() error {
+			_, err := e.iam.ListAttachedRolePolicies(t.Context(), &iam.ListAttachedRolePoliciesInput{RoleName: aws.String("marked"), Marker: aws.String("zzz")}, noRetryIAM)
+			return err
+		},
+	} {
+		err := call()
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationError" {
+			t.Errorf("%s with a made-up Marker: %v, want ValidationError", what, err)
+		}
+		var re *smithyhttp.ResponseError
+		if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusBadRequest {
+			t.Errorf("%s with a made-up Marker: HTTP status %v, want 400", what, re)
+		}
 	}
 }

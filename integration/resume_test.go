@@ -24,8 +24,8 @@ import (
 )
 
 // resumeHCL is a cluster with a node group that follows the cluster's
-// version and one pinned to 1.31; extra goes into the cluster block.
-func resumeHCL(name, version, vpcExtra, extra string) string {
+// version and one pinned to pin; extra goes into the cluster block.
+func resumeHCL(name, version, pin, vpcExtra, extra string) string {
 	return fmt.Sprintf(`cluster %q {
   region  = "us-east-1"
   version = %q
@@ -43,20 +43,14 @@ func resumeHCL(name, version, vpcExtra, extra string) string {
   }
 
   node_group "pinned" {
-    version = "1.31"
+    version = %q
     scaling {
       min_size = 1
       max_size = 3
     }
   }
 }
-`, name, version, vpcExtra, extra)
-}
-
-// withoutPinned is a resumeHCL configuration without its pinned node group.
-func withoutPinned(hcl string) string {
-	i := strings.Index(hcl, `  node_group "pinned"`)
-	return hcl[:i] + "}\n"
+`, name, version, vpcExtra, extra, pin)
 }
 
 func writeHCL(t *testing.T, dir, content string) {
@@ -107,14 +101,13 @@ func TestApplyResumesInterruptedClusterUpdate(t *testing.T) {
 		check func(t *testing.T, c *ekstypes.Cluster)
 	}{
 		{
-			// Without the pinned group, which would block a control plane
-			// upgrade past 1.32 (EKS upgrades a control plane only when its
-			// node groups run its version): the following group is taken
-			// along between the control plane's steps.
 			name: "version",
-			from: func(n string) string { return withoutPinned(resumeHCL(n, "1.31", "", "")) },
-			to:   func(n string) string { return withoutPinned(resumeHCL(n, "1.34", "", "")) },
-			typ:  ekstypes.UpdateTypeVersionUpdate, param: "Version", value: "1.33",
+			from: func(n string) string { return resumeHCL(n, "1.31", "1.31", "", "") },
+			// EKS upgrades a control plane only while every node group is
+			// on its version, so a node group pinned to 1.31 would hold
+			// the cluster at 1.32: the pin moves to one minor behind.
+			to:  func(n string) string { return resumeHCL(n, "1.34", "1.33", "", "") },
+			typ: ekstypes.UpdateTypeVersionUpdate, param: "Version", value: "1.33",
 			check: func(t *testing.T, c *ekstypes.Cluster) {
 				if v := aws.ToString(c.Version); v != "1.34" {
 					t.Errorf("cluster version = %s, want 1.34", v)
@@ -123,9 +116,9 @@ func TestApplyResumesInterruptedClusterUpdate(t *testing.T) {
 		},
 		{
 			name: "endpoint access",
-			from: func(n string) string { return resumeHCL(n, "1.31", "", "") },
+			from: func(n string) string { return resumeHCL(n, "1.31", "1.31", "", "") },
 			to: func(n string) string {
-				return resumeHCL(n, "1.31", "    endpoint_private_access = true", `  logging { types = ["api", "audit"] }`)
+				return resumeHCL(n, "1.31", "1.31", "    endpoint_private_access = true", `  logging { types = ["api", "audit"] }`)
 			},
 			typ: ekstypes.UpdateTypeEndpointAccessUpdate,
 			check: func(t *testing.T, c *ekstypes.Cluster) {
@@ -136,9 +129,9 @@ func TestApplyResumesInterruptedClusterUpdate(t *testing.T) {
 		},
 		{
 			name: "logging",
-			from: func(n string) string { return resumeHCL(n, "1.31", "", "") },
+			from: func(n string) string { return resumeHCL(n, "1.31", "1.31", "", "") },
 			to: func(n string) string {
-				return resumeHCL(n, "1.31", "    endpoint_private_access = true", `  logging { types = ["api", "audit"] }`)
+				return resumeHCL(n, "1.31", "1.31", "    endpoint_private_access = true", `  logging { types = ["api", "audit"] }`)
 			},
 			typ: ekstypes.UpdateTypeLoggingUpdate,
 			check: func(t *testing.T, c *ekstypes.Cluster) {
@@ -208,7 +201,7 @@ func TestApplyResumesInterruptedClusterUpdate(t *testing.T) {
 			tc.check(t, describeCluster(t, e, name))
 			want := map[string]string{"following": "1.31", "pinned": "1.31"}
 			if tc.name == "version" {
-				want = map[string]string{"following": "1.34"}
+				want["following"], want["pinned"] = "1.34", "1.33"
 			}
 			for ng, v := range want {
 				if got := aws.ToString(describeNodegroup(t, e, name, ng).Version); got != v {

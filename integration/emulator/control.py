@@ -21,6 +21,7 @@ was started with.
 
 import io
 import json
+import os
 import re
 import socket
 import struct
@@ -35,6 +36,11 @@ CONTROL_PREFIX = "/_eksctl_lite/"
 # The launch values are kept so that a moto reset can restore them.
 DELAYS = {"create_delay": 2.0, "delete_delay": 1.0, "update_delay": 1.0}
 _LAUNCH_DELAYS = dict(DELAYS)
+
+# Patches switched off by name, to check that a test fails without its patch:
+#   EKSCTL_LITE_EMULATOR_DISABLE=quotas,names go test -run TestEmulatorQuotas ./integration
+# Read once at start; the names are listed in integration/README.md.
+DISABLED = frozenset(n.strip() for n in os.environ.get("EKSCTL_LITE_EMULATOR_DISABLE", "").split(",") if n.strip())
 
 _lock = threading.Lock()
 _faults = []  # dicts: operation, kind, remaining (None = unlimited), latency

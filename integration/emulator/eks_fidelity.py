@@ -15,8 +15,15 @@ objects, so moto's reset (POST /moto-api/reset) clears it.
 
 Error messages follow those AWS returns where they are known, e.g.
 "Cannot VersionUpdate because cluster demo currently has update ... in progress".
+
+The rules added for issue 8 (quotas, names, subnets, selectors, AL2, the
+release catalog, node group skew, paging, update types, no-op updates,
+token reuse) each check enabled("<name>"), so that
+EKSCTL_LITE_EMULATOR_DISABLE=<name> switches one off and its test in
+emulator_test.go can be seen to fail; integration/README.md lists the names.
 """
 
+import base64
 import copy
 import json
 import re
@@ -45,10 +52,46 @@ DEFAULT_VERSION = "1.32"
 # Versions CreateCluster accepts (AWS: standard and extended support); others
 # answer InvalidParameterException "unsupported Kubernetes version".
 SUPPORTED_MINORS = range(23, 36)
-# AMI release versions look like "1.30.8-20250115": the Kubernetes patch
-# version and the AMI build date.
-AMI_PATCH = {"1.28": 15, "1.29": 12, "1.30": 8, "1.31": 4, "1.32": 0}
-AMI_BUILD_DATE = "20250115"
+# The AMI releases the emulator knows, per Kubernetes minor version, oldest
+# first, in the form EKS gives them: "<Kubernetes patch version>-<build date>"
+# (AWS publishes them in the EKS user guide and in
+# github.com/awslabs/amazon-eks-ami releases). A node group without
+# releaseVersion gets the newest release of its minor version; a release
+# not listed here is InvalidParameterException, as an unknown release is on
+# AWS. The entries are plausible, not a copy of AWS's list; add a release
+# here when a test or an example needs it (examples/full uses 1.34.1-20251120).
+RELEASES = {
+    "1.23": ["1.23.17-20241011", "1.23.17-20250103"],
+    "1.24": ["1.24.17-20241011", "1.24.17-20250103"],
+    "1.25": ["1.25.16-20241011", "1.25.16-20250103"],
+    "1.26": ["1.26.15-20241011", "1.26.15-20250103"],
+    "1.27": ["1.27.16-20241011", "1.27.16-20250103"],
+    "1.28": ["1.28.15-20241024", "1.28.15-20250103"],
+    "1.29": ["1.29.10-20241024", "1.29.12-20250103"],
+    "1.30": ["1.30.4-20240917", "1.30.6-20241024", "1.30.8-20250103"],
+    "1.31": ["1.31.0-20241024", "1.31.3-20250103", "1.31.4-20250115"],
+    "1.32": ["1.32.0-20250203", "1.32.3-20250501"],
+    "1.33": ["1.33.0-20250704", "1.33.4-20251001"],
+    "1.34": ["1.34.0-20251010", "1.34.1-20251120"],
+    "1.35": ["1.35.0-20260128", "1.35.2-20260415"],
+}
+
+# Amazon Linux 2 AMIs exist up to Kubernetes 1.32; EKS refuses the AL2 AMI
+# types from 1.33 on (EKS user guide, "Amazon Linux 2 end of support").
+AL2_AMI_TYPES = ("AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64")
+AL2_LAST_MINOR = 32
+
+# EKS service quotas (EKS user guide, "Amazon EKS service quotas"); not
+# adjustable through the EKS API. Tests may lower them only by code, not at
+# run time: creating 100 clusters takes the emulator about a second.
+QUOTAS = {"clusters": 100, "nodegroups": 30, "fargate_profiles": 10, "fargate_selectors": 5}
+
+# Cluster names: the CreateCluster "name" pattern of the EKS service model
+# (^[0-9A-Za-z][A-Za-z0-9\-_]*, 1-100 characters). Node group and Fargate
+# profile names: the same characters, at most 63 (the API reference gives
+# no pattern for them; this is the rule the EKS console states).
+NAME_RE = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
+NAME_MAX = {"cluster": 100, "nodegroup": 63, "fargate profile": 63}
 
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
@@ -91,9 +134,103 @@ def _minor(version):
     return int(m.group(1)) if m else None
 
 
-def release_version(version):
-    """A plausible AMI release version for a Kubernetes minor version."""
-    return "%s.%d-%s" % (version, AMI_PATCH.get(version, 0), AMI_BUILD_DATE)
+def newest_release(version):
+    """The newest AMI release of a Kubernetes minor version, as EKS gives a
+    node group that names none."""
+    releases = RELEASES.get(version)
+    return releases[-1] if releases else "%s.0-20250115" % version
+
+
+def enabled(rule):
+    """Whether a patch is on; see control.DISABLED."""
+    return rule not in control.DISABLED
+
+
+class ResourceLimitExceededException(ex.EKSError):
+    """A service quota was reached (CreateCluster, CreateNodegroup,
+    CreateFargateProfile)."""
+
+    TYPE = "ResourceLimitExceededException"
+    STATUS = 400
+
+
+def _check_name(kind, name, cluster=None):
+    if not enabled("names"):
+        return
+    if not name or len(name) > NAME_MAX[kind] or not NAME_RE.fullmatch(name):
+        raise _invalid(
+            "%s name %r is invalid: 1 to %d letters, digits, '-' and '_', starting with a letter or digit"
+            % (kind.capitalize(), name, NAME_MAX[kind]),
+            cluster,
+        )
+
+
+def _fingerprint(params):
+    """What a request asked for, to compare a repeated clientRequestToken's
+    request with the first one."""
+    return json.dumps({k: v for k, v in params.items() if k not in ("client_request_token", "token")},
+                      sort_keys=True, default=str)
+
+
+def _check_token_reuse(first, params, token, cluster=None):
+    """EKS requests are idempotent per clientRequestToken: the same token with
+    the same parameters is the same request (the SDK's retry), with other
+    parameters it is refused. The EKS API reference documents no error for
+    this; InvalidParameterException is declared by every operation that takes
+    a token."""
+    if enabled("token-mismatch") and first is not None and first != _fingerprint(params):
+        raise _invalid(
+            "The client request token %s was already used for a request with different parameters" % token, cluster
+        )
+
+
+# ---------------------------------------------------------------------------
+# Paging.
+
+
+def _encode_token(kind, scope, after):
+    raw = json.dumps({"k": kind, "s": scope, "a": after}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_token(kind, scope, token, cluster=None):
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        d = json.loads(raw)
+        if d["k"] == kind and d["s"] == scope and isinstance(d["a"], str):
+            return d["a"]
+    except (ValueError, KeyError, TypeError):
+        pass
+    raise _invalid("The nextToken provided is not valid: %s" % token, cluster)
+
+
+def _page(kind, scope, keys, max_results, next_token, ordered=False, cluster=None):
+    """One page of keys and the token of the next, as EKS pages its lists.
+
+    The token is opaque and names the last key returned, not a position, so
+    it stays valid when items are deleted between pages: the next page
+    starts after that key (keys sorted by name), or after that update (ordered
+    lists: updates in creation order, never deleted). A token that is not one
+    of this list's is InvalidParameterException (moto: HTTP 500)."""
+    if max_results is None:
+        max_results = 100
+    if not 1 <= int(max_results) <= 100:
+        raise _invalid("maxResults must be between 1 and 100", cluster)
+    max_results = int(max_results)
+    if not ordered:
+        keys = sorted(keys)
+    start = 0
+    if next_token:
+        after = _decode_token(kind, scope, next_token, cluster)
+        if ordered:
+            if after not in keys:
+                raise _invalid("The nextToken provided is not valid: %s" % next_token, cluster)
+            start = keys.index(after) + 1
+        else:
+            start = len([k for k in keys if k <= after])
+    page = keys[start:start + max_results]
+    more = start + max_results < len(keys)
+    return page, (_encode_token(kind, scope, page[-1]) if more and page else None)
 
 
 def _hex_id(prefix, n=17):
@@ -127,23 +264,26 @@ def _in_progress(obj):
     return [u for u in _st(obj)["updates"] if u["status"] == IN_PROGRESS]
 
 
-def _replay(obj, token):
+def _replay(obj, token, request, cluster=None):
     """The update an earlier request with the same clientRequestToken started,
     if any: EKS requests are idempotent per token, and the SDK sends the same
-    (generated) token when it retries, e.g. after a lost response."""
+    (generated) token when it retries, e.g. after a lost response. The same
+    token with other parameters is refused (_check_token_reuse)."""
     if token:
         for u in _st(obj)["updates"]:
             if u.get("_token") == token:
+                _check_token_reuse(u.get("_request"), request, token, cluster)
                 return u
     return None
 
 
-def _new_update(obj, update_type, params, apply, token=None):
+def _new_update(obj, update_type, params, apply, token=None, request=None):
     """Records an update InProgress on obj and puts obj in UPDATING; apply()
     makes the change when the update completes (AWS describes the old values
     while the update runs)."""
     u = {
         "_token": token,
+        "_request": _fingerprint(request or {}),
         "id": str(uuid.uuid4()),
         "status": IN_PROGRESS,
         "type": update_type,
@@ -288,7 +428,16 @@ def create_cluster(self, **kw):
     as AWS describes them; a distinct OIDC issuer per cluster."""
     existing = self.clusters.get(kw.get("name"))
     if existing is not None and kw.get("client_request_token") and existing.client_request_token == kw["client_request_token"]:
+        _check_token_reuse(_st(existing).get("request"), kw, kw["client_request_token"], kw.get("name"))
         return existing  # a retry of the request that created it
+    request = _fingerprint(kw)
+    _check_name("cluster", kw.get("name"))
+    if existing is None and enabled("quotas") and len(self.clusters) >= QUOTAS["clusters"]:
+        raise ResourceLimitExceededException(
+            clusterName=kw.get("name"),
+            message="Cannot create cluster %s because %s already has the maximum number of clusters (%d)"
+            % (kw.get("name"), self.region_name, QUOTAS["clusters"]),
+        )
     version = kw.get("version") or DEFAULT_VERSION
     minor = _minor(version)
     if minor is None or minor not in SUPPORTED_MINORS:
@@ -304,6 +453,11 @@ def create_cluster(self, **kw):
     if not rvc.get("endpointPublicAccess", True) and not rvc.get("endpointPrivateAccess", False):
         raise _invalid("Either public or private endpoint access must be enabled", kw.get("name"))
     subnets = list(rvc.get("subnetIds") or [])
+    # "You must specify at least two subnets" in different Availability
+    # Zones (CreateCluster, resourcesVpcConfig); zones are not modelled here,
+    # so only distinct subnets are counted.
+    if enabled("two-subnets") and len(set(subnets)) < 2:
+        raise _invalid("Subnets specified must be in at least two different AZs", kw.get("name"))
     kw["resources_vpc_config"] = {
         "subnetIds": subnets,
         "securityGroupIds": list(rvc.get("securityGroupIds") or []),
@@ -332,6 +486,7 @@ def create_cluster(self, **kw):
         "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
     }
     cluster.upgrade_policy = {"supportType": "EXTENDED"}
+    _st(cluster)["request"] = request
     _start_creating(cluster)
     # The API server endpoint, its CA and the OIDC issuer appear only once
     # the cluster is ACTIVE.
@@ -362,7 +517,8 @@ def update_cluster_version(self, name, version, token=None):
     """UpdateClusterVersion: exactly one minor version up, on an ACTIVE cluster
     with no update in progress."""
     cluster = _cluster(self, name)
-    replay = _replay(cluster, token)
+    request = {"op": "UpdateClusterVersion", "version": version}
+    replay = _replay(cluster, token, request, name)
     if replay:
         return replay
     _require_updatable_cluster(cluster, "VersionUpdate")
@@ -371,16 +527,57 @@ def update_cluster_version(self, name, version, token=None):
         raise _invalid("Unsupported Kubernetes minor version update from %s to %s" % (cluster.version, version), name)
     if new not in SUPPORTED_MINORS:
         raise _invalid("unsupported Kubernetes version %s" % version, name)
+    # "If your cluster has managed node groups attached to it, all of your
+    # node groups' Kubernetes versions must match the cluster's Kubernetes
+    # version in order to update the cluster to a new Kubernetes version"
+    # (UpdateClusterVersion). The API reference names no exception for this;
+    # AWS answers InvalidParameterException with this message.
+    behind = sorted(ng.nodegroup_name for ng in cluster.nodegroups.values() if _minor(ng.version) is not None and _minor(ng.version) < cur)
+    if behind and enabled("nodegroup-skew"):
+        raise _invalid(
+            "Nodegroups %s must be updated to match cluster version %s before updating cluster version"
+            % (",".join(behind), cluster.version),
+            name,
+        )
 
     def apply():
         cluster.version = version
         cluster.platformVersion = "eks.1"
 
-    return _new_update(cluster, "VersionUpdate", [("Version", version), ("PlatformVersion", "eks.1")], apply, token)
+    return _new_update(cluster, "VersionUpdate", [("Version", version), ("PlatformVersion", "eks.1")], apply, token, request)
 
 
 _ENDPOINT_KEYS = ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
 _VPC_KEYS = ("subnetIds", "securityGroupIds")
+
+# UpdateClusterConfig request members other than resourcesVpcConfig and
+# logging, with the UpdateType (service model enum) of the update each one
+# starts and the UpdateParamType its value is reported as. computeConfig,
+# storageConfig and kubernetesNetworkConfig together enable or disable EKS
+# Auto Mode: one AutoModeUpdate.
+_CONFIG_UPDATES = {
+    "accessConfig": ("AccessConfigUpdate", "AuthenticationMode"),
+    "upgradePolicy": ("UpgradePolicyUpdate", "UpgradePolicy"),
+    "zonalShiftConfig": ("ZonalShiftConfigUpdate", "ZonalShiftConfig"),
+    "computeConfig": ("AutoModeUpdate", "ComputeConfig"),
+    "storageConfig": ("AutoModeUpdate", "StorageConfig"),
+    "kubernetesNetworkConfig": ("AutoModeUpdate", "KubernetesNetworkConfig"),
+    "remoteNetworkConfig": ("RemoteNetworkConfigUpdate", "RemoteNetworkConfig"),
+    "deletionProtection": ("DeletionProtectionUpdate", "DeletionProtection"),
+    "controlPlaneScalingConfig": ("ControlPlaneScalingConfigUpdate", "UpdatedTier"),
+}
+
+
+def _attr(key):
+    return re.sub(r"([A-Z])", r"_\1", key).lower()
+
+
+def _merged(existing, value):
+    if isinstance(existing, dict) and isinstance(value, dict):
+        out = dict(existing)
+        out.update(value)
+        return out
+    return value
 
 
 def update_cluster_config(self, name, changes, token=None):
@@ -389,10 +586,11 @@ def update_cluster_config(self, name, changes, token=None):
     update is in progress; a request that changes nothing is refused as AWS
     does."""
     cluster = _cluster(self, name)
-    replay = _replay(cluster, token)
+    sent = {k: v for k, v in changes.items() if v is not None}
+    request = dict(sent, op="UpdateClusterConfig")
+    replay = _replay(cluster, token, request, name)
     if replay:
         return replay
-    sent = {k: v for k, v in changes.items() if v is not None}
     kinds = []
     rvc = sent.get("resourcesVpcConfig") or {}
     if any(k in rvc for k in _ENDPOINT_KEYS):
@@ -402,7 +600,13 @@ def update_cluster_config(self, name, changes, token=None):
     if "logging" in sent:
         kinds.append("LoggingUpdate")
     others = {k: v for k, v in sent.items() if k not in ("resourcesVpcConfig", "logging")}
-    kinds += ["AccessConfigUpdate" if k == "accessConfig" else "ConfigUpdate" for k in others]
+    for k in others:
+        if not enabled("update-types"):
+            kind = "AccessConfigUpdate" if k == "accessConfig" else "ConfigUpdate"
+        else:
+            kind = _CONFIG_UPDATES.get(k, ("ConfigUpdate", None))[0]
+        if kind not in kinds:
+            kinds.append(kind)
     if not kinds:
         raise _invalid("No changes were specified in the request", name)
     if len(kinds) > 1:
@@ -435,6 +639,16 @@ def update_cluster_config(self, name, changes, token=None):
     elif kind == "VpcConfigUpdate":
         merged = dict(current)
         merged.update({k: list(rvc[k]) for k in _VPC_KEYS if k in rvc})
+        # "You must specify at least two subnets that are in different
+        # Availability Zones" (UpdateClusterConfig).
+        if enabled("two-subnets") and len(set(merged["subnetIds"])) < 2:
+            raise _invalid("Subnets specified must be in at least two different AZs", name)
+        if enabled("noop-updates") and all(set(merged[k]) == set(current.get(k) or []) for k in _VPC_KEYS):
+            raise _invalid(
+                "Cluster is already at the desired configuration with subnets %s and security groups %s"
+                % (current.get("subnetIds"), current.get("securityGroupIds")),
+                name,
+            )
         params = [("Subnets", json.dumps(merged["subnetIds"])), ("SecurityGroups", json.dumps(merged["securityGroupIds"]))]
     elif kind == "LoggingUpdate":
         merged_logging = _normalise_logging(cluster.logging, sent["logging"])
@@ -442,8 +656,28 @@ def update_cluster_config(self, name, changes, token=None):
             raise _invalid("No changes needed for the logging config provided", name)
         params = [("ClusterLogging", json.dumps(sent["logging"]["clusterLogging"]))]
     else:
-        (key, value), = others.items()
-        params = [("AuthenticationMode" if key == "accessConfig" else key[0].upper() + key[1:], json.dumps(value))]
+        new_values = {k: _merged(getattr(cluster, _attr(k), None), v) for k, v in others.items()}
+        # Like the endpoint and logging updates above, a configuration the
+        # cluster already has is refused (only where the emulator knows the
+        # current value: access config and upgrade policy always, the others
+        # once set).
+        if enabled("noop-updates") and all(
+            getattr(cluster, _attr(k), None) is not None and new_values[k] == getattr(cluster, _attr(k), None)
+            for k in others
+        ):
+            raise _invalid(
+                "Cluster is already at the desired configuration: %s"
+                % ", ".join("%s %s" % (k, json.dumps(others[k], sort_keys=True)) for k in sorted(others)),
+                name,
+            )
+        params = []
+        for k, v in others.items():
+            ptype = _CONFIG_UPDATES.get(k, (None, k[0].upper() + k[1:]))[1]
+            if k == "accessConfig":
+                v = v.get("authenticationMode")
+            elif k == "controlPlaneScalingConfig":
+                v = v.get("tier")
+            params.append((ptype, v if isinstance(v, str) else json.dumps(v)))
 
     def apply():
         if kind in ("EndpointAccessUpdate", "VpcConfigUpdate"):
@@ -451,24 +685,18 @@ def update_cluster_config(self, name, changes, token=None):
         elif kind == "LoggingUpdate":
             cluster.logging = merged_logging
         else:
-            attr = re.sub(r"([A-Z])", r"_\1", key).lower()
-            existing = getattr(cluster, attr, None)
-            if isinstance(existing, dict) and isinstance(value, dict):
-                existing = dict(existing)
-                existing.update(value)
-                value_merged = existing
-            else:
-                value_merged = value
-            setattr(cluster, attr, value_merged)
+            for k, v in new_values.items():
+                setattr(cluster, _attr(k), v)
 
-    return _new_update(cluster, kind, params, apply, token)
+    return _new_update(cluster, kind, params, apply, token, request)
 
 
 def associate_encryption_config(self, name, encryption_config, token=None):
     """AssociateEncryptionConfig: envelope encryption can be enabled once, on an
     ACTIVE cluster; it is an update like the others."""
     cluster = _cluster(self, name)
-    replay = _replay(cluster, token)
+    request = {"op": "AssociateEncryptionConfig", "encryptionConfig": encryption_config}
+    replay = _replay(cluster, token, request, name)
     if replay:
         return replay
     if cluster.encryption_config:
@@ -481,7 +709,7 @@ def associate_encryption_config(self, name, encryption_config, token=None):
         cluster.encryption_config = copy.deepcopy(encryption_config)
 
     return _new_update(
-        cluster, "AssociateEncryptionConfig", [("EncryptionConfig", json.dumps(encryption_config))], apply, token
+        cluster, "AssociateEncryptionConfig", [("EncryptionConfig", json.dumps(encryption_config))], apply, token, request
     )
 
 
@@ -509,6 +737,31 @@ def _check_update_config(uc, cluster_name):
         raise _invalid("Exactly one of maxUnavailable and maxUnavailablePercentage must be set", cluster_name)
 
 
+def _check_release(rel, version, cluster_name):
+    """A release version must be one EKS published for the version."""
+    if rel and enabled("release-catalog") and rel not in RELEASES.get(version, []):
+        raise _invalid(
+            "Requested release version %s is not valid for kubernetes version %s. Known releases: %s"
+            % (rel, version, ", ".join(RELEASES.get(version, [])) or "none"),
+            cluster_name,
+        )
+
+
+def _release_key(rel):
+    """Orders release versions: Kubernetes patch version, then build date."""
+    m = re.fullmatch(r"1\.(\d+)\.(\d+)-(\d{8})", rel or "")
+    return (int(m.group(1)), int(m.group(2)), m.group(3)) if m else (0, 0, "")
+
+
+def _check_ami_type(ami_type, version, cluster_name):
+    if enabled("al2-cutoff") and ami_type in AL2_AMI_TYPES and _minor(version) > AL2_LAST_MINOR:
+        raise _invalid(
+            "AMI type %s is not supported for Kubernetes version %s: Amazon Linux 2 AMIs are published up to 1.%d; "
+            "use an AL2023 or Bottlerocket AMI type" % (ami_type, version, AL2_LAST_MINOR),
+            cluster_name,
+        )
+
+
 def create_nodegroup(self, **kw):
     """CreateNodegroup: CREATING, then ACTIVE. Without `version` the node group
     gets the cluster's version (moto: 1.19) and a release version of it;
@@ -518,7 +771,17 @@ def create_nodegroup(self, **kw):
     cluster = _cluster(self, cluster_name)
     existing = cluster.nodegroups.get(kw.get("nodegroup_name"))
     if existing is not None and kw.get("client_request_token") and existing.client_request_token == kw["client_request_token"]:
+        _check_token_reuse(_st(existing).get("request"), kw, kw["client_request_token"], cluster_name)
         return existing  # a retry of the request that created it
+    request = _fingerprint(kw)
+    _check_name("nodegroup", kw.get("nodegroup_name"), cluster_name)
+    if existing is None and enabled("quotas") and len(cluster.nodegroups) >= QUOTAS["nodegroups"]:
+        raise ResourceLimitExceededException(
+            clusterName=cluster_name,
+            nodegroupName=kw.get("nodegroup_name"),
+            message="Cannot create node group %s: cluster %s already has the maximum number of managed node groups (%d)"
+            % (kw.get("nodegroup_name"), cluster_name, QUOTAS["nodegroups"]),
+        )
     version = kw.get("version")
     rel = kw.get("release_version")
     if not version:
@@ -532,12 +795,14 @@ def create_nodegroup(self, **kw):
         )
     if rel and not rel.startswith(version + "."):
         raise _invalid("Release version %s does not match Kubernetes version %s" % (rel, version), cluster_name)
+    _check_release(rel, version, cluster_name)
+    _check_ami_type(kw.get("ami_type"), version, cluster_name)
     scaling = dict(kw.get("scaling_config") or {"minSize": 2, "maxSize": 2, "desiredSize": 2})
     _check_scaling(scaling, cluster_name)
     _check_update_config(kw.get("update_config"), cluster_name)
     kw["scaling_config"] = scaling
     kw["version"] = version
-    kw["release_version"] = rel or release_version(version)
+    kw["release_version"] = rel or newest_release(version)
     launch_template = kw.get("launch_template")
     if not kw.get("ami_type") and not launch_template:
         # EKS defaults new node groups on Kubernetes 1.30+ to Amazon Linux 2023.
@@ -559,6 +824,7 @@ def create_nodegroup(self, **kw):
         ng.resources = {"autoScalingGroups": ng.resources["autoScalingGroups"]}
     # moto stores "20" (a string); AWS returns 20, and nothing with a launch template.
     ng.disk_size = None if launch_template else int(kw.get("disk_size") or 20)
+    _st(ng)["request"] = request
     _start_creating(ng)
     return ng
 
@@ -582,7 +848,9 @@ def update_nodegroup_config(self, cluster_name, nodegroup_name, labels=None, tai
     into the node group when the update completes; the node group is UPDATING
     meanwhile and refuses a second update."""
     cluster, ng = _nodegroup(self, cluster_name, nodegroup_name)
-    replay = _replay(ng, client_request_token)
+    request = {"op": "UpdateNodegroupConfig", "labels": labels, "taints": taints, "scalingConfig": scaling_config,
+               "updateConfig": update_config, "nodeRepairConfig": node_repair_config}
+    replay = _replay(ng, client_request_token, request, cluster_name)
     if replay:
         return replay
     _require_updatable_nodegroup(cluster, ng, "ConfigUpdate")
@@ -625,14 +893,15 @@ def update_nodegroup_config(self, cluster_name, nodegroup_name, labels=None, tai
             scaling_config=scaling_config, update_config=update_config, node_repair_config=node_repair_config,
         )
 
-    return _new_update(ng, "ConfigUpdate", params, apply, client_request_token)
+    return _new_update(ng, "ConfigUpdate", params, apply, client_request_token, request)
 
 
 def update_nodegroup_version(self, cluster_name, nodegroup_name, version=None, release_version_=None, token=None):
     """UpdateNodegroupVersion: to a version not newer than the cluster's (and
     not older than the node group's), optionally to a given AMI release."""
     cluster, ng = _nodegroup(self, cluster_name, nodegroup_name)
-    replay = _replay(ng, token)
+    request = {"op": "UpdateNodegroupVersion", "version": version, "releaseVersion": release_version_}
+    replay = _replay(ng, token, request, cluster_name)
     if replay:
         return replay
     _require_updatable_nodegroup(cluster, ng, "VersionUpdate")
@@ -651,13 +920,23 @@ def update_nodegroup_version(self, cluster_name, nodegroup_name, version=None, r
         raise _invalid("Unsupported Kubernetes minor version update from %s to %s" % (ng.version, target), cluster_name)
     if release_version_ and not release_version_.startswith(target + "."):
         raise _invalid("Release version %s does not match Kubernetes version %s" % (release_version_, target), cluster_name)
-    rel = release_version_ or release_version(target)
+    _check_release(release_version_, target, cluster_name)
+    _check_ami_type(ng.ami_type, target, cluster_name)
+    rel = release_version_ or newest_release(target)
+    # "You cannot roll back a node group to an earlier Kubernetes version or
+    # AMI version" (UpdateNodegroupVersion).
+    if enabled("release-catalog") and target == ng.version and _release_key(rel) < _release_key(ng.release_version):
+        raise _invalid(
+            "Requested release version %s is older than the node group's release version %s"
+            % (rel, ng.release_version),
+            cluster_name,
+        )
 
     def apply():
         ng.version = target
         ng.release_version = rel
 
-    return _new_update(ng, "VersionUpdate", [("Version", target), ("ReleaseVersion", rel)], apply, token)
+    return _new_update(ng, "VersionUpdate", [("Version", target), ("ReleaseVersion", rel)], apply, token, request)
 
 
 # ---------------------------------------------------------------------------
@@ -679,7 +958,24 @@ def create_fargate_profile(self, **kw):
     cluster = _cluster(self, kw["cluster_name"])
     existing = cluster.fargate_profiles.get(kw.get("fargate_profile_name"))
     if existing is not None and kw.get("client_request_token") and existing.client_request_token == kw["client_request_token"]:
+        _check_token_reuse(_st(existing).get("request"), kw, kw["client_request_token"], cluster.name)
         return existing  # a retry of the request that created it
+    request = _fingerprint(kw)
+    _check_name("fargate profile", kw.get("fargate_profile_name"), cluster.name)
+    if existing is None and enabled("quotas") and len(cluster.fargate_profiles) >= QUOTAS["fargate_profiles"]:
+        raise ResourceLimitExceededException(
+            clusterName=cluster.name,
+            message="Cannot create Fargate profile %s: cluster %s already has the maximum number of Fargate profiles (%d)"
+            % (kw.get("fargate_profile_name"), cluster.name, QUOTAS["fargate_profiles"]),
+        )
+    # "You may specify up to five selectors in a Fargate profile"
+    # (CreateFargateProfile).
+    if enabled("fargate-selectors") and len(kw.get("selectors") or []) > QUOTAS["fargate_selectors"]:
+        raise _invalid(
+            "A Fargate profile can have at most %d selectors; %d were given"
+            % (QUOTAS["fargate_selectors"], len(kw["selectors"])),
+            cluster.name,
+        )
     busy = _fargate_busy(cluster)
     if busy is not None and kw["fargate_profile_name"] not in cluster.fargate_profiles:
         raise _in_use(
@@ -689,6 +985,7 @@ def create_fargate_profile(self, **kw):
         )
     fp = _orig_create_fargate_profile(self, **kw)
     fp.selectors = [dict(s, labels=dict(s.get("labels") or {})) for s in fp.selectors]
+    _st(fp)["request"] = request
     _start_creating(fp)
     return fp
 
@@ -709,21 +1006,34 @@ def delete_fargate_profile(self, cluster_name, fargate_profile_name):
     return fp
 
 
+_orig_list_clusters = EKSBackend.list_clusters
 _orig_list_nodegroups = EKSBackend.list_nodegroups
 _orig_list_fargate_profiles = EKSBackend.list_fargate_profiles
+
+
+def list_clusters(self, max_results, next_token):
+    """ListClusters, paged with tokens that survive deletions (_page)."""
+    if not enabled("paging"):
+        return _orig_list_clusters(self, max_results=max_results, next_token=next_token)
+    return _page("clusters", self.region_name, list(self.clusters), max_results, next_token)
 
 
 def list_nodegroups(self, cluster_name, max_results, next_token):
     """ListNodegroups of an unknown cluster is ResourceNotFoundException
     (moto: a KeyError, answered as HTTP 500)."""
-    _cluster(self, cluster_name)
-    return _orig_list_nodegroups(self, cluster_name=cluster_name, max_results=max_results, next_token=next_token)
+    cluster = _cluster(self, cluster_name)
+    if not enabled("paging"):
+        return _orig_list_nodegroups(self, cluster_name=cluster_name, max_results=max_results, next_token=next_token)
+    return _page("nodegroups", cluster_name, list(cluster.nodegroups), max_results, next_token, cluster=cluster_name)
 
 
 def list_fargate_profiles(self, cluster_name, max_results, next_token):
     """ListFargateProfiles of an unknown cluster is ResourceNotFoundException."""
-    _cluster(self, cluster_name)
-    return _orig_list_fargate_profiles(self, cluster_name=cluster_name, max_results=max_results, next_token=next_token)
+    cluster = _cluster(self, cluster_name)
+    if not enabled("paging"):
+        return _orig_list_fargate_profiles(self, cluster_name=cluster_name, max_results=max_results, next_token=next_token)
+    return _page("fargateprofiles", cluster_name, list(cluster.fargate_profiles), max_results, next_token,
+                 cluster=cluster_name)
 
 
 # ---------------------------------------------------------------------------
@@ -783,10 +1093,12 @@ def describe_update(self, name, update_id, nodegroup_name=None):
 
 def list_updates(self, name, nodegroup_name=None, max_results=100, next_token=None):
     ids = [u["id"] for u in _st(_updates_of(self, name, nodegroup_name))["updates"]]
-    start = int(next_token) if next_token else 0
-    page = ids[start:start + max_results]
-    nxt = str(start + max_results) if start + max_results < len(ids) else None
-    return page, nxt
+    if not enabled("paging"):
+        start = int(next_token) if next_token else 0
+        page = ids[start:start + max_results]
+        return page, (str(start + max_results) if start + max_results < len(ids) else None)
+    scope = name + "/" + (nodegroup_name or "")
+    return _page("updates", scope, ids, max_results, next_token, ordered=True, cluster=name)
 
 
 # ---------------------------------------------------------------------------
@@ -928,6 +1240,7 @@ def install():
     EKSBackend.delete_nodegroup = delete_nodegroup
     EKSBackend.create_fargate_profile = create_fargate_profile
     EKSBackend.delete_fargate_profile = delete_fargate_profile
+    EKSBackend.list_clusters = list_clusters
     EKSBackend.list_nodegroups = list_nodegroups
     EKSBackend.list_fargate_profiles = list_fargate_profiles
     EKSBackend.tag_resource = tag_resource

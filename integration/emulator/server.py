@@ -9,12 +9,16 @@ runs) with:
   * AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true), as
     in a real account;
   * eks_fidelity.py: patches that make moto's EKS behave as the EKS API
-    reference documents (asynchronous lifecycle, updates, ...);
+    reference documents (asynchronous lifecycle, updates, quotas, ...);
+  * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
 
 Lifecycle delays in seconds come from, last one winning: the defaults
 (create 2, delete 1, update 1), the environment (EKSCTL_LITE_EMULATOR_CREATE_DELAY,
 _DELETE_DELAY, _UPDATE_DELAY), the flags, and at run time POST /_eksctl_lite/config.
+
+EKSCTL_LITE_EMULATOR_DISABLE=name,name switches patches off by name (to see
+a test fail without its patch); the names are listed in integration/README.md.
 """
 
 import argparse
@@ -66,6 +70,7 @@ def main(argv=None):
 
     import control
     import eks_fidelity
+    import iam_fidelity
     import speed
 
     control.set_launch_delays(
@@ -77,6 +82,7 @@ def main(argv=None):
     )
     speed.install()
     eks_fidelity.install()
+    iam_fidelity.install()
 
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
