@@ -37,7 +37,7 @@ var fastApply = []string{"EKSCTL_LITE_PROGRESS_INTERVAL=1s"}
 // the test owns its names, and returns the directory.
 func copyExample(t *testing.T, e *env, name, cluster string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := configDir(t)
 	src := filepath.Join("..", "examples", name)
 	entries, err := os.ReadDir(src)
 	if err != nil {

@@ -532,6 +532,20 @@ func (e *env) exec(t *testing.T, dir string, extraEnv []string, stdin string, ar
 
 // uniqueName returns prefix followed by a suffix unique to this test run, for
 // resources on a shared endpoint that is not reset between tests.
+// configDir is a new directory for one test's configuration. Its name is
+// the configuration's default identity (settings { name }), written as a
+// tag on every resource, so it is unique: two tests' configurations in
+// t.TempDir()s both named "001" would each see the other's clusters as
+// their own removed ones.
+func configDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), fmt.Sprintf("cfg-%d-%d", time.Now().UnixNano()%1_000_000, nameCounter.Add(1)))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func (e *env) uniqueName(prefix string) string {
 	return fmt.Sprintf("%s-%d-%d", prefix, time.Now().UnixNano()%1_000_000, nameCounter.Add(1))
 }

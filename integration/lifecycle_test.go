@@ -30,7 +30,7 @@ import (
 // none), and returns the directory.
 func copyMultiCluster(t *testing.T, prefix string, profiles ...string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := configDir(t)
 	src := filepath.Join("..", "examples", "multi-cluster")
 	entries, err := os.ReadDir(src)
 	if err != nil {

@@ -67,7 +67,7 @@ cluster "demo" {
 
 func planWriteSpec(t *testing.T, body string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := configDir(t)
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,7 @@ func TestApplyResumesInterruptedClusterUpdate(t *testing.T) {
 			e := newEnv(t)
 			e.requireMoto(t)
 			name := e.uniqueName("resume")
-			dir := t.TempDir()
+			dir := configDir(t)
 			writeHCL(t, dir, tc.from(name))
 			mustApply(t, e, dir)
 

@@ -15,6 +15,7 @@ import (
 type fakeEKS struct {
 	createClusterFn             func(context.Context, *eks.CreateClusterInput) (*eks.CreateClusterOutput, error)
 	describeClusterFn           func(context.Context, *eks.DescribeClusterInput) (*eks.DescribeClusterOutput, error)
+	listClustersFn              func(context.Context, *eks.ListClustersInput) (*eks.ListClustersOutput, error)
 	deleteClusterFn             func(context.Context, *eks.DeleteClusterInput) (*eks.DeleteClusterOutput, error)
 	updateClusterVersionFn      func(context.Context, *eks.UpdateClusterVersionInput) (*eks.UpdateClusterVersionOutput, error)
 	updateClusterConfigFn       func(context.Context, *eks.UpdateClusterConfigInput) (*eks.UpdateClusterConfigOutput, error)
@@ -47,6 +48,13 @@ func (f *fakeEKS) DescribeCluster(ctx context.Context, in *eks.DescribeClusterIn
 		panic(fmt.Sprintf("unexpected call DescribeCluster(%+v)", in))
 	}
 	return f.describeClusterFn(ctx, in)
+}
+
+func (f *fakeEKS) ListClusters(ctx context.Context, in *eks.ListClustersInput, _ ...func(*eks.Options)) (*eks.ListClustersOutput, error) {
+	if f.listClustersFn == nil {
+		panic(fmt.Sprintf("unexpected call ListClusters(%+v)", in))
+	}
+	return f.listClustersFn(ctx, in)
 }
 
 func (f *fakeEKS) DeleteCluster(ctx context.Context, in *eks.DeleteClusterInput, _ ...func(*eks.Options)) (*eks.DeleteClusterOutput, error) {

@@ -517,6 +517,18 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 			return &eks.DescribeClusterOutput{Cluster: describeCluster(o)}, nil
 		})
 	}
+	f.listClustersFn = func(_ context.Context, in *eks.ListClustersInput) (*eks.ListClustersOutput, error) {
+		return eksCall(a, "ListClusters", region, func() (*eks.ListClustersOutput, error) {
+			var names []string
+			for _, n := range sortedKeys(r().clusters) {
+				if r().cluster(n) != nil {
+					names = append(names, n)
+				}
+			}
+			page, next := a.page(names, in.NextToken)
+			return &eks.ListClustersOutput{Clusters: page, NextToken: next}, nil
+		})
+	}
 	f.deleteClusterFn = func(_ context.Context, in *eks.DeleteClusterInput) (*eks.DeleteClusterOutput, error) {
 		name := aws.ToString(in.Name)
 		return eksCall(a, "DeleteCluster", name, func() (*eks.DeleteClusterOutput, error) {

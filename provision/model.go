@@ -50,6 +50,10 @@ const (
 	TagAddress = "eksctl-lite/address"
 	// TagRegion holds the AWS region of the cluster the resource belongs to.
 	TagRegion = "eksctl-lite/region"
+	// TagConfiguration holds the name of the configuration the resource
+	// belongs to (settings { name }), so that a plan finds the clusters it
+	// owns but no longer declares (see configuration.go).
+	TagConfiguration = "eksctl-lite/configuration"
 	// RolePath is the IAM path of the managed cluster role and of irsa
 	// roles, so that ListRoles(PathPrefix) finds them in one paginated call.
 	// The managed node and pod execution roles live at RootRolePath instead

@@ -33,7 +33,7 @@ type PlanOptions struct {
 // Errors (refusals, AWS read failures) are error diagnostics; the plan is
 // nil when there is any.
 func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opts PlanOptions) (*Plan, hcl.Diagnostics) {
-	pl := &planner{opts: opts, obs: newObserver(opts.Parallelism)}
+	pl := &planner{opts: opts, obs: newObserver(opts.Parallelism), name: cfg.Name}
 	var diags hcl.Diagnostics
 
 	// Regions and clients.
@@ -43,12 +43,16 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 			diags = append(diags, errorDiag(c.DeclRange, fmt.Sprintf("No AWS region for cluster %q", c.Name), err.Error()))
 			continue
 		}
-		pl.clusters = append(pl.clusters, &clusterPlan{spec: c, region: region, clients: cl})
+		pl.clusters = append(pl.clusters, &clusterPlan{spec: c, region: region, clients: cl, config: cfg.Name})
 	}
 	if diags.HasErrors() || len(pl.clusters) == 0 {
 		return nil, diags
 	}
 	diags = append(diags, pl.checkRoleNames()...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, pl.discoverRemoved(ctx, cfg)...)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -76,7 +80,10 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 
 // planner holds one plan run.
 type planner struct {
-	opts     PlanOptions
+	opts PlanOptions
+	// name is the configuration's identity (TagConfiguration), "" when
+	// the configuration has none (tests).
+	name     string
 	obs      *observer
 	clusters []*clusterPlan
 	// roles are the live roles that matter to this plan, by name: those
@@ -89,6 +96,11 @@ type clusterPlan struct {
 	spec    *spec.Cluster
 	region  string
 	clients *Clients
+	// config is the configuration's name, written as TagConfiguration.
+	config string
+	// removed marks a cluster the configuration owns but no longer
+	// declares (see configuration.go): spec holds only its name.
+	removed bool
 	live    *liveCluster
 	changes []*ResourceChange
 	// managed maps a managed role's address to its name, for every managed
@@ -231,7 +243,17 @@ func (cp *clusterPlan) owns(tags map[string]string) bool {
 func (cp *clusterPlan) ownedTags(user map[string]string, address string) map[string]string {
 	t := ownedTags(user, cp.spec.Name, address)
 	t[TagRegion] = cp.region
+	cp.configTags(t)
 	return t
+}
+
+// configTags adds the configuration's tag (and the region's) to desired
+// tags that ownedTags made.
+func (cp *clusterPlan) configTags(tags map[string]string) {
+	tags[TagRegion] = cp.region
+	if cp.config != "" {
+		tags[TagConfiguration] = cp.config
+	}
 }
 
 // managedRoleSpec describes one managed role: where it lives, who may
@@ -266,6 +288,12 @@ func (pl *planner) planManagedRole(cp *clusterPlan, name string, m managedRoleSp
 func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	c, live := cp.spec, cp.live
 	var diags hcl.Diagnostics
+	if cp.removed {
+		return pl.planDestroy(cp, live.cluster != nil, removedReason)
+	}
+	if d := pl.otherConfiguration(cp); d.HasErrors() {
+		return d
+	}
 	clusterOwned, adopting := false, false
 	if live.cluster != nil {
 		switch o := owner(live.cluster.Tags); {
@@ -286,7 +314,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 		}
 	}
 	if pl.opts.Destroy {
-		return append(diags, pl.planDestroy(cp, clusterOwned)...)
+		return append(diags, pl.planDestroy(cp, clusterOwned, "destroying the configuration")...)
 	}
 	if live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version {
 		c = withLiveVersion(c, live.cluster.Version)
@@ -328,7 +356,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	{
 		refs, changing := map[string]string{}, map[string]bool{}
 		after := clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing))
-		after.Tags[TagRegion] = cp.region
+		cp.configTags(after.Tags)
 		ch := &ResourceChange{Address: clusterAddr, Type: TypeCluster, After: after, Refs: refs}
 		if c.RoleARN == "" {
 			ch.DependsOn = []string{ClusterRoleAddress(c.Name)}
@@ -383,7 +411,7 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 			refs["url"] = clusterAddr
 		}
 		after := oidcAttrs(c.Name, c.Tags, issuer)
-		after.Tags[TagRegion] = cp.region
+		cp.configTags(after.Tags)
 		ch := &ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
 		if live.oidc == nil {
 			ch.Action = Create
@@ -620,7 +648,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		roleARN := use(ng.NodeRoleARN, NodeRoleAddress(c.Name), "node_role_arn", refs, changing)
 		desired := func(name string) *NodeGroupAttrs {
 			a := nodeGroupAttrs(c, ng, name, roleARN, ng.Version)
-			a.Tags[TagRegion] = cp.region
+			cp.configTags(a.Tags)
 			return a
 		}
 		deps := []string{clusterAddr}
@@ -784,7 +812,7 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 		addr := FargateProfileAddress(c.Name, fp.Name)
 		refs, changing := map[string]string{}, map[string]bool{}
 		after := fargateAttrs(c, fp, use(fp.PodExecutionRoleARN, PodExecutionRoleAddress(c.Name), "pod_execution_role_arn", refs, changing))
-		after.Tags[TagRegion] = cp.region
+		cp.configTags(after.Tags)
 		ch := &ResourceChange{Address: addr, Type: TypeFargateProfile, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
 		if fp.PodExecutionRoleARN == "" {
 			ch.DependsOn = append(ch.DependsOn, PodExecutionRoleAddress(c.Name))
@@ -826,8 +854,7 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 // deletes what it does not own): the plan then keeps the cluster, and what
 // it uses, and says so loudly, instead of deleting its other resources and
 // failing at the cluster halfway through.
-func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool) hcl.Diagnostics {
-	const reason = "destroying the configuration"
+func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool, reason string) hcl.Diagnostics {
 	c, live := cp.spec, cp.live
 	clusterAddr := ClusterAddress(c.Name)
 	var diags hcl.Diagnostics
@@ -946,10 +973,22 @@ func (cp *clusterPlan) add(ch *ResourceChange) {
 // and computes fingerprints.
 func (pl *planner) assemble() *Plan {
 	p := &Plan{FormatVersion: FormatVersion, Destroy: pl.opts.Destroy}
+	removed := map[*ResourceChange]bool{}
 	for _, cp := range pl.clusters {
 		p.Changes = append(p.Changes, cp.changes...)
+		for _, ch := range cp.changes {
+			removed[ch] = cp.removed
+		}
 	}
-	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Address < p.Changes[j].Address })
+	// The destruction of a removed cluster comes first: nobody should
+	// miss it at the end of a long plan.
+	sort.Slice(p.Changes, func(i, j int) bool {
+		a, b := p.Changes[i], p.Changes[j]
+		if removed[a] != removed[b] {
+			return removed[a]
+		}
+		return a.Address < b.Address
+	})
 	present := map[string]bool{}
 	for _, ch := range p.Changes {
 		present[ch.Address] = true

@@ -145,6 +145,10 @@ func (f emptyEKS) ListNodegroups(context.Context, *eks.ListNodegroupsInput, ...f
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
 }
 
+func (f emptyEKS) ListClusters(context.Context, *eks.ListClustersInput, ...func(*eks.Options)) (*eks.ListClustersOutput, error) {
+	return &eks.ListClustersOutput{}, nil
+}
+
 func (f emptyEKS) ListUpdates(context.Context, *eks.ListUpdatesInput, ...func(*eks.Options)) (*eks.ListUpdatesOutput, error) {
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
 }

@@ -1,0 +1,182 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
+)
+
+// A configuration's identity (settings { name }, by default its directory's
+// name) is written as the tag TagConfiguration on every resource it
+// creates. It lets a plan find the clusters the configuration owns but no
+// longer declares (a removed cluster block): they are listed in the
+// regions the configuration uses and planned for destruction, first in the
+// plan, which apply carries out only with --allow-cluster-deletion.
+// Clusters of another configuration are never touched. Resources created
+// before the tag existed are this configuration's when their cluster block
+// is present; the next apply adds the tag (a tag update in the plan).
+
+// removedReason is the reason of every change of a cluster that the
+// configuration owns but no longer declares.
+const removedReason = "its cluster block was removed from the configuration"
+
+// discoverRemoved lists the clusters of every region the configuration
+// uses and adds a clusterPlan for each one it owns (TagConfiguration is
+// its name) but does not declare there. It runs before observation, which
+// then reads them like every other cluster.
+func (pl *planner) discoverRemoved(ctx context.Context, cfg *spec.Config) hcl.Diagnostics {
+	if pl.name == "" {
+		return nil
+	}
+	type region struct {
+		clients  *Clients
+		declared map[string]bool
+	}
+	regions := map[string]*region{}
+	for _, cp := range pl.clusters {
+		r := regions[cp.region]
+		if r == nil {
+			r = &region{clients: cp.clients, declared: map[string]bool{}}
+			regions[cp.region] = r
+		}
+		r.declared[cp.spec.Name] = true
+	}
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		diags hcl.Diagnostics
+		found []*clusterPlan
+	)
+	for name, r := range regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			removed, err := pl.obs.removedClusters(ctx, r.clients.EKS, pl.name, r.declared)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				diags = append(diags, awsDiag(cfg.NameRange, fmt.Sprintf("Cannot list the clusters of %s", name), err))
+				return
+			}
+			for _, c := range removed {
+				found = append(found, &clusterPlan{
+					spec:    &spec.Cluster{Name: c, Region: name, DeclRange: cfg.NameRange},
+					region:  name,
+					clients: r.clients,
+					removed: true,
+					managed: map[string]string{}, // it wants no role any more
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Slice(found, func(i, j int) bool {
+		return found[i].region+"/"+found[i].spec.Name < found[j].region+"/"+found[j].spec.Name
+	})
+	for _, cp := range found {
+		what := fmt.Sprintf("EKS cluster %q in %s carries %s = %q but no cluster block of this configuration declares it, so this plan destroys it and everything eksctl-lite created in it. eksctl-lite apply does that only with --allow-cluster-deletion (eksctl-lite destroy always includes it). To keep the cluster, put its cluster block back.", cp.spec.Name, cp.region, TagConfiguration, pl.name)
+		if cfg.NameDefaulted {
+			what += fmt.Sprintf(" The configuration's name %q comes from its directory: if another configuration in a directory of that name manages this cluster, give each one its own settings { name = \"...\" }.", pl.name)
+		}
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(cfg.NameRange),
+			Summary: fmt.Sprintf("Cluster %q is no longer in the configuration: this plan destroys it", cp.spec.Name), Detail: what})
+	}
+	pl.clusters = append(pl.clusters, found...)
+	return diags
+}
+
+// removedClusters returns the names of the clusters of one region that
+// carry TagConfiguration = name and are not declared. Clusters are read
+// concurrently under the EKS read limit.
+func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string, declared map[string]bool) ([]string, error) {
+	var names []string
+	var token *string
+	for {
+		var out *eks.ListClustersOutput
+		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListClusters(ctx, &eks.ListClustersInput{NextToken: token, MaxResults: aws.Int32(100)})
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing EKS clusters: %w", err)
+		}
+		names = append(names, out.Clusters...)
+		if aws.ToString(out.NextToken) == "" {
+			break
+		}
+		token = out.NextToken
+	}
+	var (
+		mu      sync.Mutex
+		wg      sync.WaitGroup
+		errs    errList
+		removed []string
+	)
+	for _, n := range names {
+		if declared[n] {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out *eks.DescribeClusterOutput
+			err := o.eks.call(ctx, func(ctx context.Context) (err error) {
+				out, err = api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(n)})
+				return err
+			})
+			if notFoundErr(err) {
+				return
+			}
+			if err != nil {
+				errs.add(fmt.Errorf("reading cluster %q: %w", n, err))
+				return
+			}
+			t := out.Cluster.Tags
+			if t[TagConfiguration] == name && t[TagCluster] == n {
+				mu.Lock()
+				removed = append(removed, n)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return removed, errs.err()
+}
+
+// otherConfiguration refuses a declared cluster that another configuration
+// owns: it carries another TagConfiguration.
+func (pl *planner) otherConfiguration(cp *clusterPlan) hcl.Diagnostics {
+	c, live := cp.spec, cp.live.cluster
+	if live == nil || pl.name == "" {
+		return nil
+	}
+	if o := live.Tags[TagConfiguration]; o != "" && o != pl.name {
+		return hcl.Diagnostics{errorDiag(c.DeclRange, fmt.Sprintf("Cluster %q belongs to another configuration", c.Name),
+			fmt.Sprintf("The EKS cluster %q in %s carries %s = %q, so the eksctl-lite configuration named %q owns it, not this one (%q). eksctl-lite leaves it alone: rename this cluster block, or, if this configuration is meant to be %q, set settings { name = %q }.", c.Name, cp.region, TagConfiguration, o, o, pl.name, o, o))}
+	}
+	return nil
+}
+
+// ClusterDeletions lists the clusters a plan that is not a destroy deletes:
+// those whose block was removed. Apply needs --allow-cluster-deletion for
+// them.
+func (p *Plan) ClusterDeletions() []string {
+	if p.Destroy {
+		return nil
+	}
+	var out []string
+	for _, ch := range p.Changes {
+		if ch.Type == TypeCluster && ch.Action == Delete {
+			out = append(out, strings.TrimPrefix(ch.Address, "cluster.")+" in "+ch.Region)
+		}
+	}
+	return out
+}
