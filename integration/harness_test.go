@@ -54,12 +54,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -532,18 +534,31 @@ func (e *env) exec(t *testing.T, dir string, extraEnv []string, stdin string, ar
 
 // uniqueName returns prefix followed by a suffix unique to this test run, for
 // resources on a shared endpoint that is not reset between tests.
-// configDir is a new directory for one test's configuration. Its name is
-// the configuration's default identity (settings { name }), written as a
-// tag on every resource, so it is unique: two tests' configurations in
-// t.TempDir()s both named "001" would each see the other's clusters as
-// their own removed ones.
+// configDir is a new directory for a configuration of test t, named
+// configName(t): the name is the configuration's default identity
+// (settings { name }), written as a tag on every resource, so each test has
+// its own (two tests' t.TempDir()s both named "001" would each see the
+// other's clusters as their own removed ones), while the directories of
+// one test share it, as one configuration edited over time does.
 func configDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), fmt.Sprintf("cfg-%d-%d", time.Now().UnixNano()%1_000_000, nameCounter.Add(1)))
+	dir := filepath.Join(t.TempDir(), configName(t))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// configName is the configuration name of test t's directories: its name,
+// made a valid one, and a hash of it to keep it unique when cut short.
+func configName(t *testing.T) string {
+	h := fnv.New32a()
+	h.Write([]byte(t.Name()))
+	name := regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(t.Name(), "-")
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	return fmt.Sprintf("%s-%08x", name, h.Sum32())
 }
 
 func (e *env) uniqueName(prefix string) string {

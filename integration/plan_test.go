@@ -180,8 +180,11 @@ func TestPlanEmptyAccount(t *testing.T) {
 }
 
 // planOwnedTags are the tags eksctl-lite puts on what it creates.
-func planOwnedTags(address string) map[string]string {
-	return map[string]string{"eksctl-lite/cluster": "demo", "eksctl-lite/address": address, "eksctl-lite/region": testRegion}
+// planOwnedTags are the tags eksctl-lite gives the resource at address of
+// cluster demo, made by test t's configuration.
+func planOwnedTags(t *testing.T, address string) map[string]string {
+	return map[string]string{"eksctl-lite/cluster": "demo", "eksctl-lite/address": address, "eksctl-lite/region": testRegion,
+		"eksctl-lite/configuration": configName(t)}
 }
 
 func planIAMTags(m map[string]string) []iamtypes.Tag {
@@ -200,7 +203,7 @@ func planCreateRole(t *testing.T, e *env, name, path, address, service string, p
 		Path:     aws.String(path),
 		// Spelled differently from eksctl-lite's canonical form on purpose.
 		AssumeRolePolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "` + service + `"}, "Action": "sts:AssumeRole"}]}`),
-		Tags:                     planIAMTags(planOwnedTags(address)),
+		Tags:                     planIAMTags(planOwnedTags(t, address)),
 	})
 	if err != nil {
 		t.Fatalf("CreateRole %s: %v", name, err)
@@ -270,15 +273,15 @@ func planCreateCluster(t *testing.T, e *env, clusterRole string, clusterTags map
 
 func TestPlanAgainstResourcesMadeOutOfBand(t *testing.T) {
 	e := newEnv(t)
-	_, nodeRole := planCreateDemo(t, e, planOwnedTags("cluster.demo"))
+	_, nodeRole := planCreateDemo(t, e, planOwnedTags(t, "cluster.demo"))
 	// Matches the spec exactly: no-op.
-	planCreateNodegroup(t, e, "general", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags("cluster.demo.node_group.general"))
+	planCreateNodegroup(t, e, "general", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags(t, "cluster.demo.node_group.general"))
 	// max_size 3 and no labels, the spec says 5 and a label: update in place.
-	planCreateNodegroup(t, e, "scaled", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags("cluster.demo.node_group.scaled"))
+	planCreateNodegroup(t, e, "scaled", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags(t, "cluster.demo.node_group.scaled"))
 	// Other instance types: replace.
-	planCreateNodegroup(t, e, "big", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags("cluster.demo.node_group.big"))
+	planCreateNodegroup(t, e, "big", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags(t, "cluster.demo.node_group.big"))
 	// Ours but no longer configured: delete.
-	planCreateNodegroup(t, e, "old", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags("cluster.demo.node_group.old"))
+	planCreateNodegroup(t, e, "old", nodeRole, []string{"t3.medium"}, 3, nil, planOwnedTags(t, "cluster.demo.node_group.old"))
 	// Not ours: never touched, whatever the plan.
 	planCreateNodegroup(t, e, "theirs", nodeRole, []string{"t3.medium"}, 3, nil, map[string]string{"owner": "someone-else"})
 	for _, ng := range []string{"general", "scaled", "big", "old", "theirs"} {
