@@ -43,9 +43,11 @@ cluster "full" {
     kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
 
-  # Managed node group with every attribute set. An AMI release is built for
-  # one Kubernetes version: release_version is null (the latest, EKS's
-  # choice) unless --var node_release_version pins one of kubernetes_version.
+  # An AMI release is built for one Kubernetes version: release_version is
+  # null (the latest, EKS's choice) unless --var node_release_version pins a
+  # release of kubernetes_version.
+  #
+  # Managed node group with every attribute set.
   node_group "general" {
     instance_types  = ["m6i.large", "m6a.large"]
     ami_type        = "AL2023_x86_64_STANDARD"
