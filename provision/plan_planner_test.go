@@ -531,7 +531,7 @@ func TestPlanNoRegion(t *testing.T) {
 // spec caps user tags so that ours still fit under AWS's 50; the two
 // packages must agree on how many ownership tags there are.
 func TestOwnershipTagCountMatchesSpec(t *testing.T) {
-	cp := &clusterPlan{spec: &spec.Cluster{Name: "demo"}, region: "us-east-1"}
+	cp := &clusterPlan{spec: &spec.Cluster{Name: "demo"}, region: "us-east-1", config: "platform"}
 	if got := len(cp.ownedTags(nil, "cluster.demo")); got != spec.OwnershipTagCount {
 		t.Errorf("eksctl-lite adds %d ownership tags, spec.OwnershipTagCount = %d: fix spec's tag limit", got, spec.OwnershipTagCount)
 	}

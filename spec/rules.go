@@ -256,9 +256,9 @@ func (l *loader) checkSubnets(body hcl.Body, name string, list []string, fallbac
 // adds its ownership tags to every resource it creates.
 const (
 	// OwnershipTagCount is how many tags eksctl-lite adds to every resource
-	// it creates (eksctl-lite/cluster, /region and /address; see
+	// it creates (eksctl-lite/cluster, /region, /address and /configuration; see
 	// provision/model.go, whose tests hold the two in step).
-	OwnershipTagCount = 3
+	OwnershipTagCount = 4
 	maxTags           = 50 - OwnershipTagCount
 	maxTagKeyLen      = 128
 	maxTagValueLen    = 256

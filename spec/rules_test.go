@@ -439,11 +439,11 @@ func TestValidationRules(t *testing.T) {
 			want: []string{"main.hcl:3,12: Invalid tag value"},
 		},
 		"too many tags": {
-			give: inCluster(`  tags = { ` + manyTags(48) + ` }`),
+			give: inCluster(`  tags = { ` + manyTags(47) + ` }`),
 			want: []string{"main.hcl:3,10: Too many tags"},
 		},
-		"47 tags": {
-			give: inCluster(`  tags = { ` + manyTags(47) + ` }`),
+		"46 tags": {
+			give: inCluster(`  tags = { ` + manyTags(46) + ` }`),
 		},
 		"unknown function": {
 			give: inCluster(`  tags = { for i in range(3) : "k${i}" => "v" }`),
