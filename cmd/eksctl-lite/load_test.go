@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
@@ -161,6 +164,15 @@ func awsReadDiag(summary string, subject *hcl.Range, lines ...string) *hcl.Diagn
 		Detail: strings.Join(lines, "\n") + "\n\nCheck your AWS credentials, region and permissions, then run the plan again."}
 }
 
+func withErr(d *hcl.Diagnostic, err error) *hcl.Diagnostic {
+	d.Extra = err
+	return d
+}
+
+func noAnswer(endpoint string) error {
+	return &provision.NoAnswerError{Endpoint: endpoint, Timeout: time.Minute, Attempts: 2, Err: errors.New("request send failed")}
+}
+
 // Plan diagnostics failing for one root cause become one diagnostic that
 // names the endpoint, the cause and the fix; the rest stay as they were.
 func TestCollapseAWSDiags(t *testing.T) {
@@ -222,6 +234,19 @@ func TestCollapseAWSDiags(t *testing.T) {
 				{summary: "Cannot read IAM roles", detail: []string{"AccessDenied", "Check your AWS credentials"}},
 			},
 		},
+		"no answer, from the attached errors": {
+			diags: hcl.Diagnostics{
+				withErr(awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, "text is not read"), errors.Join(
+					fmt.Errorf("reading cluster %q: %w", "full", noAnswer("http://127.0.0.1:9")),
+					fmt.Errorf("listing node groups: %w", noAnswer("http://127.0.0.1:9")))),
+				withErr(awsReadDiag("Cannot read IAM roles", nil, "text is not read"), noAnswer("http://127.0.0.1:9")),
+			},
+			endpoint: "http://127.0.0.1:9",
+			want: []want{{summary: "No answer from AWS at http://127.0.0.1:9", detail: []string{
+				"No AWS call was answered within 1m0s (EKSCTL_LITE_TIMEOUT_AWS_CALL), each tried 2 times.",
+				"Check --endpoint-url and AWS_ENDPOINT_URL (now http://127.0.0.1:9)",
+			}}},
+		},
 		"mixed causes in one diagnostic stay as they are": {
 			diags: hcl.Diagnostics{awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, refused, denied)},
 			want:  []want{{summary: `Cannot read cluster "full" in us-east-1`, subject: true, detail: []string{refused, denied}}},
@@ -229,7 +254,7 @@ func TestCollapseAWSDiags(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			got := collapseAWSDiags(tt.diags, tt.endpoint)
+			got := collapseAWSDiags(tt.diags, tt.endpoint, time.Minute)
 			var gotSummaries, wantSummaries []string
 			for _, d := range got {
 				gotSummaries = append(gotSummaries, d.Summary)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/eksctl-lite/eksctl-lite/provision"
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
@@ -18,6 +19,9 @@ type globalOptions struct {
 	profile     string
 	endpointURL string
 	noColor     bool
+
+	// timeouts come from the environment (checkAWSEnv).
+	timeouts provision.AWSTimeouts
 }
 
 // color reports whether output to f may use ANSI colour: not with
