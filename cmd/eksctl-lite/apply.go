@@ -254,6 +254,12 @@ func savedPlan(args []string, destroy bool) (*provision.Plan, error) {
 	}
 	p, err := provision.ReadPlanFile(args[0])
 	if errors.Is(err, provision.ErrNotPlanFile) {
+		// A lone file that is not named like configuration was meant to
+		// be a saved plan: say it is not one rather than let the HCL
+		// parser complain about its first line. JSON is checkConfigPaths'.
+		if planFileKind(args[0]) == otherFile && !strings.HasSuffix(args[0], ".hcl") {
+			return nil, fmt.Errorf("%s is not an eksctl-lite plan file (save one with eksctl-lite plan --out FILE), nor configuration, which is *.hcl files or a directory of them", args[0])
+		}
 		return nil, nil
 	}
 	return p, err

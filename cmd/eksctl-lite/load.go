@@ -187,6 +187,8 @@ func checkConfigPaths(paths []string) error {
 			return fmt.Errorf("%s is a saved plan, not configuration: run eksctl-lite apply %s or eksctl-lite show %s%s", p, p, p, also)
 		case jsonPlanFile:
 			return fmt.Errorf("%s is the output of plan --json, which is for reading, not configuration, and cannot be applied: to apply a reviewed plan, save it with eksctl-lite plan --out FILE and run eksctl-lite apply FILE", p)
+		case otherJSONFile:
+			return fmt.Errorf("%s is JSON, but neither configuration (HCL, *.hcl) nor an eksctl-lite plan file (save one with eksctl-lite plan --out FILE)", p)
 		}
 	}
 	return nil
@@ -198,6 +200,7 @@ const (
 	otherFile     fileKind = iota // configuration, a directory, missing: spec.Load decides
 	savedPlanFile                 // written by plan --out
 	jsonPlanFile                  // printed by plan --json or show --json
+	otherJSONFile                 // any other JSON: neither HCL nor a plan
 )
 
 // planFileKind tells a plan file from configuration by its content. A JSON
@@ -213,7 +216,7 @@ func planFileKind(path string) fileKind {
 		return otherFile
 	}
 	if _, err := provision.ReadPlanFile(path); err == nil || !errors.Is(err, provision.ErrNotPlanFile) {
-		return savedPlanFile // a damaged or too new plan file is still a plan file
+		return savedPlanFile // a modified, damaged or too new plan file is still a plan file
 	}
 	var jp struct {
 		FormatVersion   *string          `json:"format_version"`
@@ -222,7 +225,7 @@ func planFileKind(path string) fileKind {
 	if json.Unmarshal(b, &jp) == nil && jp.FormatVersion != nil && jp.ResourceChanges != nil {
 		return jsonPlanFile
 	}
-	return otherFile
+	return otherJSONFile
 }
 
 // Plan diagnostics from AWS read failures carry the SDK's error text, one
