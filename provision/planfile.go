@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,6 +76,43 @@ func WritePlanFile(path string, p *Plan) error {
 		return fmt.Errorf("saving the plan to %s: %w", path, err)
 	}
 	return nil
+}
+
+// CheckPlanFileWritable reports, without leaving anything behind, whether
+// WritePlanFile could save a plan to path: that its directory exists and
+// takes new files, and that path is not a directory. plan --out asks
+// before reading AWS, so that a plan that took minutes is not lost.
+func CheckPlanFileWritable(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a directory; give a file name, e.g. %s", path, filepath.Join(path, "demo.plan"))
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot save the plan to %s: the directory %s does not exist", path, dir)
+	case err != nil:
+		return fmt.Errorf("cannot save the plan to %s: cannot read the directory %s (%s)", path, dir, reason(err))
+	case !st.IsDir():
+		return fmt.Errorf("cannot save the plan to %s: %s is not a directory", path, dir)
+	}
+	tmp, err := os.CreateTemp(dir, ".eksctl-lite-plan-*")
+	if err != nil {
+		return fmt.Errorf("cannot save the plan to %s: cannot create files in %s (%s)", path, dir, reason(err))
+	}
+	tmp.Close()
+	os.Remove(tmp.Name())
+	return nil
+}
+
+// reason is the operating system's word for why a file operation failed,
+// without Go's "open <path>:" in front.
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // ErrNotPlanFile is returned (wrapped) by ReadPlanFile for a file that is

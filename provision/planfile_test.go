@@ -102,3 +102,36 @@ func removeMember(t *testing.T, b []byte, name string) []byte {
 	}
 	return out
 }
+
+func TestCheckPlanFileWritable(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		path string
+		want string // "" is fine
+	}{
+		"new file":          {path: filepath.Join(dir, "demo.plan")},
+		"existing file":     {path: file},
+		"missing directory": {path: filepath.Join(dir, "nope", "demo.plan"), want: "cannot save the plan to " + filepath.Join(dir, "nope", "demo.plan") + ": the directory " + filepath.Join(dir, "nope") + " does not exist"},
+		"a directory":       {path: dir, want: dir + " is a directory; give a file name"},
+		"under a file":      {path: filepath.Join(file, "demo.plan"), want: file + " is not a directory"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := CheckPlanFileWritable(tt.path)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("CheckPlanFileWritable: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left files behind: %v", entries)
+	}
+}

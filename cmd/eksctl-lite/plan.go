@@ -53,6 +53,13 @@ Environment:` + awsEnvHelp,
 			if err := parallelismFlag(opts.Parallelism); err != nil {
 				return err
 			}
+			// Before AWS is read: a plan that took minutes to make must
+			// not be lost for want of a place to save it.
+			if out != "" {
+				if err := provision.CheckPlanFileWritable(out); err != nil {
+					return err
+				}
+			}
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
