@@ -99,7 +99,7 @@ Environment:` + awsEnvHelp,
 	vars.add(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the plan as JSON (Terraform JSON plan shape) instead of text")
-	f.StringVar(&out, "out", "", "save the plan to FILE, for eksctl-lite apply FILE and eksctl-lite show FILE")
+	f.StringVar(&out, "out", "", "save the plan to `FILE`, for eksctl-lite apply FILE and eksctl-lite show FILE")
 	f.BoolVar(&detailedExitcode, "detailed-exitcode", false, "exit 0 when there are no changes, 1 on error, 2 when there are changes")
 	f.BoolVar(&opts.Destroy, "destroy", false, "plan the deletion of everything the configuration owns")
 	f.BoolVar(&opts.Adopt, "adopt", false, "take ownership of existing clusters eksctl-lite did not create, by tagging them")

@@ -96,7 +96,7 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 			Diagnostics: []spec.JSONDiagnostic{{
 				Severity: "error",
 				Summary:  "Invalid command-line flag",
-				Detail:   sentence(err.Error()) + " Run eksctl-lite validate --help for the flags it accepts.",
+				Detail:   flagErrorDetail(err),
 			}},
 		}); werr != nil {
 			return werr
@@ -104,6 +104,15 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 		return &exitError{code: 1}
 	})
 	return cmd
+}
+
+// flagErrorDetail is a flag error as a diagnostic's detail, pointing at
+// --help unless it does already.
+func flagErrorDetail(err error) string {
+	if strings.Contains(err.Error(), "--help") {
+		return sentence(err.Error())
+	}
+	return sentence(err.Error()) + " Run eksctl-lite validate --help for the flags it accepts."
 }
 
 // sentence ends s with a full stop unless it ends a sentence already.
