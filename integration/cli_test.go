@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -120,6 +121,58 @@ func TestNoAnswerEndpointFailsWithOneError(t *testing.T) {
 			// One attempt and one retry of 1s each, plus start-up: far
 			// below the two-minute safety net.
 			t.Logf("%s gave up after %v", args[0], took)
+		})
+	}
+}
+
+// Ctrl-C while plan waits for AWS ends it at once with 130 and one line,
+// not by the signal's default (no message, killed): the real signal,
+// through the binary.
+func TestInterruptWhilePlanning(t *testing.T) {
+	e := newEnv(t)
+	endpoint := silentEndpoint(t)
+	dir := copyExample(t, e, "minimal", e.uniqueName("interrupted"))
+	for name, tt := range map[string]struct {
+		args []string
+		sig  syscall.Signal
+		want int
+	}{
+		"plan SIGINT":   {args: []string{"plan"}, sig: syscall.SIGINT, want: 130},
+		"apply SIGTERM": {args: []string{"apply", "--auto-approve"}, sig: syscall.SIGTERM, want: 143},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binary(t), tt.args...)
+			cmd.Dir = dir
+			cmd.Env = append(e.cliEnv(t), "AWS_ENDPOINT_URL="+endpoint) // the default 60s per attempt
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Second) // reading AWS, which does not answer
+			if err := cmd.Process.Signal(tt.sig); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_ = cmd.Wait()
+			if ctx.Err() != nil {
+				t.Fatalf("still running after the signal (killed)\nstderr:\n%s", stderr.String())
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("took %v to stop after the signal", took)
+			}
+			if code := cmd.ProcessState.ExitCode(); code != tt.want {
+				t.Errorf("exit %d, want %d (a process killed by the signal reports -1)\nstderr:\n%s", code, tt.want, stderr.String())
+			}
+			want := "\nInterrupt received: eksctl-lite " + tt.args[0] + " stopped; nothing was changed.\n"
+			if stderr.String() != want {
+				t.Errorf("stderr %q, want only %q", stderr.String(), want)
+			}
+			if stdout.String() != "" {
+				t.Errorf("stdout %q", stdout.String())
+			}
 		})
 	}
 }
