@@ -112,6 +112,8 @@ func TestPlanFilesWhereConfigurationIsExpected(t *testing.T) {
 		"plan plan.json":         {args: []string{"plan", asJSON}, want: asJSON + " is the output of plan --json"},
 		"show plan.json":         {args: []string{"show", asJSON}, want: asJSON + " is already the JSON output of plan --json"},
 		"show DIR":               {args: []string{"show", dir}, want: dir + " is a directory, but show expects a plan file saved with eksctl-lite plan --out FILE"},
+		"validate PLANFILE":      {args: []string{"validate", saved}, want: "Error: Not configuration\n\n" + saved + " is a"},
+		"validate plan.json":     {args: []string{"validate", asJSON}, want: "Error: Not configuration\n\n" + asJSON + " is the"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -48,7 +48,18 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
   # Machine-readable diagnostics for CI annotations
   eksctl-lite validate --json examples/full`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, diags := spec.Load(vars.loadOptions(args))
+			var (
+				cfg   *spec.Config
+				diags hcl.Diagnostics
+			)
+			if err := checkConfigPaths(args); err != nil {
+				// A plan file is no HCL: say what it is, not what the HCL
+				// parser makes of its first line.
+				cfg = &spec.Config{Files: map[string]*hcl.File{}}
+				diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not configuration", Detail: sentence(err.Error())}}
+			} else {
+				cfg, diags = spec.Load(vars.loadOptions(args))
+			}
 			errs, warns := countDiagnostics(diags)
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
