@@ -316,8 +316,10 @@ func TestInterruptWhileApplying(t *testing.T) {
 			c := startCLI(t, nil, "apply", "--auto-approve", "../../examples/minimal")
 			waitClosed(t, stalled.called, "CreateRole")
 			send(tt.sig)
-			for !strings.Contains(c.stderr.String(), "Interrupt received") {
-				time.Sleep(5 * time.Millisecond)
+			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(c.stderr.String(), "Interrupt received"); time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("no word of the interrupt:\n%s", c.stderr.String())
+				}
 			}
 			select {
 			case code := <-c.code:
