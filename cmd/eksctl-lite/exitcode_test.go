@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/eksctl-lite/eksctl-lite/provision"
 )
@@ -129,10 +130,10 @@ func (f hangingEKS) DescribeCluster(ctx context.Context, in *eks.DescribeCluster
 	f.once.Do(func() { close(f.called) })
 	if f.ignoreCtx {
 		<-f.release
-	} else {
-		<-ctx.Done()
+		return nil, errors.New("released")
 	}
-	return nil, &aws.RequestCanceledError{Err: context.Canceled}
+	<-ctx.Done()
+	return nil, &smithy.CanceledError{Err: ctx.Err()} // as the SDK says it
 }
 
 // stalledIAM is an empty account whose CreateRole does not answer until
@@ -371,4 +372,25 @@ func (r *waitingReader) Read([]byte) (int, error) {
 	r.once.Do(func() { close(r.reading) })
 	<-r.release
 	return 0, io.EOF
+}
+
+// EKSCTL_LITE_TIMEOUT_PLAN bounds all the reading of a plan: reads still
+// unanswered then end in one error that names the variable, not one per
+// read cut short.
+func TestPlanReadsAreBounded(t *testing.T) {
+	offlineAWS(t)
+	t.Setenv("EKSCTL_LITE_TIMEOUT_PLAN", "200ms")
+	hang := newHangingEKS(false)
+	fakeClients(t, &provision.Clients{EKS: hang, IAM: emptyIAM{calls: new(int)}})
+	start := time.Now()
+	code, stdout, stderr := runCLI(t, "", "plan", "../../examples/minimal")
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %v", took)
+	}
+	if code != 1 || stdout != "" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	if n := strings.Count(stderr, "Error:"); n != 1 || !strings.Contains(stderr, "Error: Reading AWS did not finish within 200ms (EKSCTL_LITE_TIMEOUT_PLAN)") {
+		t.Errorf("want one error naming EKSCTL_LITE_TIMEOUT_PLAN, got %d:\n%s", n, stderr)
+	}
 }

@@ -81,7 +81,7 @@ func (g *globalOptions) planDiags(ctx, readCtx context.Context, diags hcl.Diagno
 		kept := hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  fmt.Sprintf("Reading AWS did not finish within %v (%s)", g.timeouts.Plan, provision.EnvPlanTimeout),
-			Detail:   fmt.Sprintf("Every AWS call still unanswered was stopped; nothing was changed. AWS (or %s) answers too slowly: run the command again, or raise %s.", orAWS(g.endpoint()), provision.EnvPlanTimeout),
+			Detail:   fmt.Sprintf("Every AWS call still unanswered was stopped; nothing was changed. %s: run the command again, or raise %s.", tooSlow(g.endpoint()), provision.EnvPlanTimeout),
 		}}
 		for _, d := range diags {
 			if err, ok := d.Extra.(error); ok && d.Severity == hcl.DiagError && errors.Is(err, context.DeadlineExceeded) {
@@ -94,11 +94,12 @@ func (g *globalOptions) planDiags(ctx, readCtx context.Context, diags hcl.Diagno
 	return collapseAWSDiags(diags, g.endpoint(), g.timeouts.Call)
 }
 
-func orAWS(endpoint string) string {
+// tooSlow says who answered too slowly: AWS, or the endpoint set instead.
+func tooSlow(endpoint string) string {
 	if endpoint == "" {
-		return "the network to it"
+		return "AWS, or the network to it, answers too slowly"
 	}
-	return "the endpoint " + endpoint
+	return fmt.Sprintf("The endpoint %s answers too slowly", endpoint)
 }
 
 // newClientsFactory builds the AWS clients; tests replace it with fakes.
