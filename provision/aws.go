@@ -14,9 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 )
 
@@ -31,6 +33,68 @@ type AWSOptions struct {
 	// EndpointURL sends every call to one endpoint, e.g. an emulator
 	// (--endpoint-url); AWS_ENDPOINT_URL does the same.
 	EndpointURL string
+	// CallTimeout bounds one attempt of one AWS call; 0 is
+	// DefaultCallTimeout.
+	CallTimeout time.Duration
+}
+
+// AWSTimeouts bound how long eksctl-lite waits for AWS to answer.
+type AWSTimeouts struct {
+	// Call bounds one attempt of one AWS call, from sending the request to
+	// reading the whole answer (EKSCTL_LITE_TIMEOUT_AWS_CALL).
+	Call time.Duration
+	// Plan bounds the reading of AWS for a plan, every call together
+	// (EKSCTL_LITE_TIMEOUT_PLAN): plan, the planning of apply and destroy,
+	// and the re-reading of a saved plan.
+	Plan time.Duration
+}
+
+// Environment variables of AWSTimeouts and their defaults.
+//
+// Every EKS and IAM call eksctl-lite makes answers within a second or two
+// when AWS is healthy: creates and deletes only start the work (apply then
+// polls with Describe calls, each its own short call, until the resource is
+// ready, bounded by the EKSCTL_LITE_TIMEOUT_<KIND> waits). One minute per
+// attempt is what the AWS CLI waits too (its default read timeout), so a
+// call is given up only when the endpoint clearly does not answer. A plan
+// reads at most a few hundred resources, in seconds; fifteen minutes
+// leaves room for heavy throttling and still ends a run that would
+// otherwise never end.
+const (
+	EnvCallTimeout     = "EKSCTL_LITE_TIMEOUT_AWS_CALL"
+	EnvPlanTimeout     = "EKSCTL_LITE_TIMEOUT_PLAN"
+	DefaultCallTimeout = 60 * time.Second
+	DefaultPlanTimeout = 15 * time.Minute
+)
+
+// AWSTimeoutsFromEnv reads AWSTimeouts from environ (KEY=value pairs),
+// with the defaults for what is not set; a value that is not a positive
+// duration is an error naming the variable.
+func AWSTimeoutsFromEnv(environ []string) (AWSTimeouts, error) {
+	t := AWSTimeouts{Call: DefaultCallTimeout, Plan: DefaultPlanTimeout}
+	var errs []error
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		var dst *time.Duration
+		switch k {
+		case EnvCallTimeout:
+			dst = &t.Call
+		case EnvPlanTimeout:
+			dst = &t.Plan
+		default:
+			continue
+		}
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q is not a positive duration such as 30s or 5m", k, v))
+			continue
+		}
+		*dst = d
+	}
+	return t, errors.Join(errs...)
 }
 
 // ClientsFactory returns the AWS clients for a region; "" means the
@@ -51,6 +115,12 @@ type ClientsFactory func(region string) (*Clients, error)
 // connectBackoff apart (growing linearly), so that a dead endpoint fails in
 // about a second rather than after ten attempts with exponential backoff.
 // An endpoint URL Go cannot even send a request to is not retried at all.
+//
+// An attempt that gets no answer within the per-attempt timeout (the
+// endpoint accepts the connection and then says nothing: a hung proxy or
+// emulator, a black-holed network) is tried NoAnswerMaxAttempts times in
+// all: once more covers a lost packet, and ten attempts of a minute each
+// would only turn one hang into a longer one.
 const (
 	maxAttempts        = 10
 	maxBackoff         = 20 * time.Second
@@ -58,8 +128,18 @@ const (
 	connectBackoff     = 200 * time.Millisecond
 )
 
-// newRetryer is the retry policy above, for config.WithRetryer.
-func newRetryer() aws.Retryer {
+// NoAnswerMaxAttempts is how many times in all a call that gets no answer
+// is tried.
+const NoAnswerMaxAttempts = 2
+
+// newRetryer returns the retry policy above, for config.WithRetryer;
+// callTimeout is the per-attempt timeout, for the error of a call that got
+// no answer.
+func newRetryer(callTimeout time.Duration) func() aws.Retryer {
+	return func() aws.Retryer { return newCallRetryer(callTimeout) }
+}
+
+func newCallRetryer(callTimeout time.Duration) *dialFailFast {
 	std := retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = maxAttempts
 		o.MaxBackoff = maxBackoff
@@ -75,17 +155,25 @@ func newRetryer() aws.Retryer {
 			}),
 		}, o.Retryables...)
 	})
-	return &dialFailFast{std}
+	return &dialFailFast{RetryerV2: std, callTimeout: callTimeout}
 }
 
 // dialFailFast gives up on a call that could not connect after
-// connectMaxAttempts attempts, with short pauses; every other error gets
-// the standard retryer's attempts and backoff.
+// connectMaxAttempts attempts, and on one that got no answer after
+// NoAnswerMaxAttempts, with short pauses; every other error gets the
+// standard retryer's attempts and backoff.
 type dialFailFast struct {
 	aws.RetryerV2
+	callTimeout time.Duration
 }
 
 func (r *dialFailFast) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if isTimeout(err) {
+		if attempt >= NoAnswerMaxAttempts {
+			return 0, &NoAnswerError{Endpoint: endpointOf(err), Timeout: r.callTimeout, Attempts: attempt, Err: err}
+		}
+		return connectBackoff, nil
+	}
 	if !IsConnectError(err) {
 		return r.RetryerV2.RetryDelay(attempt, err)
 	}
@@ -94,6 +182,72 @@ func (r *dialFailFast) RetryDelay(attempt int, err error) (time.Duration, error)
 		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
 	}
 	return time.Duration(attempt) * connectBackoff, nil
+}
+
+// NoAnswerError is a call whose every attempt got no answer within the
+// per-attempt timeout.
+type NoAnswerError struct {
+	Endpoint string        // scheme://host the call went to, "" when unknown
+	Timeout  time.Duration // the per-attempt timeout
+	Attempts int
+	Err      error // the last attempt's error
+}
+
+func (e *NoAnswerError) Error() string {
+	where := ""
+	if e.Endpoint != "" {
+		where = " from " + e.Endpoint
+	}
+	return fmt.Sprintf("no answer%s within %v (%s), %d attempts: %v", where, e.Timeout, EnvCallTimeout, e.Attempts, e.Err)
+}
+
+func (e *NoAnswerError) Unwrap() error { return e.Err }
+
+// IsNoAnswer reports whether err is a call that timed out waiting for the
+// endpoint (a NoAnswerError, or one attempt's timeout), not one that AWS
+// answered with an error. The end of the caller's own context (an
+// interrupt, the plan's time bound) is not.
+func IsNoAnswer(err error) bool {
+	var na *NoAnswerError
+	if errors.As(err, &na) {
+		return true
+	}
+	// The SDK reports the end of the caller's context so; the HTTP client's
+	// own timeout error also matches context.DeadlineExceeded, so errors.Is
+	// cannot tell the two apart.
+	var canceled *smithy.CanceledError
+	var reqCanceled *aws.RequestCanceledError
+	return isTimeout(err) && !errors.As(err, &canceled) && !errors.As(err, &reqCanceled)
+}
+
+// isTimeout reports whether err is an attempt that timed out: the HTTP
+// client's per-attempt timeout, or a dial or read timeout of the network.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// endpointOf is the scheme://host of the request that failed with err.
+func endpointOf(err error) string {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return ""
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// EndpointOf returns the endpoint (scheme://host) a failed AWS call went
+// to, "" when err does not say.
+func EndpointOf(err error) string {
+	var na *NoAnswerError
+	if errors.As(err, &na) && na.Endpoint != "" {
+		return na.Endpoint
+	}
+	return endpointOf(err)
 }
 
 // IsConnectError reports whether err is a failure to connect to the
@@ -126,9 +280,18 @@ func isBadEndpointError(err error) bool {
 // so profiles, SSO, environment variables and AWS_ENDPOINT_URL all work) and
 // returns a factory of per-region clients.
 func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, error) {
+	callTimeout := opts.CallTimeout
+	if callTimeout <= 0 {
+		callTimeout = DefaultCallTimeout
+	}
 	load := []func(*config.LoadOptions) error{
-		config.WithRetryer(newRetryer),
+		config.WithRetryer(newRetryer(callTimeout)),
 		withRetryNotices, // apply's progress says when a call is being retried (retry_notice.go)
+		// The HTTP client's timeout bounds each attempt, from sending the
+		// request to reading the whole answer; without it a call to an
+		// endpoint that accepts the connection and never answers waits
+		// forever.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(callTimeout)),
 	}
 	load = append(load, sdkLogging(os.Getenv("EKSCTL_LITE_AWS_DEBUG") != "")...)
 	if opts.Region != "" {

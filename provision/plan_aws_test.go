@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/smithy-go"
@@ -90,17 +91,20 @@ func TestRetryFailsFastWhenTheEndpointCannotBeReached(t *testing.T) {
 		wantAttempts int
 		wantInErr    string
 		connectErr   bool
+		noAnswer     bool
 	}{
 		"connection refused": {err: refused, wantAttempts: connectMaxAttempts, wantInErr: "connection refused", connectErr: true},
 		"no such host":       {err: noHost, wantAttempts: 1, wantInErr: "no such host", connectErr: true}, // the SDK never retries a name that does not exist
 		"bad scheme":         {err: errors.New(`unsupported protocol scheme "htp"`), wantAttempts: 1, wantInErr: "unsupported protocol scheme"},
+		"no answer": {err: attemptTimeout{}, wantAttempts: NoAnswerMaxAttempts, noAnswer: true,
+			wantInErr: "no answer from http://127.0.0.1:1 within 1m0s (EKSCTL_LITE_TIMEOUT_AWS_CALL), 2 attempts"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			tr := &fakeTransport{err: tt.err}
 			client := eks.NewFromConfig(aws.Config{
 				Region:       "us-east-1",
-				Retryer:      newRetryer,
+				Retryer:      newRetryer(time.Minute),
 				HTTPClient:   tr,
 				BaseEndpoint: aws.String("http://127.0.0.1:1"),
 				Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
@@ -121,6 +125,64 @@ func TestRetryFailsFastWhenTheEndpointCannotBeReached(t *testing.T) {
 			if got := IsConnectError(err); got != tt.connectErr {
 				t.Errorf("IsConnectError(%v) = %v, want %v", err, got, tt.connectErr)
 			}
+			if got := IsNoAnswer(err); got != tt.noAnswer {
+				t.Errorf("IsNoAnswer(%v) = %v, want %v", err, got, tt.noAnswer)
+			}
+			if got := EndpointOf(err); tt.noAnswer && got != "http://127.0.0.1:1" {
+				t.Errorf("EndpointOf(%v) = %q", err, got)
+			}
+		})
+	}
+}
+
+// attemptTimeout is the HTTP client's error when an attempt gets no answer
+// within its timeout.
+type attemptTimeout struct{}
+
+func (attemptTimeout) Error() string {
+	return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+}
+func (attemptTimeout) Timeout() bool   { return true }
+func (attemptTimeout) Temporary() bool { return true }
+
+// The end of the caller's own context (an interrupt, the plan's bound) is
+// not an endpoint that does not answer.
+func TestIsNoAnswerIsNotTheCallersDeadline(t *testing.T) {
+	for name, err := range map[string]error{
+		"canceled":          &smithy.CanceledError{Err: context.DeadlineExceeded},
+		"canceled in sleep": &aws.RequestCanceledError{Err: context.DeadlineExceeded},
+		"throttled":         &smithy.GenericAPIError{Code: "Throttling"},
+	} {
+		if IsNoAnswer(err) {
+			t.Errorf("%s: IsNoAnswer(%v) = true", name, err)
+		}
+	}
+}
+
+func TestAWSTimeoutsFromEnv(t *testing.T) {
+	tests := map[string]struct {
+		env     []string
+		want    AWSTimeouts
+		wantErr string
+	}{
+		"defaults":     {want: AWSTimeouts{Call: 60 * time.Second, Plan: 15 * time.Minute}},
+		"empty":        {env: []string{"EKSCTL_LITE_TIMEOUT_AWS_CALL="}, want: AWSTimeouts{Call: DefaultCallTimeout, Plan: DefaultPlanTimeout}},
+		"set":          {env: []string{"EKSCTL_LITE_TIMEOUT_AWS_CALL=5s", "EKSCTL_LITE_TIMEOUT_PLAN=2m", "EKSCTL_LITE_TIMEOUT_IAM=x"}, want: AWSTimeouts{Call: 5 * time.Second, Plan: 2 * time.Minute}},
+		"not a time":   {env: []string{"EKSCTL_LITE_TIMEOUT_AWS_CALL=60"}, wantErr: `EKSCTL_LITE_TIMEOUT_AWS_CALL="60" is not a positive duration such as 30s or 5m`},
+		"not positive": {env: []string{"EKSCTL_LITE_TIMEOUT_PLAN=0s"}, wantErr: `EKSCTL_LITE_TIMEOUT_PLAN="0s" is not a positive duration`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := AWSTimeoutsFromEnv(tt.env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("AWSTimeoutsFromEnv(%q) = %+v, %v; want %+v", tt.env, got, err, tt.want)
+			}
 		})
 	}
 }
@@ -128,7 +190,7 @@ func TestRetryFailsFastWhenTheEndpointCannotBeReached(t *testing.T) {
 // Throttling, 5xx and dropped connections keep the generous policy: every
 // one of maxAttempts attempts is allowed, with the standard backoff.
 func TestRetryStaysGenerousForThrottlingAnd5xx(t *testing.T) {
-	r := newRetryer()
+	r := newCallRetryer(time.Minute)
 	if r.MaxAttempts() != maxAttempts {
 		t.Fatalf("MaxAttempts = %d, want %d", r.MaxAttempts(), maxAttempts)
 	}
@@ -155,7 +217,7 @@ func TestRetryStaysGenerousForThrottlingAnd5xx(t *testing.T) {
 func TestClientsFactoryUsesTheRetryPolicy(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	f, err := NewClientsFactory(context.Background(), AWSOptions{Region: "us-east-1", EndpointURL: "http://127.0.0.1:1"})
+	f, err := NewClientsFactory(context.Background(), AWSOptions{Region: "us-east-1", EndpointURL: "http://127.0.0.1:1", CallTimeout: 7 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,5 +227,11 @@ func TestClientsFactoryUsesTheRetryPolicy(t *testing.T) {
 	}
 	if _, ok := c.EKS.(*eks.Client).Options().Retryer.(*dialFailFast); !ok {
 		t.Errorf("EKS retryer is %T, want *dialFailFast", c.EKS.(*eks.Client).Options().Retryer)
+	}
+	// Each attempt is bounded: without a timeout an endpoint that accepts
+	// the connection and never answers hangs the call forever.
+	hc, ok := c.EKS.(*eks.Client).Options().HTTPClient.(*awshttp.BuildableClient)
+	if !ok || hc.GetTimeout() != 7*time.Second {
+		t.Errorf("EKS HTTP client %T has no 7s per-attempt timeout", c.EKS.(*eks.Client).Options().HTTPClient)
 	}
 }

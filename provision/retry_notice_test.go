@@ -60,7 +60,7 @@ func callThroughStack(t *testing.T, ctx context.Context, op string, errs ...erro
 		o.MaxAttempts = maxAttempts
 		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
 	})
-	if err := stack.Finalize.Add(retry.NewAttemptMiddleware(&dialFailFast{retryer}, func(r any) any { return r }), middleware.After); err != nil {
+	if err := stack.Finalize.Add(retry.NewAttemptMiddleware(&dialFailFast{RetryerV2: retryer, callTimeout: time.Second}, func(r any) any { return r }), middleware.After); err != nil {
 		t.Fatal(err)
 	}
 	if err := addRetryNotice(stack); err != nil {

@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/eksctl-lite/eksctl-lite/provision"
+	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
 func init() { commands = append(commands, newApplyCommand) }
@@ -43,7 +43,14 @@ Environment:
   EKSCTL_LITE_TIMEOUT_CLUSTER_UPDATE default 60m    EKSCTL_LITE_TIMEOUT_FARGATE_PROFILE default 10m
   EKSCTL_LITE_TIMEOUT_CLUSTER_DELETE default 30m    EKSCTL_LITE_TIMEOUT_IAM             default 2m
   A timeout bounds one wait; what timed out carries on in AWS and the next
-  apply picks it up.`
+  apply picks it up.` + awsEnvHelp
+
+// awsEnvHelp documents the bounds of AWS calls, for every command that
+// makes them.
+const awsEnvHelp = `
+  EKSCTL_LITE_TIMEOUT_AWS_CALL       one attempt of one AWS call (default 60s); a call
+                                     that gets no answer is tried twice, then fails
+  EKSCTL_LITE_TIMEOUT_PLAN           all the reading of AWS for a plan (default 15m)`
 
 // exitHelp is the exit status paragraph of apply ("applied") and destroy
 // ("destroyed").
@@ -119,7 +126,7 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 
 	// Everything that can be refused without AWS is refused before any AWS
 	// call, and before a plan is printed that could not be carried out.
-	if err := g.checkEndpoint(); err != nil {
+	if err := g.checkAWSEnv(); err != nil {
 		return err
 	}
 	opts, err := provision.ApplyOptionsFromEnv(os.Environ())
@@ -140,26 +147,28 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 			return err
 		}
 	}
+	if plan != nil && (len(f.vars.args) > 0 || f.adopt) {
+		return errors.New("--var, --var-file and --adopt cannot be used with a saved plan: their effect was fixed when the plan was made")
+	}
+
+	// From here on an interrupt stops the run: before the apply starts,
+	// with nothing changed.
+	runCtx, sig := handleInterrupts(ctx, stderr, verb)
+	defer sig.release()
+
 	var clients provision.ClientsFactory
 	if plan != nil {
-		if len(f.vars.args) > 0 || f.adopt {
-			return errors.New("--var, --var-file and --adopt cannot be used with a saved plan: their effect was fixed when the plan was made")
-		}
-		if clients, err = newClientsFactory(ctx, g.awsOptions()); err != nil {
+		if clients, err = newClientsFactory(runCtx, g.awsOptions()); err != nil {
 			return err
 		}
-		now, err := provision.RefreshFingerprints(ctx, plan, clients)
-		if err != nil {
-			return fmt.Errorf("checking whether the saved plan %s is still current: %w", args[0], err)
-		}
-		if stale := provision.StaleAddresses(plan, now); len(stale) > 0 {
-			return fmt.Errorf("saved plan is stale: %s changed since it was made; run eksctl-lite plan again", strings.Join(stale, ", "))
+		if err := refreshSavedPlan(runCtx, cmd, g, plan, clients, args[0], sig); err != nil {
+			return err
 		}
 		if !plan.HasChanges() {
 			return provision.RenderText(stdout, plan, colorFor(g, stdout))
 		}
 	} else {
-		plan, clients, err = loadAndPlan(cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy})
+		plan, clients, err = loadAndPlan(runCtx, cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy}, sig)
 		if err != nil {
 			return err
 		}
@@ -173,7 +182,10 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 			return nil
 		}
 		if !f.autoApprove {
-			if err := confirm(cmd.InOrStdin(), stdout, destroy); err != nil {
+			if err := confirm(runCtx, cmd.InOrStdin(), stdout, destroy); err != nil {
+				if ierr := sig.interrupted(); ierr != nil {
+					return ierr
+				}
 				return err
 			}
 		}
@@ -183,10 +195,10 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	opts.Progress = stdout
 	fmt.Fprintln(stdout)
 
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	sig := handleInterrupts(stop, stderr, verb)
-	defer sig.release()
+	sig.startApplying()
+	if ierr := sig.interrupted(); ierr != nil {
+		return ierr // interrupted before the first action: nothing was changed
+	}
 	res, err := provision.Apply(runCtx, plan, clients, opts)
 	if err == nil {
 		return nil
@@ -195,13 +207,40 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		return err // the run could not start; nothing was changed
 	}
 	code := 1
-	if s := sig.received(); s != nil {
-		code = 130
-		if s == syscall.SIGTERM {
-			code = 143
-		}
+	if c := sig.exitCode(); c != 0 {
+		code = c
 	}
 	return &exitError{code: code} // the summary said what failed and why
+}
+
+// refreshSavedPlan re-reads every resource plan touches and refuses the
+// plan (saved in path) when any changed since it was made.
+func refreshSavedPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, plan *provision.Plan, clients provision.ClientsFactory, path string, sig *interrupts) error {
+	readCtx, cancel := context.WithTimeout(ctx, g.timeouts.Plan)
+	defer cancel()
+	now, err := provision.RefreshFingerprints(readCtx, plan, clients)
+	if ierr := sig.interrupted(); ierr != nil {
+		return ierr
+	}
+	if err != nil {
+		d := &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Cannot check whether the saved plan %s is still current", path),
+			Detail:   err.Error(),
+			Extra:    err,
+		}
+		diags := g.planDiags(ctx, readCtx, hcl.Diagnostics{d})
+		if len(diags) == 1 && diags[0] == d { // not one of the causes said in one sentence
+			return fmt.Errorf("checking whether the saved plan %s is still current: %w", path, err)
+		}
+		stderr := cmd.ErrOrStderr()
+		_ = spec.WriteDiagnostics(stderr, nil, diags, colorFor(g, stderr))
+		return &exitError{code: 1}
+	}
+	if stale := provision.StaleAddresses(plan, now); len(stale) > 0 {
+		return fmt.Errorf("saved plan is stale: %s changed since it was made; run eksctl-lite plan again", strings.Join(stale, ", "))
+	}
+	return nil
 }
 
 // savedPlan returns the plan when args is one saved plan file, nil when
@@ -215,6 +254,12 @@ func savedPlan(args []string, destroy bool) (*provision.Plan, error) {
 	}
 	p, err := provision.ReadPlanFile(args[0])
 	if errors.Is(err, provision.ErrNotPlanFile) {
+		// A lone file that is not named like configuration was meant to
+		// be a saved plan: say it is not one rather than let the HCL
+		// parser complain about its first line. JSON is checkConfigPaths'.
+		if planFileKind(args[0]) == otherFile && !strings.HasSuffix(args[0], ".hcl") {
+			return nil, fmt.Errorf("%s is not an eksctl-lite plan file (save one with eksctl-lite plan --out FILE), nor configuration, which is *.hcl files or a directory of them", args[0])
+		}
 		return nil, nil
 	}
 	return p, err
@@ -227,8 +272,9 @@ func noTerminalError(verb string) error {
 }
 
 // confirm asks on a terminal and accepts only "yes"; without a terminal it
-// refuses, since nobody can answer.
-func confirm(in io.Reader, out io.Writer, destroy bool) error {
+// refuses, since nobody can answer. The end of ctx (an interrupt) stops the
+// question.
+func confirm(ctx context.Context, in io.Reader, out io.Writer, destroy bool) error {
 	what := "apply"
 	if destroy {
 		what = "destroy"
@@ -241,64 +287,27 @@ func confirm(in io.Reader, out io.Writer, destroy bool) error {
 		question = "Destroy all these resources?"
 	}
 	fmt.Fprintf(out, "\n%s Only 'yes' will be accepted.\n  Enter a value: ", question)
-	line, err := bufio.NewReader(in).ReadString('\n')
-	if err != nil && line == "" {
+	type answer struct {
+		line string
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() { // the read cannot be cancelled; the process ends soon after
+		line, err := bufio.NewReader(in).ReadString('\n')
+		answered <- answer{line, err}
+	}()
+	var a answer
+	select {
+	case a = <-answered:
+	case <-ctx.Done():
+		fmt.Fprintln(out)
+		return fmt.Errorf("%s cancelled: nothing was changed", what)
+	}
+	if a.err != nil && a.line == "" {
 		fmt.Fprintln(out)
 	}
-	if strings.TrimSpace(line) != "yes" {
+	if strings.TrimSpace(a.line) != "yes" {
 		return &exitError{code: 1, err: fmt.Errorf("%s cancelled: nothing was changed", what)}
 	}
 	return nil
-}
-
-// interrupts turns the first SIGINT or SIGTERM into a stop (no new
-// actions start; calls in flight return) and the second into an immediate
-// exit.
-type interrupts struct {
-	ch   chan os.Signal
-	done chan struct{}
-	got  chan os.Signal
-}
-
-func handleInterrupts(stop context.CancelFunc, stderr io.Writer, verb string) *interrupts {
-	s := &interrupts{ch: make(chan os.Signal, 2), done: make(chan struct{}), got: make(chan os.Signal, 1)}
-	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		var first os.Signal
-		select {
-		case first = <-s.ch:
-		case <-s.done:
-			return
-		}
-		s.got <- first
-		fmt.Fprintf(stderr, "\nInterrupt received: %s starts nothing new and waits for the AWS calls in flight to return.\nInterrupt again to exit at once (what is in progress carries on in AWS).\n", verb)
-		stop()
-		select {
-		case <-s.ch:
-			fmt.Fprintf(stderr, "\nSecond interrupt: exiting now. Run eksctl-lite %s again to continue.\n", verb)
-			code := 130
-			if first == syscall.SIGTERM {
-				code = 143
-			}
-			os.Exit(code)
-		case <-s.done:
-		}
-	}()
-	return s
-}
-
-// received returns the first signal, nil if none came.
-func (s *interrupts) received() os.Signal {
-	select {
-	case sig := <-s.got:
-		s.got <- sig
-		return sig
-	default:
-		return nil
-	}
-}
-
-func (s *interrupts) release() {
-	signal.Stop(s.ch)
-	close(s.done)
 }

@@ -42,7 +42,7 @@ func TestConfirm(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			stdinIsTerminal = func(io.Reader) bool { return tt.terminal }
 			var out bytes.Buffer
-			err := confirm(strings.NewReader(tt.input), &out, tt.destroy)
+			err := confirm(t.Context(), strings.NewReader(tt.input), &out, tt.destroy)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("confirm: %v, want approval", err)

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -21,21 +23,19 @@ import (
 // loadAndPlan is the shared front half of plan, apply and destroy: it loads
 // the configuration at paths (with the --var and --var-file flags in vars),
 // prints every diagnostic (warnings too) to stderr, builds the AWS clients
-// from the global flags, and makes the plan with opts.
+// from the global flags, and makes the plan with opts. ctx is the run's
+// context, cancelled by the first interrupt sig handles; the reading of
+// AWS is bounded by EKSCTL_LITE_TIMEOUT_PLAN.
 //
 // On any error it has already told the user everything and returns an
-// *exitError with code 1 (err == nil, so main prints nothing more): callers
-// just return it from RunE. The ClientsFactory is returned so that apply
-// can use the same clients.
-func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string, opts provision.PlanOptions) (*provision.Plan, provision.ClientsFactory, error) {
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
+// *exitError with code 1 (err == nil, so main prints nothing more), or 130
+// or 143 when interrupted: callers just return it from RunE. The
+// ClientsFactory is returned so that apply can use the same clients.
+func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string, opts provision.PlanOptions, sig *interrupts) (*provision.Plan, provision.ClientsFactory, error) {
 	stderr := cmd.ErrOrStderr()
 	color := colorFor(g, stderr)
 
-	if err := g.checkEndpoint(); err != nil {
+	if err := g.checkAWSEnv(); err != nil {
 		return nil, nil, err
 	}
 	if err := checkConfigPaths(paths); err != nil {
@@ -56,8 +56,13 @@ func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []s
 		_ = spec.WriteDiagnostics(stderr, files, diags, color)
 		return nil, nil, &exitError{code: 1, err: err}
 	}
-	plan, planDiags := provision.MakePlan(ctx, cfg, clients, opts)
-	diags = append(diags, collapseAWSDiags(planDiags, g.endpoint())...)
+	readCtx, cancel := context.WithTimeout(ctx, g.timeouts.Plan)
+	defer cancel()
+	plan, planDiags := provision.MakePlan(readCtx, cfg, clients, opts)
+	if ierr := sig.interrupted(); ierr != nil {
+		return nil, nil, ierr // the handler said so; what failed since is its doing
+	}
+	diags = append(diags, g.planDiags(ctx, readCtx, planDiags)...)
 	if len(diags) > 0 {
 		_ = spec.WriteDiagnostics(stderr, files, diags, color)
 	}
@@ -67,12 +72,57 @@ func loadAndPlan(cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []s
 	return plan, clients, nil
 }
 
+// planDiags turns the diagnostics of reading AWS under readCtx (derived
+// from the run's ctx) into what the user needs: the reads that failed for
+// one cause said once, with the fix, and the end of EKSCTL_LITE_TIMEOUT_PLAN
+// said once instead of every read it cut short.
+func (g *globalOptions) planDiags(ctx, readCtx context.Context, diags hcl.Diagnostics) hcl.Diagnostics {
+	if ctx.Err() == nil && errors.Is(readCtx.Err(), context.DeadlineExceeded) && diags.HasErrors() {
+		kept := hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Reading AWS did not finish within %v (%s)", g.timeouts.Plan, provision.EnvPlanTimeout),
+			Detail:   fmt.Sprintf("Every AWS call still unanswered was stopped; nothing was changed. %s: run the command again, or raise %s.", tooSlow(g.endpoint()), provision.EnvPlanTimeout),
+		}}
+		for _, d := range diags {
+			if err, ok := d.Extra.(error); ok && d.Severity == hcl.DiagError && errors.Is(err, context.DeadlineExceeded) {
+				continue
+			}
+			kept = append(kept, d)
+		}
+		diags = kept
+	}
+	return collapseAWSDiags(diags, g.endpoint(), g.timeouts.Call)
+}
+
+// tooSlow says who answered too slowly: AWS, or the endpoint set instead.
+func tooSlow(endpoint string) string {
+	if endpoint == "" {
+		return "AWS, or the network to it, answers too slowly"
+	}
+	return fmt.Sprintf("The endpoint %s answers too slowly", endpoint)
+}
+
 // newClientsFactory builds the AWS clients; tests replace it with fakes.
 var newClientsFactory = provision.NewClientsFactory
 
 // awsOptions are the global flags that configure AWS access.
 func (g *globalOptions) awsOptions() provision.AWSOptions {
-	return provision.AWSOptions{Region: g.region, Profile: g.profile, EndpointURL: g.endpointURL}
+	return provision.AWSOptions{Region: g.region, Profile: g.profile, EndpointURL: g.endpointURL, CallTimeout: g.timeouts.Call}
+}
+
+// checkAWSEnv refuses, before any AWS call, an endpoint URL no call could
+// use and an EKSCTL_LITE_TIMEOUT_AWS_CALL or EKSCTL_LITE_TIMEOUT_PLAN that
+// is not a duration; it keeps the timeouts for awsOptions.
+func (g *globalOptions) checkAWSEnv() error {
+	if err := g.checkEndpoint(); err != nil {
+		return err
+	}
+	t, err := provision.AWSTimeoutsFromEnv(os.Environ())
+	if err != nil {
+		return err
+	}
+	g.timeouts = t
+	return nil
 }
 
 // endpoint is the endpoint every AWS call goes to when one is set
@@ -138,6 +188,8 @@ func checkConfigPaths(paths []string) error {
 			return fmt.Errorf("%s is a saved plan, not configuration: run eksctl-lite apply %s or eksctl-lite show %s%s", p, p, p, also)
 		case jsonPlanFile:
 			return fmt.Errorf("%s is the output of plan --json, which is for reading, not configuration, and cannot be applied: to apply a reviewed plan, save it with eksctl-lite plan --out FILE and run eksctl-lite apply FILE", p)
+		case otherJSONFile:
+			return fmt.Errorf("%s is JSON, but neither configuration (HCL, *.hcl) nor an eksctl-lite plan file (save one with eksctl-lite plan --out FILE)", p)
 		}
 	}
 	return nil
@@ -149,6 +201,7 @@ const (
 	otherFile     fileKind = iota // configuration, a directory, missing: spec.Load decides
 	savedPlanFile                 // written by plan --out
 	jsonPlanFile                  // printed by plan --json or show --json
+	otherJSONFile                 // any other JSON: neither HCL nor a plan
 )
 
 // planFileKind tells a plan file from configuration by its content. A JSON
@@ -164,7 +217,7 @@ func planFileKind(path string) fileKind {
 		return otherFile
 	}
 	if _, err := provision.ReadPlanFile(path); err == nil || !errors.Is(err, provision.ErrNotPlanFile) {
-		return savedPlanFile // a damaged or too new plan file is still a plan file
+		return savedPlanFile // a modified, damaged or too new plan file is still a plan file
 	}
 	var jp struct {
 		FormatVersion   *string          `json:"format_version"`
@@ -173,7 +226,7 @@ func planFileKind(path string) fileKind {
 	if json.Unmarshal(b, &jp) == nil && jp.FormatVersion != nil && jp.ResourceChanges != nil {
 		return jsonPlanFile
 	}
-	return otherFile
+	return otherJSONFile
 }
 
 // Plan diagnostics from AWS read failures carry the SDK's error text, one
@@ -185,9 +238,10 @@ func planFileKind(path string) fileKind {
 type awsFailure int
 
 const (
-	otherFailure   awsFailure = iota
-	connectFailure            // the endpoint could not be reached at all
-	credsFailure              // no credentials to sign the call with
+	otherFailure    awsFailure = iota
+	connectFailure             // the endpoint could not be reached at all
+	noAnswerFailure            // the endpoint took the call and never answered
+	credsFailure               // no credentials to sign the call with
 )
 
 // sendFailed is the SDK's "request send failed, Get "URL": <Go error>".
@@ -215,6 +269,35 @@ func classifyAWSLine(line string) (awsFailure, string, string) {
 	return otherFailure, "", ""
 }
 
+// classifyAWSError returns the failure class of one failed call, its cause
+// without the SDK wrapping, and the endpoint (scheme://host) it went to.
+func classifyAWSError(err error) (awsFailure, string, string) {
+	if provision.IsNoAnswer(err) {
+		return noAnswerFailure, "", provision.EndpointOf(err)
+	}
+	var op *net.OpError
+	if provision.IsConnectError(err) && errors.As(err, &op) {
+		return connectFailure, op.Error(), provision.EndpointOf(err)
+	}
+	return classifyAWSLine(err.Error())
+}
+
+// errorLeaves flattens err into the errors it joins (errors.Join, several
+// %w), each with its own wrapping; an error that joins nothing is its own
+// leaf.
+func errorLeaves(err error) []error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			var out []error
+			for _, x := range j.Unwrap() {
+				out = append(out, errorLeaves(x)...)
+			}
+			return out
+		}
+	}
+	return []error{err}
+}
+
 // classifyAWSDiag classifies an error diagnostic whose every failed call
 // failed the same way; otherFailure when they differ or it is not an AWS
 // read failure at all.
@@ -222,23 +305,38 @@ func classifyAWSDiag(d *hcl.Diagnostic) (awsFailure, []string, []string) {
 	if d.Severity != hcl.DiagError {
 		return otherFailure, nil, nil
 	}
-	text := d.Detail
-	if err, ok := d.Extra.(error); ok { // should the planner ever attach the error
-		text = err.Error()
-	} else if i := strings.Index(text, "\n\n"); i >= 0 {
-		text = text[:i] // the advice after the errors
+	type failure struct {
+		class           awsFailure
+		cause, endpoint string
+	}
+	var failures []failure
+	if err, ok := d.Extra.(error); ok { // the planner attaches the error
+		for _, leaf := range errorLeaves(err) {
+			c, cause, endpoint := classifyAWSError(leaf)
+			failures = append(failures, failure{c, cause, endpoint})
+		}
+	} else {
+		text := d.Detail
+		if i := strings.Index(text, "\n\n"); i >= 0 {
+			text = text[:i] // the advice after the errors
+		}
+		for _, line := range strings.Split(text, "\n") {
+			c, cause, endpoint := classifyAWSLine(line)
+			failures = append(failures, failure{c, cause, endpoint})
+		}
 	}
 	class := otherFailure
 	var causes, endpoints []string
-	for _, line := range strings.Split(text, "\n") {
-		c, cause, endpoint := classifyAWSLine(line)
-		if c == otherFailure || (class != otherFailure && c != class) {
+	for _, f := range failures {
+		if f.class == otherFailure || (class != otherFailure && f.class != class) {
 			return otherFailure, nil, nil
 		}
-		class = c
-		causes = appendNew(causes, cause)
-		if endpoint != "" {
-			endpoints = appendNew(endpoints, endpoint)
+		class = f.class
+		if f.cause != "" {
+			causes = appendNew(causes, f.cause)
+		}
+		if f.endpoint != "" {
+			endpoints = appendNew(endpoints, f.endpoint)
 		}
 	}
 	return class, causes, endpoints
@@ -247,8 +345,9 @@ func classifyAWSDiag(d *hcl.Diagnostic) (awsFailure, []string, []string) {
 // collapseAWSDiags replaces the error diagnostics that failed for the same
 // root cause with one diagnostic that says the cause and the fix, in the
 // place of the first; every other diagnostic is kept as it is. endpoint is
-// --endpoint-url or AWS_ENDPOINT_URL ("" when calls go to AWS).
-func collapseAWSDiags(diags hcl.Diagnostics, endpoint string) hcl.Diagnostics {
+// --endpoint-url or AWS_ENDPOINT_URL ("" when calls go to AWS); callTimeout
+// is the per-attempt timeout, for the fix of calls that got no answer.
+func collapseAWSDiags(diags hcl.Diagnostics, endpoint string, callTimeout time.Duration) hcl.Diagnostics {
 	type group struct {
 		at                int
 		n                 int
@@ -301,6 +400,21 @@ func collapseAWSDiags(diags hcl.Diagnostics, endpoint string) hcl.Diagnostics {
 				fix = fmt.Sprintf("Is the endpoint running? Check --endpoint-url and AWS_ENDPOINT_URL (now %s), then run the command again.", endpoint)
 			}
 			d.Detail = fmt.Sprintf("No AWS call reached it: %s\n\n%s", strings.Join(causes, "\n"), fix)
+		case noAnswerFailure:
+			where := strings.Join(gr.endpoints, " and ")
+			if endpoint != "" {
+				where = endpoint
+			}
+			d.Summary = "No answer from AWS"
+			if where != "" {
+				d.Summary += " at " + where
+			}
+			fix := "Check your network connection and proxy settings, then run the command again."
+			if endpoint != "" {
+				fix = fmt.Sprintf("Is the endpoint healthy? It accepts connections but answers nothing. Check --endpoint-url and AWS_ENDPOINT_URL (now %s), then run the command again.", endpoint)
+			}
+			d.Detail = fmt.Sprintf("No AWS call was answered within %v (%s), each tried %d times.\n\n%s On a network that slow, raise %s.",
+				callTimeout, provision.EnvCallTimeout, provision.NoAnswerMaxAttempts, fix, provision.EnvCallTimeout)
 		case credsFailure:
 			d.Summary = "No AWS credentials found"
 			d.Detail = fmt.Sprintf("No AWS call could be signed: %s\n\nNo AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run aws sso login, then run the command again.", strings.Join(causes, "\n"))

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
@@ -109,6 +112,8 @@ func TestPlanFilesWhereConfigurationIsExpected(t *testing.T) {
 		"plan plan.json":         {args: []string{"plan", asJSON}, want: asJSON + " is the output of plan --json"},
 		"show plan.json":         {args: []string{"show", asJSON}, want: asJSON + " is already the JSON output of plan --json"},
 		"show DIR":               {args: []string{"show", dir}, want: dir + " is a directory, but show expects a plan file saved with eksctl-lite plan --out FILE"},
+		"validate PLANFILE":      {args: []string{"validate", saved}, want: "Error: Not configuration\n\n" + saved + " is a"},
+		"validate plan.json":     {args: []string{"validate", asJSON}, want: "Error: Not configuration\n\n" + asJSON + " is the"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -159,6 +164,15 @@ func TestApplyRefusesBeforePlanning(t *testing.T) {
 func awsReadDiag(summary string, subject *hcl.Range, lines ...string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Subject: subject,
 		Detail: strings.Join(lines, "\n") + "\n\nCheck your AWS credentials, region and permissions, then run the plan again."}
+}
+
+func withErr(d *hcl.Diagnostic, err error) *hcl.Diagnostic {
+	d.Extra = err
+	return d
+}
+
+func noAnswer(endpoint string) error {
+	return &provision.NoAnswerError{Endpoint: endpoint, Timeout: time.Minute, Attempts: 2, Err: errors.New("request send failed")}
 }
 
 // Plan diagnostics failing for one root cause become one diagnostic that
@@ -222,6 +236,19 @@ func TestCollapseAWSDiags(t *testing.T) {
 				{summary: "Cannot read IAM roles", detail: []string{"AccessDenied", "Check your AWS credentials"}},
 			},
 		},
+		"no answer, from the attached errors": {
+			diags: hcl.Diagnostics{
+				withErr(awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, "text is not read"), errors.Join(
+					fmt.Errorf("reading cluster %q: %w", "full", noAnswer("http://127.0.0.1:9")),
+					fmt.Errorf("listing node groups: %w", noAnswer("http://127.0.0.1:9")))),
+				withErr(awsReadDiag("Cannot read IAM roles", nil, "text is not read"), noAnswer("http://127.0.0.1:9")),
+			},
+			endpoint: "http://127.0.0.1:9",
+			want: []want{{summary: "No answer from AWS at http://127.0.0.1:9", detail: []string{
+				"No AWS call was answered within 1m0s (EKSCTL_LITE_TIMEOUT_AWS_CALL), each tried 2 times.",
+				"Check --endpoint-url and AWS_ENDPOINT_URL (now http://127.0.0.1:9)",
+			}}},
+		},
 		"mixed causes in one diagnostic stay as they are": {
 			diags: hcl.Diagnostics{awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, refused, denied)},
 			want:  []want{{summary: `Cannot read cluster "full" in us-east-1`, subject: true, detail: []string{refused, denied}}},
@@ -229,7 +256,7 @@ func TestCollapseAWSDiags(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			got := collapseAWSDiags(tt.diags, tt.endpoint)
+			got := collapseAWSDiags(tt.diags, tt.endpoint, time.Minute)
 			var gotSummaries, wantSummaries []string
 			for _, d := range got {
 				gotSummaries = append(gotSummaries, d.Summary)

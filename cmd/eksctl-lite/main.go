@@ -6,6 +6,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -28,8 +29,17 @@ func (e *exitError) Error() string {
 }
 
 func run(args []string) int {
+	return runWith(args, os.Stdin, os.Stdout, os.Stderr)
+}
+
+// runWith runs the command line args with the given standard streams and
+// returns the exit status: what run does, testable.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCommand()
 	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.Execute()
 	if err == nil {
 		return 0
@@ -37,10 +47,10 @@ func run(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "Error:", ee.err)
+			fmt.Fprintln(stderr, "Error:", ee.err)
 		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "Error:", err)
+	fmt.Fprintln(stderr, "Error:", err)
 	return 1
 }

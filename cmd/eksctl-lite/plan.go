@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -30,7 +31,10 @@ AWS is the only truth, and resources eksctl-lite did not create (no
 eksctl-lite/cluster tag) are never changed or deleted.
 
 Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 when
-there are no changes, 1 on error, 2 when there are changes.`,
+there are no changes, 1 on error, 2 when there are changes; 130 (SIGINT)
+or 143 (SIGTERM) when interrupted.
+
+Environment:` + awsEnvHelp,
 		Example: `  # Plan the spec in the current directory
   eksctl-lite plan
 
@@ -49,9 +53,25 @@ there are no changes, 1 on error, 2 when there are changes.`,
 			if err := parallelismFlag(opts.Parallelism); err != nil {
 				return err
 			}
-			plan, _, err := loadAndPlan(cmd, g, &vars, args, opts)
+			// Before AWS is read: a plan that took minutes to make must
+			// not be lost for want of a place to save it.
+			if out != "" {
+				if err := provision.CheckPlanFileWritable(out); err != nil {
+					return err
+				}
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			ctx, sig := handleInterrupts(ctx, cmd.ErrOrStderr(), "plan")
+			defer sig.release()
+			plan, _, err := loadAndPlan(ctx, cmd, g, &vars, args, opts, sig)
 			if err != nil {
 				return err
+			}
+			if ierr := sig.interrupted(); ierr != nil {
+				return ierr // the plan was made, but nobody waits for it
 			}
 			stdout := cmd.OutOrStdout()
 			if asJSON {
@@ -79,7 +99,7 @@ there are no changes, 1 on error, 2 when there are changes.`,
 	vars.add(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the plan as JSON (Terraform JSON plan shape) instead of text")
-	f.StringVar(&out, "out", "", "save the plan to FILE, for eksctl-lite apply FILE and eksctl-lite show FILE")
+	f.StringVar(&out, "out", "", "save the plan to `FILE`, for eksctl-lite apply FILE and eksctl-lite show FILE")
 	f.BoolVar(&detailedExitcode, "detailed-exitcode", false, "exit 0 when there are no changes, 1 on error, 2 when there are changes")
 	f.BoolVar(&opts.Destroy, "destroy", false, "plan the deletion of everything the configuration owns")
 	f.BoolVar(&opts.Adopt, "adopt", false, "take ownership of existing clusters eksctl-lite did not create, by tagging them")

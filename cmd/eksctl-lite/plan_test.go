@@ -59,3 +59,29 @@ func TestShowRejectsWhatIsNotAPlan(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// plan --out to a place the plan cannot be saved is refused before AWS
+// is read.
+func TestPlanOutUnwritableIsRefusedBeforeAWS(t *testing.T) {
+	offlineAWS(t)
+	noAWSCalls(t)
+	dir := t.TempDir()
+	tests := map[string]struct {
+		out  string
+		want string
+	}{
+		"missing directory": {out: filepath.Join(dir, "nope", "demo.plan"), want: "Error: cannot save the plan to " + filepath.Join(dir, "nope", "demo.plan") + ": the directory " + filepath.Join(dir, "nope") + " does not exist"},
+		"a directory":       {out: dir, want: "Error: " + dir + " is a directory; give a file name"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", "plan", "--out", tt.out, "../../examples/minimal")
+			if code != 1 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q, want %q", code, stderr, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q", stdout)
+			}
+		})
+	}
+}

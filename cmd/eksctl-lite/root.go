@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/eksctl-lite/eksctl-lite/provision"
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
@@ -18,6 +20,9 @@ type globalOptions struct {
 	profile     string
 	endpointURL string
 	noColor     bool
+
+	// timeouts come from the environment (checkAWSEnv).
+	timeouts provision.AWSTimeouts
 }
 
 // color reports whether output to f may use ANSI colour: not with
@@ -50,6 +55,12 @@ There is no state file: live AWS is the only truth.`,
   eksctl-lite plan --endpoint-url http://127.0.0.1:4566 examples/full`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          unknownCommand,
+		// cobra's default, which SuggestionsFor does not apply itself.
+		SuggestionsMinimumDistance: 2,
+		// Runnable, so that a word that is no command reaches
+		// unknownCommand instead of printing the help.
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	// The default for every command; a command may set its own.
 	root.SetFlagErrorFunc(flagError)
@@ -67,6 +78,14 @@ There is no state file: live AWS is the only truth.`,
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
+			// "completion nosh" printed the help and exited 0.
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return fmt.Errorf("%q is not a shell eksctl-lite completion knows: use bash, zsh, fish or powershell", args[0])
+				}
+				return nil
+			}
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 			c.Example = `  # Bash, for this shell
   source <(eksctl-lite completion bash)
 
@@ -77,23 +96,88 @@ There is no state file: live AWS is the only truth.`,
 	return root
 }
 
-// flagError turns pflag's puzzling answer to a Terraform habit, a long flag
-// with one dash ("unknown shorthand flag: 'v' in -var"), into a suggestion
-// of the flag with two dashes, when the command has that flag.
+// flagError says what is wrong with a flag in the tool's words, not
+// pflag's and strconv's ("invalid argument "abc" for "--parallelism" flag:
+// strconv.ParseInt: parsing "abc": invalid syntax"), with the fix. A
+// Terraform habit, a long flag with one dash ("unknown shorthand flag: 'v'
+// in -var"), gets the flag with two dashes suggested when the command has
+// it.
 func flagError(cmd *cobra.Command, err error) error {
-	var ne interface{ GetSpecifiedShortnames() string } // *pflag.NotExistError
-	if !errors.As(err, &ne) {
+	var (
+		notExist *pflag.NotExistError
+		required *pflag.ValueRequiredError
+		invalid  *pflag.InvalidValueError
+		syntax   *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(err, &notExist):
+		group := notExist.GetSpecifiedShortnames() // "var", "out=x", "auto-approve"
+		name, _, _ := strings.Cut(group, "=")
+		if len(name) >= 2 && cmd.Flags().Lookup(name) != nil {
+			return fmt.Errorf("unknown flag -%s: eksctl-lite flags take two dashes; did you mean --%s?", group, group)
+		}
+		spelled := "--" + notExist.GetSpecifiedName()
+		if group != "" {
+			spelled = "-" + group
+		}
+		return fmt.Errorf("unknown flag %s for %s; %s --help lists its flags", spelled, cmd.CommandPath(), cmd.CommandPath())
+	case errors.As(err, &required):
+		f := required.GetFlag()
+		return fmt.Errorf("--%s needs a value: --%s %s", f.Name, f.Name, flagPlaceholder(f))
+	case errors.As(err, &invalid):
+		f, value := invalid.GetFlag(), invalid.GetValue()
+		switch f.Value.Type() {
+		case "int", "int64", "uint", "uint64":
+			return fmt.Errorf("--%s wants a whole number, e.g. --%s %s; got %q", f.Name, f.Name, f.DefValue, value)
+		case "bool":
+			return fmt.Errorf("--%s is a switch: give it alone (--%s) or as --%s=true or --%s=false; got %q", f.Name, f.Name, f.Name, f.Name, value)
+		case "duration":
+			return fmt.Errorf("--%s wants a duration such as 30s or 5m; got %q", f.Name, value)
+		}
+		if cause := errors.Unwrap(invalid); cause != nil {
+			return cause // our own flag types say it in full
+		}
 		return err
+	case errors.As(err, &syntax):
+		return fmt.Errorf("%s is not a flag: flags are --name or --name=value (see %s --help)", syntax.GetSpecifiedFlag(), cmd.CommandPath())
 	}
-	group := ne.GetSpecifiedShortnames() // "var", "out=x", "auto-approve"
-	if len(group) < 2 {
-		return err
+	return err
+}
+
+// flagPlaceholder is what a flag's value looks like in a message: the
+// back-quoted name in its usage, or its type.
+func flagPlaceholder(f *pflag.Flag) string {
+	name, _ := pflag.UnquoteUsage(f)
+	switch name {
+	case "", "string":
+		return "VALUE"
+	case "int":
+		return "N"
 	}
-	name, _, _ := strings.Cut(group, "=")
-	if cmd.Flags().Lookup(name) == nil {
-		return err
+	return strings.ToUpper(name)
+}
+
+// noArgs is cobra.NoArgs in the tool's words.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q; see %s --help", cmd.CommandPath(), strings.Join(args, " "), cmd.CommandPath())
 	}
-	return fmt.Errorf("unknown flag -%s: eksctl-lite flags take two dashes; did you mean --%s?", group, group)
+	return nil
+}
+
+// unknownCommand is the root's argument check: a word that is no command,
+// with the nearest command suggested, as cobra does, in the tool's words.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%q is not an eksctl-lite command", args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean eksctl-lite %s?", s[0])
+	} else {
+		msg += "; eksctl-lite --help lists the commands"
+	}
+	return errors.New(msg)
 }
 
 // commands are the subcommand constructors; each command's file registers

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +24,15 @@ file: no AWS call, no credentials.`,
 		Example: `  eksctl-lite plan --out demo.plan
   eksctl-lite show demo.plan
   eksctl-lite show --json demo.plan | jq '.resource_changes[].change.actions'`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch len(args) {
+			case 1:
+				return nil
+			case 0:
+				return errors.New("show needs the plan file to show: eksctl-lite show FILE, for a plan saved with eksctl-lite plan --out FILE")
+			}
+			return fmt.Errorf("show shows one plan file, got %d: %s", len(args), strings.Join(args, " "))
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			plan, err := readPlanForShow(args[0])
 			if err != nil {

@@ -48,7 +48,18 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
   # Machine-readable diagnostics for CI annotations
   eksctl-lite validate --json examples/full`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, diags := spec.Load(vars.loadOptions(args))
+			var (
+				cfg   *spec.Config
+				diags hcl.Diagnostics
+			)
+			if err := checkConfigPaths(args); err != nil {
+				// A plan file is no HCL: say what it is, not what the HCL
+				// parser makes of its first line.
+				cfg = &spec.Config{Files: map[string]*hcl.File{}}
+				diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not configuration", Detail: sentence(err.Error())}}
+			} else {
+				cfg, diags = spec.Load(vars.loadOptions(args))
+			}
 			errs, warns := countDiagnostics(diags)
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
@@ -96,7 +107,7 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 			Diagnostics: []spec.JSONDiagnostic{{
 				Severity: "error",
 				Summary:  "Invalid command-line flag",
-				Detail:   sentence(err.Error()) + " Run eksctl-lite validate --help for the flags it accepts.",
+				Detail:   flagErrorDetail(err),
 			}},
 		}); werr != nil {
 			return werr
@@ -104,6 +115,15 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 		return &exitError{code: 1}
 	})
 	return cmd
+}
+
+// flagErrorDetail is a flag error as a diagnostic's detail, pointing at
+// --help unless it does already.
+func flagErrorDetail(err error) string {
+	if strings.Contains(err.Error(), "--help") {
+		return sentence(err.Error())
+	}
+	return sentence(err.Error()) + " Run eksctl-lite validate --help for the flags it accepts."
 }
 
 // sentence ends s with a full stop unless it ends a sentence already.

@@ -267,8 +267,8 @@ func TestValidateJSONFlagErrors(t *testing.T) {
 		json   bool
 		detail string
 	}{
-		"unknown flag after --json":   {args: []string{"--json", "--bogus"}, json: true, detail: "unknown flag: --bogus. Run eksctl-lite validate --help"},
-		"unknown flag before --json":  {args: []string{"--bogus", "--json"}, json: true, detail: "unknown flag: --bogus"},
+		"unknown flag after --json":   {args: []string{"--json", "--bogus"}, json: true, detail: "unknown flag --bogus for eksctl-lite validate; eksctl-lite validate --help lists its flags."},
+		"unknown flag before --json":  {args: []string{"--bogus", "--json"}, json: true, detail: "unknown flag --bogus"},
 		"--var without = after json":  {args: []string{"--json", "--var", "x"}, json: true, detail: `--var "x": want name=value`},
 		"--var without = before json": {args: []string{"--var", "x", "--json=true"}, json: true, detail: `--var "x": want name=value`},
 		"one-dash long flag":          {args: []string{"--json", "-var", "x=1"}, json: true, detail: "did you mean --var? Run eksctl-lite validate --help"},
@@ -288,7 +288,7 @@ func TestValidateJSONFlagErrors(t *testing.T) {
 				t.Errorf("exit %d, want 1", code)
 			}
 			if !tt.json {
-				if stdout != "" || !strings.Contains(stderr, "unknown flag: --bogus") {
+				if stdout != "" || !strings.Contains(stderr, "unknown flag --bogus for eksctl-lite validate") {
 					t.Errorf("without --json: stdout %q, stderr %q; want the plain error on stderr only", stdout, stderr)
 				}
 				return

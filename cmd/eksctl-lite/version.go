@@ -21,7 +21,7 @@ func newVersionCommand(*globalOptions) *cobra.Command {
 		Long: `Version prints the version of eksctl-lite and of the Go toolchain that
 built it. Include both in bug reports.`,
 		Example: `  eksctl-lite version`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintf(cmd.OutOrStdout(), "eksctl-lite %s\n%s %s/%s\n",
 				buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
