@@ -25,6 +25,9 @@ type applyFlags struct {
 	autoApprove bool
 	parallelism int
 	adopt       bool
+	// allowClusterDeletion lets apply delete the clusters whose blocks
+	// were removed (apply only: destroy deletes every cluster anyway).
+	allowClusterDeletion bool
 }
 
 func (f *applyFlags) add(cmd *cobra.Command) {
@@ -98,6 +101,7 @@ once. In every case running apply again continues where it stopped.` + applyEnvH
 		},
 	}
 	f.add(cmd)
+	cmd.Flags().BoolVar(&f.allowClusterDeletion, "allow-cluster-deletion", false, "let apply delete the clusters this configuration owns but no longer declares (a removed cluster block)")
 	cmd.Flags().BoolVar(&f.adopt, "adopt", false, "take ownership of existing clusters eksctl-lite did not create, by tagging them")
 	return cmd
 }
@@ -167,6 +171,9 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		if !plan.HasChanges() {
 			return provision.RenderText(stdout, plan, colorFor(g, stdout))
 		}
+		if err := checkClusterDeletions(plan, f); err != nil {
+			return err
+		}
 	} else {
 		plan, clients, err = loadAndPlan(runCtx, cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy}, sig)
 		if err != nil {
@@ -180,6 +187,9 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		}
 		if !plan.HasChanges() {
 			return nil
+		}
+		if err := checkClusterDeletions(plan, f); err != nil {
+			return err
 		}
 		if !f.autoApprove {
 			if err := confirm(runCtx, cmd.InOrStdin(), stdout, destroy); err != nil {
@@ -263,6 +273,18 @@ func savedPlan(args []string, destroy bool) (*provision.Plan, error) {
 		return nil, nil
 	}
 	return p, err
+}
+
+// checkClusterDeletions refuses, before anything changes, a plan that
+// deletes clusters whose blocks were removed unless --allow-cluster-deletion
+// says so: a cluster is never deleted by accident (a block lost in a merge,
+// a file left out of the paths).
+func checkClusterDeletions(p *provision.Plan, f *applyFlags) error {
+	dels := p.ClusterDeletions()
+	if len(dels) == 0 || f.allowClusterDeletion {
+		return nil
+	}
+	return fmt.Errorf("this plan deletes the cluster %s, which the configuration owns but no longer declares, with everything in it; nothing was changed. Run eksctl-lite apply --allow-cluster-deletion to delete it, or put its cluster block back to keep it", strings.Join(dels, " and the cluster "))
 }
 
 // noTerminalError is the refusal to apply or destroy without a terminal to
