@@ -287,17 +287,6 @@ type executor struct {
 	created map[string]time.Time
 }
 
-// Estimated durations of actions on real AWS, the weights that tell the
-// scheduler which ready action to start first (see Task.Weight). Only
-// their proportions matter.
-var actionWeights = map[Type]time.Duration{
-	TypeCluster:        10 * time.Minute,
-	TypeNodeGroup:      4 * time.Minute,
-	TypeFargateProfile: 2 * time.Minute,
-	TypeOIDCProvider:   time.Second,
-	TypeRole:           time.Second,
-}
-
 // graph builds one task per change. Ordering, general over kinds:
 //   - a create, update, replace or no-op of R waits for the non-delete
 //     changes of R.DependsOn (the role before the cluster, the cluster
@@ -358,23 +347,20 @@ func (e *executor) graph() (*Graph, error) {
 				}
 			}
 		}
+		k, err := kindOf(c.Type)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Address, err)
+		}
 		var locks []string
 		resumes := false
-		if c.Type == TypeFargateProfile {
-			switch c.Action {
-			case Create, Delete, Replace:
-				locks = []string{"fargate:" + c.Region + "/" + c.Cluster}
-			case NoOp, Wait:
-				before, err := typedAttrs(c.Type, c.Before)
-				if err != nil {
-					return nil, fmt.Errorf("%s: reading the live attributes in the plan: %w", c.Address, err)
-				}
-				if fargateInFlight(before) {
-					locks, resumes = []string{"fargate:" + c.Region + "/" + c.Cluster}, true
-				}
+		if k.locks != nil {
+			before, err := typedAttrs(c.Type, c.Before)
+			if err != nil {
+				return nil, fmt.Errorf("%s: reading the live attributes in the plan: %w", c.Address, err)
 			}
+			locks, resumes = k.locks(c, before)
 		}
-		weight := actionWeights[c.Type]
+		weight := k.weight
 		if c.Action == NoOp {
 			weight = 0
 		}
@@ -426,30 +412,20 @@ type execution struct {
 // live attributes afterwards (nil after a delete) and its id for humans.
 type applyFunc func(ctx context.Context, x *execution) (live any, id string, err error)
 
-var applyFuncs = map[Type]applyFunc{
-	TypeCluster:        applyCluster,
-	TypeNodeGroup:      applyNodeGroup,
-	TypeFargateProfile: applyFargateProfile,
-	TypeOIDCProvider:   applyOIDCProvider,
-	TypeRole:           applyRole,
-}
-
 // run carries out one change.
 func (e *executor) run(ctx context.Context, c *ResourceChange) error {
-	fn := applyFuncs[c.Type]
-	if fn == nil {
-		return fmt.Errorf("%s: eksctl-lite cannot apply resources of type %s", c.Address, c.Type)
+	k, err := kindOf(c.Type)
+	if err != nil {
+		return fmt.Errorf("%s: eksctl-lite cannot apply it: %w", c.Address, err)
 	}
+	fn := k.apply
 	before, err := typedAttrs(c.Type, c.Before)
 	if err != nil {
 		return fmt.Errorf("%s: reading the live attributes in the plan: %w", c.Address, err)
 	}
-	if c.Action == NoOp && !transitional(before) && !fargateInFlight(before) {
+	if c.Action == NoOp && !transitional(before) {
 		e.record(c.Address, before)
 		return nil
-	}
-	if (c.Action == NoOp || c.Action == Wait) && c.Type == TypeFargateProfile && fargateInFlight(before) && before.(*FargateProfileAttrs).Status == "DELETING" {
-		fn = recreateFargateProfile
 	}
 	var after any
 	if c.Action != Delete && c.After != nil {
@@ -465,7 +441,7 @@ func (e *executor) run(ctx context.Context, c *ResourceChange) error {
 		return fmt.Errorf("%s: %w", c.Address, err)
 	}
 	x := &execution{c: c, before: before, after: after, eks: cl.EKS, iam: cl.IAM, opts: e.opts, e: e, cluster: c.Cluster}
-	x.act = e.progress.begin(c, actionDetail(c))
+	x.act = e.progress.begin(c, actionDetail(c, k))
 	defer x.act.end() // stops the "Still ..." ticker even if fn panics
 	live, id, err := fn(x.act.watch(ctx), x)
 	if err != nil {
@@ -485,12 +461,9 @@ func (e *executor) run(ctx context.Context, c *ResourceChange) error {
 }
 
 // actionDetail says more about an action on its "Replacing..." line.
-func actionDetail(c *ResourceChange) string {
-	if c.Action == Replace && c.Type == TypeNodeGroup {
-		return "new node group first, then the old one is deleted"
-	}
-	if c.Action == Replace && c.Type == TypeFargateProfile {
-		return "delete, then create"
+func actionDetail(c *ResourceChange, k *kind) string {
+	if c.Action == Replace {
+		return k.replaceDetail
 	}
 	return ""
 }
@@ -527,32 +500,15 @@ func (e *executor) freshRole(arn string) bool {
 }
 
 // transitional reports whether live attributes show an operation in
-// progress (CREATING, UPDATING): dependants must wait for it to end.
+// progress (CREATING, UPDATING, DELETING): dependants must wait for it to end.
 func transitional(attrs any) bool {
-	var status string
-	switch a := attrs.(type) {
-	case *ClusterAttrs:
-		status = a.Status
-	case *NodeGroupAttrs:
-		status = a.Status
-	case *FargateProfileAttrs:
-		status = a.Status
-	}
-	return transitionalStatus(status)
+	return transitionalStatus(statusOf(attrs))
 }
 
 // transitionalStatus reports an EKS status that ends by itself: the
 // resource is being created, updated or deleted.
 func transitionalStatus(status string) bool {
 	return status == "CREATING" || status == "UPDATING" || status == "PENDING" || status == "DELETING"
-}
-
-// fargateInFlight reports whether live attributes show a Fargate profile
-// CREATING or DELETING: EKS then refuses to create or delete any other
-// profile of its cluster.
-func fargateInFlight(attrs any) bool {
-	fp, ok := attrs.(*FargateProfileAttrs)
-	return ok && (fp.Status == "CREATING" || fp.Status == "DELETING")
 }
 
 // recreateFargateProfile finishes a profile the configuration wants as it
@@ -583,21 +539,11 @@ func typedAttrs(t Type, attrs any) (any, error) {
 	if v := reflect.ValueOf(attrs); v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil, nil
 	}
-	var dst any
-	switch t {
-	case TypeCluster:
-		dst = &ClusterAttrs{}
-	case TypeNodeGroup:
-		dst = &NodeGroupAttrs{}
-	case TypeFargateProfile:
-		dst = &FargateProfileAttrs{}
-	case TypeOIDCProvider:
-		dst = &OIDCProviderAttrs{}
-	case TypeRole:
-		dst = &RoleAttrs{}
-	default:
-		return nil, fmt.Errorf("unknown resource type %s", t)
+	k, err := kindOf(t)
+	if err != nil {
+		return nil, err
 	}
+	dst := k.newAttrs()
 	b, err := json.Marshal(attrs)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
@@ -185,4 +186,35 @@ func anyStrings(v any) []string {
 		out = append(out, fmt.Sprint(e))
 	}
 	return out
+}
+
+// clusterKind is the EKS cluster's contract with the engine (kinds.go).
+func clusterKind() *kind {
+	return &kind{
+		typ:      TypeCluster,
+		schema:   clusterSchema,
+		newAttrs: func() any { return &ClusterAttrs{} },
+		nameKey:  "name",
+		apply:    applyCluster,
+		weight:   10 * time.Minute,
+		findLive: func(o *freshObservation, _ *ResourceChange) any {
+			if o.cluster.cluster == nil {
+				return nil
+			}
+			return o.cluster.cluster
+		},
+	}
+}
+
+func (a *ClusterAttrs) liveStatus() string   { return a.Status }
+func (a *ClusterAttrs) physicalName() string { return a.Name }
+func (a *ClusterAttrs) updateIDs() []string  { return a.Updates }
+
+// refValue: a cluster gives its ARN to an attribute whose name ends in
+// arn, and its OIDC issuer URL otherwise (an OIDC provider's url).
+func (a *ClusterAttrs) refValue(path string, _ any) (string, error) {
+	if strings.HasSuffix(path, "arn") {
+		return a.ARN, nil
+	}
+	return a.OIDCIssuer, nil
 }

@@ -1,6 +1,8 @@
 package provision
 
 import (
+	"time"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 
@@ -63,4 +65,55 @@ func nilIfEmpty(m map[string]string) map[string]string {
 		return nil
 	}
 	return m
+}
+
+// fargateProfileKind is the Fargate profile's contract with the engine
+// (kinds.go). EKS allows one Fargate profile in CREATING or DELETING per
+// cluster (EKS API reference, CreateFargateProfile): creates and deletes
+// take the lock fargate:<region>/<cluster>, and so does the no-op or wait
+// of a profile an interrupted run left CREATING or DELETING, while it
+// waits for it (EKS holds that lock already: the task resumes).
+func fargateProfileKind() *kind {
+	return &kind{
+		typ:      TypeFargateProfile,
+		schema:   fargateSchema,
+		newAttrs: func() any { return &FargateProfileAttrs{} },
+		nameKey:  "fargate_profile_name",
+		apply:    applyFargateProfile,
+		weight:   2 * time.Minute,
+		replace:  DeleteThenCreate,
+		replaceNote: func(*ResourceChange) string {
+			return "the profile is deleted, then created again: EKS cannot change Fargate profiles"
+		},
+		replaceDetail: "delete, then create",
+		locks: func(c *ResourceChange, before any) ([]string, bool) {
+			lock := []string{"fargate:" + c.Region + "/" + c.Cluster}
+			switch c.Action {
+			case Create, Delete, Replace:
+				return lock, false
+			case NoOp, Wait:
+				if fargateInFlight(before) {
+					return lock, true
+				}
+			}
+			return nil, false
+		},
+		findLive: func(o *freshObservation, ch *ResourceChange) any {
+			if f := findFargate(o.cluster, ch); f != nil {
+				return f
+			}
+			return nil
+		},
+	}
+}
+
+func (a *FargateProfileAttrs) liveStatus() string   { return a.Status }
+func (a *FargateProfileAttrs) physicalName() string { return a.Name }
+
+// fargateInFlight reports whether live attributes show a Fargate profile
+// CREATING or DELETING: EKS then refuses to create or delete any other
+// profile of its cluster.
+func fargateInFlight(attrs any) bool {
+	fp, ok := attrs.(*FargateProfileAttrs)
+	return ok && (fp.Status == "CREATING" || fp.Status == "DELETING")
 }

@@ -35,6 +35,9 @@ func applyFargateProfile(ctx context.Context, x *execution) (any, string, error)
 		return nil, b.Name, deleteFargateProfile(ctx, x, w, b.Name)
 	case NoOp, Wait:
 		b := x.before.(*FargateProfileAttrs)
+		if b.Status == "DELETING" {
+			return recreateFargateProfile(ctx, x)
+		}
 		fp, err := fargateActive(ctx, x.eks, w, x.cluster, b.Name)
 		if err != nil {
 			return nil, "", err

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -14,23 +15,6 @@ import (
 // not a reason to refuse a saved plan), not a desired size the configuration
 // leaves to autoscalers. Applying a saved plan re-observes every resource
 // and refuses when a fingerprint changed.
-
-// schemaOf returns a kind's schema.
-func schemaOf(t Type) Schema {
-	switch t {
-	case TypeCluster:
-		return clusterSchema
-	case TypeNodeGroup:
-		return nodeGroupSchema
-	case TypeFargateProfile:
-		return fargateSchema
-	case TypeOIDCProvider:
-		return oidcSchema
-	case TypeRole:
-		return roleSchema
-	}
-	panic("unknown resource type " + string(t))
-}
 
 // fingerprint of a change's Before; "" when the resource did not exist.
 func fingerprint(ch *ResourceChange) string {
@@ -44,7 +28,7 @@ func fingerprintOf(ch *ResourceChange, live any) string {
 	if lf == nil {
 		return ""
 	}
-	schema := schemaOf(ch.Type)
+	schema := mustKind(ch.Type).schema
 	af := jsonFields(ch.After)
 	keys := make([]string, 0, len(lf))
 	for k := range lf {
@@ -70,11 +54,8 @@ func fingerprintOf(ch *ResourceChange, live any) string {
 	}
 	// Updates started since the plan, even ones already done, make it
 	// stale: while an update runs EKS still describes the old values.
-	switch l := live.(type) {
-	case *ClusterAttrs:
-		fmt.Fprintf(h, "updates=%q\n", l.Updates)
-	case *NodeGroupAttrs:
-		fmt.Fprintf(h, "updates=%q\n", l.Updates)
+	if u, ok := live.(updatableAttrs); ok {
+		fmt.Fprintf(h, "updates=%q\n", u.updateIDs())
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
@@ -100,7 +81,7 @@ func notFingerprinted(ch *ResourceChange, schema Schema, af map[string]any, k st
 	if inSchema && s.Optional && isEmpty(af[k]) {
 		return true
 	}
-	return ch.Type == TypeNodeGroup && ch.Action == Replace && k == "scaling.desired_size"
+	return ch.Action == Replace && slices.Contains(mustKind(ch.Type).replaceUnfingerprinted, k)
 }
 
 // RefreshFingerprints re-observes every resource of a plan and returns the
@@ -115,8 +96,12 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 	for _, ch := range p.Changes {
 		k := key{ch.Region, ch.Cluster}
 		groups[k] = append(groups[k], ch)
-		if ch.Type == TypeRole {
-			if n := roleName(ch); n != "" {
+		kd, err := kindOf(ch.Type)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", ch.Address, err)
+		}
+		if kd.iamName != nil {
+			if n := kd.iamName(ch); n != "" {
 				roleNames[roleKey(n)] = true
 			}
 		}
@@ -172,29 +157,7 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 	for k, changes := range groups {
 		lc := lives[k]
 		for _, ch := range changes {
-			var live any
-			switch ch.Type {
-			case TypeCluster:
-				if lc.cluster != nil {
-					live = lc.cluster
-				}
-			case TypeNodeGroup:
-				if n := findNodeGroup(lc, ch); n != nil {
-					live = n
-				}
-			case TypeFargateProfile:
-				if f := findFargate(lc, ch); f != nil {
-					live = f
-				}
-			case TypeOIDCProvider:
-				if lc.oidc != nil {
-					live = lc.oidc
-				}
-			case TypeRole:
-				if r := roles[roleKey(roleName(ch))]; r != nil {
-					live = r
-				}
-			}
+			live := mustKind(ch.Type).findLive(&freshObservation{cluster: lc, roles: roles}, ch)
 			now[ch.Address] = fingerprintOf(ch, live)
 		}
 	}
@@ -212,17 +175,6 @@ func StaleAddresses(p *Plan, now map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// roleName is the IAM name of a role change's resource.
-func roleName(ch *ResourceChange) string {
-	if r, ok := ch.Before.(*RoleAttrs); ok && r != nil {
-		return r.Name
-	}
-	if r, ok := ch.After.(*RoleAttrs); ok && r != nil {
-		return r.Name
-	}
-	return ""
 }
 
 // findNodeGroup finds the live node group a change is about: by physical

@@ -2,8 +2,10 @@ package provision
 
 import (
 	"cmp"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
@@ -234,3 +236,41 @@ func numericParts(v string) ([]int, bool) {
 	}
 	return out, true
 }
+
+// nodeGroupKind is the managed node group's contract with the engine
+// (kinds.go). A replacement is created under a new name and ACTIVE before
+// the old group is deleted, so capacity never drops.
+func nodeGroupKind() *kind {
+	return &kind{
+		typ:      TypeNodeGroup,
+		schema:   nodeGroupSchema,
+		newAttrs: func() any { return &NodeGroupAttrs{} },
+		nameKey:  "node_group_name",
+		apply:    applyNodeGroup,
+		weight:   4 * time.Minute,
+		replace:  CreateThenDelete,
+		replaceNote: func(ch *ResourceChange) string {
+			b, _ := ch.Before.(*NodeGroupAttrs)
+			a, _ := ch.After.(*NodeGroupAttrs)
+			if a == nil || b == nil {
+				return ""
+			}
+			return fmt.Sprintf("new node group %q is created and ACTIVE before %q is deleted", a.Name, b.Name)
+		},
+		replaceDetail: "new node group first, then the old one is deleted",
+		findLive: func(o *freshObservation, ch *ResourceChange) any {
+			if n := findNodeGroup(o.cluster, ch); n != nil {
+				return n
+			}
+			return nil
+		},
+		// The planner fills a replacement's desired size in from the live
+		// group, while what apply does (create the new group with After's
+		// size, delete the old one) does not depend on the old group's size.
+		replaceUnfingerprinted: []string{"scaling.desired_size"},
+	}
+}
+
+func (a *NodeGroupAttrs) liveStatus() string   { return a.Status }
+func (a *NodeGroupAttrs) physicalName() string { return a.Name }
+func (a *NodeGroupAttrs) updateIDs() []string  { return a.Updates }

@@ -1,7 +1,9 @@
 package provision
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -71,4 +73,44 @@ func oidcSteps(before, after *OIDCProviderAttrs, diffs []AttrDiff) []Step {
 		return nil
 	}
 	return tagSteps("TagOpenIDConnectProvider", "UntagOpenIDConnectProvider", before.Tags, after.Tags)
+}
+
+// oidcProviderKind is the IAM OIDC provider's contract with the engine
+// (kinds.go). Its URL is its identity: a replacement deletes it first.
+func oidcProviderKind() *kind {
+	return &kind{
+		typ:      TypeOIDCProvider,
+		schema:   oidcSchema,
+		newAttrs: func() any { return &OIDCProviderAttrs{} },
+		apply:    applyOIDCProvider,
+		weight:   time.Second,
+		replace:  DeleteThenCreate,
+		findLive: func(o *freshObservation, _ *ResourceChange) any {
+			if o.cluster.oidc == nil {
+				return nil
+			}
+			return o.cluster.oidc
+		},
+	}
+}
+
+// refValue: an OIDC provider gives an irsa role its whole trust policy,
+// rebuilt from the provider's ARN and URL and the role's service account,
+// and its ARN to any other attribute.
+func (a *OIDCProviderAttrs) refValue(path string, after any) (string, error) {
+	if path != "assume_role_policy" {
+		return a.ARN, nil
+	}
+	role, ok := after.(*RoleAttrs)
+	if !ok {
+		return "", fmt.Errorf("a trust policy from an OIDC provider is for irsa roles, not %T", after)
+	}
+	ns, sa, ok := strings.Cut(role.ServiceAccount, "/")
+	if !ok || ns == "" || sa == "" {
+		return "", fmt.Errorf("role %s has no service account (namespace/name) to trust", role.Name)
+	}
+	if a.ARN == "" || a.URL == "" || a.URL == KnownAfterApply {
+		return "", fmt.Errorf("the OIDC provider's ARN or URL is not known yet")
+	}
+	return IRSATrustPolicy(a.ARN, a.URL, ns, sa), nil
 }

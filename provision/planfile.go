@@ -221,21 +221,11 @@ func decodeAttrs(t Type, raw json.RawMessage) (any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var v any
-	switch t {
-	case TypeCluster:
-		v = &ClusterAttrs{}
-	case TypeNodeGroup:
-		v = &NodeGroupAttrs{}
-	case TypeFargateProfile:
-		v = &FargateProfileAttrs{}
-	case TypeOIDCProvider:
-		v = &OIDCProviderAttrs{}
-	case TypeRole:
-		v = &RoleAttrs{}
-	default:
-		return nil, fmt.Errorf("unknown resource type %q", t)
+	k, err := kindOf(t)
+	if err != nil {
+		return nil, err
 	}
+	v := k.newAttrs()
 	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, err
 	}

@@ -581,7 +581,7 @@ func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs,
 	if len(refs) > 0 {
 		ch.Refs = refs
 	}
-	if strings.Contains(address, ".irsa.") {
+	if isIRSAAddress(address) {
 		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
 	}
 	live := pl.roles[roleKey(desired.Name)]
@@ -599,7 +599,7 @@ func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs,
 			who = fmt.Sprintf("belongs to eksctl-lite cluster %q in an unknown region (it has no %s tag)", o, TagRegion)
 		}
 		fix := fmt.Sprintf("Set role_name in this irsa block to a name no other role has (IAM role names are unique in the account, across regions), e.g. role_name = %q", desired.Name+"-"+cp.region)
-		if !strings.Contains(address, ".irsa.") {
+		if !isIRSAAddress(address) {
 			fix = "Set the role ARN explicitly in the configuration to use that role, or delete it"
 		}
 		return live.ARN, false, hcl.Diagnostics{errorDiag(rng, fmt.Sprintf("IAM role %q is not managed by this cluster", desired.Name),
@@ -926,7 +926,7 @@ func (pl *planner) deleteRole(cp *clusterPlan, r *RoleAttrs, reason string) *Res
 		addr = ClusterAddress(c.Name) + ".role." + r.Name
 	}
 	ch := &ResourceChange{Address: addr, Type: TypeRole, Action: Delete, Before: r, Reason: reason}
-	if strings.Contains(addr, ".irsa.") {
+	if isIRSAAddress(addr) {
 		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
 	}
 	return ch
@@ -953,16 +953,7 @@ func (cp *clusterPlan) add(ch *ResourceChange) {
 	ch.Cluster, ch.Region = cp.spec.Name, cp.region
 	for _, other := range cp.changes {
 		if other.Address == ch.Address {
-			name := ""
-			switch b := ch.Before.(type) {
-			case *RoleAttrs:
-				name = b.Name
-			case *NodeGroupAttrs:
-				name = b.Name
-			case *FargateProfileAttrs:
-				name = b.Name
-			}
-			ch.Address = deposedAddress(ch.Address, name)
+			ch.Address = deposedAddress(ch.Address, physicalNameOf(ch.Before))
 			break
 		}
 	}

@@ -162,17 +162,13 @@ func (r *textRenderer) change(ch *ResourceChange) {
 
 // replaceNote says how the replacement happens, which differs per kind.
 func replaceNote(ch *ResourceChange) string {
-	switch ch.Type {
-	case TypeNodeGroup:
-		b, _ := ch.Before.(*NodeGroupAttrs)
-		a, _ := ch.After.(*NodeGroupAttrs)
-		if a != nil && b != nil {
-			return fmt.Sprintf("new node group %q is created and ACTIVE before %q is deleted", a.Name, b.Name)
+	k := mustKind(ch.Type)
+	if k.replaceNote != nil {
+		if note := k.replaceNote(ch); note != "" {
+			return note
 		}
-	case TypeFargateProfile:
-		return "the profile is deleted, then created again: EKS cannot change Fargate profiles"
 	}
-	if replaceOrderOf(ch.Type) == CreateThenDelete {
+	if k.replace == CreateThenDelete {
 		return "the new resource is created before the old one is deleted"
 	}
 	return "the resource is deleted, then created again"
@@ -189,14 +185,6 @@ func (r *textRenderer) attrs(v any, sign string) {
 	}
 }
 
-// nameKeys are the attributes that hold a resource's physical name.
-var nameKeys = map[Type]string{
-	TypeCluster:        "name",
-	TypeNodeGroup:      "node_group_name",
-	TypeFargateProfile: "fargate_profile_name",
-	TypeRole:           "name",
-}
-
 // diffs lists the attributes that change, and a replaced resource's new
 // physical name.
 func (r *textRenderer) diffs(ch *ResourceChange) {
@@ -206,7 +194,7 @@ func (r *textRenderer) diffs(ch *ResourceChange) {
 	}
 	var rows []row
 	shown := map[string]bool{}
-	if k := nameKeys[ch.Type]; k != "" && ch.Action == Replace {
+	if k := mustKind(ch.Type).nameKey; k != "" && ch.Action == Replace {
 		b, a := jsonFields(ch.Before)[k], jsonFields(ch.After)[k]
 		if !isEmpty(a) && !isEmpty(b) && encodeCanonical(a) != encodeCanonical(b) {
 			comment := "# new name"
@@ -250,7 +238,7 @@ func (r *textRenderer) diffs(ch *ResourceChange) {
 // does not know (a plan file from a newer eksctl-lite).
 func displaySchema(t Type) (s Schema) {
 	defer func() { _ = recover() }()
-	return schemaOf(t)
+	return mustKind(t).schema
 }
 
 func (r *textRenderer) lines(ls []string) {

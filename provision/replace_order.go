@@ -1,7 +1,7 @@
 package provision
 
 // ReplaceOrder is the order in which a replacement happens, as Terraform
-// names it. It is decided here, per kind, and nowhere else: the text plan's
+// names it. Each kind's descriptor (kinds.go) decides it, and nowhere else: the text plan's
 // symbol and legend and the JSON plan's change.actions are read from it,
 // and each kind's apply (nodegroup_apply.go, fargate_apply.go, ...) follows
 // it (TestApplyReplacesNodeGroupWithoutDroppingCapacity and
@@ -18,18 +18,14 @@ const (
 	CreateThenDelete
 )
 
-// replaceOrders lists the kinds not replaced DeleteThenCreate. A node
-// group holds the cluster's capacity, so its replacement is created, under
-// a new name, and ACTIVE before the old group is deleted. A Fargate profile
-// holds no capacity and keeps its name (the block's label), and EKS allows
-// one Fargate profile creating or deleting per cluster at a time; the OIDC
-// provider's URL is its identity; both are deleted first.
-var replaceOrders = map[Type]ReplaceOrder{
-	TypeNodeGroup: CreateThenDelete,
-}
-
-// replaceOrderOf returns how resources of kind t are replaced.
-func replaceOrderOf(t Type) ReplaceOrder { return replaceOrders[t] }
+// replaceOrderOf returns how resources of kind t are replaced: each kind
+// says (kind.replace). A node group holds the cluster's capacity, so its
+// replacement is created, under a new name, and ACTIVE before the old
+// group is deleted. A Fargate profile holds no capacity and keeps its name
+// (the block's label), and EKS allows one Fargate profile creating or
+// deleting per cluster at a time; the OIDC provider's URL is its identity;
+// both are deleted first.
+func replaceOrderOf(t Type) ReplaceOrder { return mustKind(t).replace }
 
 // Symbol is the plan's marker for the order: "-/+" or "+/-".
 func (o ReplaceOrder) Symbol() string {

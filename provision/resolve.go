@@ -42,30 +42,8 @@ func (e *executor) resolve(c *ResourceChange, after any) error {
 //   - an OIDC provider gives an irsa role's whole trust policy, rebuilt from
 //     the provider's ARN and URL and the role's service account, or its ARN.
 func refValue(path string, after, live any) (string, error) {
-	switch u := live.(type) {
-	case *RoleAttrs:
-		return u.ARN, nil
-	case *ClusterAttrs:
-		if strings.HasSuffix(path, "arn") {
-			return u.ARN, nil
-		}
-		return u.OIDCIssuer, nil
-	case *OIDCProviderAttrs:
-		if path != "assume_role_policy" {
-			return u.ARN, nil
-		}
-		role, ok := after.(*RoleAttrs)
-		if !ok {
-			return "", fmt.Errorf("a trust policy from an OIDC provider is for irsa roles, not %T", after)
-		}
-		ns, sa, ok := strings.Cut(role.ServiceAccount, "/")
-		if !ok || ns == "" || sa == "" {
-			return "", fmt.Errorf("role %s has no service account (namespace/name) to trust", role.Name)
-		}
-		if u.ARN == "" || u.URL == "" || u.URL == KnownAfterApply {
-			return "", fmt.Errorf("the OIDC provider's ARN or URL is not known yet")
-		}
-		return IRSATrustPolicy(u.ARN, u.URL, ns, sa), nil
+	if r, ok := live.(referencedAttrs); ok {
+		return r.refValue(path, after)
 	}
 	return "", fmt.Errorf("cannot take a value from %T", live)
 }

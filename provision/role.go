@@ -3,6 +3,8 @@ package provision
 import (
 	"net/url"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -89,3 +91,46 @@ func sortedCopy(l []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// roleKind is the IAM role's contract with the engine (kinds.go). IAM is
+// eventually consistent but has no transitional states: the call is the wait.
+func roleKind() *kind {
+	return &kind{
+		typ:      TypeRole,
+		schema:   roleSchema,
+		newAttrs: func() any { return &RoleAttrs{} },
+		nameKey:  "name",
+		apply:    applyRole,
+		weight:   time.Second,
+		replace:  DeleteThenCreate,
+		findLive: func(o *freshObservation, ch *ResourceChange) any {
+			if r := o.roles[roleKey(roleName(ch))]; r != nil {
+				return r
+			}
+			return nil
+		},
+		iamName: roleName,
+	}
+}
+
+func (a *RoleAttrs) physicalName() string { return a.Name }
+
+// refValue: a role gives its ARN (role_arn, node_role_arn,
+// pod_execution_role_arn).
+func (a *RoleAttrs) refValue(string, any) (string, error) { return a.ARN, nil }
+
+// roleName is the IAM name of a role change's resource.
+func roleName(ch *ResourceChange) string {
+	if r, ok := ch.Before.(*RoleAttrs); ok && r != nil {
+		return r.Name
+	}
+	if r, ok := ch.After.(*RoleAttrs); ok && r != nil {
+		return r.Name
+	}
+	return ""
+}
+
+// isIRSAAddress reports whether a role's address is an irsa block's
+// (cluster.<name>.irsa.<label>, see IRSAAddress): such a role depends on
+// the cluster's OIDC provider.
+func isIRSAAddress(address string) bool { return strings.Contains(address, ".irsa.") }
