@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
@@ -217,4 +218,128 @@ func (a *ClusterAttrs) refValue(path string, _ any) (string, error) {
 		return a.ARN, nil
 	}
 	return a.OIDCIssuer, nil
+}
+
+// clusterOwnership decides what the plan may do with the live cluster of a
+// cluster block: it is this configuration's (owned), or is adopted with
+// --adopt, or is left alone by destroy with a warning; any other owner, or
+// none without --adopt, is refused.
+func (pl *planner) clusterOwnership(cp *clusterPlan) (clusterOwned, adopting bool, diags hcl.Diagnostics) {
+	c, live := cp.spec, cp.live
+	if live.cluster != nil {
+		switch o := owner(live.cluster.Tags); {
+		case o == c.Name:
+			clusterOwned = true
+		case o != "":
+			return false, false, append(diags, errorDiag(c.DeclRange, fmt.Sprintf("Cluster %q belongs to another configuration", c.Name),
+				fmt.Sprintf("The EKS cluster %q in %s carries %s = %q, so another eksctl-lite configuration owns it. eksctl-lite leaves it alone; rename this cluster block.", c.Name, cp.region, TagCluster, o)))
+		case pl.opts.Destroy:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+				Summary: fmt.Sprintf("Cluster %q is not managed by eksctl-lite", c.Name),
+				Detail:  fmt.Sprintf("The EKS cluster %q in %s was not created by eksctl-lite (it has no %s tag), so destroy leaves it alone. Resources eksctl-lite created for it are still destroyed.", c.Name, cp.region, TagCluster)})
+		case pl.opts.Adopt:
+			adopting = true
+		default:
+			return false, false, append(diags, errorDiag(c.DeclRange, fmt.Sprintf("Cluster %q exists but is not managed by eksctl-lite", c.Name),
+				fmt.Sprintf("The EKS cluster %q in %s was not created by eksctl-lite (it has no %s tag). eksctl-lite never changes a cluster it does not own. To manage it from this configuration, run again with --adopt: the plan then adds the ownership tags and shows every other difference. Otherwise rename this cluster block.", c.Name, cp.region, TagCluster)))
+		}
+	}
+	return clusterOwned, adopting, diags
+}
+
+// planClusterChange plans the cluster itself: created, or diffed against
+// the live cluster with what EKS cannot change refused.
+func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc, adopting bool) hcl.Diagnostics {
+	c, live := cp.spec, cp.live
+	var diags hcl.Diagnostics
+	{
+		refs, changing := map[string]string{}, map[string]bool{}
+		after := clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing))
+		cp.configTags(after.Tags)
+		ch := &ResourceChange{Address: ClusterAddress(c.Name), Type: TypeCluster, After: after, Refs: refs}
+		if c.RoleARN == "" {
+			ch.DependsOn = []string{ClusterRoleAddress(c.Name)}
+		}
+		if live.cluster == nil {
+			ch.Action = Create
+		} else {
+			before := live.cluster
+			ch.Before = before
+			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, before.RoleARN)...)
+			ch.Diffs = diffAttrs(clusterSchema, before, after, changing)
+			refused := false
+			for _, d := range ch.Diffs {
+				if msg := clusterRefusal(before, after, d); msg != "" {
+					rng := c.AttrRange(clusterSpecPath[d.Path])
+					if _, written := c.Ranges[clusterSpecPath[d.Path]]; !written && (d.Path == "subnet_ids" || d.Path == "security_group_ids") {
+						rng = c.VPC.DeclRange
+					}
+					diags = append(diags, errorDiag(rng, fmt.Sprintf("Cannot change %s of cluster %q", d.Path, c.Name), msg))
+					refused = true
+				}
+			}
+			if refused {
+				return diags
+			}
+			ch.Steps = clusterSteps(before, after, ch.Diffs)
+			ch.Action = actionOf(ch.Diffs)
+			if adopting {
+				ch.Reason = "adopting an existing cluster"
+			}
+		}
+		cp.add(ch)
+	}
+	return diags
+}
+
+// foreignChildren names the live node groups and Fargate profiles of a
+// cluster that eksctl-lite did not create for it.
+func foreignChildren(cluster string, live *liveCluster) []string {
+	var out []string
+	for _, n := range live.nodeGroups {
+		if owner(n.Tags) != cluster {
+			out = append(out, fmt.Sprintf("node group %q", n.Name))
+		}
+	}
+	for _, fp := range live.fargate {
+		if owner(fp.Tags) != cluster {
+			out = append(out, fmt.Sprintf("Fargate profile %q", fp.Name))
+		}
+	}
+	return out
+}
+
+// withLiveVersion is c planned at the live version: a version the user did
+// not write is the newest eksctl-lite supports when the cluster is created,
+// and afterwards whatever runs, so that a newer eksctl-lite (with a newer
+// default) or --adopt never upgrades a control plane nobody asked to
+// upgrade. Node groups that follow the cluster follow it there too. c itself
+// is not modified.
+func withLiveVersion(c *spec.Cluster, version string) *spec.Cluster {
+	cc := *c
+	cc.Version = version
+	cc.NodeGroups = make([]*spec.NodeGroup, len(c.NodeGroups))
+	for i, ng := range c.NodeGroups {
+		if ng.VersionFollowsCluster {
+			n := *ng
+			n.Version = version
+			ng = &n
+		}
+		cc.NodeGroups[i] = ng
+	}
+	return &cc
+}
+
+// clusterSpecPath maps a cluster attribute of the plan to where the user
+// writes it in the cluster block, for diagnostics.
+var clusterSpecPath = map[string]string{
+	"version":                   "version",
+	"role_arn":                  "role_arn",
+	"subnet_ids":                "vpc.subnet_ids",
+	"security_group_ids":        "vpc.security_group_ids",
+	"kms_key_arn":               "encryption.kms_key_arn",
+	"endpoint_public_access":    "vpc.endpoint_public_access",
+	"endpoint_private_access":   "vpc.endpoint_private_access",
+	"public_access_cidrs":       "vpc.public_access_cidrs",
+	"enabled_cluster_log_types": "logging",
 }

@@ -1,10 +1,12 @@
 package provision
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
@@ -116,4 +118,64 @@ func (a *FargateProfileAttrs) physicalName() string { return a.Name }
 func fargateInFlight(attrs any) bool {
 	fp, ok := attrs.(*FargateProfileAttrs)
 	return ok && (fp.Status == "CREATING" || fp.Status == "DELETING")
+}
+
+// planFargate matches fargate_profile blocks with live profiles by name.
+func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
+	c, live := cp.spec, cp.live
+	var diags hcl.Diagnostics
+	byName := map[string]*FargateProfileAttrs{}
+	for _, fp := range live.fargate {
+		byName[fp.Name] = fp
+	}
+	clusterAddr := ClusterAddress(c.Name)
+	configured := map[string]bool{}
+	for _, fp := range c.FargateProfiles {
+		configured[fp.Name] = true
+		addr := FargateProfileAddress(c.Name, fp.Name)
+		refs, changing := map[string]string{}, map[string]bool{}
+		after := fargateAttrs(c, fp, use(fp.PodExecutionRoleARN, PodExecutionRoleAddress(c.Name), "pod_execution_role_arn", refs, changing))
+		cp.configTags(after.Tags)
+		ch := &ResourceChange{Address: addr, Type: TypeFargateProfile, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
+		if fp.PodExecutionRoleARN == "" {
+			ch.DependsOn = append(ch.DependsOn, PodExecutionRoleAddress(c.Name))
+		}
+		cur := byName[fp.Name]
+		switch {
+		case cur == nil:
+			ch.Action = Create
+		case owner(cur.Tags) != c.Name:
+			diags = append(diags, errorDiag(fp.DeclRange, fmt.Sprintf("Fargate profile %q exists but is not managed by eksctl-lite", fp.Name),
+				fmt.Sprintf("Cluster %q already has a Fargate profile named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this fargate_profile block.", c.Name, fp.Name)))
+			continue
+		default:
+			ch.Before = cur
+			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, cur.PodExecutionRoleARN)...)
+			ch.Diffs = diffAttrs(fargateSchema, cur, after, changing)
+			ch.Action = actionOf(ch.Diffs)
+			if ch.Action == Replace {
+				ch.ReplacePaths = replacePaths(ch.Diffs)
+				ch.Reason = forcesReason(ch.ReplacePaths)
+			} else {
+				ch.Steps = fargateSteps(cur, after, ch.Diffs)
+			}
+		}
+		cp.add(ch)
+	}
+	for _, fp := range live.fargate {
+		if configured[fp.Name] || owner(fp.Tags) != c.Name {
+			continue
+		}
+		cp.add(cp.deleteFargate(pl.roles, fp, "not in the configuration"))
+	}
+	return diags
+}
+
+func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargateProfileAttrs, reason string) *ResourceChange {
+	addr := fp.Tags[TagAddress]
+	if addr == "" {
+		addr = FargateProfileAddress(cp.spec.Name, fp.Name)
+	}
+	return &ResourceChange{Address: addr, Type: TypeFargateProfile, Action: Delete, Before: fp,
+		DependsOn: append([]string{ClusterAddress(cp.spec.Name)}, cp.roleDeps(roles, fp.PodExecutionRoleARN)...), Reason: reason}
 }

@@ -114,3 +114,56 @@ func (a *OIDCProviderAttrs) refValue(path string, after any) (string, error) {
 	}
 	return IRSATrustPolicy(a.ARN, a.URL, ns, sa), nil
 }
+
+// planOIDCProvider plans the cluster's IAM OIDC provider, which exists
+// exactly when the cluster has an irsa block. It returns the provider ARN
+// and issuer irsa trust policies use (KnownAfterApply when not known yet)
+// and whether the provider is being created or replaced.
+func (pl *planner) planOIDCProvider(cp *clusterPlan) (providerARN, issuer string, providerChanging bool) {
+	c, live := cp.spec, cp.live
+	clusterAddr := ClusterAddress(c.Name)
+	clusterExists := live.cluster != nil
+	issuer = KnownAfterApply
+	if clusterExists && live.cluster.OIDCIssuer != "" {
+		issuer = live.cluster.OIDCIssuer
+	}
+
+	// The OIDC provider, when any irsa block needs it.
+	oidcAddr := OIDCProviderAddress(c.Name)
+	providerARN, providerChanging = KnownAfterApply, true
+	liveOIDCOwned := live.oidc != nil && cp.owns(live.oidc.Tags)
+	switch {
+	case len(c.IRSA) > 0 && live.oidc != nil && !liveOIDCOwned:
+		// Someone else created the provider of this issuer (IAM allows one
+		// per URL): use it, never change it.
+		providerARN, providerChanging = live.oidc.ARN, false
+	case len(c.IRSA) > 0:
+		refs := map[string]string{}
+		if issuer == KnownAfterApply {
+			refs["url"] = clusterAddr
+		}
+		after := oidcAttrs(c.Name, c.Tags, issuer)
+		cp.configTags(after.Tags)
+		ch := &ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
+		if live.oidc == nil {
+			ch.Action = Create
+		} else {
+			ch.Before = live.oidc
+			ch.Diffs = diffAttrs(oidcSchema, live.oidc, after, nil)
+			ch.Action = actionOf(ch.Diffs)
+			if ch.Action == Replace {
+				ch.ReplacePaths = replacePaths(ch.Diffs)
+				ch.Reason = forcesReason(ch.ReplacePaths)
+			} else {
+				ch.Steps = oidcSteps(live.oidc, after, ch.Diffs)
+				providerARN, providerChanging = live.oidc.ARN, false
+			}
+		}
+		cp.add(ch)
+	case liveOIDCOwned:
+		cp.add(&ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, Action: Delete, Before: live.oidc,
+			DependsOn: []string{clusterAddr}, Reason: "no irsa block in the configuration"})
+	}
+
+	return providerARN, issuer, providerChanging
+}

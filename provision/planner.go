@@ -108,54 +108,6 @@ type clusterPlan struct {
 	managed map[string]string
 }
 
-// wantedRoles lists the roles the cluster's configuration needs, by
-// address: managed roles when a role ARN is omitted, one per irsa block.
-func (cp *clusterPlan) wantedRoles() map[string]string {
-	if cp.managed != nil {
-		return cp.managed
-	}
-	c := cp.spec
-	m := map[string]string{}
-	if c.RoleARN == "" {
-		m[ClusterRoleAddress(c.Name)] = ClusterRoleName(c.Name, cp.region)
-	}
-	for _, ng := range c.NodeGroups {
-		if ng.NodeRoleARN == "" {
-			m[NodeRoleAddress(c.Name)] = NodeRoleName(c.Name, cp.region)
-		}
-	}
-	for _, fp := range c.FargateProfiles {
-		if fp.PodExecutionRoleARN == "" {
-			m[PodExecutionRoleAddress(c.Name)] = PodExecutionRoleName(c.Name, cp.region)
-		}
-	}
-	for _, ir := range c.IRSA {
-		m[IRSAAddress(c.Name, ir.Name)] = ir.RoleName
-	}
-	cp.managed = m
-	return m
-}
-
-// checkRoleNames refuses two resources of the configuration wanting one
-// IAM role name (IAM role names are global to the account).
-func (pl *planner) checkRoleNames() hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	seen := map[string]string{}
-	for _, cp := range pl.clusters {
-		wanted := cp.wantedRoles()
-		for _, addr := range sortedKeys(wanted) {
-			name := wanted[addr]
-			if first, ok := seen[roleKey(name)]; ok {
-				diags = append(diags, errorDiag(cp.rangeOf(addr), "Duplicate IAM role name",
-					fmt.Sprintf("%s and %s both want the IAM role %q; IAM role names are unique in an account, regardless of case. Set a different role_name on one of them (or rename one of the clusters).", first, addr, name)))
-				continue
-			}
-			seen[roleKey(name)] = addr
-		}
-	}
-	return diags
-}
-
 // rangeOf is the source range of the block behind an address, for diagnostics.
 func (cp *clusterPlan) rangeOf(address string) hcl.Range {
 	c := cp.spec
@@ -256,211 +208,33 @@ func (cp *clusterPlan) configTags(tags map[string]string) {
 	}
 }
 
-// managedRoleSpec describes one managed role: where it lives, who may
-// assume it, which AWS managed policies it has.
-type managedRoleSpec struct {
-	address, path, service string
-	policies               []string
-}
-
-// managedRoles are the cluster's three managed roles, by name.
-func (cp *clusterPlan) managedRoles() map[string]managedRoleSpec {
-	c, region := cp.spec.Name, cp.region
-	return map[string]managedRoleSpec{
-		ClusterRoleName(c, region):      {ClusterRoleAddress(c), RolePath, "eks.amazonaws.com", ClusterRolePolicyARNs(region)},
-		NodeRoleName(c, region):         {NodeRoleAddress(c), RootRolePath, "ec2.amazonaws.com", NodeRolePolicyARNs(region)},
-		PodExecutionRoleName(c, region): {PodExecutionRoleAddress(c), RootRolePath, "eks-fargate-pods.amazonaws.com", PodExecutionRolePolicyARNs(region)},
-	}
-}
-
-// planManagedRole plans a managed role; see planRole for what it returns.
-func (pl *planner) planManagedRole(cp *clusterPlan, name string, m managedRoleSpec) (string, bool, hcl.Diagnostics) {
-	desired := &RoleAttrs{
-		Name: name, Path: m.path,
-		AssumeRolePolicy: serviceTrustPolicy(m.service),
-		PolicyARNs:       m.policies,
-		Tags:             cp.ownedTags(cp.spec.Tags, m.address),
-	}
-	return pl.planRole(cp, m.address, desired, nil, nil, cp.spec.DeclRange)
-}
-
 // planCluster plans one cluster and everything in it.
 func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
-	c, live := cp.spec, cp.live
-	var diags hcl.Diagnostics
 	if cp.removed {
-		return pl.planDestroy(cp, live.cluster != nil, removedReason)
+		return pl.planDestroy(cp, cp.live.cluster != nil, removedReason)
 	}
 	if d := pl.otherConfiguration(cp); d.HasErrors() {
 		return d
 	}
-	clusterOwned, adopting := false, false
-	if live.cluster != nil {
-		switch o := owner(live.cluster.Tags); {
-		case o == c.Name:
-			clusterOwned = true
-		case o != "":
-			return append(diags, errorDiag(c.DeclRange, fmt.Sprintf("Cluster %q belongs to another configuration", c.Name),
-				fmt.Sprintf("The EKS cluster %q in %s carries %s = %q, so another eksctl-lite configuration owns it. eksctl-lite leaves it alone; rename this cluster block.", c.Name, cp.region, TagCluster, o)))
-		case pl.opts.Destroy:
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
-				Summary: fmt.Sprintf("Cluster %q is not managed by eksctl-lite", c.Name),
-				Detail:  fmt.Sprintf("The EKS cluster %q in %s was not created by eksctl-lite (it has no %s tag), so destroy leaves it alone. Resources eksctl-lite created for it are still destroyed.", c.Name, cp.region, TagCluster)})
-		case pl.opts.Adopt:
-			adopting = true
-		default:
-			return append(diags, errorDiag(c.DeclRange, fmt.Sprintf("Cluster %q exists but is not managed by eksctl-lite", c.Name),
-				fmt.Sprintf("The EKS cluster %q in %s was not created by eksctl-lite (it has no %s tag). eksctl-lite never changes a cluster it does not own. To manage it from this configuration, run again with --adopt: the plan then adds the ownership tags and shows every other difference. Otherwise rename this cluster block.", c.Name, cp.region, TagCluster)))
-		}
+	clusterOwned, adopting, diags := pl.clusterOwnership(cp)
+	if diags.HasErrors() {
+		return diags
 	}
 	if pl.opts.Destroy {
 		return append(diags, pl.planDestroy(cp, clusterOwned, "destroying the configuration")...)
 	}
+	c, live := cp.spec, cp.live
 	if live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version {
-		c = withLiveVersion(c, live.cluster.Version)
-		cp.spec = c
+		cp.spec = withLiveVersion(c, live.cluster.Version)
 	}
-
 	// Managed roles first: their ARNs are inputs of everything else.
-	roleARN := map[string]string{}    // managed role address -> ARN or KnownAfterApply
-	roleChanging := map[string]bool{} // managed role address -> being created
-	wanted := cp.wantedRoles()
-	managed := cp.managedRoles()
-	for _, name := range sortedKeys(managed) {
-		m := managed[name]
-		if wanted[m.address] != name {
-			continue
-		}
-		arn, changing, d := pl.planManagedRole(cp, name, m)
-		diags = append(diags, d...)
-		roleARN[m.address], roleChanging[m.address] = arn, changing
+	use, d := pl.planManagedRoles(cp)
+	diags = append(diags, d...)
+	if d := pl.planClusterChange(cp, use, adopting); d.HasErrors() {
+		return append(diags, d...)
 	}
-	// use returns the role ARN a resource should use: its own setting, or
-	// the managed role's, with the ref and changing flag for unknowns.
-	use := func(explicit, managedAddr, path string, refs map[string]string, changing map[string]bool) string {
-		if explicit != "" {
-			return explicit
-		}
-		arn := roleARN[managedAddr]
-		if arn == KnownAfterApply {
-			refs[path] = managedAddr
-		}
-		if roleChanging[managedAddr] {
-			changing[path] = true
-		}
-		return arn
-	}
-
-	// The cluster.
-	clusterAddr := ClusterAddress(c.Name)
-	{
-		refs, changing := map[string]string{}, map[string]bool{}
-		after := clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing))
-		cp.configTags(after.Tags)
-		ch := &ResourceChange{Address: clusterAddr, Type: TypeCluster, After: after, Refs: refs}
-		if c.RoleARN == "" {
-			ch.DependsOn = []string{ClusterRoleAddress(c.Name)}
-		}
-		if live.cluster == nil {
-			ch.Action = Create
-		} else {
-			before := live.cluster
-			ch.Before = before
-			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, before.RoleARN)...)
-			ch.Diffs = diffAttrs(clusterSchema, before, after, changing)
-			refused := false
-			for _, d := range ch.Diffs {
-				if msg := clusterRefusal(before, after, d); msg != "" {
-					rng := c.AttrRange(clusterSpecPath[d.Path])
-					if _, written := c.Ranges[clusterSpecPath[d.Path]]; !written && (d.Path == "subnet_ids" || d.Path == "security_group_ids") {
-						rng = c.VPC.DeclRange
-					}
-					diags = append(diags, errorDiag(rng, fmt.Sprintf("Cannot change %s of cluster %q", d.Path, c.Name), msg))
-					refused = true
-				}
-			}
-			if refused {
-				return diags
-			}
-			ch.Steps = clusterSteps(before, after, ch.Diffs)
-			ch.Action = actionOf(ch.Diffs)
-			if adopting {
-				ch.Reason = "adopting an existing cluster"
-			}
-		}
-		cp.add(ch)
-	}
-	clusterExists := live.cluster != nil
-	issuer := KnownAfterApply
-	if clusterExists && live.cluster.OIDCIssuer != "" {
-		issuer = live.cluster.OIDCIssuer
-	}
-
-	// The OIDC provider, when any irsa block needs it.
-	oidcAddr := OIDCProviderAddress(c.Name)
-	providerARN, providerChanging := KnownAfterApply, true
-	liveOIDCOwned := live.oidc != nil && cp.owns(live.oidc.Tags)
-	switch {
-	case len(c.IRSA) > 0 && live.oidc != nil && !liveOIDCOwned:
-		// Someone else created the provider of this issuer (IAM allows one
-		// per URL): use it, never change it.
-		providerARN, providerChanging = live.oidc.ARN, false
-	case len(c.IRSA) > 0:
-		refs := map[string]string{}
-		if issuer == KnownAfterApply {
-			refs["url"] = clusterAddr
-		}
-		after := oidcAttrs(c.Name, c.Tags, issuer)
-		cp.configTags(after.Tags)
-		ch := &ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
-		if live.oidc == nil {
-			ch.Action = Create
-		} else {
-			ch.Before = live.oidc
-			ch.Diffs = diffAttrs(oidcSchema, live.oidc, after, nil)
-			ch.Action = actionOf(ch.Diffs)
-			if ch.Action == Replace {
-				ch.ReplacePaths = replacePaths(ch.Diffs)
-				ch.Reason = forcesReason(ch.ReplacePaths)
-			} else {
-				ch.Steps = oidcSteps(live.oidc, after, ch.Diffs)
-				providerARN, providerChanging = live.oidc.ARN, false
-			}
-		}
-		cp.add(ch)
-	case liveOIDCOwned:
-		cp.add(&ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, Action: Delete, Before: live.oidc,
-			DependsOn: []string{clusterAddr}, Reason: "no irsa block in the configuration"})
-	}
-
-	// irsa roles.
-	for _, ir := range c.IRSA {
-		addr := IRSAAddress(c.Name, ir.Name)
-		inline, err := CanonicalPolicy(ir.InlinePolicy)
-		if err != nil {
-			diags = append(diags, errorDiag(ir.DeclRange, "Invalid inline policy", fmt.Sprintf("The inline_policy of irsa %q is not a valid policy document: %s.", ir.Name, err)))
-			continue
-		}
-		desired := &RoleAttrs{
-			Name: ir.RoleName, Path: RolePath,
-			PolicyARNs:     ir.PolicyARNs,
-			InlinePolicy:   inline,
-			Tags:           cp.ownedTags(ir.Tags, addr),
-			ServiceAccount: ir.Namespace + "/" + ir.ServiceAccount,
-		}
-		refs, changing := map[string]string{}, map[string]bool{}
-		if providerARN != KnownAfterApply && issuer != KnownAfterApply {
-			desired.AssumeRolePolicy = IRSATrustPolicy(providerARN, issuer, ir.Namespace, ir.ServiceAccount)
-		} else {
-			desired.AssumeRolePolicy = KnownAfterApply
-			refs["assume_role_policy"] = oidcAddr
-			changing["assume_role_policy"] = providerChanging
-		}
-		_, _, d := pl.planRole(cp, addr, desired, refs, changing, ir.DeclRange)
-		diags = append(diags, d...)
-	}
-
-	// Node groups and Fargate profiles.
+	providerARN, issuer, providerChanging := pl.planOIDCProvider(cp)
+	diags = append(diags, pl.planIRSARoles(cp, providerARN, issuer, providerChanging)...)
 	diags = append(diags, pl.planNodeGroups(cp, use)...)
 	diags = append(diags, pl.planFargate(cp, use)...)
 	if !diags.HasErrors() {
@@ -469,157 +243,8 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	return diags
 }
 
-// planUnconfiguredRoles plans the roles this cluster owns that no block of
-// it configures any more: deleted, unless something still uses the role
-// (see roleUse). A managed role in use stays in the plan as the managed
-// role it is; any other role in use is left alone with a warning. It runs
-// once every cluster is planned, so that it knows which live resources stay.
-func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
-	c := cp.spec
-	reason := "not in the configuration"
-	if pl.opts.Destroy {
-		reason = "destroying the configuration"
-	}
-	managed := cp.managedRoles()
-	var diags hcl.Diagnostics
-	for _, key := range sortedKeys(pl.roles) {
-		r := pl.roles[key]
-		name := r.Name
-		if !cp.owns(r.Tags) || (!pl.opts.Destroy && cp.wantsRoleName(name)) {
-			continue
-		}
-		use := pl.roleUse(r.ARN)
-		switch m, isManaged := managed[name]; {
-		case use == "":
-			cp.add(pl.deleteRole(cp, r, reason))
-		case isManaged && !pl.opts.Destroy:
-			_, _, d := pl.planManagedRole(cp, name, m)
-			diags = append(diags, d...)
-		default:
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
-				Summary: fmt.Sprintf("IAM role %q is still in use, so it is not deleted", name),
-				Detail:  fmt.Sprintf("The IAM role %q (%s) belongs to cluster %q in %s and is %s, but %s. eksctl-lite never deletes a role in use; stop using it, then run eksctl-lite again to delete it.", name, r.ARN, c.Name, cp.region, reason, use)})
-		}
-	}
-	return diags
-}
-
-// roleUse says what still uses the role of ARN arn, or "" when nothing
-// does: an explicit role ARN in the configuration (except when destroying
-// it), or a live cluster, node group or Fargate profile of any cluster of
-// the configuration that the plan neither deletes nor replaces.
-func (pl *planner) roleUse(arn string) string {
-	if arn == "" {
-		return ""
-	}
-	if !pl.opts.Destroy {
-		for _, cp := range pl.clusters {
-			c := cp.spec
-			if c.RoleARN == arn {
-				return fmt.Sprintf("the role_arn of cluster %q names it", c.Name)
-			}
-			for _, ng := range c.NodeGroups {
-				if ng.NodeRoleARN == arn {
-					return fmt.Sprintf("the node_role_arn of node group %q names it", ng.Name)
-				}
-			}
-			for _, fp := range c.FargateProfiles {
-				if fp.PodExecutionRoleARN == arn {
-					return fmt.Sprintf("the pod_execution_role_arn of Fargate profile %q names it", fp.Name)
-				}
-			}
-		}
-	}
-	leaving := map[any]bool{}
-	for _, cp := range pl.clusters {
-		for _, ch := range cp.changes {
-			if ch.Before != nil && (ch.Action == Delete || ch.Action == Replace) {
-				leaving[ch.Before] = true
-			}
-		}
-	}
-	for _, cp := range pl.clusters {
-		live := cp.live
-		if live == nil {
-			continue
-		}
-		if live.cluster != nil && !leaving[live.cluster] && live.cluster.RoleARN == arn {
-			return fmt.Sprintf("the live cluster %q in %s uses it", live.cluster.Name, cp.region)
-		}
-		for _, ng := range live.nodeGroups {
-			if !leaving[ng] && ng.NodeRoleARN == arn {
-				return fmt.Sprintf("the live node group %q of cluster %q uses it", ng.Name, cp.spec.Name)
-			}
-		}
-		for _, fp := range live.fargate {
-			if !leaving[fp] && fp.PodExecutionRoleARN == arn {
-				return fmt.Sprintf("the live Fargate profile %q of cluster %q uses it", fp.Name, cp.spec.Name)
-			}
-		}
-	}
-	return ""
-}
-
 // useFunc resolves the role ARN a resource uses; see planCluster.
 type useFunc func(explicit, managedAddr, path string, refs map[string]string, changing map[string]bool) string
-
-func (cp *clusterPlan) wantsRoleName(name string) bool {
-	for _, n := range cp.wantedRoles() {
-		if roleKey(n) == roleKey(name) {
-			return true
-		}
-	}
-	return false
-}
-
-// planRole plans one role of the configuration and returns the ARN its
-// users should reference (KnownAfterApply when it does not exist yet) and
-// whether it is being created.
-func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs, refs map[string]string, changing map[string]bool, rng hcl.Range) (string, bool, hcl.Diagnostics) {
-	c := cp.spec
-	ch := &ResourceChange{Address: address, Type: TypeRole, After: desired}
-	if len(refs) > 0 {
-		ch.Refs = refs
-	}
-	if isIRSAAddress(address) {
-		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
-	}
-	live := pl.roles[roleKey(desired.Name)]
-	if live == nil {
-		ch.Action = Create
-		cp.add(ch)
-		return KnownAfterApply, true, nil
-	}
-	if !cp.owns(live.Tags) {
-		who := "was not created by eksctl-lite"
-		switch o, r := owner(live.Tags), live.Tags[TagRegion]; {
-		case o != "" && r != "":
-			who = fmt.Sprintf("belongs to eksctl-lite cluster %q in %s", o, r)
-		case o != "":
-			who = fmt.Sprintf("belongs to eksctl-lite cluster %q in an unknown region (it has no %s tag)", o, TagRegion)
-		}
-		fix := fmt.Sprintf("Set role_name in this irsa block to a name no other role has (IAM role names are unique in the account, across regions), e.g. role_name = %q", desired.Name+"-"+cp.region)
-		if !isIRSAAddress(address) {
-			fix = "Set the role ARN explicitly in the configuration to use that role, or delete it"
-		}
-		return live.ARN, false, hcl.Diagnostics{errorDiag(rng, fmt.Sprintf("IAM role %q is not managed by this cluster", desired.Name),
-			fmt.Sprintf("%s needs the IAM role %q, but a role of that name (%s) already exists and %s. eksctl-lite never changes a role it does not own. %s.", address, desired.Name, live.ARN, who, fix))}
-	}
-	ch.Before = live
-	ch.Diffs = diffAttrs(roleSchema, live, desired, changing)
-	ch.Action = actionOf(ch.Diffs)
-	if ch.Action == Replace {
-		// Names and paths identify roles, so this cannot happen for a role
-		// found by name under RolePath; plan the safe in-place subset.
-		ch.Action = Update
-	}
-	ch.Steps = roleSteps(live, desired, ch.Diffs)
-	if len(ch.Steps) == 0 {
-		ch.Action = NoOp
-	}
-	cp.add(ch)
-	return live.ARN, false, nil
-}
 
 // planNodeGroups matches node_group blocks with live node groups by their
 // address tag (not only by name: a replaced group has a new physical name).
@@ -797,57 +422,6 @@ func unhealthy(status string) bool {
 	return strings.HasSuffix(status, "_FAILED") || status == "DEGRADED"
 }
 
-// planFargate matches fargate_profile blocks with live profiles by name.
-func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
-	c, live := cp.spec, cp.live
-	var diags hcl.Diagnostics
-	byName := map[string]*FargateProfileAttrs{}
-	for _, fp := range live.fargate {
-		byName[fp.Name] = fp
-	}
-	clusterAddr := ClusterAddress(c.Name)
-	configured := map[string]bool{}
-	for _, fp := range c.FargateProfiles {
-		configured[fp.Name] = true
-		addr := FargateProfileAddress(c.Name, fp.Name)
-		refs, changing := map[string]string{}, map[string]bool{}
-		after := fargateAttrs(c, fp, use(fp.PodExecutionRoleARN, PodExecutionRoleAddress(c.Name), "pod_execution_role_arn", refs, changing))
-		cp.configTags(after.Tags)
-		ch := &ResourceChange{Address: addr, Type: TypeFargateProfile, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
-		if fp.PodExecutionRoleARN == "" {
-			ch.DependsOn = append(ch.DependsOn, PodExecutionRoleAddress(c.Name))
-		}
-		cur := byName[fp.Name]
-		switch {
-		case cur == nil:
-			ch.Action = Create
-		case owner(cur.Tags) != c.Name:
-			diags = append(diags, errorDiag(fp.DeclRange, fmt.Sprintf("Fargate profile %q exists but is not managed by eksctl-lite", fp.Name),
-				fmt.Sprintf("Cluster %q already has a Fargate profile named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this fargate_profile block.", c.Name, fp.Name)))
-			continue
-		default:
-			ch.Before = cur
-			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, cur.PodExecutionRoleARN)...)
-			ch.Diffs = diffAttrs(fargateSchema, cur, after, changing)
-			ch.Action = actionOf(ch.Diffs)
-			if ch.Action == Replace {
-				ch.ReplacePaths = replacePaths(ch.Diffs)
-				ch.Reason = forcesReason(ch.ReplacePaths)
-			} else {
-				ch.Steps = fargateSteps(cur, after, ch.Diffs)
-			}
-		}
-		cp.add(ch)
-	}
-	for _, fp := range live.fargate {
-		if configured[fp.Name] || owner(fp.Tags) != c.Name {
-			continue
-		}
-		cp.add(cp.deleteFargate(pl.roles, fp, "not in the configuration"))
-	}
-	return diags
-}
-
 // planDestroy plans the deletion of everything the cluster owns. A cluster
 // that still has node groups or Fargate profiles eksctl-lite did not create
 // cannot be deleted (EKS refuses while any remain, and eksctl-lite never
@@ -891,59 +465,6 @@ func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool, reason string
 	}
 	// Roles: planUnconfiguredRoles, once every cluster is planned.
 	return diags
-}
-
-// foreignChildren names the live node groups and Fargate profiles of a
-// cluster that eksctl-lite did not create for it.
-func foreignChildren(cluster string, live *liveCluster) []string {
-	var out []string
-	for _, n := range live.nodeGroups {
-		if owner(n.Tags) != cluster {
-			out = append(out, fmt.Sprintf("node group %q", n.Name))
-		}
-	}
-	for _, fp := range live.fargate {
-		if owner(fp.Tags) != cluster {
-			out = append(out, fmt.Sprintf("Fargate profile %q", fp.Name))
-		}
-	}
-	return out
-}
-
-func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargateProfileAttrs, reason string) *ResourceChange {
-	addr := fp.Tags[TagAddress]
-	if addr == "" {
-		addr = FargateProfileAddress(cp.spec.Name, fp.Name)
-	}
-	return &ResourceChange{Address: addr, Type: TypeFargateProfile, Action: Delete, Before: fp,
-		DependsOn: append([]string{ClusterAddress(cp.spec.Name)}, cp.roleDeps(roles, fp.PodExecutionRoleARN)...), Reason: reason}
-}
-
-func (pl *planner) deleteRole(cp *clusterPlan, r *RoleAttrs, reason string) *ResourceChange {
-	c := cp.spec
-	addr := r.Tags[TagAddress]
-	if addr == "" {
-		addr = ClusterAddress(c.Name) + ".role." + r.Name
-	}
-	ch := &ResourceChange{Address: addr, Type: TypeRole, Action: Delete, Before: r, Reason: reason}
-	if isIRSAAddress(addr) {
-		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
-	}
-	return ch
-}
-
-// roleDeps returns the address of the managed role whose live ARN is arn,
-// if any: a live resource using a managed role must be deleted before it.
-func (cp *clusterPlan) roleDeps(roles map[string]*RoleAttrs, arn string) []string {
-	if arn == "" || arn == KnownAfterApply {
-		return nil
-	}
-	for name, m := range cp.managedRoles() {
-		if r := roles[roleKey(name)]; r != nil && r.ARN == arn && cp.owns(r.Tags) {
-			return []string{m.address}
-		}
-	}
-	return nil
 }
 
 // add records a change with the cluster and region filled in. A second
@@ -1037,41 +558,6 @@ func forcesReason(paths []string) string {
 		return paths[0] + " forces replacement"
 	}
 	return strings.Join(paths, ", ") + " force replacement"
-}
-
-// withLiveVersion is c planned at the live version: a version the user did
-// not write is the newest eksctl-lite supports when the cluster is created,
-// and afterwards whatever runs, so that a newer eksctl-lite (with a newer
-// default) or --adopt never upgrades a control plane nobody asked to
-// upgrade. Node groups that follow the cluster follow it there too. c itself
-// is not modified.
-func withLiveVersion(c *spec.Cluster, version string) *spec.Cluster {
-	cc := *c
-	cc.Version = version
-	cc.NodeGroups = make([]*spec.NodeGroup, len(c.NodeGroups))
-	for i, ng := range c.NodeGroups {
-		if ng.VersionFollowsCluster {
-			n := *ng
-			n.Version = version
-			ng = &n
-		}
-		cc.NodeGroups[i] = ng
-	}
-	return &cc
-}
-
-// clusterSpecPath maps a cluster attribute of the plan to where the user
-// writes it in the cluster block, for diagnostics.
-var clusterSpecPath = map[string]string{
-	"version":                   "version",
-	"role_arn":                  "role_arn",
-	"subnet_ids":                "vpc.subnet_ids",
-	"security_group_ids":        "vpc.security_group_ids",
-	"kms_key_arn":               "encryption.kms_key_arn",
-	"endpoint_public_access":    "vpc.endpoint_public_access",
-	"endpoint_private_access":   "vpc.endpoint_private_access",
-	"public_access_cidrs":       "vpc.public_access_cidrs",
-	"enabled_cluster_log_types": "logging",
 }
 
 // nodeGroupVersionRange points at the node group's version, or at the

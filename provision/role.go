@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // The plan half of IAM roles: the managed cluster, node and pod execution
@@ -134,3 +136,324 @@ func roleName(ch *ResourceChange) string {
 // (cluster.<name>.irsa.<label>, see IRSAAddress): such a role depends on
 // the cluster's OIDC provider.
 func isIRSAAddress(address string) bool { return strings.Contains(address, ".irsa.") }
+
+// planManagedRoles plans the managed roles the cluster's configuration
+// needs and returns how the resources that use a role find its ARN.
+func (pl *planner) planManagedRoles(cp *clusterPlan) (useFunc, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	roleARN := map[string]string{}    // managed role address -> ARN or KnownAfterApply
+	roleChanging := map[string]bool{} // managed role address -> being created
+	wanted := cp.wantedRoles()
+	managed := cp.managedRoles()
+	for _, name := range sortedKeys(managed) {
+		m := managed[name]
+		if wanted[m.address] != name {
+			continue
+		}
+		arn, changing, d := pl.planManagedRole(cp, name, m)
+		diags = append(diags, d...)
+		roleARN[m.address], roleChanging[m.address] = arn, changing
+	}
+	// use returns the role ARN a resource should use: its own setting, or
+	// the managed role's, with the ref and changing flag for unknowns.
+	return func(explicit, managedAddr, path string, refs map[string]string, changing map[string]bool) string {
+		if explicit != "" {
+			return explicit
+		}
+		arn := roleARN[managedAddr]
+		if arn == KnownAfterApply {
+			refs[path] = managedAddr
+		}
+		if roleChanging[managedAddr] {
+			changing[path] = true
+		}
+		return arn
+	}, diags
+}
+
+// planIRSARoles plans one role per irsa block, trusted by the cluster's
+// OIDC provider for the block's service account.
+func (pl *planner) planIRSARoles(cp *clusterPlan, providerARN, issuer string, providerChanging bool) hcl.Diagnostics {
+	c := cp.spec
+	oidcAddr := OIDCProviderAddress(c.Name)
+	var diags hcl.Diagnostics
+	for _, ir := range c.IRSA {
+		addr := IRSAAddress(c.Name, ir.Name)
+		inline, err := CanonicalPolicy(ir.InlinePolicy)
+		if err != nil {
+			diags = append(diags, errorDiag(ir.DeclRange, "Invalid inline policy", fmt.Sprintf("The inline_policy of irsa %q is not a valid policy document: %s.", ir.Name, err)))
+			continue
+		}
+		desired := &RoleAttrs{
+			Name: ir.RoleName, Path: RolePath,
+			PolicyARNs:     ir.PolicyARNs,
+			InlinePolicy:   inline,
+			Tags:           cp.ownedTags(ir.Tags, addr),
+			ServiceAccount: ir.Namespace + "/" + ir.ServiceAccount,
+		}
+		refs, changing := map[string]string{}, map[string]bool{}
+		if providerARN != KnownAfterApply && issuer != KnownAfterApply {
+			desired.AssumeRolePolicy = IRSATrustPolicy(providerARN, issuer, ir.Namespace, ir.ServiceAccount)
+		} else {
+			desired.AssumeRolePolicy = KnownAfterApply
+			refs["assume_role_policy"] = oidcAddr
+			changing["assume_role_policy"] = providerChanging
+		}
+		_, _, d := pl.planRole(cp, addr, desired, refs, changing, ir.DeclRange)
+		diags = append(diags, d...)
+	}
+
+	return diags
+}
+
+// wantedRoles lists the roles the cluster's configuration needs, by
+// address: managed roles when a role ARN is omitted, one per irsa block.
+func (cp *clusterPlan) wantedRoles() map[string]string {
+	if cp.managed != nil {
+		return cp.managed
+	}
+	c := cp.spec
+	m := map[string]string{}
+	if c.RoleARN == "" {
+		m[ClusterRoleAddress(c.Name)] = ClusterRoleName(c.Name, cp.region)
+	}
+	for _, ng := range c.NodeGroups {
+		if ng.NodeRoleARN == "" {
+			m[NodeRoleAddress(c.Name)] = NodeRoleName(c.Name, cp.region)
+		}
+	}
+	for _, fp := range c.FargateProfiles {
+		if fp.PodExecutionRoleARN == "" {
+			m[PodExecutionRoleAddress(c.Name)] = PodExecutionRoleName(c.Name, cp.region)
+		}
+	}
+	for _, ir := range c.IRSA {
+		m[IRSAAddress(c.Name, ir.Name)] = ir.RoleName
+	}
+	cp.managed = m
+	return m
+}
+
+// checkRoleNames refuses two resources of the configuration wanting one
+// IAM role name (IAM role names are global to the account).
+func (pl *planner) checkRoleNames() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[string]string{}
+	for _, cp := range pl.clusters {
+		wanted := cp.wantedRoles()
+		for _, addr := range sortedKeys(wanted) {
+			name := wanted[addr]
+			if first, ok := seen[roleKey(name)]; ok {
+				diags = append(diags, errorDiag(cp.rangeOf(addr), "Duplicate IAM role name",
+					fmt.Sprintf("%s and %s both want the IAM role %q; IAM role names are unique in an account, regardless of case. Set a different role_name on one of them (or rename one of the clusters).", first, addr, name)))
+				continue
+			}
+			seen[roleKey(name)] = addr
+		}
+	}
+	return diags
+}
+
+// managedRoleSpec describes one managed role: where it lives, who may
+// assume it, which AWS managed policies it has.
+type managedRoleSpec struct {
+	address, path, service string
+	policies               []string
+}
+
+// managedRoles are the cluster's three managed roles, by name.
+func (cp *clusterPlan) managedRoles() map[string]managedRoleSpec {
+	c, region := cp.spec.Name, cp.region
+	return map[string]managedRoleSpec{
+		ClusterRoleName(c, region):      {ClusterRoleAddress(c), RolePath, "eks.amazonaws.com", ClusterRolePolicyARNs(region)},
+		NodeRoleName(c, region):         {NodeRoleAddress(c), RootRolePath, "ec2.amazonaws.com", NodeRolePolicyARNs(region)},
+		PodExecutionRoleName(c, region): {PodExecutionRoleAddress(c), RootRolePath, "eks-fargate-pods.amazonaws.com", PodExecutionRolePolicyARNs(region)},
+	}
+}
+
+// planManagedRole plans a managed role; see planRole for what it returns.
+func (pl *planner) planManagedRole(cp *clusterPlan, name string, m managedRoleSpec) (string, bool, hcl.Diagnostics) {
+	desired := &RoleAttrs{
+		Name: name, Path: m.path,
+		AssumeRolePolicy: serviceTrustPolicy(m.service),
+		PolicyARNs:       m.policies,
+		Tags:             cp.ownedTags(cp.spec.Tags, m.address),
+	}
+	return pl.planRole(cp, m.address, desired, nil, nil, cp.spec.DeclRange)
+}
+
+// planUnconfiguredRoles plans the roles this cluster owns that no block of
+// it configures any more: deleted, unless something still uses the role
+// (see roleUse). A managed role in use stays in the plan as the managed
+// role it is; any other role in use is left alone with a warning. It runs
+// once every cluster is planned, so that it knows which live resources stay.
+func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
+	c := cp.spec
+	reason := "not in the configuration"
+	if pl.opts.Destroy {
+		reason = "destroying the configuration"
+	}
+	managed := cp.managedRoles()
+	var diags hcl.Diagnostics
+	for _, key := range sortedKeys(pl.roles) {
+		r := pl.roles[key]
+		name := r.Name
+		if !cp.owns(r.Tags) || (!pl.opts.Destroy && cp.wantsRoleName(name)) {
+			continue
+		}
+		use := pl.roleUse(r.ARN)
+		switch m, isManaged := managed[name]; {
+		case use == "":
+			cp.add(pl.deleteRole(cp, r, reason))
+		case isManaged && !pl.opts.Destroy:
+			_, _, d := pl.planManagedRole(cp, name, m)
+			diags = append(diags, d...)
+		default:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+				Summary: fmt.Sprintf("IAM role %q is still in use, so it is not deleted", name),
+				Detail:  fmt.Sprintf("The IAM role %q (%s) belongs to cluster %q in %s and is %s, but %s. eksctl-lite never deletes a role in use; stop using it, then run eksctl-lite again to delete it.", name, r.ARN, c.Name, cp.region, reason, use)})
+		}
+	}
+	return diags
+}
+
+// roleUse says what still uses the role of ARN arn, or "" when nothing
+// does: an explicit role ARN in the configuration (except when destroying
+// it), or a live cluster, node group or Fargate profile of any cluster of
+// the configuration that the plan neither deletes nor replaces.
+func (pl *planner) roleUse(arn string) string {
+	if arn == "" {
+		return ""
+	}
+	if !pl.opts.Destroy {
+		for _, cp := range pl.clusters {
+			c := cp.spec
+			if c.RoleARN == arn {
+				return fmt.Sprintf("the role_arn of cluster %q names it", c.Name)
+			}
+			for _, ng := range c.NodeGroups {
+				if ng.NodeRoleARN == arn {
+					return fmt.Sprintf("the node_role_arn of node group %q names it", ng.Name)
+				}
+			}
+			for _, fp := range c.FargateProfiles {
+				if fp.PodExecutionRoleARN == arn {
+					return fmt.Sprintf("the pod_execution_role_arn of Fargate profile %q names it", fp.Name)
+				}
+			}
+		}
+	}
+	leaving := map[any]bool{}
+	for _, cp := range pl.clusters {
+		for _, ch := range cp.changes {
+			if ch.Before != nil && (ch.Action == Delete || ch.Action == Replace) {
+				leaving[ch.Before] = true
+			}
+		}
+	}
+	for _, cp := range pl.clusters {
+		live := cp.live
+		if live == nil {
+			continue
+		}
+		if live.cluster != nil && !leaving[live.cluster] && live.cluster.RoleARN == arn {
+			return fmt.Sprintf("the live cluster %q in %s uses it", live.cluster.Name, cp.region)
+		}
+		for _, ng := range live.nodeGroups {
+			if !leaving[ng] && ng.NodeRoleARN == arn {
+				return fmt.Sprintf("the live node group %q of cluster %q uses it", ng.Name, cp.spec.Name)
+			}
+		}
+		for _, fp := range live.fargate {
+			if !leaving[fp] && fp.PodExecutionRoleARN == arn {
+				return fmt.Sprintf("the live Fargate profile %q of cluster %q uses it", fp.Name, cp.spec.Name)
+			}
+		}
+	}
+	return ""
+}
+
+func (cp *clusterPlan) wantsRoleName(name string) bool {
+	for _, n := range cp.wantedRoles() {
+		if roleKey(n) == roleKey(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// planRole plans one role of the configuration and returns the ARN its
+// users should reference (KnownAfterApply when it does not exist yet) and
+// whether it is being created.
+func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs, refs map[string]string, changing map[string]bool, rng hcl.Range) (string, bool, hcl.Diagnostics) {
+	c := cp.spec
+	ch := &ResourceChange{Address: address, Type: TypeRole, After: desired}
+	if len(refs) > 0 {
+		ch.Refs = refs
+	}
+	if isIRSAAddress(address) {
+		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
+	}
+	live := pl.roles[roleKey(desired.Name)]
+	if live == nil {
+		ch.Action = Create
+		cp.add(ch)
+		return KnownAfterApply, true, nil
+	}
+	if !cp.owns(live.Tags) {
+		who := "was not created by eksctl-lite"
+		switch o, r := owner(live.Tags), live.Tags[TagRegion]; {
+		case o != "" && r != "":
+			who = fmt.Sprintf("belongs to eksctl-lite cluster %q in %s", o, r)
+		case o != "":
+			who = fmt.Sprintf("belongs to eksctl-lite cluster %q in an unknown region (it has no %s tag)", o, TagRegion)
+		}
+		fix := fmt.Sprintf("Set role_name in this irsa block to a name no other role has (IAM role names are unique in the account, across regions), e.g. role_name = %q", desired.Name+"-"+cp.region)
+		if !isIRSAAddress(address) {
+			fix = "Set the role ARN explicitly in the configuration to use that role, or delete it"
+		}
+		return live.ARN, false, hcl.Diagnostics{errorDiag(rng, fmt.Sprintf("IAM role %q is not managed by this cluster", desired.Name),
+			fmt.Sprintf("%s needs the IAM role %q, but a role of that name (%s) already exists and %s. eksctl-lite never changes a role it does not own. %s.", address, desired.Name, live.ARN, who, fix))}
+	}
+	ch.Before = live
+	ch.Diffs = diffAttrs(roleSchema, live, desired, changing)
+	ch.Action = actionOf(ch.Diffs)
+	if ch.Action == Replace {
+		// Names and paths identify roles, so this cannot happen for a role
+		// found by name under RolePath; plan the safe in-place subset.
+		ch.Action = Update
+	}
+	ch.Steps = roleSteps(live, desired, ch.Diffs)
+	if len(ch.Steps) == 0 {
+		ch.Action = NoOp
+	}
+	cp.add(ch)
+	return live.ARN, false, nil
+}
+
+func (pl *planner) deleteRole(cp *clusterPlan, r *RoleAttrs, reason string) *ResourceChange {
+	c := cp.spec
+	addr := r.Tags[TagAddress]
+	if addr == "" {
+		addr = ClusterAddress(c.Name) + ".role." + r.Name
+	}
+	ch := &ResourceChange{Address: addr, Type: TypeRole, Action: Delete, Before: r, Reason: reason}
+	if isIRSAAddress(addr) {
+		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
+	}
+	return ch
+}
+
+// roleDeps returns the address of the managed role whose live ARN is arn,
+// if any: a live resource using a managed role must be deleted before it.
+func (cp *clusterPlan) roleDeps(roles map[string]*RoleAttrs, arn string) []string {
+	if arn == "" || arn == KnownAfterApply {
+		return nil
+	}
+	for name, m := range cp.managedRoles() {
+		if r := roles[roleKey(name)]; r != nil && r.ARN == arn && cp.owns(r.Tags) {
+			return []string{m.address}
+		}
+	}
+	return nil
+}
