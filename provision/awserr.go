@@ -46,10 +46,42 @@ type Cause struct {
 	Detail string
 }
 
+// ClassifyAWSErrors returns the cause of every failed call that err joins
+// (the planner joins the errors of the reads of one resource with
+// errors.Join), in order, and false when any of them is none of the causes
+// (ClassifyAWSError).
+func ClassifyAWSErrors(err error) ([]Cause, bool) {
+	var causes []Cause
+	for _, leaf := range errorLeaves(err) {
+		c, ok := ClassifyAWSError(leaf)
+		if !ok {
+			return nil, false
+		}
+		causes = append(causes, c)
+	}
+	return causes, true
+}
+
+// errorLeaves flattens err into the errors it joins (errors.Join, several
+// %w), each with its own wrapping; an error that joins nothing is its own
+// leaf.
+func errorLeaves(err error) []error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			var out []error
+			for _, x := range j.Unwrap() {
+				out = append(out, errorLeaves(x)...)
+			}
+			return out
+		}
+	}
+	return []error{err}
+}
+
 // ClassifyAWSError returns why the AWS call that failed with err failed,
 // and false when err is none of the causes of CauseKind (or not an AWS
-// call's error at all). err is one call's error: for errors.Join of
-// several, classify each.
+// call's error at all). err is one call's error: ClassifyAWSErrors
+// classifies each of several joined.
 func ClassifyAWSError(err error) (Cause, bool) {
 	if err == nil {
 		return Cause{}, false
