@@ -307,6 +307,9 @@ func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, er
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
+	// A call that finds no credentials fails with a CredentialsError, so
+	// that ClassifyAWSError need not read the SDK's text (awserr.go).
+	cfg.Credentials = withCredentialsErrors(cfg.Credentials)
 	return newFactory(cfg), nil
 }
 

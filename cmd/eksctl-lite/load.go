@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
@@ -233,113 +231,45 @@ func planFileKind(path string) fileKind {
 // line per failed call. When many calls fail for one reason (nothing
 // listens at the endpoint, no credentials), the reason is what the user
 // needs, once, with the fix for it, not the same transport error for every
-// cluster, node group and role.
+// cluster, node group and role. provision.ClassifyAWSErrors says why each
+// call failed, from the error the diagnostic carries in Extra.
 
-type awsFailure int
-
-const (
-	otherFailure    awsFailure = iota
-	connectFailure             // the endpoint could not be reached at all
-	noAnswerFailure            // the endpoint took the call and never answered
-	credsFailure               // no credentials to sign the call with
-)
-
-// sendFailed is the SDK's "request send failed, Get "URL": <Go error>".
-var sendFailed = regexp.MustCompile(`request send failed, [A-Za-z]+ "([^"]+)": (.*)$`)
-
-// classifyAWSLine returns the failure class of one failed call's error text,
-// its cause without the SDK wrapping, and the endpoint (scheme://host)
-// that was called, when the text says.
-func classifyAWSLine(line string) (awsFailure, string, string) {
-	if m := sendFailed.FindStringSubmatch(line); m != nil {
-		cause, endpoint := m[2], ""
-		if u, err := url.Parse(m[1]); err == nil {
-			endpoint = u.Scheme + "://" + u.Host
-		}
-		if strings.HasPrefix(cause, "dial ") {
-			return connectFailure, cause, endpoint
-		}
-		return otherFailure, "", ""
-	}
-	for _, marker := range []string{"get credentials: ", "failed to retrieve credentials"} {
-		if i := strings.Index(line, marker); i >= 0 {
-			return credsFailure, strings.TrimPrefix(line[i:], "get credentials: "), ""
-		}
-	}
-	return otherFailure, "", ""
+// saidOnce are the causes whose diagnostics become one; the others
+// (access denied, throttled, ...) name the resource whose read failed,
+// so each stays as it is.
+var saidOnce = map[provision.CauseKind]bool{
+	provision.CannotConnect: true,
+	provision.NoAnswer:      true,
+	provision.NoCredentials: true,
 }
 
-// classifyAWSError returns the failure class of one failed call, its cause
-// without the SDK wrapping, and the endpoint (scheme://host) it went to.
-func classifyAWSError(err error) (awsFailure, string, string) {
-	if provision.IsNoAnswer(err) {
-		return noAnswerFailure, "", provision.EndpointOf(err)
+// classifyAWSDiag returns the cause of an error diagnostic whose every
+// failed call failed for the same one of saidOnce, with the causes' details
+// and endpoints; 0 when they differ or it is not an AWS read failure.
+func classifyAWSDiag(d *hcl.Diagnostic) (provision.CauseKind, []string, []string) {
+	err, ok := d.Extra.(error) // the planner attaches the error
+	if d.Severity != hcl.DiagError || !ok {
+		return 0, nil, nil
 	}
-	var op *net.OpError
-	if provision.IsConnectError(err) && errors.As(err, &op) {
-		return connectFailure, op.Error(), provision.EndpointOf(err)
+	causes, ok := provision.ClassifyAWSErrors(err)
+	if !ok {
+		return 0, nil, nil
 	}
-	return classifyAWSLine(err.Error())
-}
-
-// errorLeaves flattens err into the errors it joins (errors.Join, several
-// %w), each with its own wrapping; an error that joins nothing is its own
-// leaf.
-func errorLeaves(err error) []error {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			var out []error
-			for _, x := range j.Unwrap() {
-				out = append(out, errorLeaves(x)...)
-			}
-			return out
+	var kind provision.CauseKind
+	var details, endpoints []string
+	for _, c := range causes {
+		if !saidOnce[c.Kind] || (kind != 0 && c.Kind != kind) {
+			return 0, nil, nil
+		}
+		kind = c.Kind
+		if c.Detail != "" {
+			details = appendNew(details, c.Detail)
+		}
+		if c.Endpoint != "" {
+			endpoints = appendNew(endpoints, c.Endpoint)
 		}
 	}
-	return []error{err}
-}
-
-// classifyAWSDiag classifies an error diagnostic whose every failed call
-// failed the same way; otherFailure when they differ or it is not an AWS
-// read failure at all.
-func classifyAWSDiag(d *hcl.Diagnostic) (awsFailure, []string, []string) {
-	if d.Severity != hcl.DiagError {
-		return otherFailure, nil, nil
-	}
-	type failure struct {
-		class           awsFailure
-		cause, endpoint string
-	}
-	var failures []failure
-	if err, ok := d.Extra.(error); ok { // the planner attaches the error
-		for _, leaf := range errorLeaves(err) {
-			c, cause, endpoint := classifyAWSError(leaf)
-			failures = append(failures, failure{c, cause, endpoint})
-		}
-	} else {
-		text := d.Detail
-		if i := strings.Index(text, "\n\n"); i >= 0 {
-			text = text[:i] // the advice after the errors
-		}
-		for _, line := range strings.Split(text, "\n") {
-			c, cause, endpoint := classifyAWSLine(line)
-			failures = append(failures, failure{c, cause, endpoint})
-		}
-	}
-	class := otherFailure
-	var causes, endpoints []string
-	for _, f := range failures {
-		if f.class == otherFailure || (class != otherFailure && f.class != class) {
-			return otherFailure, nil, nil
-		}
-		class = f.class
-		if f.cause != "" {
-			causes = appendNew(causes, f.cause)
-		}
-		if f.endpoint != "" {
-			endpoints = appendNew(endpoints, f.endpoint)
-		}
-	}
-	return class, causes, endpoints
+	return kind, details, endpoints
 }
 
 // collapseAWSDiags replaces the error diagnostics that failed for the same
@@ -354,11 +284,11 @@ func collapseAWSDiags(diags hcl.Diagnostics, endpoint string, callTimeout time.D
 		subject           *hcl.Range
 		causes, endpoints []string
 	}
-	groups := map[awsFailure]*group{}
+	groups := map[provision.CauseKind]*group{}
 	var out hcl.Diagnostics
 	for _, d := range diags {
 		class, causes, endpoints := classifyAWSDiag(d)
-		if class == otherFailure {
+		if class == 0 {
 			out = append(out, d)
 			continue
 		}
@@ -386,7 +316,7 @@ func collapseAWSDiags(diags hcl.Diagnostics, endpoint string, callTimeout time.D
 			causes = append(causes[:3:3], "...")
 		}
 		switch class {
-		case connectFailure:
+		case provision.CannotConnect:
 			where := strings.Join(gr.endpoints, " and ")
 			if endpoint != "" {
 				where = endpoint
@@ -400,7 +330,7 @@ func collapseAWSDiags(diags hcl.Diagnostics, endpoint string, callTimeout time.D
 				fix = fmt.Sprintf("Is the endpoint running? Check --endpoint-url and AWS_ENDPOINT_URL (now %s), then run the command again.", endpoint)
 			}
 			d.Detail = fmt.Sprintf("No AWS call reached it: %s\n\n%s", strings.Join(causes, "\n"), fix)
-		case noAnswerFailure:
+		case provision.NoAnswer:
 			where := strings.Join(gr.endpoints, " and ")
 			if endpoint != "" {
 				where = endpoint
@@ -415,7 +345,7 @@ func collapseAWSDiags(diags hcl.Diagnostics, endpoint string, callTimeout time.D
 			}
 			d.Detail = fmt.Sprintf("No AWS call was answered within %v (%s), each tried %d times.\n\n%s On a network that slow, raise %s.",
 				callTimeout, provision.EnvCallTimeout, provision.NoAnswerMaxAttempts, fix, provision.EnvCallTimeout)
-		case credsFailure:
+		case provision.NoCredentials:
 			d.Summary = "No AWS credentials found"
 			d.Detail = fmt.Sprintf("No AWS call could be signed: %s\n\nNo AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run aws sso login, then run the command again.", strings.Join(causes, "\n"))
 		}

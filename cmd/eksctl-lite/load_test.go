@@ -4,12 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 
@@ -161,14 +169,48 @@ func TestApplyRefusesBeforePlanning(t *testing.T) {
 	}
 }
 
-func awsReadDiag(summary string, subject *hcl.Range, lines ...string) *hcl.Diagnostic {
-	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Subject: subject,
-		Detail: strings.Join(lines, "\n") + "\n\nCheck your AWS credentials, region and permissions, then run the plan again."}
+// awsReadDiag is a diagnostic of failed AWS reads as the planner makes it
+// (provision.awsDiag): the errors' text, the advice, and the error itself
+// in Extra, several joined.
+func awsReadDiag(summary string, subject *hcl.Range, errs ...error) *hcl.Diagnostic {
+	err := errs[0]
+	if len(errs) > 1 {
+		err = errors.Join(errs...)
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Subject: subject, Extra: err,
+		Detail: err.Error() + "\n\nCheck your AWS credentials, region and permissions, then run the plan again."}
 }
 
-func withErr(d *hcl.Diagnostic, err error) *hcl.Diagnostic {
-	d.Extra = err
-	return d
+// sdkCallError wraps err the way the SDK returns a failed call of op to
+// service: an operation error, around the retryer's give-up when retried,
+// around the HTTP response error (status 0 when nothing was sent).
+func sdkCallError(service, op string, retried bool, status int, requestID string, err error) error {
+	err = &awshttp.ResponseError{RequestID: requestID, ResponseError: &smithyhttp.ResponseError{
+		Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: err}}
+	if retried {
+		err = &retry.MaxAttemptsError{Attempt: 3, Err: err}
+	}
+	return &smithy.OperationError{ServiceID: service, OperationName: op, Err: err}
+}
+
+// sendFailed is the SDK's error for a request to rawURL that the network
+// error err kept from being sent.
+func sendFailed(method, rawURL string, err error) error {
+	return &smithyhttp.RequestSendError{Err: &url.Error{Op: method, URL: rawURL, Err: err}}
+}
+
+// refusedDial is the dial error of nothing listening at 127.0.0.1:1.
+func refusedDial() error {
+	return &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1},
+		Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+// noCredentials is a call of op that the credential chain gave nothing to
+// sign with (here: no IMDS role), as the SDK's identity middleware wraps it.
+func noCredentials(service, op string) error {
+	imds := &smithy.OperationError{ServiceID: "ec2imds", OperationName: "GetMetadata", Err: errors.New("http response error StatusCode: 403, request to EC2 IMDS failed")}
+	return &smithy.OperationError{ServiceID: service, OperationName: op, Err: fmt.Errorf("get identity: %w", fmt.Errorf("get credentials: %w",
+		&provision.CredentialsError{Err: fmt.Errorf("failed to refresh cached credentials, %w", fmt.Errorf("no EC2 IMDS role found, %w", imds))}))}
 }
 
 func noAnswer(endpoint string) error {
@@ -187,6 +229,22 @@ func TestCollapseAWSDiags(t *testing.T) {
 		noCredsIAM = `listing IAM OIDC providers: operation error IAM: ListOpenIDConnectProviders, get identity: get credentials: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, http response error StatusCode: 403, request to EC2 IMDS failed`
 		denied     = `listing IAM roles under /eksctl-lite/: operation error IAM: ListRoles, https response error StatusCode: 403, RequestID: 1, api error AccessDenied: not allowed`
 	)
+	typed := map[string]error{
+		refused:    fmt.Errorf("reading cluster %q: %w", "full", sdkCallError("EKS", "DescribeCluster", true, 0, "", sendFailed("Get", "http://127.0.0.1:1/clusters/full", refusedDial()))),
+		refusedNG:  fmt.Errorf("listing the node groups of cluster %q: %w", "full", sdkCallError("EKS", "ListNodegroups", true, 0, "", sendFailed("Get", "http://127.0.0.1:1/clusters/full/node-groups?maxResults=100", refusedDial()))),
+		refusedIAM: fmt.Errorf("listing IAM OIDC providers: %w", sdkCallError("IAM", "ListOpenIDConnectProviders", true, 0, "", sendFailed("Post", "http://127.0.0.1:1/", refusedDial()))),
+		noHostEKS: fmt.Errorf("reading cluster %q: %w", "full", sdkCallError("EKS", "DescribeCluster", false, 0, "", sendFailed("Get", "https://eks.us-east-1.amazonaws.com/clusters/full",
+			&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "eks.us-east-1.amazonaws.com", IsNotFound: true}}))),
+		noCreds:    fmt.Errorf("reading cluster %q: %w", "full", noCredentials("EKS", "DescribeCluster")),
+		noCredsIAM: fmt.Errorf("listing IAM OIDC providers: %w", noCredentials("IAM", "ListOpenIDConnectProviders")),
+		denied:     fmt.Errorf("listing IAM roles under /eksctl-lite/: %w", sdkCallError("IAM", "ListRoles", false, 403, "1", &smithy.GenericAPIError{Code: "AccessDenied", Message: "not allowed"})),
+	}
+	for text, err := range typed { // the errors the SDK returns, with the text users see
+		if err.Error() != text {
+			t.Fatalf("constructed error says\n%s\nwant\n%s", err, text)
+		}
+	}
+	e := func(text string) error { return typed[text] }
 	cluster := &hcl.Range{Filename: "main.hcl", Start: hcl.Pos{Line: 24, Column: 1}}
 	warning := &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "A warning"}
 	refusal := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot change the version"}
@@ -202,9 +260,9 @@ func TestCollapseAWSDiags(t *testing.T) {
 	}{
 		"connection refused everywhere": {
 			diags: hcl.Diagnostics{
-				awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, refused, refusedNG),
-				awsReadDiag("Cannot list IAM OIDC providers", nil, refusedIAM),
-				awsReadDiag("Cannot read IAM roles", nil, refusedIAM),
+				awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, e(refused), e(refusedNG)),
+				awsReadDiag("Cannot list IAM OIDC providers", nil, e(refusedIAM)),
+				awsReadDiag("Cannot read IAM roles", nil, e(refusedIAM)),
 			},
 			endpoint: "http://127.0.0.1:1",
 			want: []want{{summary: "Cannot connect to AWS at http://127.0.0.1:1", detail: []string{
@@ -213,7 +271,7 @@ func TestCollapseAWSDiags(t *testing.T) {
 			}}},
 		},
 		"no such host at AWS": {
-			diags:    hcl.Diagnostics{warning, awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, noHostEKS)},
+			diags:    hcl.Diagnostics{warning, awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, e(noHostEKS))},
 			endpoint: "",
 			want: []want{{summary: "A warning"}, {summary: "Cannot connect to AWS at https://eks.us-east-1.amazonaws.com", subject: true, detail: []string{
 				"dial tcp: lookup eks.us-east-1.amazonaws.com: no such host",
@@ -223,9 +281,9 @@ func TestCollapseAWSDiags(t *testing.T) {
 		"no credentials, with other errors kept": {
 			diags: hcl.Diagnostics{
 				refusal,
-				awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, noCreds),
-				awsReadDiag("Cannot list IAM OIDC providers", nil, noCredsIAM),
-				awsReadDiag("Cannot read IAM roles", nil, denied),
+				awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, e(noCreds)),
+				awsReadDiag("Cannot list IAM OIDC providers", nil, e(noCredsIAM)),
+				awsReadDiag("Cannot read IAM roles", nil, e(denied)),
 			},
 			want: []want{
 				{summary: "Cannot change the version"},
@@ -236,12 +294,12 @@ func TestCollapseAWSDiags(t *testing.T) {
 				{summary: "Cannot read IAM roles", detail: []string{"AccessDenied", "Check your AWS credentials"}},
 			},
 		},
-		"no answer, from the attached errors": {
+		"no answer": {
 			diags: hcl.Diagnostics{
-				withErr(awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, "text is not read"), errors.Join(
+				awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster,
 					fmt.Errorf("reading cluster %q: %w", "full", noAnswer("http://127.0.0.1:9")),
-					fmt.Errorf("listing node groups: %w", noAnswer("http://127.0.0.1:9")))),
-				withErr(awsReadDiag("Cannot read IAM roles", nil, "text is not read"), noAnswer("http://127.0.0.1:9")),
+					fmt.Errorf("listing node groups: %w", noAnswer("http://127.0.0.1:9"))),
+				awsReadDiag("Cannot read IAM roles", nil, noAnswer("http://127.0.0.1:9")),
 			},
 			endpoint: "http://127.0.0.1:9",
 			want: []want{{summary: "No answer from AWS at http://127.0.0.1:9", detail: []string{
@@ -249,8 +307,12 @@ func TestCollapseAWSDiags(t *testing.T) {
 				"Check --endpoint-url and AWS_ENDPOINT_URL (now http://127.0.0.1:9)",
 			}}},
 		},
+		"text without the error is not read": {
+			diags: hcl.Diagnostics{&hcl.Diagnostic{Severity: hcl.DiagError, Summary: `Cannot read cluster "full" in us-east-1`, Subject: cluster, Detail: refused}},
+			want:  []want{{summary: `Cannot read cluster "full" in us-east-1`, subject: true, detail: []string{refused}}},
+		},
 		"mixed causes in one diagnostic stay as they are": {
-			diags: hcl.Diagnostics{awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, refused, denied)},
+			diags: hcl.Diagnostics{awsReadDiag(`Cannot read cluster "full" in us-east-1`, cluster, e(refused), e(denied))},
 			want:  []want{{summary: `Cannot read cluster "full" in us-east-1`, subject: true, detail: []string{refused, denied}}},
 		},
 	}
