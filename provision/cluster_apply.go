@@ -58,27 +58,11 @@ func createCluster(ctx context.Context, x *execution) (any, string, error) {
 		in.EncryptionConfig = encryptionConfig(a.KMSKeyARN)
 	}
 	w := x.opts.waiter(x.opts.Timeouts.ClusterCreate, "CLUSTER_CREATE")
-	adopted := false
-	err := w.retry(ctx, "EKS to accept cluster "+a.Name, x.e.busyFor(a.RoleARN), func(ctx context.Context) error {
-		_, err := x.eks.CreateCluster(ctx, in)
-		if !isInUse(err) {
-			return err
-		}
-		// In use: the cluster exists. An earlier, interrupted apply may
-		// have created it; anything else is not ours to take over.
-		out, derr := x.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: in.Name})
-		if isNotFound(derr) {
-			return err // gone meanwhile: try again
-		}
-		if derr != nil {
-			return derr
-		}
-		if !ownedHere(out.Cluster.Tags, x.c) {
-			return fmt.Errorf("a cluster named %s already exists and eksctl-lite does not own it; run eksctl-lite plan (with --adopt to take it over)", a.Name)
-		}
-		adopted = true
-		return nil
-	})
+	// In use: the cluster exists. An earlier, interrupted apply may have
+	// created it; anything else is not ours to take over.
+	_, adopted, err := createOrAdopt(ctx, w, "EKS to accept cluster "+a.Name, x.e.busyFor(a.RoleARN), eksAdoption(x, clusterResource, a.Name,
+		func(ctx context.Context) error { _, err := x.eks.CreateCluster(ctx, in); return err },
+		fmt.Sprintf("a cluster named %s already exists and eksctl-lite does not own it; run eksctl-lite plan (with --adopt to take it over)", a.Name)))
 	if err != nil {
 		return nil, "", fmt.Errorf("creating cluster %s: %w", a.Name, err)
 	}

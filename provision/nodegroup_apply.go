@@ -79,27 +79,11 @@ func createNodeGroup(ctx context.Context, x *execution, w waiter, a *NodeGroupAt
 	if a.ReleaseVersion != "" {
 		in.ReleaseVersion = aws.String(a.ReleaseVersion)
 	}
-	adopted := false
-	err := w.retry(ctx, "EKS to accept node group "+a.Name, x.e.busyFor(a.NodeRoleARN), func(ctx context.Context) error {
-		_, err := x.eks.CreateNodegroup(ctx, in)
-		if !isInUse(err) {
-			return err
-		}
-		// In use: the group exists (an interrupted apply created it), or
-		// the cluster is busy (then it does not exist yet: retry).
-		out, derr := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: in.ClusterName, NodegroupName: in.NodegroupName})
-		if isNotFound(derr) {
-			return err
-		}
-		if derr != nil {
-			return derr
-		}
-		if !ownedHere(out.Nodegroup.Tags, x.c) {
-			return fmt.Errorf("a node group named %s already exists in cluster %s and eksctl-lite does not own it; rename the node_group block or remove that node group", a.Name, x.cluster)
-		}
-		adopted = true
-		return nil
-	})
+	// In use: the group exists (an interrupted apply created it), or the
+	// cluster is busy (then it does not exist yet: retry).
+	_, adopted, err := createOrAdopt(ctx, w, "EKS to accept node group "+a.Name, x.e.busyFor(a.NodeRoleARN), eksAdoption(x, nodegroupResource, a.Name,
+		func(ctx context.Context) error { _, err := x.eks.CreateNodegroup(ctx, in); return err },
+		fmt.Sprintf("a node group named %s already exists in cluster %s and eksctl-lite does not own it; rename the node_group block or remove that node group", a.Name, x.cluster)))
 	if err != nil {
 		return nil, "", fmt.Errorf("creating node group %s in cluster %s: %w", a.Name, x.cluster, err)
 	}

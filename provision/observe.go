@@ -464,11 +464,7 @@ func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners 
 				return
 			}
 			r := roleFromList(*got.Role)
-			tags := map[string]string{}
-			for _, t := range got.Role.Tags {
-				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-			r.Tags = liveTags(tags)
+			r.Tags = liveTags(iamTagMap(got.Role.Tags))
 			process(r)
 		}()
 	}
