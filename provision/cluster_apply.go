@@ -191,6 +191,17 @@ func eksTagStep(ctx context.Context, api EKSAPI, call, arn string, have, want ma
 	return nil
 }
 
+// eksTagStepDone reports whether the TagResource or UntagResource step call
+// has nothing left to do on the EKS resource whose live tags are have and
+// desired tags want.
+func eksTagStepDone(call string, have, want map[string]string) bool {
+	set, remove := tagChanges(have, want)
+	if call == "TagResource" {
+		return len(set) == 0
+	}
+	return len(remove) == 0
+}
+
 // sendClusterStep makes the call of one step, with its input computed from
 // the live cluster cur and the desired a; an update to poll goes to *update.
 func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterAttrs, update **ekstypes.Update) error {
@@ -239,12 +250,8 @@ func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterA
 // step is never done (sendClusterStep then says it is unknown).
 func clusterStepDone(s Step, cur, a *ClusterAttrs) bool {
 	switch s.Call {
-	case "TagResource":
-		set, _ := tagChanges(cur.Tags, a.Tags)
-		return len(set) == 0
-	case "UntagResource":
-		_, remove := tagChanges(cur.Tags, a.Tags)
-		return len(remove) == 0
+	case "TagResource", "UntagResource":
+		return eksTagStepDone(s.Call, cur.Tags, a.Tags)
 	case "UpdateClusterVersion":
 		return versionReached(cur.Version, stepVersion(s, a.Version))
 	case "UpdateClusterConfig":

@@ -193,12 +193,8 @@ func sendNodeGroupStep(ctx context.Context, x *execution, s Step, cur, a *NodeGr
 // compared (the diff leaves it out). An unknown step is never done.
 func nodeGroupStepDone(s Step, cur, a *NodeGroupAttrs) bool {
 	switch s.Call {
-	case "TagResource":
-		set, _ := tagChanges(cur.Tags, a.Tags)
-		return len(set) == 0
-	case "UntagResource":
-		_, remove := tagChanges(cur.Tags, a.Tags)
-		return len(remove) == 0
+	case "TagResource", "UntagResource":
+		return eksTagStepDone(s.Call, cur.Tags, a.Tags)
 	case "UpdateNodegroupVersion":
 		version := stepVersion(s, a.Version)
 		return (version == "" || versionReached(cur.Version, version)) &&
