@@ -333,17 +333,18 @@ func formatIssues(issues []issue) string {
 	return strings.Join(parts, "; ")
 }
 
-// eksResource is what waiting needs of one kind of EKS resource, T being
-// the SDK's type of it (*ekstypes.Cluster, *ekstypes.Nodegroup,
-// *ekstypes.FargateProfile).
+// eksResource is what the shared mechanisms need of one kind of EKS
+// resource: waiting for it (waitActive, waitGone), adopting it
+// (eksAdoption), observing it (observeChildren). T is the SDK's type of it
+// (*ekstypes.Cluster, *ekstypes.Nodegroup, *ekstypes.FargateProfile).
 type eksResource[T any] struct {
 	// noun names the kind in messages ("node group").
 	noun string
 	// child: the resource is named within its cluster (node groups and
 	// Fargate profiles), and "disappeared" names the cluster too.
 	child bool
-	// describe reads the resource name of cluster (cluster is the name,
-	// for a cluster).
+	// describe reads the resource name of cluster (a cluster's describe
+	// reads the cluster name, cluster is not used).
 	describe func(ctx context.Context, api EKSAPI, cluster, name string) (T, error)
 	status   func(T) string
 	issues   func(T) []issue
