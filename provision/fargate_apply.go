@@ -78,14 +78,11 @@ func updateFargateProfile(ctx context.Context, x *execution, w waiter) (any, str
 	b, a := x.before.(*FargateProfileAttrs), x.after.(*FargateProfileAttrs)
 	for _, s := range x.c.Steps {
 		x.act.note("%s", stepLine(s))
-		set, remove := tagChanges(b.Tags, a.Tags)
 		var err error
-		switch {
-		case s.Call == "TagResource" && len(set) > 0:
-			_, err = x.eks.TagResource(callCtx(ctx), &eks.TagResourceInput{ResourceArn: aws.String(b.ARN), Tags: set})
-		case s.Call == "UntagResource" && len(remove) > 0:
-			_, err = x.eks.UntagResource(callCtx(ctx), &eks.UntagResourceInput{ResourceArn: aws.String(b.ARN), TagKeys: remove})
-		case s.Call != "TagResource" && s.Call != "UntagResource":
+		switch s.Call {
+		case "TagResource", "UntagResource":
+			err = eksTagStep(callCtx(ctx), x.eks, s.Call, b.ARN, b.Tags, a.Tags)
+		default:
 			err = unknownStep(x, s)
 		}
 		if err != nil {
