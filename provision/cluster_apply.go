@@ -409,63 +409,26 @@ func (e *executor) busyFor(role string) func(error) bool {
 // beats waiting for the deletion timeout.
 func noForeignChildren(ctx context.Context, x *execution) error {
 	var foreign, ours []string
-	var next *string
-	for {
-		out, err := x.eks.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(x.cluster), NextToken: next})
-		if isNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("listing the node groups of cluster %s: %w", x.cluster, err)
-		}
-		for _, n := range out.Nodegroups {
-			d, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(n)})
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("describing node group %s of cluster %s: %w", n, x.cluster, err)
-			}
-			if d.Nodegroup.Status != ekstypes.NodegroupStatusDeleting {
-				if owner(d.Nodegroup.Tags) == x.cluster {
-					ours = append(ours, "node group "+n)
-				} else {
-					foreign = append(foreign, "node group "+n)
-				}
-			}
-		}
-		if next = out.NextToken; next == nil {
-			break
+	found := func(what string, tags map[string]string) {
+		if owner(tags) == x.cluster {
+			ours = append(ours, what)
+		} else {
+			foreign = append(foreign, what)
 		}
 	}
-	next = nil
-	for {
-		out, err := x.eks.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(x.cluster), NextToken: next})
-		if isNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("listing the Fargate profiles of cluster %s: %w", x.cluster, err)
-		}
-		for _, n := range out.FargateProfileNames {
-			d, err := x.eks.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(x.cluster), FargateProfileName: aws.String(n)})
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("describing Fargate profile %s of cluster %s: %w", n, x.cluster, err)
-			}
-			if d.FargateProfile.Status != ekstypes.FargateProfileStatusDeleting {
-				if owner(d.FargateProfile.Tags) == x.cluster {
-					ours = append(ours, "Fargate profile "+n)
-				} else {
-					foreign = append(foreign, "Fargate profile "+n)
-				}
-			}
-		}
-		if next = out.NextToken; next == nil {
-			break
-		}
+	gone, err := remainingChildren(ctx, x, nodegroupResource, "node groups", func(ctx context.Context, next *string) (*eks.ListNodegroupsOutput, error) {
+		return x.eks.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(x.cluster), NextToken: next})
+	}, func(out *eks.ListNodegroupsOutput) ([]string, *string) { return out.Nodegroups, out.NextToken }, found)
+	if gone || err != nil {
+		return err
+	}
+	gone, err = remainingChildren(ctx, x, fargateResource, "Fargate profiles", func(ctx context.Context, next *string) (*eks.ListFargateProfilesOutput, error) {
+		return x.eks.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(x.cluster), NextToken: next})
+	}, func(out *eks.ListFargateProfilesOutput) ([]string, *string) {
+		return out.FargateProfileNames, out.NextToken
+	}, found)
+	if gone || err != nil {
+		return err
 	}
 	var problems []string
 	if len(foreign) > 0 {
@@ -480,4 +443,40 @@ func noForeignChildren(ctx context.Context, x *execution) error {
 		return fmt.Errorf("cluster %s still has %s, and EKS cannot delete a cluster that has any; run eksctl-lite destroy again", x.cluster, strings.Join(problems, "; and "))
 	}
 	return nil
+}
+
+// remainingChildren calls found with each node group or Fargate profile of
+// the cluster (r says which; call and page are its List call and the names
+// and next token of a page) that is not being deleted, one call at a time.
+// gone reports that the cluster does not exist.
+func remainingChildren[R, O any](ctx context.Context, x *execution, r eksResource[R], plural string,
+	call func(ctx context.Context, next *string) (*O, error), page func(*O) ([]string, *string),
+	found func(what string, tags map[string]string),
+) (gone bool, err error) {
+	var next *string
+	for {
+		out, err := call(ctx, next)
+		if isNotFound(err) {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("listing the %s of cluster %s: %w", plural, x.cluster, err)
+		}
+		names, token := page(out)
+		for _, n := range names {
+			v, err := r.describe(ctx, x.eks, x.cluster, n)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return false, fmt.Errorf("describing %s %s of cluster %s: %w", r.noun, n, x.cluster, err)
+			}
+			if r.status(v) != "DELETING" {
+				found(r.noun+" "+n, r.tags(v))
+			}
+		}
+		if next = token; next == nil {
+			return false, nil
+		}
+	}
 }
