@@ -2,7 +2,6 @@ package provision
 
 import (
 	"cmp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -67,8 +66,10 @@ var nodeGroupConfigPaths = func() []string {
 // a path it does not change is its own name.
 func configPart(path string) string {
 	for _, part := range nodeGroupConfigParts {
-		if slices.Contains(part.paths, path) {
-			return part.name
+		for _, p := range part.paths {
+			if p == path {
+				return part.name
+			}
 		}
 	}
 	return path
