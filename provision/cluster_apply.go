@@ -58,27 +58,11 @@ func createCluster(ctx context.Context, x *execution) (any, string, error) {
 		in.EncryptionConfig = encryptionConfig(a.KMSKeyARN)
 	}
 	w := x.opts.waiter(x.opts.Timeouts.ClusterCreate, "CLUSTER_CREATE")
-	adopted := false
-	err := w.retry(ctx, "EKS to accept cluster "+a.Name, x.e.busyFor(a.RoleARN), func(ctx context.Context) error {
-		_, err := x.eks.CreateCluster(ctx, in)
-		if !isInUse(err) {
-			return err
-		}
-		// In use: the cluster exists. An earlier, interrupted apply may
-		// have created it; anything else is not ours to take over.
-		out, derr := x.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: in.Name})
-		if isNotFound(derr) {
-			return err // gone meanwhile: try again
-		}
-		if derr != nil {
-			return derr
-		}
-		if !ownedHere(out.Cluster.Tags, x.c) {
-			return fmt.Errorf("a cluster named %s already exists and eksctl-lite does not own it; run eksctl-lite plan (with --adopt to take it over)", a.Name)
-		}
-		adopted = true
-		return nil
-	})
+	// In use: the cluster exists. An earlier, interrupted apply may have
+	// created it; anything else is not ours to take over.
+	_, adopted, err := createOrAdopt(ctx, w, "EKS to accept cluster "+a.Name, x.e.busyFor(a.RoleARN), eksAdoption(x, clusterResource, a.Name,
+		func(ctx context.Context) error { _, err := x.eks.CreateCluster(ctx, in); return err },
+		fmt.Sprintf("a cluster named %s already exists and eksctl-lite does not own it; run eksctl-lite plan (with --adopt to take it over)", a.Name)))
 	if err != nil {
 		return nil, "", fmt.Errorf("creating cluster %s: %w", a.Name, err)
 	}
@@ -207,6 +191,17 @@ func eksTagStep(ctx context.Context, api EKSAPI, call, arn string, have, want ma
 	return nil
 }
 
+// eksTagStepDone reports whether the TagResource or UntagResource step call
+// has nothing left to do on the EKS resource whose live tags are have and
+// desired tags want.
+func eksTagStepDone(call string, have, want map[string]string) bool {
+	set, remove := tagChanges(have, want)
+	if call == "TagResource" {
+		return len(set) == 0
+	}
+	return len(remove) == 0
+}
+
 // sendClusterStep makes the call of one step, with its input computed from
 // the live cluster cur and the desired a; an update to poll goes to *update.
 func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterAttrs, update **ekstypes.Update) error {
@@ -255,12 +250,8 @@ func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterA
 // step is never done (sendClusterStep then says it is unknown).
 func clusterStepDone(s Step, cur, a *ClusterAttrs) bool {
 	switch s.Call {
-	case "TagResource":
-		set, _ := tagChanges(cur.Tags, a.Tags)
-		return len(set) == 0
-	case "UntagResource":
-		_, remove := tagChanges(cur.Tags, a.Tags)
-		return len(remove) == 0
+	case "TagResource", "UntagResource":
+		return eksTagStepDone(s.Call, cur.Tags, a.Tags)
 	case "UpdateClusterVersion":
 		return versionReached(cur.Version, stepVersion(s, a.Version))
 	case "UpdateClusterConfig":
@@ -418,63 +409,26 @@ func (e *executor) busyFor(role string) func(error) bool {
 // beats waiting for the deletion timeout.
 func noForeignChildren(ctx context.Context, x *execution) error {
 	var foreign, ours []string
-	var next *string
-	for {
-		out, err := x.eks.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(x.cluster), NextToken: next})
-		if isNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("listing the node groups of cluster %s: %w", x.cluster, err)
-		}
-		for _, n := range out.Nodegroups {
-			d, err := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(n)})
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("describing node group %s of cluster %s: %w", n, x.cluster, err)
-			}
-			if d.Nodegroup.Status != ekstypes.NodegroupStatusDeleting {
-				if owner(d.Nodegroup.Tags) == x.cluster {
-					ours = append(ours, "node group "+n)
-				} else {
-					foreign = append(foreign, "node group "+n)
-				}
-			}
-		}
-		if next = out.NextToken; next == nil {
-			break
+	found := func(what string, tags map[string]string) {
+		if owner(tags) == x.cluster {
+			ours = append(ours, what)
+		} else {
+			foreign = append(foreign, what)
 		}
 	}
-	next = nil
-	for {
-		out, err := x.eks.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(x.cluster), NextToken: next})
-		if isNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("listing the Fargate profiles of cluster %s: %w", x.cluster, err)
-		}
-		for _, n := range out.FargateProfileNames {
-			d, err := x.eks.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(x.cluster), FargateProfileName: aws.String(n)})
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("describing Fargate profile %s of cluster %s: %w", n, x.cluster, err)
-			}
-			if d.FargateProfile.Status != ekstypes.FargateProfileStatusDeleting {
-				if owner(d.FargateProfile.Tags) == x.cluster {
-					ours = append(ours, "Fargate profile "+n)
-				} else {
-					foreign = append(foreign, "Fargate profile "+n)
-				}
-			}
-		}
-		if next = out.NextToken; next == nil {
-			break
-		}
+	gone, err := remainingChildren(ctx, x, nodegroupResource, "node groups", func(ctx context.Context, next *string) (*eks.ListNodegroupsOutput, error) {
+		return x.eks.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(x.cluster), NextToken: next})
+	}, func(out *eks.ListNodegroupsOutput) ([]string, *string) { return out.Nodegroups, out.NextToken }, found)
+	if gone || err != nil {
+		return err
+	}
+	gone, err = remainingChildren(ctx, x, fargateResource, "Fargate profiles", func(ctx context.Context, next *string) (*eks.ListFargateProfilesOutput, error) {
+		return x.eks.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(x.cluster), NextToken: next})
+	}, func(out *eks.ListFargateProfilesOutput) ([]string, *string) {
+		return out.FargateProfileNames, out.NextToken
+	}, found)
+	if gone || err != nil {
+		return err
 	}
 	var problems []string
 	if len(foreign) > 0 {
@@ -489,4 +443,40 @@ func noForeignChildren(ctx context.Context, x *execution) error {
 		return fmt.Errorf("cluster %s still has %s, and EKS cannot delete a cluster that has any; run eksctl-lite destroy again", x.cluster, strings.Join(problems, "; and "))
 	}
 	return nil
+}
+
+// remainingChildren calls found with each node group or Fargate profile of
+// the cluster (r says which; call and page are its List call and the names
+// and next token of a page) that is not being deleted, one call at a time.
+// gone reports that the cluster does not exist.
+func remainingChildren[R, O any](ctx context.Context, x *execution, r eksResource[R], plural string,
+	call func(ctx context.Context, next *string) (*O, error), page func(*O) ([]string, *string),
+	found func(what string, tags map[string]string),
+) (gone bool, err error) {
+	var next *string
+	for {
+		out, err := call(ctx, next)
+		if isNotFound(err) {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("listing the %s of cluster %s: %w", plural, x.cluster, err)
+		}
+		names, token := page(out)
+		for _, n := range names {
+			v, err := r.describe(ctx, x.eks, x.cluster, n)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return false, fmt.Errorf("describing %s %s of cluster %s: %w", r.noun, n, x.cluster, err)
+			}
+			if r.status(v) != "DELETING" {
+				found(r.noun+" "+n, r.tags(v))
+			}
+		}
+		if next = token; next == nil {
+			return false, nil
+		}
+	}
 }

@@ -193,25 +193,17 @@ func liveTags(tags map[string]string) map[string]string {
 }
 
 // tagSteps plans the tag calls of a tags diff: one call adding or changing
-// tags, one removing them, each only when needed.
+// tags, one removing them, each only when needed. The tags are those apply
+// will send (tagChanges), so the counts in the plan are the tags it sets
+// and removes.
 func tagSteps(tagCall, untagCall string, before, after map[string]string) []Step {
-	var set, unset int
-	for k, v := range after {
-		if bv, ok := before[k]; !ok || bv != v {
-			set++
-		}
-	}
-	for k := range before {
-		if _, ok := after[k]; !ok {
-			unset++
-		}
-	}
+	set, remove := tagChanges(before, after)
 	var steps []Step
-	if set > 0 {
-		steps = append(steps, Step{Call: tagCall, Detail: "set " + plural(set, "tag"), Paths: []string{"tags"}})
+	if len(set) > 0 {
+		steps = append(steps, Step{Call: tagCall, Detail: "set " + plural(len(set), "tag"), Paths: []string{"tags"}})
 	}
-	if unset > 0 {
-		steps = append(steps, Step{Call: untagCall, Detail: "remove " + plural(unset, "tag"), Paths: []string{"tags"}})
+	if len(remove) > 0 {
+		steps = append(steps, Step{Call: untagCall, Detail: "remove " + plural(len(remove), "tag"), Paths: []string{"tags"}})
 	}
 	return steps
 }

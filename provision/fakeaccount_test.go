@@ -11,9 +11,9 @@ package provision
 // The account enforces, and records in violations, the EKS rules apply
 // must respect: one Fargate profile creating or deleting per cluster, one
 // update in flight per cluster and per node group, one minor version at a
-// time, node groups never ahead of the control plane, no cluster deletion
-// while node groups or Fargate profiles remain, no role deleted while in
-// use. Like EKS it refuses an update that changes nothing.
+// time, node groups never ahead of the control plane, node group sizes
+// within 0 <= min <= desired <= max, no cluster deletion while node groups
+// or Fargate profiles remain, no role deleted while in use. Like EKS it refuses an update that changes nothing.
 //
 // For tests and benchmarks it counts calls, takes latency per call, pages
 // list results, runs a hook before every operation (injected errors), and
@@ -728,6 +728,9 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 				a.violate("CreateNodegroup %s before cluster %s is ACTIVE", name, cluster)
 				return nil, notFound("No cluster found for name: %s.", cluster)
 			}
+			if err := a.scalingRefusal("CreateNodegroup", name, nil, in.ScalingConfig); err != nil {
+				return nil, err
+			}
 			if r().nodegroup(cluster, name) != nil {
 				return nil, inUse("NodeGroup already exists with name %s and cluster name %s", name, cluster)
 			}
@@ -837,6 +840,9 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 			}
 		}
 		u, err := nodegroupUpdate("UpdateNodegroupConfig", aws.ToString(in.ClusterName), aws.ToString(in.NodegroupName), "", ekstypes.UpdateTypeConfigUpdate, func(ng *ekstypes.Nodegroup) error {
+			if err := a.scalingRefusal("UpdateNodegroupConfig", aws.ToString(in.NodegroupName), ng.ScalingConfig, in.ScalingConfig); err != nil {
+				return err
+			}
 			after := *ng
 			change(&after)
 			if cmp.Equal(nodeGroupFromAWS(ng), nodeGroupFromAWS(&after)) {
@@ -936,6 +942,45 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 		})
 	}
 	return f
+}
+
+// scalingRefusal is EKS's InvalidParameterException to a scaling
+// configuration outside 0 <= minSize <= desiredSize <= maxSize, 1 <= maxSize
+// (NodegroupScalingConfig, EKS API reference), recorded as a violation:
+// apply must never send one. in is what the call sends (nil: no scaling
+// change); live is the group's scaling now (nil at creation), whose sizes
+// stand where in leaves one out. A CreateNodegroup without a desired size
+// is left to EKS's default, not checked. Called with the lock held.
+func (a *fakeAccount) scalingRefusal(op, name string, live, in *ekstypes.NodegroupScalingConfig) error {
+	if in == nil {
+		return nil
+	}
+	size := func(sent func(*ekstypes.NodegroupScalingConfig) *int32) *int32 {
+		if v := sent(in); v != nil || live == nil {
+			return v
+		}
+		return sent(live)
+	}
+	lo := aws.ToInt32(size(func(s *ekstypes.NodegroupScalingConfig) *int32 { return s.MinSize }))
+	hi := aws.ToInt32(size(func(s *ekstypes.NodegroupScalingConfig) *int32 { return s.MaxSize }))
+	desired := size(func(s *ekstypes.NodegroupScalingConfig) *int32 { return s.DesiredSize })
+	var why string
+	switch {
+	case lo < 0:
+		why = fmt.Sprintf("Minimum size %d can't be less than 0", lo)
+	case hi < 1:
+		why = fmt.Sprintf("Maximum size %d can't be less than 1", hi)
+	case lo > hi:
+		why = fmt.Sprintf("Minimum size %d can't be greater than maximum size %d", lo, hi)
+	case desired != nil && *desired < lo:
+		why = fmt.Sprintf("Minimum capacity %d can't be greater than desired size %d", lo, *desired)
+	case desired != nil && *desired > hi:
+		why = fmt.Sprintf("Desired capacity %d can't be greater than max size %d", *desired, hi)
+	default:
+		return nil
+	}
+	a.violate("%s %s: %s", op, name, why)
+	return invalid("%s", why)
 }
 
 func nodegroupARNOf(region, cluster, name string) string {

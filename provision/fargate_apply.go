@@ -58,27 +58,11 @@ func createFargateProfile(ctx context.Context, x *execution, w waiter, a *Fargat
 	for _, s := range a.Selectors {
 		in.Selectors = append(in.Selectors, ekstypes.FargateProfileSelector{Namespace: aws.String(s.Namespace), Labels: s.Labels})
 	}
-	adopted := false
-	err := w.retry(ctx, "EKS to accept Fargate profile "+a.Name, x.e.busyFor(a.PodExecutionRoleARN), func(ctx context.Context) error {
-		_, err := x.eks.CreateFargateProfile(ctx, in)
-		if !isInUse(err) {
-			return err
-		}
-		// In use: the profile exists already (an interrupted apply), or
-		// another profile of the cluster is being created or deleted.
-		out, derr := x.eks.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: in.ClusterName, FargateProfileName: in.FargateProfileName})
-		if isNotFound(derr) {
-			return err
-		}
-		if derr != nil {
-			return derr
-		}
-		if !ownedHere(out.FargateProfile.Tags, x.c) {
-			return fmt.Errorf("a Fargate profile named %s already exists in cluster %s and eksctl-lite does not own it; rename the fargate_profile block or remove that profile", a.Name, x.cluster)
-		}
-		adopted = true
-		return nil
-	})
+	// In use: the profile exists already (an interrupted apply), or another
+	// profile of the cluster is being created or deleted.
+	_, adopted, err := createOrAdopt(ctx, w, "EKS to accept Fargate profile "+a.Name, x.e.busyFor(a.PodExecutionRoleARN), eksAdoption(x, fargateResource, a.Name,
+		func(ctx context.Context) error { _, err := x.eks.CreateFargateProfile(ctx, in); return err },
+		fmt.Sprintf("a Fargate profile named %s already exists in cluster %s and eksctl-lite does not own it; rename the fargate_profile block or remove that profile", a.Name, x.cluster)))
 	if err != nil {
 		return nil, "", fmt.Errorf("creating Fargate profile %s in cluster %s: %w", a.Name, x.cluster, err)
 	}
@@ -97,14 +81,11 @@ func updateFargateProfile(ctx context.Context, x *execution, w waiter) (any, str
 	b, a := x.before.(*FargateProfileAttrs), x.after.(*FargateProfileAttrs)
 	for _, s := range x.c.Steps {
 		x.act.note("%s", stepLine(s))
-		set, remove := tagChanges(b.Tags, a.Tags)
 		var err error
-		switch {
-		case s.Call == "TagResource" && len(set) > 0:
-			_, err = x.eks.TagResource(callCtx(ctx), &eks.TagResourceInput{ResourceArn: aws.String(b.ARN), Tags: set})
-		case s.Call == "UntagResource" && len(remove) > 0:
-			_, err = x.eks.UntagResource(callCtx(ctx), &eks.UntagResourceInput{ResourceArn: aws.String(b.ARN), TagKeys: remove})
-		case s.Call != "TagResource" && s.Call != "UntagResource":
+		switch s.Call {
+		case "TagResource", "UntagResource":
+			err = eksTagStep(callCtx(ctx), x.eks, s.Call, b.ARN, b.Tags, a.Tags)
+		default:
 			err = unknownStep(x, s)
 		}
 		if err != nil {

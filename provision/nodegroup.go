@@ -41,6 +41,68 @@ var nodeGroupSchema = Schema{
 	"taints":                            {Set: true},
 }
 
+// nodeGroupConfigParts are the attributes UpdateNodegroupConfig changes, by
+// the part of the call that changes them (also how the plan's step names
+// them), in the order the plan lists them.
+var nodeGroupConfigParts = []struct {
+	name  string
+	paths []string
+}{
+	{"scaling", []string{"scaling.min_size", "scaling.max_size", "scaling.desired_size"}},
+	{"labels", []string{"labels"}},
+	{"taints", []string{"taints"}},
+	{"update settings", []string{"update.max_unavailable", "update.max_unavailable_percentage"}},
+}
+
+// nodeGroupConfigPaths are the attributes UpdateNodegroupConfig changes, in
+// the order the plan lists them.
+var nodeGroupConfigPaths = func() []string {
+	var out []string
+	for _, part := range nodeGroupConfigParts {
+		out = append(out, part.paths...)
+	}
+	return out
+}()
+
+// configPart names the part of UpdateNodegroupConfig that changes path;
+// a path it does not change is its own name.
+func configPart(path string) string {
+	for _, part := range nodeGroupConfigParts {
+		for _, p := range part.paths {
+			if p == path {
+				return part.name
+			}
+		}
+	}
+	return path
+}
+
+// configParts is the set of the parts of UpdateNodegroupConfig covering
+// paths; all of them when paths is empty.
+func configParts(paths []string) map[string]bool {
+	if len(paths) == 0 {
+		paths = nodeGroupConfigPaths
+	}
+	parts := map[string]bool{}
+	for _, p := range paths {
+		parts[configPart(p)] = true
+	}
+	return parts
+}
+
+// desiredSize is the desired size to ask EKS for, for the node group a
+// whose live desired size is live (nil for a group not created yet, or one
+// EKS reports none for): a's own; when a leaves it to autoscalers, the live
+// size kept within a's bounds, since EKS refuses a desired size outside
+// [min_size, max_size] (NodegroupScalingConfig, EKS API reference); with no
+// live size, the minimum.
+func desiredSize(a *NodeGroupAttrs, live *int) int {
+	if a.DesiredSize != nil {
+		return *a.DesiredSize
+	}
+	return clamp(derefOr(live, a.MinSize), a.MinSize, a.MaxSize)
+}
+
 // EKS defaults (CreateNodegroup): a node group without an update config may
 // have one node unavailable during updates, and its disk is 20 GiB.
 const (
@@ -145,7 +207,7 @@ func nodeGroupSteps(before, after *NodeGroupAttrs, diffs []AttrDiff) []Step {
 		}
 		steps = append(steps, Step{Call: "UpdateNodegroupVersion", Detail: detail, Paths: p, Target: after.Version})
 	}
-	if p := pathsIn(paths, "scaling.min_size", "scaling.max_size", "scaling.desired_size", "labels", "taints", "update.max_unavailable", "update.max_unavailable_percentage"); len(p) > 0 {
+	if p := pathsIn(paths, nodeGroupConfigPaths...); len(p) > 0 {
 		steps = append(steps, Step{Call: "UpdateNodegroupConfig", Detail: configDetail(p), Paths: p})
 	}
 	return steps
@@ -156,13 +218,7 @@ func configDetail(paths []string) string {
 	var parts []string
 	seen := map[string]bool{}
 	for _, p := range paths {
-		part := p
-		switch p {
-		case "scaling.min_size", "scaling.max_size", "scaling.desired_size":
-			part = "scaling"
-		case "update.max_unavailable", "update.max_unavailable_percentage":
-			part = "update settings"
-		}
+		part := configPart(p)
 		if !seen[part] {
 			seen[part] = true
 			parts = append(parts, part)

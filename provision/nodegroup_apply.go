@@ -52,10 +52,6 @@ func applyNodeGroup(ctx context.Context, x *execution) (any, string, error) {
 }
 
 func createNodeGroup(ctx context.Context, x *execution, w waiter, a *NodeGroupAttrs) (any, string, error) {
-	desired := a.DesiredSize
-	if desired == nil {
-		desired = aws.Int(a.MinSize) // left to autoscalers: start at the minimum
-	}
 	in := &eks.CreateNodegroupInput{
 		ClusterName:   aws.String(x.cluster),
 		NodegroupName: aws.String(a.Name),
@@ -67,7 +63,7 @@ func createNodeGroup(ctx context.Context, x *execution, w waiter, a *NodeGroupAt
 		ScalingConfig: &ekstypes.NodegroupScalingConfig{
 			MinSize:     aws.Int32(int32(a.MinSize)),
 			MaxSize:     aws.Int32(int32(a.MaxSize)),
-			DesiredSize: aws.Int32(int32(*desired)),
+			DesiredSize: aws.Int32(int32(desiredSize(a, nil))),
 		},
 		Labels:       a.Labels,
 		Taints:       ekTaints(a.Taints),
@@ -83,27 +79,11 @@ func createNodeGroup(ctx context.Context, x *execution, w waiter, a *NodeGroupAt
 	if a.ReleaseVersion != "" {
 		in.ReleaseVersion = aws.String(a.ReleaseVersion)
 	}
-	adopted := false
-	err := w.retry(ctx, "EKS to accept node group "+a.Name, x.e.busyFor(a.NodeRoleARN), func(ctx context.Context) error {
-		_, err := x.eks.CreateNodegroup(ctx, in)
-		if !isInUse(err) {
-			return err
-		}
-		// In use: the group exists (an interrupted apply created it), or
-		// the cluster is busy (then it does not exist yet: retry).
-		out, derr := x.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: in.ClusterName, NodegroupName: in.NodegroupName})
-		if isNotFound(derr) {
-			return err
-		}
-		if derr != nil {
-			return derr
-		}
-		if !ownedHere(out.Nodegroup.Tags, x.c) {
-			return fmt.Errorf("a node group named %s already exists in cluster %s and eksctl-lite does not own it; rename the node_group block or remove that node group", a.Name, x.cluster)
-		}
-		adopted = true
-		return nil
-	})
+	// In use: the group exists (an interrupted apply created it), or the
+	// cluster is busy (then it does not exist yet: retry).
+	_, adopted, err := createOrAdopt(ctx, w, "EKS to accept node group "+a.Name, x.e.busyFor(a.NodeRoleARN), eksAdoption(x, nodegroupResource, a.Name,
+		func(ctx context.Context) error { _, err := x.eks.CreateNodegroup(ctx, in); return err },
+		fmt.Sprintf("a node group named %s already exists in cluster %s and eksctl-lite does not own it; rename the node_group block or remove that node group", a.Name, x.cluster)))
 	if err != nil {
 		return nil, "", fmt.Errorf("creating node group %s in cluster %s: %w", a.Name, x.cluster, err)
 	}
@@ -208,20 +188,13 @@ func sendNodeGroupStep(ctx context.Context, x *execution, s Step, cur, a *NodeGr
 	return unknownStep(x, s)
 }
 
-// nodeGroupConfigPaths are the attributes UpdateNodegroupConfig changes.
-var nodeGroupConfigPaths = []string{"scaling.min_size", "scaling.max_size", "scaling.desired_size", "labels", "taints", "update.max_unavailable", "update.max_unavailable_percentage"}
-
 // nodeGroupStepDone reports whether the live node group cur already has
 // what step s would give it. A desired size left to autoscalers is never
 // compared (the diff leaves it out). An unknown step is never done.
 func nodeGroupStepDone(s Step, cur, a *NodeGroupAttrs) bool {
 	switch s.Call {
-	case "TagResource":
-		set, _ := tagChanges(cur.Tags, a.Tags)
-		return len(set) == 0
-	case "UntagResource":
-		_, remove := tagChanges(cur.Tags, a.Tags)
-		return len(remove) == 0
+	case "TagResource", "UntagResource":
+		return eksTagStepDone(s.Call, cur.Tags, a.Tags)
 	case "UpdateNodegroupVersion":
 		version := stepVersion(s, a.Version)
 		return (version == "" || versionReached(cur.Version, version)) &&
@@ -240,21 +213,16 @@ func nodeGroupStepDone(s Step, cur, a *NodeGroupAttrs) bool {
 // attribute paths (all of them when paths is empty).
 func nodegroupConfigInput(cluster, name string, b, a *NodeGroupAttrs, paths []string) *eks.UpdateNodegroupConfigInput {
 	in := &eks.UpdateNodegroupConfigInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)}
-	want := toSet(paths)
-	all := len(paths) == 0
-	if all || want["scaling.min_size"] || want["scaling.max_size"] || want["scaling.desired_size"] {
+	parts := configParts(paths)
+	if parts["scaling"] {
 		sc := &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(int32(a.MinSize)), MaxSize: aws.Int32(int32(a.MaxSize))}
-		switch {
-		case a.DesiredSize != nil:
-			sc.DesiredSize = aws.Int32(int32(*a.DesiredSize))
-		case b.DesiredSize != nil:
-			// Left to autoscalers: keep the live size, within the new bounds
-			// (EKS refuses a desired size outside [min, max]).
-			sc.DesiredSize = aws.Int32(int32(min(max(*b.DesiredSize, a.MinSize), a.MaxSize)))
+		// Left to autoscalers with no live size to keep: none is sent.
+		if a.DesiredSize != nil || b.DesiredSize != nil {
+			sc.DesiredSize = aws.Int32(int32(desiredSize(a, b.DesiredSize)))
 		}
 		in.ScalingConfig = sc
 	}
-	if all || want["labels"] {
+	if parts["labels"] {
 		p := &ekstypes.UpdateLabelsPayload{}
 		set, remove := tagChanges(b.Labels, a.Labels)
 		if len(set) > 0 {
@@ -265,7 +233,7 @@ func nodegroupConfigInput(cluster, name string, b, a *NodeGroupAttrs, paths []st
 			in.Labels = p
 		}
 	}
-	if all || want["taints"] {
+	if parts["taints"] {
 		type key struct{ k, effect string }
 		had := map[key]TaintAttrs{}
 		for _, t := range b.Taints {
@@ -289,7 +257,7 @@ func nodegroupConfigInput(cluster, name string, b, a *NodeGroupAttrs, paths []st
 			in.Taints = p
 		}
 	}
-	if all || want["update.max_unavailable"] || want["update.max_unavailable_percentage"] {
+	if parts["update settings"] {
 		in.UpdateConfig = updateConfig(a)
 	}
 	return in

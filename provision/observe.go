@@ -199,78 +199,19 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	}()
 	go func() {
 		defer wg.Done()
-		names, err := o.listNodegroups(listCtx, c.EKS, name)
-		if err != nil {
-			listErrs.add(err)
-			return
-		}
-		var mu sync.Mutex
-		var inner sync.WaitGroup
-		for _, ng := range names {
-			inner.Add(1)
-			go func() {
-				defer inner.Done()
-				// The update IDs are read alongside, in the same round trip.
-				updates := goFuture(func() ([]string, error) { return o.listUpdates(listCtx, c.EKS, name, ng) })
-				var out *eks.DescribeNodegroupOutput
-				err := o.eks.call(listCtx, func(ctx context.Context) (err error) {
-					out, err = c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
-					return err
+		// The update IDs of each group are read alongside its description,
+		// in the same round trip.
+		lc.nodeGroups = observeChildren(listCtx, o, c.EKS, name, &listErrs, o.listNodegroups, nodegroupResource, nodeGroupFromAWS,
+			func(ng string) *future[func(*NodeGroupAttrs)] {
+				return goFuture(func() (func(*NodeGroupAttrs), error) {
+					ids, err := o.listUpdates(listCtx, c.EKS, name, ng)
+					return func(n *NodeGroupAttrs) { n.Updates = ids }, err
 				})
-				ids, uerr := updates.get(listCtx)
-				if notFoundErr(err) {
-					return
-				}
-				if err != nil {
-					listErrs.add(fmt.Errorf("reading node group %q of cluster %q: %w", ng, name, err))
-					return
-				}
-				if uerr != nil {
-					listErrs.add(uerr)
-					return
-				}
-				n := nodeGroupFromAWS(out.Nodegroup)
-				n.Updates = ids
-				mu.Lock()
-				lc.nodeGroups = append(lc.nodeGroups, n)
-				mu.Unlock()
-			}()
-		}
-		inner.Wait()
-		sort.Slice(lc.nodeGroups, func(i, j int) bool { return lc.nodeGroups[i].Name < lc.nodeGroups[j].Name })
+			})
 	}()
 	go func() {
 		defer wg.Done()
-		names, err := o.listFargateProfiles(listCtx, c.EKS, name)
-		if err != nil {
-			listErrs.add(err)
-			return
-		}
-		var mu sync.Mutex
-		var inner sync.WaitGroup
-		for _, fp := range names {
-			inner.Add(1)
-			go func() {
-				defer inner.Done()
-				var out *eks.DescribeFargateProfileOutput
-				err := o.eks.call(listCtx, func(ctx context.Context) (err error) {
-					out, err = c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
-					return err
-				})
-				if notFoundErr(err) {
-					return
-				}
-				if err != nil {
-					listErrs.add(fmt.Errorf("reading Fargate profile %q of cluster %q: %w", fp, name, err))
-					return
-				}
-				mu.Lock()
-				lc.fargate = append(lc.fargate, fargateFromAWS(out.FargateProfile))
-				mu.Unlock()
-			}()
-		}
-		inner.Wait()
-		sort.Slice(lc.fargate, func(i, j int) bool { return lc.fargate[i].Name < lc.fargate[j].Name })
+		lc.fargate = observeChildren(listCtx, o, c.EKS, name, &listErrs, o.listFargateProfiles, fargateResource, fargateFromAWS, nil)
 	}()
 	wg.Wait()
 	if absent {
@@ -283,28 +224,121 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	return lc, errors.Join(errs.err(), listErrs.err())
 }
 
+// observeChildren reads the node groups or Fargate profiles (r says which)
+// of cluster: list names them, then each is described concurrently, every
+// Describe call through the EKS read limiter, and convert makes its
+// attributes. alongside, when not nil, starts a read of the named one that
+// runs alongside its description (in the same round trip) and gives what
+// completes its attributes. One gone since it was listed is left out; the
+// errors go to errs. The attributes come sorted by name, nil when there
+// are none.
+func observeChildren[R, T any](ctx context.Context, o *observer, api EKSAPI, cluster string, errs *errList,
+	list func(context.Context, EKSAPI, string) ([]string, error),
+	r eksResource[R], convert func(R) T, alongside func(name string) *future[func(T)],
+) []T {
+	names, err := list(ctx, api, cluster)
+	if err != nil {
+		errs.add(err)
+		return nil
+	}
+	type named struct {
+		name string
+		item T
+	}
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		found []named
+	)
+	for _, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var more *future[func(T)]
+			if alongside != nil {
+				more = alongside(n)
+			}
+			var got R
+			err := o.eks.call(ctx, func(ctx context.Context) (err error) {
+				got, err = r.describe(ctx, api, cluster, n)
+				return err
+			})
+			var complete func(T)
+			var merr error
+			if more != nil {
+				complete, merr = more.get(ctx)
+			}
+			if notFoundErr(err) {
+				return
+			}
+			if err != nil {
+				errs.add(fmt.Errorf("reading %s %q of cluster %q: %w", r.noun, n, cluster, err))
+				return
+			}
+			if merr != nil {
+				errs.add(merr)
+				return
+			}
+			item := convert(got)
+			if complete != nil {
+				complete(item)
+			}
+			mu.Lock()
+			found = append(found, named{n, item})
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	sort.Slice(found, func(i, j int) bool { return found[i].name < found[j].name })
+	var out []T
+	for _, f := range found {
+		out = append(out, f.item)
+	}
+	return out
+}
+
 // listNodegroups follows ListNodegroups' pagination; a cluster that does
 // not exist has no node groups.
 func (o *observer) listNodegroups(ctx context.Context, api EKSAPI, cluster string) ([]string, error) {
+	return listChildren(ctx, o, "node groups", cluster, func(ctx context.Context, token *string) (*eks.ListNodegroupsOutput, error) {
+		return api.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
+	}, func(out *eks.ListNodegroupsOutput) ([]string, *string) { return out.Nodegroups, out.NextToken })
+}
+
+// listFargateProfiles follows ListFargateProfiles' pagination.
+func (o *observer) listFargateProfiles(ctx context.Context, api EKSAPI, cluster string) ([]string, error) {
+	return listChildren(ctx, o, "Fargate profiles", cluster, func(ctx context.Context, token *string) (*eks.ListFargateProfilesOutput, error) {
+		return api.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
+	}, func(out *eks.ListFargateProfilesOutput) ([]string, *string) {
+		return out.FargateProfileNames, out.NextToken
+	})
+}
+
+// listChildren follows the pagination of a List call of cluster's node
+// groups or Fargate profiles (what), each page through the EKS read
+// limiter: call gets a page's token, page says the page's names and the
+// next token. A cluster that does not exist has none.
+func listChildren[O any](ctx context.Context, o *observer, what, cluster string, call func(ctx context.Context, token *string) (*O, error), page func(*O) ([]string, *string)) ([]string, error) {
 	var names []string
 	var token *string
 	for {
-		var out *eks.ListNodegroupsOutput
+		var out *O
 		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
-			out, err = api.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
+			out, err = call(ctx, token)
 			return err
 		})
 		if notFoundErr(err) {
 			return nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("listing the node groups of cluster %q: %w", cluster, err)
+			return nil, fmt.Errorf("listing the %s of cluster %q: %w", what, cluster, err)
 		}
-		names = append(names, out.Nodegroups...)
-		if aws.ToString(out.NextToken) == "" {
+		got, next := page(out)
+		names = append(names, got...)
+		if aws.ToString(next) == "" {
 			return names, nil
 		}
-		token = out.NextToken
+		token = next
 	}
 }
 
@@ -338,30 +372,6 @@ func (o *observer) listUpdates(ctx context.Context, api EKSAPI, cluster, nodegro
 		if aws.ToString(out.NextToken) == "" {
 			sort.Strings(ids)
 			return ids, nil
-		}
-		token = out.NextToken
-	}
-}
-
-// listFargateProfiles follows ListFargateProfiles' pagination.
-func (o *observer) listFargateProfiles(ctx context.Context, api EKSAPI, cluster string) ([]string, error) {
-	var names []string
-	var token *string
-	for {
-		var out *eks.ListFargateProfilesOutput
-		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
-			out, err = api.ListFargateProfiles(ctx, &eks.ListFargateProfilesInput{ClusterName: aws.String(cluster), NextToken: token, MaxResults: aws.Int32(100)})
-			return err
-		})
-		if notFoundErr(err) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing the Fargate profiles of cluster %q: %w", cluster, err)
-		}
-		names = append(names, out.FargateProfileNames...)
-		if aws.ToString(out.NextToken) == "" {
-			return names, nil
 		}
 		token = out.NextToken
 	}
@@ -464,11 +474,7 @@ func (o *observer) observeRoles(ctx context.Context, api IAMAPI, wanted, owners 
 				return
 			}
 			r := roleFromList(*got.Role)
-			tags := map[string]string{}
-			for _, t := range got.Role.Tags {
-				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-			r.Tags = liveTags(tags)
+			r.Tags = liveTags(iamTagMap(got.Role.Tags))
 			process(r)
 		}()
 	}

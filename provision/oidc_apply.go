@@ -55,6 +55,15 @@ func iamTags(tags map[string]string) []iamtypes.Tag {
 	return out
 }
 
+// iamTagMap is the map of IAM's tag list.
+func iamTagMap(tags []iamtypes.Tag) map[string]string {
+	out := map[string]string{}
+	for _, t := range tags {
+		out[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return out
+}
+
 func createOIDCProvider(ctx context.Context, x *execution, w waiter) (any, string, error) {
 	a := x.after.(*OIDCProviderAttrs)
 	clientIDs := a.ClientIDs

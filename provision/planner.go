@@ -308,9 +308,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			if liveNames[ng.Name] {
 				after.Name = freeNodeGroupName(ng.Name, after, liveNames)
 			}
-			if after.DesiredSize == nil {
-				after.DesiredSize = intPtr(after.MinSize) // EKS needs one at creation
-			}
+			after.DesiredSize = intPtr(desiredSize(after, nil)) // EKS needs one at creation
 			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Create, After: after, Refs: refs, DependsOn: deps})
 			continue
 		}
@@ -347,7 +345,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			// EKS needs the size inside them, so apply sends the live size
 			// clamped, and the plan shows that value (every value apply
 			// sends is in the plan).
-			if v := clamp(*cur.DesiredSize, after.MinSize, after.MaxSize); v != *cur.DesiredSize {
+			if v := desiredSize(after, cur.DesiredSize); v != *cur.DesiredSize {
 				after.DesiredSize = intPtr(v)
 			}
 		}
@@ -363,10 +361,8 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			ch.ReplacePaths = replacePaths(ch.Diffs)
 			ch.Reason = forcesReason(ch.ReplacePaths)
 			after.Name = freeNodeGroupName(ng.Name, after, liveNames)
-			if after.DesiredSize == nil {
-				// Keep the capacity the old group has now.
-				after.DesiredSize = intPtr(clamp(derefOr(cur.DesiredSize, after.MinSize), after.MinSize, after.MaxSize))
-			}
+			// Keep the capacity the old group has now.
+			after.DesiredSize = intPtr(desiredSize(after, cur.DesiredSize))
 		case Update:
 			ch.Steps = nodeGroupSteps(cur, after, ch.Diffs)
 		}

@@ -51,37 +51,36 @@ func createRole(ctx context.Context, x *execution, w waiter) (any, string, error
 		Tags:                     iamTags(tags),
 	}
 	var arn string
-	existed := false
-	err := w.retry(ctx, "IAM to accept role "+a.Name, iamBusy, func(ctx context.Context) error {
-		out, err := x.iam.CreateRole(ctx, in)
-		if err == nil {
-			arn = aws.ToString(out.Role.Arn)
-			return nil
-		}
-		if !isEntityExists(err) {
+	found, existed, err := createOrAdopt(ctx, w, "IAM to accept role "+a.Name, iamBusy, adoption[*iamtypes.Role]{
+		create: func(ctx context.Context) error {
+			out, err := x.iam.CreateRole(ctx, in)
+			if err == nil {
+				arn = aws.ToString(out.Role.Arn)
+			}
 			return err
-		}
-		got, gerr := x.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: in.RoleName})
-		if isNoSuchEntity(gerr) {
-			return err
-		}
-		if gerr != nil {
-			return gerr
-		}
-		tags := map[string]string{}
-		for _, t := range got.Role.Tags {
-			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
+		},
+		taken: isEntityExists,
+		describe: func(ctx context.Context) (*iamtypes.Role, error) {
+			got, err := x.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: in.RoleName})
+			if err != nil {
+				return nil, err
+			}
+			return got.Role, nil
+		},
+		gone: isNoSuchEntity,
 		// IAM is global: the role is ours only if it is this address's in
 		// this region, not the same cluster name's elsewhere.
-		if !ownedHere(tags, x.c) || (x.c.Region != "" && tags[TagRegion] != x.c.Region) {
-			return fmt.Errorf("an IAM role named %s already exists and this cluster does not own it (another eksctl-lite cluster in another region, or not eksctl-lite at all); set another role name in the configuration (role_name of an irsa block) or delete that role", a.Name)
-		}
-		arn, existed = aws.ToString(got.Role.Arn), true
-		return nil
+		ours: func(r *iamtypes.Role) bool {
+			tags := iamTagMap(r.Tags)
+			return ownedHere(tags, x.c) && (x.c.Region == "" || tags[TagRegion] == x.c.Region)
+		},
+		notOurs: fmt.Sprintf("an IAM role named %s already exists and this cluster does not own it (another eksctl-lite cluster in another region, or not eksctl-lite at all); set another role name in the configuration (role_name of an irsa block) or delete that role", a.Name),
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("creating IAM role %s: %w", a.Name, err)
+	}
+	if existed {
+		arn = aws.ToString(found.Arn)
 	}
 	x.e.roleCreated(arn)
 	if existed {
@@ -186,11 +185,7 @@ func deleteRole(ctx context.Context, x *execution, w waiter, name string) error 
 	if err != nil {
 		return fmt.Errorf("reading IAM role %s: %w", name, err)
 	}
-	tags := map[string]string{}
-	for _, t := range got.Role.Tags {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	if err := x.stillOwned("IAM role "+name, tags); err != nil {
+	if err := x.stillOwned("IAM role "+name, iamTagMap(got.Role.Tags)); err != nil {
 		return err
 	}
 	var attached []string

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -332,31 +333,155 @@ func formatIssues(issues []issue) string {
 	return strings.Join(parts, "; ")
 }
 
-// clusterActive polls DescribeCluster until the cluster is ACTIVE and
-// returns it. FAILED is an error with the cluster's health issues; a
-// cluster that is being deleted, or is gone, will not become ACTIVE.
-func clusterActive(ctx context.Context, api EKSAPI, w waiter, name string) (*ekstypes.Cluster, error) {
-	var c *ekstypes.Cluster
-	err := w.poll(ctx, "cluster "+name+" to become ACTIVE", func(ctx context.Context) (bool, string, error) {
+// eksResource is what the shared mechanisms need of one kind of EKS
+// resource: waiting for it (waitActive, waitGone), adopting it
+// (eksAdoption), observing it (observeChildren). T is the SDK's type of it
+// (*ekstypes.Cluster, *ekstypes.Nodegroup, *ekstypes.FargateProfile).
+type eksResource[T any] struct {
+	// noun names the kind in messages ("node group").
+	noun string
+	// child: the resource is named within its cluster (node groups and
+	// Fargate profiles), and "disappeared" names the cluster too.
+	child bool
+	// describe reads the resource name of cluster (a cluster's describe
+	// reads the cluster name, cluster is not used).
+	describe func(ctx context.Context, api EKSAPI, cluster, name string) (T, error)
+	status   func(T) string
+	issues   func(T) []issue
+	tags     func(T) map[string]string
+	// failed are the statuses that will not become ACTIVE, but for
+	// DELETING; deleteFailed is the one a deletion ends in when it fails.
+	failed       []string
+	deleteFailed string
+}
+
+var clusterResource = eksResource[*ekstypes.Cluster]{
+	noun: "cluster",
+	describe: func(ctx context.Context, api EKSAPI, _, name string) (*ekstypes.Cluster, error) {
 		out, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+		if err != nil {
+			return nil, err
+		}
+		return out.Cluster, nil
+	},
+	status:       func(c *ekstypes.Cluster) string { return string(c.Status) },
+	issues:       clusterIssues,
+	tags:         func(c *ekstypes.Cluster) map[string]string { return c.Tags },
+	failed:       []string{string(ekstypes.ClusterStatusFailed)},
+	deleteFailed: string(ekstypes.ClusterStatusFailed),
+}
+
+var nodegroupResource = eksResource[*ekstypes.Nodegroup]{
+	noun: "node group", child: true,
+	describe: func(ctx context.Context, api EKSAPI, cluster, name string) (*ekstypes.Nodegroup, error) {
+		out, err := api.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)})
+		if err != nil {
+			return nil, err
+		}
+		return out.Nodegroup, nil
+	},
+	status:       func(ng *ekstypes.Nodegroup) string { return string(ng.Status) },
+	issues:       nodegroupIssues,
+	tags:         func(ng *ekstypes.Nodegroup) map[string]string { return ng.Tags },
+	failed:       []string{string(ekstypes.NodegroupStatusCreateFailed), string(ekstypes.NodegroupStatusDegraded), string(ekstypes.NodegroupStatusDeleteFailed)},
+	deleteFailed: string(ekstypes.NodegroupStatusDeleteFailed),
+}
+
+var fargateResource = eksResource[*ekstypes.FargateProfile]{
+	noun: "Fargate profile", child: true,
+	describe: func(ctx context.Context, api EKSAPI, cluster, name string) (*ekstypes.FargateProfile, error) {
+		out, err := api.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(cluster), FargateProfileName: aws.String(name)})
+		if err != nil {
+			return nil, err
+		}
+		return out.FargateProfile, nil
+	},
+	status:       func(fp *ekstypes.FargateProfile) string { return string(fp.Status) },
+	issues:       fargateIssues,
+	tags:         func(fp *ekstypes.FargateProfile) map[string]string { return fp.Tags },
+	failed:       []string{string(ekstypes.FargateProfileStatusCreateFailed), string(ekstypes.FargateProfileStatusDeleteFailed)},
+	deleteFailed: string(ekstypes.FargateProfileStatusDeleteFailed),
+}
+
+// waitActive polls the resource until it is ACTIVE and returns it (the
+// last one read, on an error). The failed statuses are errors with the
+// resource's health issues; a resource that is being deleted, or is gone,
+// will not become ACTIVE.
+func waitActive[T any](ctx context.Context, api EKSAPI, w waiter, r eksResource[T], cluster, name string) (T, error) {
+	var v T
+	err := w.poll(ctx, r.noun+" "+name+" to become ACTIVE", func(ctx context.Context) (bool, string, error) {
+		got, err := r.describe(ctx, api, cluster, name)
 		if isNotFound(err) {
-			return false, "", fmt.Errorf("cluster %s disappeared while waiting for it to become ACTIVE", name)
+			if r.child {
+				return false, "", fmt.Errorf("%s %s of cluster %s disappeared while waiting for it to become ACTIVE", r.noun, name, cluster)
+			}
+			return false, "", fmt.Errorf("%s %s disappeared while waiting for it to become ACTIVE", r.noun, name)
 		}
 		if err != nil {
-			return false, "", fmt.Errorf("describing cluster %s: %w", name, err)
+			return false, "", fmt.Errorf("describing %s %s: %w", r.noun, name, err)
 		}
-		c = out.Cluster
-		switch c.Status {
-		case ekstypes.ClusterStatusActive:
+		v = got
+		switch st := r.status(v); {
+		case st == "ACTIVE":
 			return true, "", nil
-		case ekstypes.ClusterStatusFailed:
-			return false, "", fmt.Errorf("cluster %s is %s: %s", name, c.Status, formatIssues(clusterIssues(c)))
-		case ekstypes.ClusterStatusDeleting:
-			return false, "", fmt.Errorf("cluster %s is being deleted; wait for the deletion to finish and re-run eksctl-lite apply", name)
+		case slices.Contains(r.failed, st):
+			return false, "", fmt.Errorf("%s %s is %s: %s", r.noun, name, st, formatIssues(r.issues(v)))
+		case st == "DELETING":
+			return false, "", fmt.Errorf("%s %s is being deleted; wait for the deletion to finish and re-run eksctl-lite apply", r.noun, name)
+		default:
+			return false, st, nil
 		}
-		return false, string(c.Status), nil
 	})
-	return c, err
+	return v, err
+}
+
+// waitGone polls the resource until EKS no longer knows it; its
+// deleteFailed status is an error with its health issues.
+func waitGone[T any](ctx context.Context, api EKSAPI, w waiter, r eksResource[T], cluster, name string) error {
+	return w.poll(ctx, r.noun+" "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
+		v, err := r.describe(ctx, api, cluster, name)
+		if isNotFound(err) {
+			return true, "", nil
+		}
+		if err != nil {
+			return false, "", fmt.Errorf("describing %s %s: %w", r.noun, name, err)
+		}
+		st := r.status(v)
+		if st == r.deleteFailed {
+			return false, "", fmt.Errorf("deleting %s %s failed: %s", r.noun, name, formatIssues(r.issues(v)))
+		}
+		return false, st, nil
+	})
+}
+
+// clusterActive waits for the cluster to be ACTIVE (waitActive).
+func clusterActive(ctx context.Context, api EKSAPI, w waiter, name string) (*ekstypes.Cluster, error) {
+	return waitActive(ctx, api, w, clusterResource, name, name)
+}
+
+// clusterGone waits until EKS no longer knows the cluster (waitGone).
+func clusterGone(ctx context.Context, api EKSAPI, w waiter, name string) error {
+	return waitGone(ctx, api, w, clusterResource, name, name)
+}
+
+// nodegroupActive waits for the node group to be ACTIVE (waitActive).
+func nodegroupActive(ctx context.Context, api EKSAPI, w waiter, cluster, name string) (*ekstypes.Nodegroup, error) {
+	return waitActive(ctx, api, w, nodegroupResource, cluster, name)
+}
+
+// nodegroupGone waits until the node group is gone (waitGone).
+func nodegroupGone(ctx context.Context, api EKSAPI, w waiter, cluster, name string) error {
+	return waitGone(ctx, api, w, nodegroupResource, cluster, name)
+}
+
+// fargateActive waits for the Fargate profile to be ACTIVE (waitActive).
+func fargateActive(ctx context.Context, api EKSAPI, w waiter, cluster, name string) (*ekstypes.FargateProfile, error) {
+	return waitActive(ctx, api, w, fargateResource, cluster, name)
+}
+
+// fargateGone waits until the Fargate profile is gone (waitGone).
+func fargateGone(ctx context.Context, api EKSAPI, w waiter, cluster, name string) error {
+	return waitGone(ctx, api, w, fargateResource, cluster, name)
 }
 
 func clusterIssues(c *ekstypes.Cluster) []issue {
@@ -370,49 +495,6 @@ func clusterIssues(c *ekstypes.Cluster) []issue {
 	return out
 }
 
-// clusterGone polls DescribeCluster until EKS no longer knows the cluster.
-func clusterGone(ctx context.Context, api EKSAPI, w waiter, name string) error {
-	return w.poll(ctx, "cluster "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
-		out, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
-		if isNotFound(err) {
-			return true, "", nil
-		}
-		if err != nil {
-			return false, "", fmt.Errorf("describing cluster %s: %w", name, err)
-		}
-		if out.Cluster.Status == ekstypes.ClusterStatusFailed {
-			return false, "", fmt.Errorf("deleting cluster %s failed: %s", name, formatIssues(clusterIssues(out.Cluster)))
-		}
-		return false, string(out.Cluster.Status), nil
-	})
-}
-
-// nodegroupActive polls DescribeNodegroup until the node group is ACTIVE.
-// CREATE_FAILED and DEGRADED are errors with the node group's health issues.
-func nodegroupActive(ctx context.Context, api EKSAPI, w waiter, cluster, name string) (*ekstypes.Nodegroup, error) {
-	var ng *ekstypes.Nodegroup
-	err := w.poll(ctx, "node group "+name+" to become ACTIVE", func(ctx context.Context) (bool, string, error) {
-		out, err := api.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)})
-		if isNotFound(err) {
-			return false, "", fmt.Errorf("node group %s of cluster %s disappeared while waiting for it to become ACTIVE", name, cluster)
-		}
-		if err != nil {
-			return false, "", fmt.Errorf("describing node group %s: %w", name, err)
-		}
-		ng = out.Nodegroup
-		switch ng.Status {
-		case ekstypes.NodegroupStatusActive:
-			return true, "", nil
-		case ekstypes.NodegroupStatusCreateFailed, ekstypes.NodegroupStatusDegraded, ekstypes.NodegroupStatusDeleteFailed:
-			return false, "", fmt.Errorf("node group %s is %s: %s", name, ng.Status, formatIssues(nodegroupIssues(ng)))
-		case ekstypes.NodegroupStatusDeleting:
-			return false, "", fmt.Errorf("node group %s is being deleted; wait for the deletion to finish and re-run eksctl-lite apply", name)
-		}
-		return false, string(ng.Status), nil
-	})
-	return ng, err
-}
-
 func nodegroupIssues(ng *ekstypes.Nodegroup) []issue {
 	if ng.Health == nil {
 		return nil
@@ -424,48 +506,6 @@ func nodegroupIssues(ng *ekstypes.Nodegroup) []issue {
 	return out
 }
 
-// nodegroupGone polls DescribeNodegroup until the node group is gone.
-func nodegroupGone(ctx context.Context, api EKSAPI, w waiter, cluster, name string) error {
-	return w.poll(ctx, "node group "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
-		out, err := api.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)})
-		if isNotFound(err) {
-			return true, "", nil
-		}
-		if err != nil {
-			return false, "", fmt.Errorf("describing node group %s: %w", name, err)
-		}
-		if out.Nodegroup.Status == ekstypes.NodegroupStatusDeleteFailed {
-			return false, "", fmt.Errorf("deleting node group %s failed: %s", name, formatIssues(nodegroupIssues(out.Nodegroup)))
-		}
-		return false, string(out.Nodegroup.Status), nil
-	})
-}
-
-// fargateActive polls DescribeFargateProfile until the profile is ACTIVE.
-func fargateActive(ctx context.Context, api EKSAPI, w waiter, cluster, name string) (*ekstypes.FargateProfile, error) {
-	var fp *ekstypes.FargateProfile
-	err := w.poll(ctx, "Fargate profile "+name+" to become ACTIVE", func(ctx context.Context) (bool, string, error) {
-		out, err := api.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(cluster), FargateProfileName: aws.String(name)})
-		if isNotFound(err) {
-			return false, "", fmt.Errorf("Fargate profile %s of cluster %s disappeared while waiting for it to become ACTIVE", name, cluster)
-		}
-		if err != nil {
-			return false, "", fmt.Errorf("describing Fargate profile %s: %w", name, err)
-		}
-		fp = out.FargateProfile
-		switch fp.Status {
-		case ekstypes.FargateProfileStatusActive:
-			return true, "", nil
-		case ekstypes.FargateProfileStatusCreateFailed, ekstypes.FargateProfileStatusDeleteFailed:
-			return false, "", fmt.Errorf("Fargate profile %s is %s: %s", name, fp.Status, formatIssues(fargateIssues(fp)))
-		case ekstypes.FargateProfileStatusDeleting:
-			return false, "", fmt.Errorf("Fargate profile %s is being deleted; wait for the deletion to finish and re-run eksctl-lite apply", name)
-		}
-		return false, string(fp.Status), nil
-	})
-	return fp, err
-}
-
 func fargateIssues(fp *ekstypes.FargateProfile) []issue {
 	if fp.Health == nil {
 		return nil
@@ -475,21 +515,4 @@ func fargateIssues(fp *ekstypes.FargateProfile) []issue {
 		out = append(out, issue{string(i.Code), aws.ToString(i.Message), i.ResourceIds})
 	}
 	return out
-}
-
-// fargateGone polls DescribeFargateProfile until the profile is gone.
-func fargateGone(ctx context.Context, api EKSAPI, w waiter, cluster, name string) error {
-	return w.poll(ctx, "Fargate profile "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
-		out, err := api.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(cluster), FargateProfileName: aws.String(name)})
-		if isNotFound(err) {
-			return true, "", nil
-		}
-		if err != nil {
-			return false, "", fmt.Errorf("describing Fargate profile %s: %w", name, err)
-		}
-		if out.FargateProfile.Status == ekstypes.FargateProfileStatusDeleteFailed {
-			return false, "", fmt.Errorf("deleting Fargate profile %s failed: %s", name, formatIssues(fargateIssues(out.FargateProfile)))
-		}
-		return false, string(out.FargateProfile.Status), nil
-	})
 }
