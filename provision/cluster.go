@@ -343,3 +343,22 @@ var clusterSpecPath = map[string]string{
 	"public_access_cidrs":       "vpc.public_access_cidrs",
 	"enabled_cluster_log_types": "logging",
 }
+
+// destroyCluster plans the deletion of the cluster. One that still has
+// node groups or Fargate profiles eksctl-lite did not create cannot be
+// deleted (EKS refuses while any remain, and eksctl-lite never deletes what
+// it does not own): the plan then keeps the cluster, and what it uses, and
+// says so loudly, instead of deleting its other resources and failing at
+// the cluster halfway through.
+func (pl *planner) destroyCluster(cp *clusterPlan, reason string) hcl.Diagnostics {
+	c, live := cp.spec, cp.live
+	if blockers := foreignChildren(c.Name, live); len(blockers) > 0 {
+		return hcl.Diagnostics{&hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+			Summary: fmt.Sprintf("Cluster %q will NOT be deleted: it has %s that eksctl-lite did not create", c.Name, strings.Join(blockers, ", ")),
+			Detail: fmt.Sprintf("EKS deletes a cluster only once all its node groups and Fargate profiles are gone, and eksctl-lite never deletes what it did not create. This destroy deletes everything else eksctl-lite created for cluster %q in %s and keeps the cluster (and the IAM role it uses). To delete the cluster too, delete %s yourself (or tag them %s = %q to hand them to this configuration), then run eksctl-lite destroy again.",
+				c.Name, cp.region, strings.Join(blockers, ", "), TagCluster, c.Name)}}
+	}
+	cp.add(&ResourceChange{Address: ClusterAddress(c.Name), Type: TypeCluster, Action: Delete, Before: live.cluster,
+		DependsOn: cp.roleDeps(pl.roles, live.cluster.RoleARN), Reason: reason})
+	return nil
+}

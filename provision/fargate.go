@@ -179,3 +179,13 @@ func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargatePro
 	return &ResourceChange{Address: addr, Type: TypeFargateProfile, Action: Delete, Before: fp,
 		DependsOn: append([]string{ClusterAddress(cp.spec.Name)}, cp.roleDeps(roles, fp.PodExecutionRoleARN)...), Reason: reason}
 }
+
+// destroyFargateProfiles plans the deletion of every Fargate profile the
+// cluster owns.
+func (pl *planner) destroyFargateProfiles(cp *clusterPlan, reason string) {
+	for _, fp := range cp.live.fargate {
+		if owner(fp.Tags) == cp.spec.Name {
+			cp.add(cp.deleteFargate(pl.roles, fp, reason))
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
@@ -330,3 +331,200 @@ func nodeGroupKind() *kind {
 func (a *NodeGroupAttrs) liveStatus() string   { return a.Status }
 func (a *NodeGroupAttrs) physicalName() string { return a.Name }
 func (a *NodeGroupAttrs) updateIDs() []string  { return a.Updates }
+
+// planNodeGroups matches node_group blocks with live node groups by their
+// address tag (not only by name: a replaced group has a new physical name).
+func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics {
+	c, live := cp.spec, cp.live
+	var diags hcl.Diagnostics
+	byAddr := map[string][]*NodeGroupAttrs{}
+	unowned := map[string]*NodeGroupAttrs{}
+	liveNames := map[string]bool{}
+	for _, ng := range live.nodeGroups {
+		liveNames[ng.Name] = true
+		if owner(ng.Tags) != c.Name {
+			unowned[ng.Name] = ng
+			continue
+		}
+		addr := ng.Tags[TagAddress]
+		if addr == "" {
+			addr = NodeGroupAddress(c.Name, ng.Name)
+		}
+		byAddr[addr] = append(byAddr[addr], ng)
+	}
+	clusterAddr := ClusterAddress(c.Name)
+	for _, ng := range c.NodeGroups {
+		addr := NodeGroupAddress(c.Name, ng.Name)
+		refs, changing := map[string]string{}, map[string]bool{}
+		roleARN := use(ng.NodeRoleARN, NodeRoleAddress(c.Name), "node_role_arn", refs, changing)
+		desired := func(name string) *NodeGroupAttrs {
+			a := nodeGroupAttrs(c, ng, name, roleARN, ng.Version)
+			cp.configTags(a.Tags)
+			return a
+		}
+		deps := []string{clusterAddr}
+		if ng.NodeRoleARN == "" {
+			deps = append(deps, NodeRoleAddress(c.Name))
+		}
+		if compareVersions(ng.Version, c.Version) > 0 {
+			// c.Version is the version the control plane will run: the
+			// live one when the configuration leaves it out.
+			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Node group %q is newer than its cluster", ng.Name),
+				fmt.Sprintf("Node group %q would run Kubernetes %s but the cluster runs %s; EKS requires node groups not to be newer than the control plane. Upgrade the cluster first.", ng.Name, ng.Version, c.Version)))
+			delete(byAddr, addr)
+			continue
+		}
+		if m, ok := spec.ReleaseMinor(ng.AMIType, ng.ReleaseVersion); ok && m != ng.Version {
+			// The version the group will run may come from the live
+			// cluster (version left out), so validate cannot always see this.
+			diags = append(diags, errorDiag(ng.AttrRange("release_version"), fmt.Sprintf("Release version of node group %q does not match its Kubernetes version", ng.Name),
+				fmt.Sprintf("release_version %q is an AMI release for Kubernetes %s, but node group %q will run Kubernetes %s. EKS refuses a release of another minor version. Set release_version to a %s release, or remove it to let EKS choose the newest.", ng.ReleaseVersion, m, ng.Name, ng.Version, ng.Version)))
+			delete(byAddr, addr)
+			continue
+		}
+		cands := byAddr[addr]
+		delete(byAddr, addr)
+		if len(cands) == 0 {
+			if u := unowned[ng.Name]; u != nil {
+				diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Node group %q exists but is not managed by eksctl-lite", ng.Name),
+					fmt.Sprintf("Cluster %q already has a node group named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this node_group block.", c.Name, ng.Name)))
+				continue
+			}
+			after := desired(ng.Name)
+			if liveNames[ng.Name] {
+				after.Name = freeNodeGroupName(ng.Name, after, liveNames)
+			}
+			after.DesiredSize = intPtr(desiredSize(after, nil)) // EKS needs one at creation
+			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Create, After: after, Refs: refs, DependsOn: deps})
+			continue
+		}
+		// Two live groups with one address: an interrupted or failed
+		// replacement. The one that matches the configuration is current,
+		// unless it failed and another is ACTIVE (see pickNodeGroup).
+		cur := pickNodeGroup(cands, func(n *NodeGroupAttrs) bool {
+			return !hasForceNew(diffAttrs(nodeGroupSchema, n, desired(n.Name), changing))
+		})
+		var deposed []string
+		for _, n := range cands {
+			if n != cur {
+				da := deposedAddress(addr, n.Name)
+				deposed = append(deposed, da)
+				cp.add(&ResourceChange{Address: da, Type: TypeNodeGroup, Action: Delete, Before: n,
+					DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...),
+					Reason:    "left over from an interrupted or failed replacement of " + addr})
+			}
+		}
+		after := desired(cur.Name)
+		// The current change names the deposed groups so that apply
+		// deletes them only once it is done (a delete of X waits for every
+		// change whose DependsOn names X; see Apply's graph): capacity
+		// never drops below what the current group gives.
+		ch := &ResourceChange{Address: addr, Type: TypeNodeGroup, Before: cur, After: after, Refs: refs,
+			DependsOn: append(append(deps, cp.roleDeps(pl.roles, cur.NodeRoleARN)...), deposed...)}
+		if compareVersions(after.Version, cur.Version) < 0 {
+			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Cannot downgrade node group %q", ng.Name),
+				fmt.Sprintf("Node group %q runs Kubernetes %s; EKS cannot downgrade it to %s. Set its version (or the cluster's) to %s or later, or give the block a new name to create a new group.", ng.Name, cur.Version, after.Version, cur.Version)))
+			continue
+		}
+		if after.DesiredSize == nil && cur.DesiredSize != nil {
+			// Left to autoscalers, but new bounds exclude the live size:
+			// EKS needs the size inside them, so apply sends the live size
+			// clamped, and the plan shows that value (every value apply
+			// sends is in the plan).
+			if v := desiredSize(after, cur.DesiredSize); v != *cur.DesiredSize {
+				after.DesiredSize = intPtr(v)
+			}
+		}
+		ch.Diffs = diffAttrs(nodeGroupSchema, cur, after, changing)
+		if releaseDowngrade(cur.ReleaseVersion, after.ReleaseVersion) {
+			diags = append(diags, errorDiag(ng.AttrRange("release_version"), fmt.Sprintf("Cannot downgrade the release version of node group %q", ng.Name),
+				fmt.Sprintf("Node group %q runs AMI release %s; EKS cannot roll a node group back to the older release %s. Set release_version to %s or later (or remove it to leave the release to EKS), or give the block a new name to create a new group.", ng.Name, cur.ReleaseVersion, after.ReleaseVersion, cur.ReleaseVersion)))
+			continue
+		}
+		ch.Action = actionOf(ch.Diffs)
+		switch ch.Action {
+		case Replace:
+			ch.ReplacePaths = replacePaths(ch.Diffs)
+			ch.Reason = forcesReason(ch.ReplacePaths)
+			after.Name = freeNodeGroupName(ng.Name, after, liveNames)
+			// Keep the capacity the old group has now.
+			after.DesiredSize = intPtr(desiredSize(after, cur.DesiredSize))
+		case Update:
+			ch.Steps = nodeGroupSteps(cur, after, ch.Diffs)
+		}
+		cp.add(ch)
+	}
+	for _, addr := range sortedKeys(byAddr) {
+		for _, n := range byAddr[addr] {
+			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
+				DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...),
+				Reason:    "not in the configuration"})
+		}
+	}
+	return diags
+}
+
+// pickNodeGroup chooses the current group among live groups sharing an
+// address, the others being deleted once the current one's change is done.
+// In order of preference: one that matches and is ACTIVE; one that matches
+// and has not failed (still CREATING: apply waits for it); an ACTIVE one; a
+// matching one; the first. A *_FAILED or DEGRADED group is never chosen
+// over an ACTIVE one: the healthy group is replaced (under a new name) and
+// the failed one deleted, never the other way round.
+func pickNodeGroup(cands []*NodeGroupAttrs, matches func(*NodeGroupAttrs) bool) *NodeGroupAttrs {
+	if len(cands) == 1 {
+		return cands[0]
+	}
+	var matchOK, active, match *NodeGroupAttrs
+	for _, n := range cands {
+		m := matches(n)
+		switch {
+		case m && n.Status == "ACTIVE":
+			return n
+		case m && !unhealthy(n.Status) && matchOK == nil:
+			matchOK = n
+		}
+		if n.Status == "ACTIVE" && active == nil {
+			active = n
+		}
+		if m && match == nil {
+			match = n
+		}
+	}
+	for _, n := range []*NodeGroupAttrs{matchOK, active, match} {
+		if n != nil {
+			return n
+		}
+	}
+	return cands[0]
+}
+
+// unhealthy reports a node group status EKS will not recover from by itself.
+func unhealthy(status string) bool {
+	return strings.HasSuffix(status, "_FAILED") || status == "DEGRADED"
+}
+
+// nodeGroupVersionRange points at the node group's version, or at the
+// cluster's when the group follows it.
+func nodeGroupVersionRange(c *spec.Cluster, ng *spec.NodeGroup) hcl.Range {
+	if ng.VersionFollowsCluster {
+		return c.AttrRange("version")
+	}
+	return ng.AttrRange("version")
+}
+
+// destroyNodeGroups plans the deletion of every node group the cluster owns.
+func (pl *planner) destroyNodeGroups(cp *clusterPlan, reason string) {
+	c := cp.spec
+	for _, n := range cp.live.nodeGroups {
+		if owner(n.Tags) != c.Name {
+			continue
+		}
+		addr := n.Tags[TagAddress]
+		if addr == "" {
+			addr = NodeGroupAddress(c.Name, n.Name)
+		}
+		cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
+			DependsOn: append([]string{ClusterAddress(c.Name)}, cp.roleDeps(pl.roles, n.NodeRoleARN)...), Reason: reason})
+	}
+}

@@ -167,3 +167,12 @@ func (pl *planner) planOIDCProvider(cp *clusterPlan) (providerARN, issuer string
 
 	return providerARN, issuer, providerChanging
 }
+
+// destroyOIDCProvider plans the deletion of the cluster's OIDC provider
+// when this cluster block owns it.
+func (pl *planner) destroyOIDCProvider(cp *clusterPlan, reason string) {
+	if p := cp.live.oidc; p != nil && cp.owns(p.Tags) {
+		cp.add(&ResourceChange{Address: OIDCProviderAddress(cp.spec.Name), Type: TypeOIDCProvider, Action: Delete, Before: p,
+			DependsOn: []string{ClusterAddress(cp.spec.Name)}, Reason: reason})
+	}
+}
