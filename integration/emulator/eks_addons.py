@@ -137,6 +137,17 @@ def schema(addon, version):
 _TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
 
 
+def _json_type(value):
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "integer" if isinstance(value, int) else "number"
+    for name, t in _TYPES.items():
+        if isinstance(value, t):
+            return name
+    return type(value).__name__
+
+
 def _subset_errors(value, s, path="$"):
     """JSON schema errors of value for the keywords schema() uses (type,
     properties, additionalProperties false, enum), when jsonschema is
@@ -149,7 +160,7 @@ def _subset_errors(value, s, path="$"):
     else:
         ok = t is None or isinstance(value, _TYPES[t])
     if not ok:
-        return ["%s: %s found, %s expected" % (path, type(value).__name__, t)]
+        return ["%s: %s found, %s expected" % (path, _json_type(value), t)]
     if "enum" in s and value not in s["enum"]:
         return ["%s: does not have a value in the enumeration %s" % (path, s["enum"])]
     errors = []
