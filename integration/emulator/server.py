@@ -10,6 +10,8 @@ runs) with:
     in a real account;
   * eks_fidelity.py: patches that make moto's EKS behave as the EKS API
     reference documents (asynchronous lifecycle, updates, quotas, ...);
+  * eks_access.py, eks_addons.py, eks_pod_identity.py: access entries and
+    the access config, add-ons, Pod Identity associations (moto has none);
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
 
@@ -69,7 +71,10 @@ def main(argv=None):
         return 3
 
     import control
+    import eks_access
+    import eks_addons
     import eks_fidelity
+    import eks_pod_identity
     import iam_fidelity
     import speed
 
@@ -82,6 +87,9 @@ def main(argv=None):
     )
     speed.install()
     eks_fidelity.install()
+    eks_access.install()
+    eks_addons.install()
+    eks_pod_identity.install()
     iam_fidelity.install()
 
     if not args.verbose:
