@@ -292,18 +292,19 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc, adopting bool
 	return diags
 }
 
-// foreignChildren names the live node groups and Fargate profiles of a
-// cluster that eksctl-lite did not create for it.
+// foreignChildren names the live objects of a cluster that eksctl-lite did
+// not create for it and that keep EKS from deleting it (node groups,
+// Fargate profiles: kind.blocksClusterDeletion).
 func foreignChildren(cluster string, live *liveCluster) []string {
 	var out []string
-	for _, n := range live.nodeGroups {
-		if owner(n.Tags) != cluster {
-			out = append(out, fmt.Sprintf("node group %q", n.Name))
+	for _, k := range kindList {
+		if !k.blocksClusterDeletion {
+			continue
 		}
-	}
-	for _, fp := range live.fargate {
-		if owner(fp.Tags) != cluster {
-			out = append(out, fmt.Sprintf("Fargate profile %q", fp.Name))
+		for _, c := range live.children[k.typ] {
+			if tags, _ := jsonFields(c)["tags"].(map[string]any); tags[TagCluster] != cluster {
+				out = append(out, fmt.Sprintf("%s %q", k.noun, physicalNameOf(c)))
+			}
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -106,7 +107,19 @@ func fargateProfileKind() *kind {
 			}
 			return nil
 		},
+		observe: func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any {
+			return anySlice(observeChildren(ctx, o, c.EKS, cluster, errs, o.listFargateProfiles, fargateResource, fargateFromAWS, nil))
+		},
+		plan:                  (*planner).planFargate,
+		destroy:               (*planner).destroyFargateProfiles,
+		noun:                  "Fargate profile",
+		blocksClusterDeletion: true,
 	}
+}
+
+// fargate are the cluster's live Fargate profiles, sorted by name.
+func (lc *liveCluster) fargate() []*FargateProfileAttrs {
+	return childrenOf[*FargateProfileAttrs](lc, TypeFargateProfile)
 }
 
 func (a *FargateProfileAttrs) liveStatus() string   { return a.Status }
@@ -125,7 +138,7 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 	c, live := cp.spec, cp.live
 	var diags hcl.Diagnostics
 	byName := map[string]*FargateProfileAttrs{}
-	for _, fp := range live.fargate {
+	for _, fp := range live.fargate() {
 		byName[fp.Name] = fp
 	}
 	clusterAddr := ClusterAddress(c.Name)
@@ -162,7 +175,7 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 		}
 		cp.add(ch)
 	}
-	for _, fp := range live.fargate {
+	for _, fp := range live.fargate() {
 		if configured[fp.Name] || owner(fp.Tags) != c.Name {
 			continue
 		}
@@ -183,7 +196,7 @@ func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargatePro
 // destroyFargateProfiles plans the deletion of every Fargate profile the
 // cluster owns.
 func (pl *planner) destroyFargateProfiles(cp *clusterPlan, reason string) {
-	for _, fp := range cp.live.fargate {
+	for _, fp := range cp.live.fargate() {
 		if owner(fp.Tags) == cp.spec.Name {
 			cp.add(cp.deleteFargate(pl.roles, fp, reason))
 		}

@@ -182,7 +182,7 @@ func StaleAddresses(p *Plan, now map[string]string) []string {
 // notice a group created since the plan).
 func findNodeGroup(lc *liveCluster, ch *ResourceChange) *NodeGroupAttrs {
 	if b, ok := ch.Before.(*NodeGroupAttrs); ok && b != nil {
-		for _, n := range lc.nodeGroups {
+		for _, n := range lc.nodeGroups() {
 			if n.Name == b.Name {
 				return n
 			}
@@ -190,7 +190,7 @@ func findNodeGroup(lc *liveCluster, ch *ResourceChange) *NodeGroupAttrs {
 		return nil
 	}
 	a, _ := ch.After.(*NodeGroupAttrs)
-	for _, n := range lc.nodeGroups {
+	for _, n := range lc.nodeGroups() {
 		if n.Tags[TagAddress] == ch.Address || (a != nil && n.Name == a.Name) {
 			return n
 		}
@@ -205,7 +205,7 @@ func findFargate(lc *liveCluster, ch *ResourceChange) *FargateProfileAttrs {
 	} else if a, ok := ch.After.(*FargateProfileAttrs); ok && a != nil {
 		name = a.Name
 	}
-	for _, f := range lc.fargate {
+	for _, f := range lc.fargate() {
 		if f.Name == name {
 			return f
 		}

@@ -1,8 +1,11 @@
 package provision
 
 import (
+	"context"
 	"fmt"
 	"time"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 // The contract every resource kind fulfils, and the registry of kinds. The
@@ -50,6 +53,28 @@ type kind struct {
 	// replaceUnfingerprinted are attributes left out of a replacement's
 	// fingerprint (see notFingerprinted).
 	replaceUnfingerprinted []string
+
+	// A child kind (node groups, Fargate profiles: the objects EKS lists
+	// per cluster) has these; the planner runs them for every cluster, in
+	// registration order, so that a new child kind needs no change to the
+	// engine.
+	//
+	// observe reads the kind's live objects of cluster, sorted by name,
+	// through the observer's read limits; errors go to errs. It runs
+	// alongside DescribeCluster, with a context cancelled if the cluster
+	// turns out not to exist.
+	observe func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any
+	// plan plans the kind's blocks of a cluster against its live objects;
+	// use gives the ARN of a role a block leaves to eksctl-lite.
+	plan func(pl *planner, cp *clusterPlan, use useFunc) hcl.Diagnostics
+	// destroy plans the deletion of every live object of the kind the
+	// cluster owns.
+	destroy func(pl *planner, cp *clusterPlan, reason string)
+	// noun names one object of the kind for people ("node group"), and
+	// blocksClusterDeletion says EKS refuses to delete a cluster while one
+	// exists (so one eksctl-lite does not own keeps the cluster).
+	noun                  string
+	blocksClusterDeletion bool
 }
 
 // freshObservation is what a saved plan's refresh read of one cluster and
@@ -64,15 +89,20 @@ type freshObservation struct {
 // again (a package-level initialiser would be a cycle).
 var kinds map[Type]*kind
 
+// kindList is the registry in registration order: the order in which child
+// kinds are observed and planned.
+var kindList []*kind
+
 func init() {
 	kinds = map[Type]*kind{}
-	for _, k := range []*kind{
+	kindList = []*kind{
 		clusterKind(),
 		nodeGroupKind(),
 		fargateProfileKind(),
 		oidcProviderKind(),
 		roleKind(),
-	} {
+	}
+	for _, k := range kindList {
 		if kinds[k.typ] != nil {
 			panic("kind registered twice: " + string(k.typ))
 		}
@@ -131,4 +161,13 @@ func physicalNameOf(attrs any) string {
 		return n.physicalName()
 	}
 	return ""
+}
+
+// anySlice is xs as []any, for liveCluster.children.
+func anySlice[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }

@@ -23,6 +23,9 @@ func TestRegistryHasEveryKind(t *testing.T) {
 		if k.typ != typ || k.schema == nil || k.newAttrs == nil || k.apply == nil || k.findLive == nil || k.weight <= 0 {
 			t.Errorf("%s: incomplete descriptor %+v", typ, k)
 		}
+		if (k.observe != nil) != (k.plan != nil) || (k.observe != nil) != (k.destroy != nil) || (k.observe != nil && k.noun == "") {
+			t.Errorf("%s: a child kind needs observe, plan, destroy and noun together", typ)
+		}
 		a := k.newAttrs()
 		if reflect.ValueOf(a).Kind() != reflect.Pointer {
 			t.Errorf("%s: newAttrs returns %T, want a pointer", typ, a)
@@ -42,6 +45,15 @@ func TestRegistryHasEveryKind(t *testing.T) {
 		if err != nil || reflect.TypeOf(got) != reflect.TypeOf(a) {
 			t.Errorf("%s: decodeAttrs = %T, %v; want %T", typ, got, err, a)
 		}
+	}
+	var children []Type
+	for _, k := range kindList {
+		if k.observe != nil {
+			children = append(children, k.typ)
+		}
+	}
+	if want := []Type{TypeNodeGroup, TypeFargateProfile}; !reflect.DeepEqual(children, want) {
+		t.Errorf("child kinds in order = %v, want %v (node groups are planned before Fargate profiles)", children, want)
 	}
 	if _, err := kindOf("aws_something_new"); err == nil {
 		t.Error("an unknown type has a kind")

@@ -2,6 +2,7 @@ package provision
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -325,7 +326,27 @@ func nodeGroupKind() *kind {
 		// group, while what apply does (create the new group with After's
 		// size, delete the old one) does not depend on the old group's size.
 		replaceUnfingerprinted: []string{"scaling.desired_size"},
+		observe: func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any {
+			// The update IDs of each group are read alongside its
+			// description, in the same round trip.
+			return anySlice(observeChildren(ctx, o, c.EKS, cluster, errs, o.listNodegroups, nodegroupResource, nodeGroupFromAWS,
+				func(ng string) *future[func(*NodeGroupAttrs)] {
+					return goFuture(func() (func(*NodeGroupAttrs), error) {
+						ids, err := o.listUpdates(ctx, c.EKS, cluster, ng)
+						return func(n *NodeGroupAttrs) { n.Updates = ids }, err
+					})
+				}))
+		},
+		plan:                  (*planner).planNodeGroups,
+		destroy:               (*planner).destroyNodeGroups,
+		noun:                  "node group",
+		blocksClusterDeletion: true,
 	}
+}
+
+// nodeGroups are the cluster's live managed node groups, sorted by name.
+func (lc *liveCluster) nodeGroups() []*NodeGroupAttrs {
+	return childrenOf[*NodeGroupAttrs](lc, TypeNodeGroup)
 }
 
 func (a *NodeGroupAttrs) liveStatus() string   { return a.Status }
@@ -340,7 +361,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 	byAddr := map[string][]*NodeGroupAttrs{}
 	unowned := map[string]*NodeGroupAttrs{}
 	liveNames := map[string]bool{}
-	for _, ng := range live.nodeGroups {
+	for _, ng := range live.nodeGroups() {
 		liveNames[ng.Name] = true
 		if owner(ng.Tags) != c.Name {
 			unowned[ng.Name] = ng
@@ -516,7 +537,7 @@ func nodeGroupVersionRange(c *spec.Cluster, ng *spec.NodeGroup) hcl.Range {
 // destroyNodeGroups plans the deletion of every node group the cluster owns.
 func (pl *planner) destroyNodeGroups(cp *clusterPlan, reason string) {
 	c := cp.spec
-	for _, n := range cp.live.nodeGroups {
+	for _, n := range cp.live.nodeGroups() {
 		if owner(n.Tags) != c.Name {
 			continue
 		}

@@ -124,16 +124,28 @@ func (f *future[T]) get(ctx context.Context) (T, error) {
 
 // liveCluster is what exists of one cluster.
 type liveCluster struct {
-	cluster    *ClusterAttrs          // nil when absent
-	nodeGroups []*NodeGroupAttrs      // sorted by name
-	fargate    []*FargateProfileAttrs // sorted by name
-	oidc       *OIDCProviderAttrs     // the provider of the cluster's issuer, nil when absent
+	cluster *ClusterAttrs      // nil when absent
+	oidc    *OIDCProviderAttrs // the provider of the cluster's issuer, nil when absent
+	// children are the live objects of each child kind (kind.observe), by
+	// type, sorted by name; each kind reads its own through a typed
+	// accessor in its file (liveCluster.nodeGroups in nodegroup.go).
+	children map[Type][]any
 }
 
-// observeCluster reads a cluster, its node groups and Fargate profiles, and,
-// when providers is not nil, the IAM OIDC provider of its issuer.
+// childrenOf returns the live objects of kind t as their attribute type.
+func childrenOf[T any](lc *liveCluster, t Type) []T {
+	var out []T
+	for _, c := range lc.children[t] {
+		out = append(out, c.(T))
+	}
+	return out
+}
+
+// observeCluster reads a cluster, the live objects of every child kind (its
+// node groups, Fargate profiles, ...: kind.observe), alongside, and, when
+// providers is not nil, the IAM OIDC provider of its issuer.
 func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, providers *future[[]string]) (*liveCluster, error) {
-	lc := &liveCluster{}
+	lc := &liveCluster{children: map[Type][]any{}}
 	var errs, listErrs errList
 	var wg sync.WaitGroup
 	// The listings run alongside DescribeCluster, to save a round trip; when
@@ -145,7 +157,21 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	defer cancelLists()
 	absent := false
 	var clusterUpdates []string
-	wg.Add(4)
+	var mu sync.Mutex
+	for _, k := range kindList {
+		if k.observe == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got := k.observe(listCtx, o, c, name, &listErrs)
+			mu.Lock()
+			lc.children[k.typ] = got
+			mu.Unlock()
+		}()
+	}
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		ids, err := o.listUpdates(listCtx, c.EKS, name, "")
@@ -197,25 +223,9 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			lc.oidc = oidcFromAWS(arn, p)
 		}
 	}()
-	go func() {
-		defer wg.Done()
-		// The update IDs of each group are read alongside its description,
-		// in the same round trip.
-		lc.nodeGroups = observeChildren(listCtx, o, c.EKS, name, &listErrs, o.listNodegroups, nodegroupResource, nodeGroupFromAWS,
-			func(ng string) *future[func(*NodeGroupAttrs)] {
-				return goFuture(func() (func(*NodeGroupAttrs), error) {
-					ids, err := o.listUpdates(listCtx, c.EKS, name, ng)
-					return func(n *NodeGroupAttrs) { n.Updates = ids }, err
-				})
-			})
-	}()
-	go func() {
-		defer wg.Done()
-		lc.fargate = observeChildren(listCtx, o, c.EKS, name, &listErrs, o.listFargateProfiles, fargateResource, fargateFromAWS, nil)
-	}()
 	wg.Wait()
 	if absent {
-		lc.nodeGroups, lc.fargate = nil, nil
+		lc.children = map[Type][]any{}
 		return lc, errs.err()
 	}
 	if lc.cluster != nil {

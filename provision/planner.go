@@ -207,8 +207,11 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	}
 	providerARN, issuer, providerChanging := pl.planOIDCProvider(cp)
 	diags = append(diags, pl.planIRSARoles(cp, providerARN, issuer, providerChanging)...)
-	diags = append(diags, pl.planNodeGroups(cp, use)...)
-	diags = append(diags, pl.planFargate(cp, use)...)
+	for _, k := range kindList {
+		if k.plan != nil {
+			diags = append(diags, k.plan(pl, cp, use)...)
+		}
+	}
 	if !diags.HasErrors() {
 		diags = append(diags, pl.interleaveUpgrades(cp)...)
 	}
@@ -227,8 +230,11 @@ func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool, reason string
 	if clusterOwned {
 		diags = pl.destroyCluster(cp, reason)
 	}
-	pl.destroyNodeGroups(cp, reason)
-	pl.destroyFargateProfiles(cp, reason)
+	for _, k := range kindList {
+		if k.destroy != nil {
+			k.destroy(pl, cp, reason)
+		}
+	}
 	pl.destroyOIDCProvider(cp, reason)
 	return diags
 }

@@ -359,12 +359,12 @@ func (pl *planner) roleUse(arn string) string {
 		if live.cluster != nil && !leaving[live.cluster] && live.cluster.RoleARN == arn {
 			return fmt.Sprintf("the live cluster %q in %s uses it", live.cluster.Name, cp.region)
 		}
-		for _, ng := range live.nodeGroups {
+		for _, ng := range live.nodeGroups() {
 			if !leaving[ng] && ng.NodeRoleARN == arn {
 				return fmt.Sprintf("the live node group %q of cluster %q uses it", ng.Name, cp.spec.Name)
 			}
 		}
-		for _, fp := range live.fargate {
+		for _, fp := range live.fargate() {
 			if !leaving[fp] && fp.PodExecutionRoleARN == arn {
 				return fmt.Sprintf("the live Fargate profile %q of cluster %q uses it", fp.Name, cp.spec.Name)
 			}

@@ -46,7 +46,7 @@ func (pl *planner) interleaveUpgrades(cp *clusterPlan) hcl.Diagnostics {
 		why     string // why it cannot go further, for the refusal
 	}
 	var groups []*group
-	for _, n := range live.nodeGroups {
+	for _, n := range live.nodeGroups() {
 		g := &group{ng: n, version: n.Version, reach: n.Version}
 		for _, ch := range cp.changes {
 			if ch.Before == n {
