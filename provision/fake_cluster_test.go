@@ -1,0 +1,275 @@
+package provision
+
+// The fake account's EKS clusters: create, describe, list, delete,
+// version and configuration updates, updates, tags.
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+// fakeClusterOps serves the cluster operations of region.
+func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
+	r := func() *eksRegion { return a.in(region) }
+
+	f.createClusterFn = func(_ context.Context, in *eks.CreateClusterInput) (*eks.CreateClusterOutput, error) {
+		name := aws.ToString(in.Name)
+		return eksCall(a, "CreateCluster", name, func() (*eks.CreateClusterOutput, error) {
+			if r().cluster(name) != nil {
+				return nil, inUse("Cluster already exists with name: %s", name)
+			}
+			a.record("CreateCluster %s", name)
+			o := &eksObject{name: name, cluster: name, arn: clusterARNOf(region, name), status: "CREATING", until: time.Now().Add(a.life.cluster), tags: copyTags(in.Tags)}
+			vc := &ekstypes.VpcConfigResponse{}
+			if v := in.ResourcesVpcConfig; v != nil {
+				vc = &ekstypes.VpcConfigResponse{SubnetIds: v.SubnetIds, SecurityGroupIds: v.SecurityGroupIds, PublicAccessCidrs: v.PublicAccessCidrs,
+					EndpointPublicAccess: aws.ToBool(v.EndpointPublicAccess), EndpointPrivateAccess: aws.ToBool(v.EndpointPrivateAccess)}
+			}
+			o.cl = &ekstypes.Cluster{Name: in.Name, Arn: aws.String(o.arn), Version: in.Version, RoleArn: in.RoleArn, ResourcesVpcConfig: vc,
+				Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String(issuerOf(region, name))}},
+				Logging:  mergeLogging(nil, in.Logging), EncryptionConfig: in.EncryptionConfig}
+			r().clusters[name] = o
+			return &eks.CreateClusterOutput{Cluster: describeCluster(o)}, nil
+		})
+	}
+	f.describeClusterFn = func(_ context.Context, in *eks.DescribeClusterInput) (*eks.DescribeClusterOutput, error) {
+		name := aws.ToString(in.Name)
+		return eksCall(a, "DescribeCluster", name, func() (*eks.DescribeClusterOutput, error) {
+			o := r().cluster(name)
+			if o == nil {
+				return nil, notFound("No cluster found for name: %s.", name)
+			}
+			return &eks.DescribeClusterOutput{Cluster: describeCluster(o)}, nil
+		})
+	}
+	f.listClustersFn = func(_ context.Context, in *eks.ListClustersInput) (*eks.ListClustersOutput, error) {
+		return eksCall(a, "ListClusters", region, func() (*eks.ListClustersOutput, error) {
+			var names []string
+			for _, n := range sortedKeys(r().clusters) {
+				if r().cluster(n) != nil {
+					names = append(names, n)
+				}
+			}
+			page, next := a.page(names, in.NextToken)
+			return &eks.ListClustersOutput{Clusters: page, NextToken: next}, nil
+		})
+	}
+	f.deleteClusterFn = func(_ context.Context, in *eks.DeleteClusterInput) (*eks.DeleteClusterOutput, error) {
+		name := aws.ToString(in.Name)
+		return eksCall(a, "DeleteCluster", name, func() (*eks.DeleteClusterOutput, error) {
+			o := r().cluster(name)
+			if o == nil {
+				return nil, notFound("No cluster found for name: %s.", name)
+			}
+			if ngs := r().children(r().nodegroups, name); len(ngs) > 0 {
+				a.violate("DeleteCluster %s while node group %s exists", name, ngs[0])
+				return nil, inUse("Cluster has nodegroups attached")
+			}
+			if fps := r().children(r().fargate, name); len(fps) > 0 {
+				a.violate("DeleteCluster %s while Fargate profile %s exists", name, fps[0])
+				return nil, inUse("Cluster has fargate profiles attached")
+			}
+			a.record("DeleteCluster %s", name)
+			o.status, o.until = "DELETING", time.Now().Add(a.life.cluster)
+			return &eks.DeleteClusterOutput{}, nil
+		})
+	}
+	// clusterUpdate starts an update of the cluster: refuse says why EKS
+	// refuses it (nil: accepted); change is what it does.
+	clusterUpdate := func(op, name, detail string, typ ekstypes.UpdateType, refuse func(c *ekstypes.Cluster) error, change func(c *ekstypes.Cluster)) (*ekstypes.Update, error) {
+		return eksCall(a, op, name, func() (*ekstypes.Update, error) {
+			o := r().cluster(name)
+			if o == nil {
+				return nil, notFound("No cluster found for name: %s.", name)
+			}
+			if a.busy(region, name, "") {
+				a.violate("%s on cluster %s while another update is in progress", op, name)
+				return nil, inUse("An update is already in progress for cluster %s", name)
+			}
+			if err := refuse(o.cl); err != nil {
+				return nil, err
+			}
+			a.record("%s %s%s", op, name, detail)
+			return a.startUpdate(region, o, "", typ, func() {
+				c := *o.cl
+				change(&c)
+				o.cl = &c
+			}), nil
+		})
+	}
+	f.updateClusterVersionFn = func(_ context.Context, in *eks.UpdateClusterVersionInput) (*eks.UpdateClusterVersionOutput, error) {
+		to := aws.ToString(in.Version)
+		u, err := clusterUpdate("UpdateClusterVersion", aws.ToString(in.Name), " "+to, ekstypes.UpdateTypeVersionUpdate, func(c *ekstypes.Cluster) error {
+			from := aws.ToString(c.Version)
+			f, err1 := minorOf(from)
+			t, err2 := minorOf(to)
+			if err1 != nil || err2 != nil || t != f+1 {
+				a.violate("UpdateClusterVersion %s from %s to %s: one minor version at a time", aws.ToString(in.Name), from, to)
+				return invalid("Unsupported Kubernetes minor version update from %s to %s", from, to)
+			}
+			// EKS updates a control plane only when its managed node groups
+			// already run its minor version (UpdateClusterVersion, EKS API
+			// reference).
+			for _, ngName := range r().children(r().nodegroups, aws.ToString(in.Name)) {
+				ng := r().nodegroups[aws.ToString(in.Name)+"/"+ngName]
+				if v, err := minorOf(aws.ToString(ng.ng.Version)); err == nil && v < f {
+					a.violate("UpdateClusterVersion %s to %s while node group %s runs %s", aws.ToString(in.Name), to, ngName, aws.ToString(ng.ng.Version))
+					return invalid("Nodegroup %s must be updated to match cluster version %s before updating cluster version", ngName, from)
+				}
+			}
+			return nil
+		}, func(c *ekstypes.Cluster) { c.Version = in.Version })
+		if err != nil {
+			return nil, err
+		}
+		return &eks.UpdateClusterVersionOutput{Update: u}, nil
+	}
+	f.updateClusterConfigFn = func(_ context.Context, in *eks.UpdateClusterConfigInput) (*eks.UpdateClusterConfigOutput, error) {
+		var what []string
+		if in.Logging != nil {
+			what = append(what, "logging")
+		}
+		if in.ResourcesVpcConfig != nil {
+			what = append(what, "endpoint access")
+		}
+		change := func(c *ekstypes.Cluster) {
+			if in.Logging != nil {
+				c.Logging = mergeLogging(c.Logging, in.Logging)
+			}
+			if v := in.ResourcesVpcConfig; v != nil {
+				// EKS merges what is sent into the VPC configuration.
+				vc := *c.ResourcesVpcConfig
+				vc.EndpointPublicAccess, vc.EndpointPrivateAccess = aws.ToBool(v.EndpointPublicAccess), aws.ToBool(v.EndpointPrivateAccess)
+				if v.PublicAccessCidrs != nil {
+					vc.PublicAccessCidrs = v.PublicAccessCidrs
+				}
+				c.ResourcesVpcConfig = &vc
+			}
+		}
+		u, err := clusterUpdate("UpdateClusterConfig", aws.ToString(in.Name), " "+strings.Join(what, " and "), ekstypes.UpdateTypeConfigUpdate, func(c *ekstypes.Cluster) error {
+			after := *c
+			change(&after)
+			if cmp.Equal(clusterFromAWS(c), clusterFromAWS(&after)) {
+				return invalid("No changes needed for the logging or endpoint configuration provided")
+			}
+			return nil
+		}, change)
+		if err != nil {
+			return nil, err
+		}
+		return &eks.UpdateClusterConfigOutput{Update: u}, nil
+	}
+	f.associateEncryptionConfigFn = func(_ context.Context, in *eks.AssociateEncryptionConfigInput) (*eks.AssociateEncryptionConfigOutput, error) {
+		u, err := clusterUpdate("AssociateEncryptionConfig", aws.ToString(in.ClusterName), "", ekstypes.UpdateTypeAssociateEncryptionConfig, func(c *ekstypes.Cluster) error {
+			if len(c.EncryptionConfig) > 0 {
+				return invalid("Encryption is already enabled on the cluster")
+			}
+			return nil
+		}, func(c *ekstypes.Cluster) { c.EncryptionConfig = in.EncryptionConfig })
+		if err != nil {
+			return nil, err
+		}
+		return &eks.AssociateEncryptionConfigOutput{Update: u}, nil
+	}
+	f.describeUpdateFn = func(_ context.Context, in *eks.DescribeUpdateInput) (*eks.DescribeUpdateOutput, error) {
+		id := aws.ToString(in.UpdateId)
+		return eksCall(a, "DescribeUpdate", id, func() (*eks.DescribeUpdateOutput, error) {
+			u := a.updates[id]
+			if u == nil || u.region != region || u.cluster != aws.ToString(in.Name) || u.nodegroup != aws.ToString(in.NodegroupName) {
+				return nil, notFound("No update found for ID: %s", id)
+			}
+			out := &ekstypes.Update{Id: in.UpdateId, Status: ekstypes.UpdateStatusInProgress}
+			switch {
+			case u.done && u.fail:
+				out.Status = ekstypes.UpdateStatusFailed
+				out.Errors = []ekstypes.ErrorDetail{{ErrorCode: ekstypes.ErrorCodeNodeCreationFailure, ErrorMessage: aws.String("Instances failed to join the kubernetes cluster")}}
+			case u.done:
+				out.Status = ekstypes.UpdateStatusSuccessful
+			}
+			return &eks.DescribeUpdateOutput{Update: out}, nil
+		})
+	}
+	f.listUpdatesFn = func(_ context.Context, in *eks.ListUpdatesInput) (*eks.ListUpdatesOutput, error) {
+		cluster, ng := aws.ToString(in.Name), aws.ToString(in.NodegroupName)
+		return eksCall(a, "ListUpdates", cluster+"/"+ng, func() (*eks.ListUpdatesOutput, error) {
+			if r().cluster(cluster) == nil || (ng != "" && r().nodegroup(cluster, ng) == nil) {
+				return nil, notFound("No cluster or node group found for name: %s %s.", cluster, ng)
+			}
+			var ids []string
+			for id, u := range a.updates {
+				if u.region == region && u.cluster == cluster && u.nodegroup == ng {
+					ids = append(ids, id)
+				}
+			}
+			sort.Strings(ids)
+			page, next := a.page(ids, in.NextToken)
+			return &eks.ListUpdatesOutput{UpdateIds: page, NextToken: next}, nil
+		})
+	}
+	f.tagResourceFn = func(_ context.Context, in *eks.TagResourceInput) (*eks.TagResourceOutput, error) {
+		arn := aws.ToString(in.ResourceArn)
+		return eksCall(a, "TagResource", arn, func() (*eks.TagResourceOutput, error) {
+			o := r().byARN(arn)
+			if o == nil {
+				return nil, notFound("no resource %s", arn)
+			}
+			a.record("TagResource %s %s", o.name, strings.Join(sortedKeys(in.Tags), ","))
+			for k, v := range in.Tags {
+				o.tags[k] = v
+			}
+			return &eks.TagResourceOutput{}, nil
+		})
+	}
+	f.untagResourceFn = func(_ context.Context, in *eks.UntagResourceInput) (*eks.UntagResourceOutput, error) {
+		arn := aws.ToString(in.ResourceArn)
+		return eksCall(a, "UntagResource", arn, func() (*eks.UntagResourceOutput, error) {
+			o := r().byARN(arn)
+			if o == nil {
+				return nil, notFound("no resource %s", arn)
+			}
+			a.record("UntagResource %s %s", o.name, strings.Join(in.TagKeys, ","))
+			for _, k := range in.TagKeys {
+				delete(o.tags, k)
+			}
+			return &eks.UntagResourceOutput{}, nil
+		})
+	}
+}
+
+// describe* are the objects as Describe* returns them: status and tags
+// filled in; taints in AWS's own order, not the order they were sent in.
+func describeCluster(o *eksObject) *ekstypes.Cluster {
+	c := *o.cl
+	c.Status, c.Tags = ekstypes.ClusterStatus(o.status), copyTags(o.tags)
+	return &c
+}
+
+func (a *fakeAccount) putCluster(c *ClusterAttrs) *ClusterAttrs {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	arn := clusterARNOf(a.region, c.Name)
+	o := &eksObject{name: c.Name, cluster: c.Name, arn: arn, status: "ACTIVE", tags: copyTags(c.Tags)}
+	var types []ekstypes.LogType
+	for _, t := range c.Logging {
+		types = append(types, ekstypes.LogType(t))
+	}
+	o.cl = &ekstypes.Cluster{
+		Name: aws.String(c.Name), Arn: aws.String(arn), Version: aws.String(c.Version), RoleArn: aws.String(c.RoleARN),
+		ResourcesVpcConfig: &ekstypes.VpcConfigResponse{SubnetIds: c.SubnetIDs, SecurityGroupIds: c.SecurityGroupIDs,
+			EndpointPublicAccess: c.EndpointPublicAccess, EndpointPrivateAccess: c.EndpointPrivateAccess, PublicAccessCidrs: c.PublicAccessCIDRs},
+		Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String(issuerOf(a.region, c.Name))}},
+		Logging:  &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: types, Enabled: aws.Bool(true)}}},
+	}
+	if c.KMSKeyARN != "" {
+		o.cl.EncryptionConfig = encryptionConfig(c.KMSKeyARN)
+	}
+	a.in("").clusters[c.Name] = o
+	return clusterFromAWS(describeCluster(o))
+}
