@@ -114,6 +114,14 @@ func fargateProfileKind() *kind {
 		destroy:               (*planner).destroyFargateProfiles,
 		noun:                  "Fargate profile",
 		blocksClusterDeletion: true,
+		blockRange: func(c *spec.Cluster, address string) (hcl.Range, bool) {
+			for _, fp := range c.FargateProfiles {
+				if FargateProfileAddress(c.Name, fp.Name) == address {
+					return fp.DeclRange, true
+				}
+			}
+			return hcl.Range{}, false
+		},
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
 // The contract every resource kind fulfils, and the registry of kinds. The
@@ -75,6 +77,9 @@ type kind struct {
 	// exists (so one eksctl-lite does not own keeps the cluster).
 	noun                  string
 	blocksClusterDeletion bool
+	// blockRange is the source range of the block of cluster c behind an
+	// address of the kind, for diagnostics; nil or false when it has none.
+	blockRange func(c *spec.Cluster, address string) (hcl.Range, bool)
 }
 
 // freshObservation is what a saved plan's refresh read of one cluster and

@@ -341,6 +341,14 @@ func nodeGroupKind() *kind {
 		destroy:               (*planner).destroyNodeGroups,
 		noun:                  "node group",
 		blocksClusterDeletion: true,
+		blockRange: func(c *spec.Cluster, address string) (hcl.Range, bool) {
+			for _, ng := range c.NodeGroups {
+				if NodeGroupAddress(c.Name, ng.Name) == address {
+					return ng.DeclRange, true
+				}
+			}
+			return hcl.Range{}, false
+		},
 	}
 }
 

@@ -487,3 +487,16 @@ func TestDestroyNamesOwnedLateNodeGroupTruthfully(t *testing.T) {
 		t.Errorf("destroy's report does not say what is true:\n%s", s)
 	}
 }
+
+// Two irsa blocks wanting one role name: the error points at the block
+// found second in address order (the kind's blockRange), not at the cluster.
+func TestDuplicateRoleNamePointsAtTheBlock(t *testing.T) {
+	c := fullCluster("demo")
+	dup := testIRSA(c, "b")
+	dup.RoleName, dup.DeclRange = c.IRSA[0].RoleName, testRange(77)
+	_, diags := MakePlan(context.Background(), testConfig(c), newFakeAccount().factory(), PlanOptions{})
+	// cluster.demo.irsa.b sorts before cluster.demo.irsa.s3-reader.
+	if want := c.IRSA[0].DeclRange; !diags.HasErrors() || diags[0].Subject == nil || *diags[0].Subject != want || want == c.DeclRange {
+		t.Fatalf("diags = %v (subject %v); want Duplicate IAM role name at %v", diags, diags[0].Subject, want)
+	}
+}

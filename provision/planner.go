@@ -108,25 +108,19 @@ type clusterPlan struct {
 	managed map[string]string
 }
 
-// rangeOf is the source range of the block behind an address, for diagnostics.
+// rangeOf is the source range of the block behind an address, for
+// diagnostics: the kind whose blocks hold it says (kind.blockRange); the
+// cluster block otherwise.
 func (cp *clusterPlan) rangeOf(address string) hcl.Range {
-	c := cp.spec
-	for _, ng := range c.NodeGroups {
-		if NodeGroupAddress(c.Name, ng.Name) == address {
-			return ng.DeclRange
+	for _, k := range kindList {
+		if k.blockRange == nil {
+			continue
+		}
+		if rng, ok := k.blockRange(cp.spec, address); ok {
+			return rng
 		}
 	}
-	for _, fp := range c.FargateProfiles {
-		if FargateProfileAddress(c.Name, fp.Name) == address {
-			return fp.DeclRange
-		}
-	}
-	for _, ir := range c.IRSA {
-		if IRSAAddress(c.Name, ir.Name) == address {
-			return ir.DeclRange
-		}
-	}
-	return c.DeclRange
+	return cp.spec.DeclRange
 }
 
 // observe reads everything the plan needs, concurrently.

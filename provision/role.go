@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/eksctl-lite/eksctl-lite/spec"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -112,6 +113,14 @@ func roleKind() *kind {
 			return nil
 		},
 		iamName: roleName,
+		blockRange: func(c *spec.Cluster, address string) (hcl.Range, bool) {
+			for _, ir := range c.IRSA {
+				if IRSAAddress(c.Name, ir.Name) == address {
+					return ir.DeclRange, true
+				}
+			}
+			return hcl.Range{}, false
+		},
 	}
 }
 
