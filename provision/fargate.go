@@ -210,3 +210,18 @@ func (pl *planner) destroyFargateProfiles(cp *clusterPlan, reason string) {
 		}
 	}
 }
+
+func findFargate(lc *liveCluster, ch *ResourceChange) *FargateProfileAttrs {
+	name := ""
+	if b, ok := ch.Before.(*FargateProfileAttrs); ok && b != nil {
+		name = b.Name
+	} else if a, ok := ch.After.(*FargateProfileAttrs); ok && a != nil {
+		name = a.Name
+	}
+	for _, f := range lc.fargate() {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}

@@ -135,3 +135,21 @@ func deleteFargateProfile(ctx context.Context, x *execution, w waiter, name stri
 	}
 	return fargateGone(ctx, x.eks, w, x.cluster, name)
 }
+
+// recreateFargateProfile finishes a profile the configuration wants as it
+// is but an interrupted run left DELETING (a destroy or a removal stopped
+// half way): it waits until the profile is gone, then creates it again,
+// all under the cluster's Fargate lock, so that the next plan is empty.
+func recreateFargateProfile(ctx context.Context, x *execution) (any, string, error) {
+	b := x.before.(*FargateProfileAttrs)
+	a, ok := x.after.(*FargateProfileAttrs)
+	if !ok {
+		return nil, "", fmt.Errorf("the plan has no desired attributes for %s, which is being deleted; run eksctl-lite plan again", x.c.Address)
+	}
+	w := x.opts.waiter(x.opts.Timeouts.FargateProfile, "FARGATE_PROFILE")
+	x.act.note("Fargate profile %s is being deleted (an earlier run); it is created again once gone", b.Name)
+	if err := fargateGone(ctx, x.eks, w, x.cluster, b.Name); err != nil {
+		return nil, "", err
+	}
+	return createFargateProfile(ctx, x, w, a)
+}

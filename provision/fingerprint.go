@@ -176,39 +176,3 @@ func StaleAddresses(p *Plan, now map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
-
-// findNodeGroup finds the live node group a change is about: by physical
-// name when the plan saw it, else by the address tag or planned name (to
-// notice a group created since the plan).
-func findNodeGroup(lc *liveCluster, ch *ResourceChange) *NodeGroupAttrs {
-	if b, ok := ch.Before.(*NodeGroupAttrs); ok && b != nil {
-		for _, n := range lc.nodeGroups() {
-			if n.Name == b.Name {
-				return n
-			}
-		}
-		return nil
-	}
-	a, _ := ch.After.(*NodeGroupAttrs)
-	for _, n := range lc.nodeGroups() {
-		if n.Tags[TagAddress] == ch.Address || (a != nil && n.Name == a.Name) {
-			return n
-		}
-	}
-	return nil
-}
-
-func findFargate(lc *liveCluster, ch *ResourceChange) *FargateProfileAttrs {
-	name := ""
-	if b, ok := ch.Before.(*FargateProfileAttrs); ok && b != nil {
-		name = b.Name
-	} else if a, ok := ch.After.(*FargateProfileAttrs); ok && a != nil {
-		name = a.Name
-	}
-	for _, f := range lc.fargate() {
-		if f.Name == name {
-			return f
-		}
-	}
-	return nil
-}

@@ -557,3 +557,24 @@ func (pl *planner) destroyNodeGroups(cp *clusterPlan, reason string) {
 			DependsOn: append([]string{ClusterAddress(c.Name)}, cp.roleDeps(pl.roles, n.NodeRoleARN)...), Reason: reason})
 	}
 }
+
+// findNodeGroup finds the live node group a change is about: by physical
+// name when the plan saw it, else by the address tag or planned name (to
+// notice a group created since the plan).
+func findNodeGroup(lc *liveCluster, ch *ResourceChange) *NodeGroupAttrs {
+	if b, ok := ch.Before.(*NodeGroupAttrs); ok && b != nil {
+		for _, n := range lc.nodeGroups() {
+			if n.Name == b.Name {
+				return n
+			}
+		}
+		return nil
+	}
+	a, _ := ch.After.(*NodeGroupAttrs)
+	for _, n := range lc.nodeGroups() {
+		if n.Tags[TagAddress] == ch.Address || (a != nil && n.Name == a.Name) {
+			return n
+		}
+	}
+	return nil
+}
