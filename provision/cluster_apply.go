@@ -335,6 +335,9 @@ func upgradeNodeGroup(ctx context.Context, x *execution, w waiter, s Step) error
 	if err != nil {
 		return err
 	}
+	if owner(ng.Tags) != x.cluster {
+		return fmt.Errorf("node group %s is no longer this cluster's eksctl-lite node group (it was replaced since the plan was made by one eksctl-lite does not own), so it is not upgraded and the control plane cannot go on; run eksctl-lite plan again", name)
+	}
 	if versionReached(aws.ToString(ng.Version), s.Target) {
 		x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
 		return nil

@@ -59,12 +59,17 @@ func (pl *planner) discoverRemoved(ctx context.Context, cfg *spec.Config) hcl.Di
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			removed, err := pl.obs.removedClusters(ctx, r.clients.EKS, pl.name, r.declared)
+			removed, denied, err := pl.obs.removedClusters(ctx, r.clients.EKS, pl.name, r.declared)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				diags = append(diags, awsDiag(cfg.NameRange, fmt.Sprintf("Cannot list the clusters of %s", name), err))
 				return
+			}
+			if len(denied) > 0 {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(cfg.NameRange),
+					Summary: fmt.Sprintf("Cannot tell whether %d cluster(s) of %s are this configuration's", len(denied), name),
+					Detail:  fmt.Sprintf("DescribeCluster was denied for %s, so eksctl-lite cannot see whether this configuration (%q) created them, and treats them as someone else's. If one of them is a cluster whose block you removed, allow eks:DescribeCluster on it to have it planned for destruction.", strings.Join(denied, ", "), pl.name)})
 			}
 			for _, c := range removed {
 				found = append(found, &clusterPlan{
@@ -82,7 +87,7 @@ func (pl *planner) discoverRemoved(ctx context.Context, cfg *spec.Config) hcl.Di
 		return found[i].region+"/"+found[i].spec.Name < found[j].region+"/"+found[j].spec.Name
 	})
 	for _, cp := range found {
-		what := fmt.Sprintf("EKS cluster %q in %s carries %s = %q but no cluster block of this configuration declares it, so this plan destroys it and everything eksctl-lite created in it. eksctl-lite apply does that only with --allow-cluster-deletion (eksctl-lite destroy always includes it). To keep the cluster, put its cluster block back.", cp.spec.Name, cp.region, TagConfiguration, pl.name)
+		what := fmt.Sprintf("EKS cluster %q in %s carries %s = %q but no cluster block of this configuration declares it, so this plan destroys it and everything eksctl-lite created in it. eksctl-lite apply and destroy do that only with --allow-cluster-deletion. To keep the cluster, put its cluster block back.", cp.spec.Name, cp.region, TagConfiguration, pl.name)
 		if cfg.NameDefaulted {
 			what += fmt.Sprintf(" The configuration's name %q comes from its directory: if another configuration in a directory of that name manages this cluster, give each one its own settings { name = \"...\" }.", pl.name)
 		}
@@ -94,9 +99,10 @@ func (pl *planner) discoverRemoved(ctx context.Context, cfg *spec.Config) hcl.Di
 }
 
 // removedClusters returns the names of the clusters of one region that
-// carry TagConfiguration = name and are not declared. Clusters are read
-// concurrently under the EKS read limit.
-func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string, declared map[string]bool) ([]string, error) {
+// carry TagConfiguration = name and are not declared, and those it may not
+// describe (AccessDenied: not its own). Clusters are read concurrently
+// under the EKS read limit.
+func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string, declared map[string]bool) (removed, denied []string, err error) {
 	var names []string
 	var token *string
 	for {
@@ -106,7 +112,7 @@ func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string,
 			return err
 		})
 		if err != nil {
-			return nil, fmt.Errorf("listing EKS clusters: %w", err)
+			return nil, nil, fmt.Errorf("listing EKS clusters: %w", err)
 		}
 		names = append(names, out.Clusters...)
 		if aws.ToString(out.NextToken) == "" {
@@ -115,10 +121,9 @@ func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string,
 		token = out.NextToken
 	}
 	var (
-		mu      sync.Mutex
-		wg      sync.WaitGroup
-		errs    errList
-		removed []string
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		errs errList
 	)
 	for _, n := range names {
 		if declared[n] {
@@ -135,6 +140,14 @@ func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string,
 			if notFoundErr(err) {
 				return
 			}
+			if cause, ok := ClassifyAWSError(err); ok && cause.Kind == AccessDenied {
+				// A cluster this identity may not read is not one it
+				// created: another team's, in a shared account.
+				mu.Lock()
+				denied = append(denied, n)
+				mu.Unlock()
+				return
+			}
 			if err != nil {
 				errs.add(fmt.Errorf("reading cluster %q: %w", n, err))
 				return
@@ -148,7 +161,8 @@ func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string,
 		}()
 	}
 	wg.Wait()
-	return removed, errs.err()
+	sort.Strings(denied)
+	return removed, denied, errs.err()
 }
 
 // otherConfiguration refuses a declared cluster that another configuration
@@ -165,18 +179,25 @@ func (pl *planner) otherConfiguration(cp *clusterPlan) hcl.Diagnostics {
 	return nil
 }
 
-// ClusterDeletions lists the clusters a plan that is not a destroy deletes:
-// those whose block was removed. Apply needs --allow-cluster-deletion for
-// them.
+// ClusterDeletions lists the clusters whose blocks were removed and that
+// the plan deletes, or deletes anything eksctl-lite created in (a cluster
+// kept because of resources it does not own still loses its node groups,
+// roles, ...), e.g. "b in eu-west-1". Apply and destroy carry such a plan
+// out only with --allow-cluster-deletion: a block lost in a merge, or a
+// file left out of the paths, must never delete a cluster's workloads.
 func (p *Plan) ClusterDeletions() []string {
-	if p.Destroy {
-		return nil
-	}
+	seen := map[string]bool{}
 	var out []string
 	for _, ch := range p.Changes {
-		if ch.Type == TypeCluster && ch.Action == Delete {
-			out = append(out, strings.TrimPrefix(ch.Address, "cluster.")+" in "+ch.Region)
+		if ch.Reason != removedReason || ch.Action == NoOp {
+			continue
+		}
+		what := ch.Cluster + " in " + ch.Region
+		if !seen[what] {
+			seen[what] = true
+			out = append(out, what)
 		}
 	}
+	sort.Strings(out)
 	return out
 }

@@ -87,8 +87,10 @@ func TestDestroyIncludesRemovedClusters(t *testing.T) {
 	w := newFakeAccount()
 	w.apply(t, mustPlan(t, w, named("platform", fullCluster("a"), fullCluster("b")), PlanOptions{}))
 	p := mustPlan(t, w, named("platform", fullCluster("a")), PlanOptions{Destroy: true})
-	if p.ClusterDeletions() != nil {
-		t.Errorf("a destroy needs no --allow-cluster-deletion: %v", p.ClusterDeletions())
+	// A removed cluster needs --allow-cluster-deletion in destroy too: two
+	// configurations in one directory share a default name.
+	if d := cmp.Diff([]string{"b in eu-west-1"}, p.ClusterDeletions()); d != "" {
+		t.Errorf("ClusterDeletions (-want +got):\n%s", d)
 	}
 	w.apply(t, p)
 	if w.cluster("a") != nil || w.cluster("b") != nil {
@@ -123,5 +125,28 @@ func TestConfigurationOwnership(t *testing.T) {
 	}
 	if p := mustPlan(t, w, named("platform", fullCluster("a")), PlanOptions{}); p.HasChanges() {
 		t.Errorf("second plan: %v", changesExcept(p, NoOp))
+	}
+}
+
+// A removed cluster that a foreign node group keeps still loses what
+// eksctl-lite created in it: that needs --allow-cluster-deletion too, and
+// the roles it keeps are left as they are (review of issue 8.5).
+func TestRemovedClusterKeptByForeignNodeGroupNeedsTheFlag(t *testing.T) {
+	w := newFakeAccount()
+	w.apply(t, mustPlan(t, w, named("platform", fullCluster("a"), fullCluster("b")), PlanOptions{}))
+	ng := *nodeGroupFromAWS(w.nodegroup("b", "general").ng)
+	ng.Name, ng.Tags = "handmade", map[string]string{"team": "x"}
+	w.putNodeGroup("b", &ng)
+	p := mustPlan(t, w, named("platform", fullCluster("a")), PlanOptions{})
+	if d := cmp.Diff([]string{"b in eu-west-1"}, p.ClusterDeletions()); d != "" {
+		t.Errorf("ClusterDeletions (-want +got):\n%s", d)
+	}
+	for _, ch := range p.Changes {
+		if ch.Cluster == "b" && ch.Action == Update {
+			t.Errorf("%s of the removed cluster is updated: %+v", ch.Address, ch.Diffs)
+		}
+		if ch.Address == "cluster.b" && ch.Action == Delete {
+			t.Error("the cluster the foreign node group keeps is deleted")
+		}
 	}
 }

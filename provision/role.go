@@ -299,7 +299,10 @@ func (pl *planner) planManagedRole(cp *clusterPlan, name string, m managedRoleSp
 func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
 	c := cp.spec
 	reason := "not in the configuration"
-	if pl.opts.Destroy {
+	switch {
+	case cp.removed:
+		reason = removedReason
+	case pl.opts.Destroy:
 		reason = "destroying the configuration"
 	}
 	managed := cp.managedRoles()
@@ -314,7 +317,9 @@ func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
 		switch m, isManaged := managed[name]; {
 		case use == "":
 			cp.add(pl.deleteRole(cp, r, reason))
-		case isManaged && !pl.opts.Destroy:
+		case isManaged && !pl.opts.Destroy && !cp.removed:
+			// A removed cluster's role in use is left as it is: its block,
+			// and so its tags, are gone.
 			_, _, d := pl.planManagedRole(cp, name, m)
 			diags = append(diags, d...)
 		default:

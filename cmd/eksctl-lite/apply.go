@@ -25,8 +25,8 @@ type applyFlags struct {
 	autoApprove bool
 	parallelism int
 	adopt       bool
-	// allowClusterDeletion lets apply delete the clusters whose blocks
-	// were removed (apply only: destroy deletes every cluster anyway).
+	// allowClusterDeletion lets apply and destroy delete the clusters whose
+	// blocks were removed, and what eksctl-lite created in them.
 	allowClusterDeletion bool
 }
 
@@ -34,6 +34,7 @@ func (f *applyFlags) add(cmd *cobra.Command) {
 	f.vars.add(cmd)
 	cmd.Flags().BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal, e.g. in CI)")
 	cmd.Flags().IntVar(&f.parallelism, "parallelism", 10, "at most N resource actions at once")
+	cmd.Flags().BoolVar(&f.allowClusterDeletion, "allow-cluster-deletion", false, "let the run delete the clusters this configuration owns but no longer declares (a removed cluster block), and what eksctl-lite created in them")
 }
 
 const applyEnvHelp = `
@@ -101,7 +102,6 @@ once. In every case running apply again continues where it stopped.` + applyEnvH
 		},
 	}
 	f.add(cmd)
-	cmd.Flags().BoolVar(&f.allowClusterDeletion, "allow-cluster-deletion", false, "let apply delete the clusters this configuration owns but no longer declares (a removed cluster block)")
 	cmd.Flags().BoolVar(&f.adopt, "adopt", false, "take ownership of existing clusters eksctl-lite did not create, by tagging them")
 	return cmd
 }
@@ -284,7 +284,15 @@ func checkClusterDeletions(p *provision.Plan, f *applyFlags) error {
 	if len(dels) == 0 || f.allowClusterDeletion {
 		return nil
 	}
-	return fmt.Errorf("this plan deletes the cluster %s, which the configuration owns but no longer declares, with everything in it; nothing was changed. Run eksctl-lite apply --allow-cluster-deletion to delete it, or put its cluster block back to keep it", strings.Join(dels, " and the cluster "))
+	return fmt.Errorf("this plan deletes the cluster %s, which the configuration owns but no longer declares, or what eksctl-lite created in it; nothing was changed. Run eksctl-lite %s --allow-cluster-deletion to do that, or put its cluster block back to keep it", strings.Join(dels, " and the cluster "), verbOf(p))
+}
+
+// verbOf is the command that carries p out.
+func verbOf(p *provision.Plan) string {
+	if p.Destroy {
+		return "destroy"
+	}
+	return "apply"
 }
 
 // noTerminalError is the refusal to apply or destroy without a terminal to

@@ -50,8 +50,8 @@ func (f removedEKS) DeleteCluster(_ context.Context, in *eks.DeleteClusterInput,
 	return &eks.DeleteClusterOutput{}, nil
 }
 
-// apply deletes a cluster whose block was removed only with
-// --allow-cluster-deletion; without it, it refuses before any change
+// apply and destroy delete a cluster whose block was removed only with
+// --allow-cluster-deletion; without it, they refuse before any change
 // (issue 8, item 5), also from a saved plan.
 func TestApplyNeedsAllowClusterDeletion(t *testing.T) {
 	offlineAWS(t)
@@ -77,6 +77,7 @@ func TestApplyNeedsAllowClusterDeletion(t *testing.T) {
 	for name, args := range map[string][]string{
 		"apply":            {"apply", "--auto-approve", dir},
 		"apply saved plan": {"apply", planFile},
+		"destroy":          {"destroy", "--auto-approve", dir},
 	} {
 		code, stdout, stderr := runCLI(t, "", args...)
 		if code != 1 || !strings.Contains(stderr, "--allow-cluster-deletion") || !strings.Contains(stderr, "nothing was changed") {
