@@ -74,8 +74,7 @@ func notFingerprinted(ch *ResourceChange, schema Schema, af map[string]any, k st
 		// whatever state it has reached since; one that was settled and
 		// is not any more (someone started an update or a deletion) makes
 		// the plan stale.
-		st, _ := jsonFields(ch.Before)["status"].(string)
-		return transitionalStatus(st)
+		return transitionalStatus(statusOf(ch.Before))
 	}
 	s, inSchema := schema[k]
 	if inSchema && s.Optional && isEmpty(af[k]) {

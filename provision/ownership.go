@@ -17,7 +17,6 @@ func (cp *clusterPlan) owns(tags map[string]string) bool {
 // the tags of every resource the plan creates or updates.
 func (cp *clusterPlan) ownedTags(user map[string]string, address string) map[string]string {
 	t := ownedTags(user, cp.spec.Name, address)
-	t[TagRegion] = cp.region
 	cp.configTags(t)
 	return t
 }

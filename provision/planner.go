@@ -274,7 +274,7 @@ func (pl *planner) assemble() *Plan {
 	h := sha256.New()
 	for _, ch := range p.Changes {
 		if ch.Action == NoOp {
-			if st, _ := jsonFields(ch.Before)["status"].(string); st != "" && st != "ACTIVE" {
+			if st := statusOf(ch.Before); st != "" && st != "ACTIVE" {
 				ch.Action, ch.Reason = Wait, waitReason(st)
 			}
 		}

@@ -315,12 +315,12 @@ func collapseAWSDiags(diags hcl.Diagnostics, endpoint string, callTimeout time.D
 		if len(causes) > 3 {
 			causes = append(causes[:3:3], "...")
 		}
+		where := strings.Join(gr.endpoints, " and ")
+		if endpoint != "" {
+			where = endpoint
+		}
 		switch class {
 		case provision.CannotConnect:
-			where := strings.Join(gr.endpoints, " and ")
-			if endpoint != "" {
-				where = endpoint
-			}
 			d.Summary = "Cannot connect to AWS"
 			if where != "" {
 				d.Summary += " at " + where
@@ -331,10 +331,6 @@ func collapseAWSDiags(diags hcl.Diagnostics, endpoint string, callTimeout time.D
 			}
 			d.Detail = fmt.Sprintf("No AWS call reached it: %s\n\n%s", strings.Join(causes, "\n"), fix)
 		case provision.NoAnswer:
-			where := strings.Join(gr.endpoints, " and ")
-			if endpoint != "" {
-				where = endpoint
-			}
 			d.Summary = "No answer from AWS"
 			if where != "" {
 				d.Summary += " at " + where
