@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 
@@ -148,5 +149,29 @@ func TestRemovedClusterKeptByForeignNodeGroupNeedsTheFlag(t *testing.T) {
 		if ch.Address == "cluster.b" && ch.Action == Delete {
 			t.Error("the cluster the foreign node group keeps is deleted")
 		}
+	}
+}
+
+// A cluster the plan may not describe (another team's, in a shared
+// account) is not this configuration's: a warning, not a failed plan.
+func TestUndescribableClusterIsAnotherTeams(t *testing.T) {
+	w := newFakeAccount()
+	w.apply(t, mustPlan(t, w, named("platform", fullCluster("a")), PlanOptions{}))
+	w.apply(t, mustPlan(t, w, named("other", fullCluster("theirs")), PlanOptions{}))
+	w.hook = func(op, name string) error {
+		if op == "DescribeCluster" && name == "theirs" {
+			return &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not allowed"}
+		}
+		return nil
+	}
+	p, diags := MakePlan(context.Background(), named("platform", fullCluster("a")), w.factory(), PlanOptions{})
+	if diags.HasErrors() {
+		t.Fatalf("plan failed on a cluster it may not read: %v", diags)
+	}
+	if d := cmp.Diff([]string{`Cannot tell whether 1 cluster(s) of eu-west-1 are this configuration's`}, warningsOf(diags)); d != "" {
+		t.Errorf("warnings (-want +got):\n%s", d)
+	}
+	if p.HasChanges() {
+		t.Errorf("changes: %v", changesExcept(p, NoOp))
 	}
 }

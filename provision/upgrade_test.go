@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -105,5 +106,29 @@ func TestUpgradeBlockedByNodeGroupRefusedAtPlan(t *testing.T) {
 				t.Errorf("diagnostic points at %v, want the cluster's version", d.Subject)
 			}
 		})
+	}
+}
+
+// A node group swapped for one eksctl-lite does not own between plan and
+// apply is not upgraded by the cluster's change (the control plane stops).
+func TestInterleavedUpgradeChecksOwnership(t *testing.T) {
+	c := fullCluster("demo")
+	w := converged(t, testConfig(c))
+	c.Version = "1.33"
+	c.NodeGroups[0].Version = "1.33"
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	w.nodegroup("demo", "general").tags = map[string]string{"team": "theirs"}
+	w.log = nil
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, w.factory(), fastOptions(&out)); err == nil {
+		t.Fatalf("apply upgraded through a node group it does not own:\n%s", out.String())
+	}
+	for _, l := range w.log {
+		if strings.HasPrefix(l, "UpdateNodegroupVersion demo/general") {
+			t.Errorf("the unowned node group was sent %q", l)
+		}
+	}
+	if !strings.Contains(out.String(), "no longer this cluster's eksctl-lite node group") {
+		t.Errorf("apply does not say why:\n%s", out.String())
 	}
 }
