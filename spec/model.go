@@ -54,6 +54,13 @@ type Cluster struct {
 	FargateProfiles []*FargateProfile
 	IRSA            []*IRSA
 
+	// Access is the `access` block: nil when the user wrote none (then the
+	// authentication mode is API at creation and the live one afterwards).
+	Access        *Access
+	AccessEntries []*AccessEntry
+	Addons        []*Addon
+	PodIdentities []*PodIdentity
+
 	DeclRange hcl.Range
 	// Ranges are the source ranges of the attributes the user wrote, keyed
 	// "version", "role_arn", "vpc.subnet_ids", "encryption.kms_key_arn", ...;
@@ -155,6 +162,113 @@ type IRSA struct {
 	Tags         map[string]string
 
 	DeclRange hcl.Range
+}
+
+// Access is a cluster's `access` block.
+type Access struct {
+	// AuthenticationMode is API, API_AND_CONFIG_MAP or CONFIG_MAP; "" when
+	// the user did not write it (API at creation, the live mode afterwards).
+	AuthenticationMode string
+	// BootstrapClusterCreatorAdmin is nil when not written (EKS's default,
+	// true, at creation); it cannot change after creation.
+	BootstrapClusterCreatorAdmin *bool
+
+	DeclRange hcl.Range
+	// Ranges are the source ranges of the attributes the user wrote.
+	Ranges map[string]hcl.Range
+}
+
+// AccessEntry is an `access_entry "NAME"` block: an EKS access entry and
+// the access policies associated with it.
+type AccessEntry struct {
+	// Name is the block label: a name for the address only.
+	Name         string
+	PrincipalARN string
+	// Type is STANDARD (the default), EC2_LINUX, EC2_WINDOWS,
+	// FARGATE_LINUX, EC2 or HYBRID_LINUX.
+	Type string
+	// KubernetesGroups are sorted; STANDARD entries only.
+	KubernetesGroups []string
+	// Username is "" when EKS chooses it.
+	Username string
+	Tags     map[string]string
+	Policies []*AccessPolicy
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
+}
+
+// AccessPolicy is a `policy "NAME"` block of an access entry.
+type AccessPolicy struct {
+	// Name is the label as written: an access policy name
+	// (AmazonEKSClusterAdminPolicy) or its full ARN.
+	Name string
+	// ARN is the policy's full ARN
+	// (arn:aws:eks::aws:cluster-access-policy/NAME).
+	ARN string
+	// Scope is "cluster" or "namespace".
+	Scope string
+	// Namespaces are sorted; non-empty exactly when Scope is "namespace".
+	Namespaces []string
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
+}
+
+// Addon is an `addon "NAME"` block: an EKS add-on.
+type Addon struct {
+	// Name is the label, the EKS add-on name (vpc-cni).
+	Name string
+	// Version is "default", "latest" or an exact version
+	// ("v1.19.2-eksbuild.1"); the planner resolves the first two.
+	Version string
+	// ConfigurationValues is a JSON document, "" for none.
+	ConfigurationValues string
+	// ResolveConflicts is OVERWRITE (the default), PRESERVE or NONE, as
+	// written; the planner maps it to what each call accepts.
+	ResolveConflicts      string
+	ServiceAccountRoleARN string
+	PodIdentities         []*AddonPodIdentity
+	PreserveOnDelete      bool
+	Tags                  map[string]string
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
+}
+
+// AddonPodIdentity is a `pod_identity "SERVICE_ACCOUNT"` block of an add-on.
+type AddonPodIdentity struct {
+	// ServiceAccount is the label: the add-on's service account.
+	ServiceAccount string
+	// RoleARN is "" when eksctl-lite manages the role (RoleName, with
+	// PolicyARNs attached).
+	RoleARN    string
+	RoleName   string
+	PolicyARNs []string
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
+}
+
+// PodIdentity is a `pod_identity "NAME"` block: an EKS Pod Identity
+// association.
+type PodIdentity struct {
+	// Name is the label: a name for the address only.
+	Name           string
+	Namespace      string
+	ServiceAccount string
+	// RoleARN is "" when eksctl-lite manages the role: RoleName (defaulted
+	// like an irsa block's), with PolicyARNs and InlinePolicy.
+	RoleARN            string
+	RoleName           string
+	PolicyARNs         []string
+	InlinePolicy       string
+	TargetRoleARN      string
+	DisableSessionTags bool
+	Tags               map[string]string
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
 }
 
 // LoadOptions says what to load and where variable values come from.
