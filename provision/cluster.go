@@ -204,10 +204,38 @@ func clusterKind() *kind {
 			}
 			return o.cluster.cluster
 		},
+		// A version the user did not write is the live one, for every kind.
+		prepare: func(_ *planner, cp *clusterPlan) hcl.Diagnostics {
+			c, live := cp.spec, cp.live
+			if live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version {
+				cp.spec = withLiveVersion(c, live.cluster.Version)
+			}
+			return nil
+		},
+		plan:  (*planner).planClusterChange,
+		gates: true,
+		destroy: func(pl *planner, cp *clusterPlan, reason string) {
+			if cp.owned {
+				cp.warn(pl.destroyCluster(cp, reason)...)
+			}
+		},
+		wantsRoles: func(cp *clusterPlan) map[string]string {
+			if c := cp.spec; c.RoleARN == "" {
+				return map[string]string{ClusterRoleAddress(c.Name): ClusterRoleName(c.Name, cp.region)}
+			}
+			return nil
+		},
+		namesRole: func(c *spec.Cluster, arn string) string {
+			if c.RoleARN == arn {
+				return fmt.Sprintf("the role_arn of cluster %q names it", c.Name)
+			}
+			return ""
+		},
 	}
 }
 
 func (a *ClusterAttrs) liveStatus() string   { return a.Status }
+func (a *ClusterAttrs) usedRoleARN() string  { return a.RoleARN }
 func (a *ClusterAttrs) physicalName() string { return a.Name }
 func (a *ClusterAttrs) updateIDs() []string  { return a.Updates }
 
@@ -249,7 +277,7 @@ func (pl *planner) clusterOwnership(cp *clusterPlan) (clusterOwned, adopting boo
 
 // planClusterChange plans the cluster itself: created, or diffed against
 // the live cluster with what EKS cannot change refused.
-func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc, adopting bool) hcl.Diagnostics {
+func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 	c, live := cp.spec, cp.live
 	var diags hcl.Diagnostics
 	{
@@ -265,7 +293,7 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc, adopting bool
 		} else {
 			before := live.cluster
 			ch.Before = before
-			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, before.RoleARN)...)
+			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.liveRoles(), before.RoleARN)...)
 			ch.Diffs = diffAttrs(clusterSchema, before, after, changing)
 			refused := false
 			for _, d := range ch.Diffs {
@@ -283,7 +311,7 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc, adopting bool
 			}
 			ch.Steps = clusterSteps(before, after, ch.Diffs)
 			ch.Action = actionOf(ch.Diffs)
-			if adopting {
+			if cp.adopting {
 				ch.Reason = "adopting an existing cluster"
 			}
 		}
@@ -360,6 +388,6 @@ func (pl *planner) destroyCluster(cp *clusterPlan, reason string) hcl.Diagnostic
 				c.Name, cp.region, strings.Join(blockers, ", "), TagCluster, c.Name)}}
 	}
 	cp.add(&ResourceChange{Address: ClusterAddress(c.Name), Type: TypeCluster, Action: Delete, Before: live.cluster,
-		DependsOn: cp.roleDeps(pl.roles, live.cluster.RoleARN), Reason: reason})
+		DependsOn: cp.roleDeps(pl.liveRoles(), live.cluster.RoleARN), Reason: reason})
 	return nil
 }

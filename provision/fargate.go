@@ -110,7 +110,16 @@ func fargateProfileKind() *kind {
 		observe: func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any {
 			return anySlice(observeChildren(ctx, o, c.EKS, cluster, errs, o.listFargateProfiles, fargateResource, fargateFromAWS, nil))
 		},
-		plan:                  (*planner).planFargate,
+		plan: (*planner).planFargate,
+		wantsRoles: func(cp *clusterPlan) map[string]string {
+			c := cp.spec
+			return managedRoleIfAny(c.FargateProfiles, podExecutionRoleOf, PodExecutionRoleAddress(c.Name), PodExecutionRoleName(c.Name, cp.region))
+		},
+		namesRole: func(c *spec.Cluster, arn string) string {
+			return blockNaming(c.FargateProfiles, podExecutionRoleOf, arn, func(fp *spec.FargateProfile) string {
+				return fmt.Sprintf("the pod_execution_role_arn of Fargate profile %q names it", fp.Name)
+			})
+		},
 		destroy:               (*planner).destroyFargateProfiles,
 		noun:                  "Fargate profile",
 		blocksClusterDeletion: true,
@@ -132,6 +141,9 @@ func (lc *liveCluster) fargate() []*FargateProfileAttrs {
 
 func (a *FargateProfileAttrs) liveStatus() string   { return a.Status }
 func (a *FargateProfileAttrs) physicalName() string { return a.Name }
+func (a *FargateProfileAttrs) usedRoleARN() string  { return a.PodExecutionRoleARN }
+
+func podExecutionRoleOf(fp *spec.FargateProfile) string { return fp.PodExecutionRoleARN }
 
 // fargateInFlight reports whether live attributes show a Fargate profile
 // CREATING or DELETING: EKS then refuses to create or delete any other
@@ -171,7 +183,7 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 			continue
 		default:
 			ch.Before = cur
-			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.roles, cur.PodExecutionRoleARN)...)
+			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.liveRoles(), cur.PodExecutionRoleARN)...)
 			ch.Diffs = diffAttrs(fargateSchema, cur, after, changing)
 			ch.Action = actionOf(ch.Diffs)
 			if ch.Action == Replace {
@@ -187,7 +199,7 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 		if configured[fp.Name] || owner(fp.Tags) != c.Name {
 			continue
 		}
-		cp.add(cp.deleteFargate(pl.roles, fp, "not in the configuration"))
+		cp.add(cp.deleteFargate(pl.liveRoles(), fp, "not in the configuration"))
 	}
 	return diags
 }
@@ -206,7 +218,7 @@ func (cp *clusterPlan) deleteFargate(roles map[string]*RoleAttrs, fp *FargatePro
 func (pl *planner) destroyFargateProfiles(cp *clusterPlan, reason string) {
 	for _, fp := range cp.live.fargate() {
 		if owner(fp.Tags) == cp.spec.Name {
-			cp.add(cp.deleteFargate(pl.roles, fp, reason))
+			cp.add(cp.deleteFargate(pl.liveRoles(), fp, reason))
 		}
 	}
 }

@@ -91,7 +91,6 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 	type key struct{ region, cluster string }
 	groups := map[key][]*ResourceChange{}
 	roleNames := map[string]bool{}
-	var iamAPI IAMAPI
 	for _, ch := range p.Changes {
 		k := key{ch.Region, ch.Cluster}
 		groups[k] = append(groups[k], ch)
@@ -112,20 +111,20 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 	lives := map[key]*liveCluster{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	var providers *future[[]string]
+	var account map[Type]*future[any]
 	for k := range groups {
 		c, err := clients(k.region)
 		if err != nil {
 			return nil, err
 		}
-		if iamAPI == nil {
-			iamAPI = c.IAM
-			providers = goFuture(func() ([]string, error) { return o.listOIDCProviders(ctx, iamAPI) })
+		if account == nil {
+			// IAM is global: one read serves every cluster.
+			account = readAccounts(ctx, o, c.IAM, &accountScope{names: roleNames})
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lc, err := o.observeCluster(ctx, c, k.cluster, providers)
+			lc, err := o.observeCluster(ctx, c, k.cluster, account)
 			if err != nil {
 				errs.add(err)
 			}
@@ -134,19 +133,16 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 			mu.Unlock()
 		}()
 	}
-	var roles map[string]*RoleAttrs
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var err error
-		roles, err = o.observeRoles(ctx, iamAPI, roleNames, nil)
-		if err != nil {
-			errs.add(err)
-		}
-	}()
 	wg.Wait()
-	if _, err := providers.get(ctx); err != nil {
-		errs.add(err)
+	read := map[Type]any{}
+	for _, k := range kindList {
+		if f := account[k.typ]; f != nil {
+			v, err := f.get(ctx)
+			if err != nil {
+				errs.add(err)
+			}
+			read[k.typ] = v
+		}
 	}
 	if err := errs.err(); err != nil {
 		return nil, fmt.Errorf("re-reading the resources of the saved plan: %w", err)
@@ -156,7 +152,7 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 	for k, changes := range groups {
 		lc := lives[k]
 		for _, ch := range changes {
-			live := mustKind(ch.Type).findLive(&freshObservation{cluster: lc, roles: roles}, ch)
+			live := mustKind(ch.Type).findLive(&freshObservation{cluster: lc, account: read}, ch)
 			now[ch.Address] = fingerprintOf(ch, live)
 		}
 	}

@@ -56,22 +56,62 @@ type kind struct {
 	// fingerprint (see notFingerprinted).
 	replaceUnfingerprinted []string
 
-	// A child kind (node groups, Fargate profiles: the objects EKS lists
-	// per cluster) has these; the planner runs them for every cluster, in
-	// registration order, so that a new child kind needs no change to the
-	// engine.
+	// Planning. The planner plans each cluster block in four passes over
+	// the registry, each in registration order: prepare, then plan, then
+	// interleaved upgrades, and, once every cluster is planned, settle.
+	// What a pass publishes for later ones (the ARNs of managed roles:
+	// clusterPlan.use; the OIDC provider irsa roles trust:
+	// clusterPlan.oidc) lives on clusterPlan. Any of them may be nil.
 	//
+	// prepare runs before any kind plans: what every other kind's plan
+	// reads (the cluster's live version settled, the managed roles planned).
+	prepare func(pl *planner, cp *clusterPlan) hcl.Diagnostics
+	// plan plans the kind's blocks of a cluster against its live objects;
+	// use gives the ARN of a role a block leaves to eksctl-lite.
+	plan func(pl *planner, cp *clusterPlan, use useFunc) hcl.Diagnostics
+	// gates says an error in the kind's plan stops the plan of the kinds
+	// after it (the cluster's: nothing is planned in a cluster that
+	// cannot be).
+	gates bool
+	// settle runs once every cluster of the plan is planned, for kinds
+	// whose objects are global to the account (IAM roles): whether one is
+	// still needed depends on every cluster's plan.
+	settle func(pl *planner, cp *clusterPlan) hcl.Diagnostics
+	// destroy plans the deletion of every live object of the kind the
+	// cluster owns; warnings go to cp.warn.
+	destroy func(pl *planner, cp *clusterPlan, reason string)
+
+	// Reading. A kind whose objects are global to the account (IAM) reads
+	// them once per plan for every cluster (readAccount) and may then pick
+	// each cluster's own from what it read (observeWithCluster); a child
+	// kind (node groups, Fargate profiles: the objects EKS lists per
+	// cluster) reads its objects per cluster (observe).
+	//
+	// readAccount reads the kind's account-wide objects that matter to
+	// scope, through the observer's read limits, concurrently with
+	// everything else; accountReadFailure is the summary of the
+	// diagnostic when it fails ("Cannot read IAM roles").
+	readAccount        func(ctx context.Context, o *observer, api IAMAPI, scope *accountScope) (any, error)
+	accountReadFailure string
+	// observeWithCluster reads, once DescribeCluster has answered, the
+	// kind's objects that belong to that cluster, from what readAccount
+	// read (account: its future; the OIDC provider of the cluster's issuer).
+	observeWithCluster func(ctx context.Context, o *observer, c *Clients, cluster *ClusterAttrs, account *future[any], errs *errList) []any
 	// observe reads the kind's live objects of cluster, sorted by name,
 	// through the observer's read limits; errors go to errs. It runs
 	// alongside DescribeCluster, with a context cancelled if the cluster
 	// turns out not to exist.
 	observe func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any
-	// plan plans the kind's blocks of a cluster against its live objects;
-	// use gives the ARN of a role a block leaves to eksctl-lite.
-	plan func(pl *planner, cp *clusterPlan, use useFunc) hcl.Diagnostics
-	// destroy plans the deletion of every live object of the kind the
-	// cluster owns.
-	destroy func(pl *planner, cp *clusterPlan, reason string)
+
+	// Roles. wantsRoles gives the IAM roles the kind's blocks of a cluster
+	// want eksctl-lite to manage, by the address of the role's change:
+	// their names are read whatever their path and checked for clashes
+	// before planning. namesRole says how the kind's blocks of c name the
+	// role of ARN arn explicitly ("the node_role_arn of node group \"x\"
+	// names it"), "" when none does: such a role is never deleted. A live
+	// object that uses a role says so with the usedRoleAttrs method.
+	wantsRoles func(cp *clusterPlan) map[string]string
+	namesRole  func(c *spec.Cluster, arn string) string
 	// noun names one object of the kind for people ("node group"), and
 	// blocksClusterDeletion says EKS refuses to delete a cluster while one
 	// exists (so one eksctl-lite does not own keeps the cluster).
@@ -83,10 +123,34 @@ type kind struct {
 }
 
 // freshObservation is what a saved plan's refresh read of one cluster and
-// of IAM, for kind.findLive.
+// of the account, for kind.findLive.
 type freshObservation struct {
 	cluster *liveCluster
-	roles   map[string]*RoleAttrs
+	// account is what each kind's readAccount read, by type.
+	account map[Type]any
+}
+
+// accountScope says which account-wide objects a kind's readAccount reads:
+// for a plan, those its clusters want or own; for a saved plan's refresh,
+// those its changes name.
+type accountScope struct {
+	// clusters are the plan's cluster blocks (nil for a refresh).
+	clusters []*clusterPlan
+	// names are the IAM names a saved plan's changes read (kind.iamName),
+	// roleKey-folded (nil for a plan).
+	names map[string]bool
+}
+
+// readAccounts starts every kind's readAccount for scope, concurrently,
+// and returns their futures by type.
+func readAccounts(ctx context.Context, o *observer, api IAMAPI, scope *accountScope) map[Type]*future[any] {
+	out := map[Type]*future[any]{}
+	for _, k := range kindList {
+		if k.readAccount != nil {
+			out[k.typ] = goFuture(func() (any, error) { return k.readAccount(ctx, o, api, scope) })
+		}
+	}
+	return out
 }
 
 // kinds is the registry: every kind eksctl-lite manages, by Type. It is
@@ -104,6 +168,7 @@ func init() {
 		clusterKind(),
 		nodeGroupKind(),
 		fargateProfileKind(),
+		// The OIDC provider plans before the roles: irsa roles trust it.
 		oidcProviderKind(),
 		roleKind(),
 	}
@@ -145,6 +210,9 @@ type (
 	// updatableAttrs have EKS updates (ListUpdates), which a saved plan's
 	// fingerprint covers.
 	updatableAttrs interface{ updateIDs() []string }
+	// usedRoleAttrs use an IAM role (a cluster's role, a node group's
+	// node role): its ARN, "" when none.
+	usedRoleAttrs interface{ usedRoleARN() string }
 	// referencedAttrs give values to the resources that depend on them:
 	// the value for attribute path of the dependant's after.
 	referencedAttrs interface {

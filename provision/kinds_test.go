@@ -23,8 +23,28 @@ func TestRegistryHasEveryKind(t *testing.T) {
 		if k.typ != typ || k.schema == nil || k.newAttrs == nil || k.apply == nil || k.findLive == nil || k.weight <= 0 {
 			t.Errorf("%s: incomplete descriptor %+v", typ, k)
 		}
-		if (k.observe != nil) != (k.plan != nil) || (k.observe != nil) != (k.destroy != nil) || (k.observe != nil && k.noun == "") {
-			t.Errorf("%s: a child kind needs observe, plan, destroy and noun together", typ)
+		// Every kind is planned and destroyed; every kind but the cluster
+		// (observeCluster's root) says how its objects are read.
+		if k.plan == nil || k.destroy == nil && k.settle == nil {
+			t.Errorf("%s: no plan, or neither destroy nor settle: nothing would plan it", typ)
+		}
+		reads := 0
+		for _, f := range []bool{k.observe != nil, k.readAccount != nil, typ == TypeCluster} {
+			if f {
+				reads++
+			}
+		}
+		if reads != 1 {
+			t.Errorf("%s: read %d ways, want exactly one of observe, readAccount (or being the cluster)", typ, reads)
+		}
+		if k.observe != nil && k.noun == "" {
+			t.Errorf("%s: a child kind needs a noun", typ)
+		}
+		if (k.readAccount != nil) != (k.accountReadFailure != "") {
+			t.Errorf("%s: readAccount and accountReadFailure go together", typ)
+		}
+		if k.observeWithCluster != nil && k.readAccount == nil {
+			t.Errorf("%s: observeWithCluster picks from what readAccount read, which it lacks", typ)
 		}
 		a := k.newAttrs()
 		if reflect.ValueOf(a).Kind() != reflect.Pointer {

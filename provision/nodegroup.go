@@ -337,7 +337,16 @@ func nodeGroupKind() *kind {
 					})
 				}))
 		},
-		plan:                  (*planner).planNodeGroups,
+		plan: (*planner).planNodeGroups,
+		wantsRoles: func(cp *clusterPlan) map[string]string {
+			c := cp.spec
+			return managedRoleIfAny(c.NodeGroups, nodeRoleOf, NodeRoleAddress(c.Name), NodeRoleName(c.Name, cp.region))
+		},
+		namesRole: func(c *spec.Cluster, arn string) string {
+			return blockNaming(c.NodeGroups, nodeRoleOf, arn, func(ng *spec.NodeGroup) string {
+				return fmt.Sprintf("the node_role_arn of node group %q names it", ng.Name)
+			})
+		},
 		destroy:               (*planner).destroyNodeGroups,
 		noun:                  "node group",
 		blocksClusterDeletion: true,
@@ -359,7 +368,10 @@ func (lc *liveCluster) nodeGroups() []*NodeGroupAttrs {
 
 func (a *NodeGroupAttrs) liveStatus() string   { return a.Status }
 func (a *NodeGroupAttrs) physicalName() string { return a.Name }
-func (a *NodeGroupAttrs) updateIDs() []string  { return a.Updates }
+func (a *NodeGroupAttrs) usedRoleARN() string  { return a.NodeRoleARN }
+
+func nodeRoleOf(ng *spec.NodeGroup) string    { return ng.NodeRoleARN }
+func (a *NodeGroupAttrs) updateIDs() []string { return a.Updates }
 
 // planNodeGroups matches node_group blocks with live node groups by their
 // address tag (not only by name: a replaced group has a new physical name).
@@ -439,7 +451,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 				da := deposedAddress(addr, n.Name)
 				deposed = append(deposed, da)
 				cp.add(&ResourceChange{Address: da, Type: TypeNodeGroup, Action: Delete, Before: n,
-					DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...),
+					DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...),
 					Reason:    "left over from an interrupted or failed replacement of " + addr})
 			}
 		}
@@ -449,7 +461,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		// change whose DependsOn names X; see Apply's graph): capacity
 		// never drops below what the current group gives.
 		ch := &ResourceChange{Address: addr, Type: TypeNodeGroup, Before: cur, After: after, Refs: refs,
-			DependsOn: append(append(deps, cp.roleDeps(pl.roles, cur.NodeRoleARN)...), deposed...)}
+			DependsOn: append(append(deps, cp.roleDeps(pl.liveRoles(), cur.NodeRoleARN)...), deposed...)}
 		if compareVersions(after.Version, cur.Version) < 0 {
 			diags = append(diags, errorDiag(nodeGroupVersionRange(c, ng), fmt.Sprintf("Cannot downgrade node group %q", ng.Name),
 				fmt.Sprintf("Node group %q runs Kubernetes %s; EKS cannot downgrade it to %s. Set its version (or the cluster's) to %s or later, or give the block a new name to create a new group.", ng.Name, cur.Version, after.Version, cur.Version)))
@@ -486,7 +498,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 	for _, addr := range sortedKeys(byAddr) {
 		for _, n := range byAddr[addr] {
 			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
-				DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.roles, n.NodeRoleARN)...),
+				DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...),
 				Reason:    "not in the configuration"})
 		}
 	}
@@ -554,7 +566,7 @@ func (pl *planner) destroyNodeGroups(cp *clusterPlan, reason string) {
 			addr = NodeGroupAddress(c.Name, n.Name)
 		}
 		cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
-			DependsOn: append([]string{ClusterAddress(c.Name)}, cp.roleDeps(pl.roles, n.NodeRoleARN)...), Reason: reason})
+			DependsOn: append([]string{ClusterAddress(c.Name)}, cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...), Reason: reason})
 	}
 }
 

@@ -1,12 +1,14 @@
 package provision
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // The plan half of the cluster's IAM OIDC identity provider, which exists
@@ -86,12 +88,95 @@ func oidcProviderKind() *kind {
 		weight:   time.Second,
 		replace:  DeleteThenCreate,
 		findLive: func(o *freshObservation, _ *ResourceChange) any {
-			if o.cluster.oidc == nil {
-				return nil
+			if p := o.cluster.oidcProvider(); p != nil {
+				return p
 			}
-			return o.cluster.oidc
+			return nil
 		},
+		// IAM lists the account's providers once for the whole plan; each
+		// cluster then reads the one of its issuer.
+		readAccount: func(ctx context.Context, o *observer, api IAMAPI, _ *accountScope) (any, error) {
+			return o.listOIDCProviders(ctx, api)
+		},
+		accountReadFailure: "Cannot list IAM OIDC providers",
+		observeWithCluster: observeOIDCProvider,
+		plan: func(pl *planner, cp *clusterPlan, _ useFunc) hcl.Diagnostics {
+			cp.oidc = pl.planOIDCProvider(cp)
+			return nil
+		},
+		destroy: (*planner).destroyOIDCProvider,
 	}
+}
+
+// oidcProvider is the live IAM OIDC provider of the cluster's issuer, nil
+// when there is none.
+func (lc *liveCluster) oidcProvider() *OIDCProviderAttrs {
+	if ps := childrenOf[*OIDCProviderAttrs](lc, TypeOIDCProvider); len(ps) > 0 {
+		return ps[0]
+	}
+	return nil
+}
+
+// observeOIDCProvider reads the IAM OIDC provider of cluster's issuer,
+// among the account's (account: listOIDCProviders' future).
+func observeOIDCProvider(ctx context.Context, o *observer, c *Clients, cluster *ClusterAttrs, account *future[any], errs *errList) []any {
+	if cluster.OIDCIssuer == "" {
+		return nil
+	}
+	v, err := account.get(ctx)
+	if err != nil {
+		return nil // reported once by the plan, for every cluster
+	}
+	arns, _ := v.([]string)
+	var found *OIDCProviderAttrs
+	for _, arn := range arns {
+		if !oidcProviderMatches(arn, cluster.OIDCIssuer) {
+			continue
+		}
+		var p *iam.GetOpenIDConnectProviderOutput
+		err := o.iam.call(ctx, func(ctx context.Context) (err error) {
+			p, err = c.IAM.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)})
+			return err
+		})
+		if notFoundErr(err) {
+			continue
+		}
+		if err != nil {
+			errs.add(fmt.Errorf("reading the IAM OIDC provider %s of cluster %q: %w", arn, cluster.Name, err))
+			continue
+		}
+		found = oidcFromAWS(arn, p)
+	}
+	if found == nil {
+		return nil
+	}
+	return []any{found}
+}
+
+// listOIDCProviders returns the ARNs of the account's OIDC providers (the
+// API has no pagination).
+func (o *observer) listOIDCProviders(ctx context.Context, api IAMAPI) ([]string, error) {
+	var out *iam.ListOpenIDConnectProvidersOutput
+	err := o.iam.call(ctx, func(ctx context.Context) (err error) {
+		out, err = api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing IAM OIDC providers: %w", err)
+	}
+	var arns []string
+	for _, p := range out.OpenIDConnectProviderList {
+		arns = append(arns, aws.ToString(p.Arn))
+	}
+	return arns, nil
+}
+
+// oidcTrust is what the OIDC provider's plan gives irsa roles: the
+// provider's ARN and the issuer they trust (KnownAfterApply when not known
+// yet), and whether the provider is being created or replaced.
+type oidcTrust struct {
+	providerARN, issuer string
+	changing            bool
 }
 
 // refValue: an OIDC provider gives an irsa role its whole trust policy,
@@ -116,11 +201,13 @@ func (a *OIDCProviderAttrs) refValue(path string, after any) (string, error) {
 }
 
 // planOIDCProvider plans the cluster's IAM OIDC provider, which exists
-// exactly when the cluster has an irsa block. It returns the provider ARN
-// and issuer irsa trust policies use (KnownAfterApply when not known yet)
-// and whether the provider is being created or replaced.
-func (pl *planner) planOIDCProvider(cp *clusterPlan) (providerARN, issuer string, providerChanging bool) {
+// exactly when the cluster has an irsa block. It returns what irsa trust
+// policies use.
+func (pl *planner) planOIDCProvider(cp *clusterPlan) oidcTrust {
 	c, live := cp.spec, cp.live
+	liveOIDC := live.oidcProvider()
+	var providerARN, issuer string
+	var providerChanging bool
 	clusterAddr := ClusterAddress(c.Name)
 	clusterExists := live.cluster != nil
 	issuer = KnownAfterApply
@@ -131,12 +218,12 @@ func (pl *planner) planOIDCProvider(cp *clusterPlan) (providerARN, issuer string
 	// The OIDC provider, when any irsa block needs it.
 	oidcAddr := OIDCProviderAddress(c.Name)
 	providerARN, providerChanging = KnownAfterApply, true
-	liveOIDCOwned := live.oidc != nil && cp.owns(live.oidc.Tags)
+	liveOIDCOwned := liveOIDC != nil && cp.owns(liveOIDC.Tags)
 	switch {
-	case len(c.IRSA) > 0 && live.oidc != nil && !liveOIDCOwned:
+	case len(c.IRSA) > 0 && liveOIDC != nil && !liveOIDCOwned:
 		// Someone else created the provider of this issuer (IAM allows one
 		// per URL): use it, never change it.
-		providerARN, providerChanging = live.oidc.ARN, false
+		providerARN, providerChanging = liveOIDC.ARN, false
 	case len(c.IRSA) > 0:
 		refs := map[string]string{}
 		if issuer == KnownAfterApply {
@@ -145,33 +232,33 @@ func (pl *planner) planOIDCProvider(cp *clusterPlan) (providerARN, issuer string
 		after := oidcAttrs(c.Name, c.Tags, issuer)
 		cp.configTags(after.Tags)
 		ch := &ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, After: after, Refs: refs, DependsOn: []string{clusterAddr}}
-		if live.oidc == nil {
+		if liveOIDC == nil {
 			ch.Action = Create
 		} else {
-			ch.Before = live.oidc
-			ch.Diffs = diffAttrs(oidcSchema, live.oidc, after, nil)
+			ch.Before = liveOIDC
+			ch.Diffs = diffAttrs(oidcSchema, liveOIDC, after, nil)
 			ch.Action = actionOf(ch.Diffs)
 			if ch.Action == Replace {
 				ch.ReplacePaths = replacePaths(ch.Diffs)
 				ch.Reason = forcesReason(ch.ReplacePaths)
 			} else {
-				ch.Steps = oidcSteps(live.oidc, after, ch.Diffs)
-				providerARN, providerChanging = live.oidc.ARN, false
+				ch.Steps = oidcSteps(liveOIDC, after, ch.Diffs)
+				providerARN, providerChanging = liveOIDC.ARN, false
 			}
 		}
 		cp.add(ch)
 	case liveOIDCOwned:
-		cp.add(&ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, Action: Delete, Before: live.oidc,
+		cp.add(&ResourceChange{Address: oidcAddr, Type: TypeOIDCProvider, Action: Delete, Before: liveOIDC,
 			DependsOn: []string{clusterAddr}, Reason: "no irsa block in the configuration"})
 	}
 
-	return providerARN, issuer, providerChanging
+	return oidcTrust{providerARN, issuer, providerChanging}
 }
 
 // destroyOIDCProvider plans the deletion of the cluster's OIDC provider
 // when this cluster block owns it.
 func (pl *planner) destroyOIDCProvider(cp *clusterPlan, reason string) {
-	if p := cp.live.oidc; p != nil && cp.owns(p.Tags) {
+	if p := cp.live.oidcProvider(); p != nil && cp.owns(p.Tags) {
 		cp.add(&ResourceChange{Address: OIDCProviderAddress(cp.spec.Name), Type: TypeOIDCProvider, Action: Delete, Before: p,
 			DependsOn: []string{ClusterAddress(cp.spec.Name)}, Reason: reason})
 	}

@@ -228,6 +228,20 @@ func TestRoleInUseIsNeverDeleted(t *testing.T) {
 			t.Errorf("no warning about the kept role: %v", diags)
 		}
 	})
+	t.Run("a new Fargate profile names the managed pod execution role its old one used", func(t *testing.T) {
+		// The profile that uses the role is deleted, and the one that will
+		// use it does not exist yet: only the configuration says the role
+		// is still needed.
+		w := converged(t, testConfig(fullCluster("demo")))
+		c := fullCluster("demo")
+		c.FargateProfiles[0].Name = "system-2"
+		c.FargateProfiles[0].PodExecutionRoleARN = liveARN(w, PodExecutionRoleName("demo", "eu-west-1"))
+		p := mustPlan(t, w, testConfig(c), PlanOptions{})
+		want := []string{"cluster.demo.fargate_profile.system delete", "cluster.demo.fargate_profile.system-2 create"}
+		if d := cmp.Diff(want, changesExcept(p, NoOp)); d != "" {
+			t.Errorf("changes (-want +got):\n%s", d)
+		}
+	})
 	t.Run("a role nothing uses any more is still deleted", func(t *testing.T) {
 		w := converged(t, testConfig(fullCluster("demo")))
 		c := fullCluster("demo")

@@ -703,3 +703,23 @@ func TestPlanWaitsForResourcesNotActive(t *testing.T) {
 		})
 	}
 }
+
+// A refused cluster change stops the planning of what is in the cluster
+// (the cluster kind gates): its children would be planned against a
+// cluster that will not be what they expect, so their diagnostics would
+// only add noise to the one thing to fix.
+func TestClusterRefusalStopsItsChildren(t *testing.T) {
+	w := converged(t, testConfig(fullCluster("demo")))
+	c := fullCluster("demo")
+	c.VPC.SubnetIDs = []string{"subnet-c", "subnet-d"}
+	c.NodeGroups[0].VersionFollowsCluster = false
+	c.NodeGroups[0].Version = "1.30" // a downgrade, refused on its own
+	_, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Summary)
+	}
+	if want := []string{`Cannot change subnet_ids of cluster "demo"`}; !cmp.Equal(got, want) {
+		t.Errorf("diagnostics = %q, want only %q", got, want)
+	}
+}

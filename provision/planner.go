@@ -67,10 +67,14 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	// Roles nothing configures any more, once every cluster's plan says
-	// which live resources stay (a role any of them uses is kept).
+	// What needs every cluster planned first (the roles nothing configures
+	// any more: a role any cluster's plan keeps using is kept).
 	for _, cp := range pl.clusters {
-		diags = append(diags, pl.planUnconfiguredRoles(cp)...)
+		for _, k := range kindList {
+			if k.settle != nil {
+				diags = append(diags, k.settle(pl, cp)...)
+			}
+		}
 	}
 	if diags.HasErrors() {
 		return nil, diags
@@ -86,9 +90,9 @@ type planner struct {
 	name     string
 	obs      *observer
 	clusters []*clusterPlan
-	// roles are the live roles that matter to this plan, by name: those
-	// the configuration names, and those owned by one of its clusters.
-	roles map[string]*RoleAttrs
+	// account is what each kind's readAccount read for the plan, by type
+	// (the live IAM roles that matter to it: see liveRoles).
+	account map[Type]any
 }
 
 // clusterPlan is one cluster's share of the plan.
@@ -106,7 +110,20 @@ type clusterPlan struct {
 	// managed maps a managed role's address to its name, for every managed
 	// role the configuration needs.
 	managed map[string]string
+
+	// What kinds publish for those planned after them (see kind.prepare).
+	// owned: the live cluster is this block's; adopting: --adopt takes it.
+	owned, adopting bool
+	// use resolves the ARN of a role a block leaves to eksctl-lite.
+	use useFunc
+	// oidc is the OIDC provider irsa roles trust.
+	oidc oidcTrust
+	// warnings are what destroy passes warn about.
+	warnings hcl.Diagnostics
 }
+
+// warn records a warning of a destroy pass.
+func (cp *clusterPlan) warn(d ...*hcl.Diagnostic) { cp.warnings = append(cp.warnings, d...) }
 
 // rangeOf is the source range of the block behind an address, for
 // diagnostics: the kind whose blocks hold it says (kind.blockRange); the
@@ -123,29 +140,11 @@ func (cp *clusterPlan) rangeOf(address string) hcl.Range {
 	return cp.spec.DeclRange
 }
 
-// observe reads everything the plan needs, concurrently.
+// observe reads everything the plan needs, concurrently: each cluster
+// with its children, and what the account-wide kinds (IAM) need, once for
+// every cluster.
 func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
-	wanted := map[string]bool{}
-	owners := map[string]bool{}
-	var byName []string
-	for _, cp := range pl.clusters {
-		owners[ownerKey(cp.spec.Name, cp.region)] = true
-		for _, name := range cp.wantedRoles() {
-			wanted[roleKey(name)] = true
-		}
-		// The managed roles at RootRolePath are not under RolePath: read
-		// them by name, whether configured (to plan them) or not (to find
-		// what to delete).
-		byName = append(byName, NodeRoleName(cp.spec.Name, cp.region), PodExecutionRoleName(cp.spec.Name, cp.region))
-	}
-	// IAM is global: one listing of our roles and of OIDC providers serves
-	// every cluster.
-	iamAPI := pl.clusters[0].clients.IAM
-	providers := goFuture(func() ([]string, error) { return pl.obs.listOIDCProviders(ctx, iamAPI) })
-	roles := goFuture(func() (map[string]*RoleAttrs, error) {
-		return pl.obs.observeRoles(ctx, iamAPI, wanted, owners, byName...)
-	})
-
+	account := readAccounts(ctx, pl.obs, pl.clusters[0].clients.IAM, &accountScope{clusters: pl.clusters})
 	var diags hcl.Diagnostics
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -153,7 +152,7 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			live, err := pl.obs.observeCluster(ctx, cp.clients, cp.spec.Name, providers)
+			live, err := pl.obs.observeCluster(ctx, cp.clients, cp.spec.Name, account)
 			cp.live = live
 			if err != nil {
 				mu.Lock()
@@ -163,18 +162,24 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 		}()
 	}
 	wg.Wait()
-	if _, err := providers.get(ctx); err != nil {
-		diags = append(diags, awsDiag(hcl.Range{}, "Cannot list IAM OIDC providers", err))
+	pl.account = map[Type]any{}
+	for _, k := range kindList {
+		f := account[k.typ]
+		if f == nil {
+			continue
+		}
+		v, err := f.get(ctx)
+		if err != nil {
+			diags = append(diags, awsDiag(hcl.Range{}, k.accountReadFailure, err))
+		}
+		pl.account[k.typ] = v
 	}
-	r, err := roles.get(ctx)
-	if err != nil {
-		diags = append(diags, awsDiag(hcl.Range{}, "Cannot read IAM roles", err))
-	}
-	pl.roles = r
 	return diags
 }
 
-// planCluster plans one cluster and everything in it.
+// planCluster plans one cluster and everything in it: every kind's
+// prepare pass, then every kind's plan, in registration order (see
+// kind.prepare), then the interleaving of version upgrades.
 func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	if cp.removed {
 		return pl.planDestroy(cp, cp.live.cluster != nil, removedReason)
@@ -189,21 +194,20 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	if pl.opts.Destroy {
 		return append(diags, pl.planDestroy(cp, clusterOwned, "destroying the configuration")...)
 	}
-	c, live := cp.spec, cp.live
-	if live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version {
-		cp.spec = withLiveVersion(c, live.cluster.Version)
-	}
-	// Managed roles first: their ARNs are inputs of everything else.
-	use, d := pl.planManagedRoles(cp)
-	diags = append(diags, d...)
-	if d := pl.planClusterChange(cp, use, adopting); d.HasErrors() {
-		return append(diags, d...)
-	}
-	providerARN, issuer, providerChanging := pl.planOIDCProvider(cp)
-	diags = append(diags, pl.planIRSARoles(cp, providerARN, issuer, providerChanging)...)
+	cp.owned, cp.adopting = clusterOwned, adopting
 	for _, k := range kindList {
-		if k.plan != nil {
-			diags = append(diags, k.plan(pl, cp, use)...)
+		if k.prepare != nil {
+			diags = append(diags, k.prepare(pl, cp)...)
+		}
+	}
+	for _, k := range kindList {
+		if k.plan == nil {
+			continue
+		}
+		d := k.plan(pl, cp, cp.use)
+		diags = append(diags, d...)
+		if k.gates && d.HasErrors() {
+			return diags
 		}
 	}
 	if !diags.HasErrors() {
@@ -212,25 +216,22 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	return diags
 }
 
-// useFunc resolves the role ARN a resource uses; see planCluster.
+// useFunc resolves the role ARN a resource uses; see planManagedRoles.
 type useFunc func(explicit, managedAddr, path string, refs map[string]string, changing map[string]bool) string
 
 // planDestroy plans the deletion of everything the cluster owns, each
-// kind its own: the cluster (unless something it does not own blocks it),
-// its node groups, Fargate profiles and OIDC provider. Roles are planned by
-// planUnconfiguredRoles, once every cluster is planned.
+// kind its own (kind.destroy): the cluster itself when clusterOwned (and
+// nothing it does not own blocks it), its node groups, Fargate profiles,
+// OIDC provider, ... Roles are planned by the role kind's settle pass,
+// once every cluster is planned.
 func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool, reason string) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	if clusterOwned {
-		diags = pl.destroyCluster(cp, reason)
-	}
+	cp.owned = clusterOwned
 	for _, k := range kindList {
 		if k.destroy != nil {
 			k.destroy(pl, cp, reason)
 		}
 	}
-	pl.destroyOIDCProvider(cp, reason)
-	return diags
+	return cp.warnings
 }
 
 // add records a change with the cluster and region filled in. A second

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"sort"
@@ -107,12 +108,36 @@ func roleKind() *kind {
 		weight:   time.Second,
 		replace:  DeleteThenCreate,
 		findLive: func(o *freshObservation, ch *ResourceChange) any {
-			if r := o.roles[roleKey(roleName(ch))]; r != nil {
+			roles, _ := o.account[TypeRole].(map[string]*RoleAttrs)
+			if r := roles[roleKey(roleName(ch))]; r != nil {
 				return r
 			}
 			return nil
 		},
-		iamName: roleName,
+		iamName:            roleName,
+		readAccount:        readRoles,
+		accountReadFailure: "Cannot read IAM roles",
+		// The managed roles are planned before every other kind (their ARNs
+		// are inputs of the cluster, its node groups and Fargate profiles),
+		// irsa roles after the OIDC provider they trust, and the roles no
+		// block configures any more once every cluster is planned.
+		prepare: func(pl *planner, cp *clusterPlan) hcl.Diagnostics {
+			use, diags := pl.planManagedRoles(cp)
+			cp.use = use
+			return diags
+		},
+		plan: func(pl *planner, cp *clusterPlan, _ useFunc) hcl.Diagnostics {
+			return pl.planIRSARoles(cp)
+		},
+		settle: (*planner).planUnconfiguredRoles,
+		wantsRoles: func(cp *clusterPlan) map[string]string {
+			c := cp.spec
+			m := map[string]string{}
+			for _, ir := range c.IRSA {
+				m[IRSAAddress(c.Name, ir.Name)] = ir.RoleName
+			}
+			return m
+		},
 		blockRange: func(c *spec.Cluster, address string) (hcl.Range, bool) {
 			for _, ir := range c.IRSA {
 				if IRSAAddress(c.Name, ir.Name) == address {
@@ -125,6 +150,35 @@ func roleKind() *kind {
 }
 
 func (a *RoleAttrs) physicalName() string { return a.Name }
+
+// liveRoles are the live roles that matter to the plan, by roleKey: those
+// the configuration names, and those owned by one of its clusters.
+func (pl *planner) liveRoles() map[string]*RoleAttrs {
+	roles, _ := pl.account[TypeRole].(map[string]*RoleAttrs)
+	return roles
+}
+
+// readRoles is the role kind's readAccount: for a plan, the roles its
+// clusters want (kind.wantsRoles) or own, and the managed roles at
+// RootRolePath by name (they are not under RolePath; read whether
+// configured, to plan them, or not, to find what to delete); for a saved
+// plan's refresh, the roles its changes name.
+func readRoles(ctx context.Context, o *observer, api IAMAPI, scope *accountScope) (any, error) {
+	if scope.clusters == nil {
+		return o.observeRoles(ctx, api, scope.names, nil)
+	}
+	wanted := map[string]bool{}
+	owners := map[string]bool{}
+	var byName []string
+	for _, cp := range scope.clusters {
+		owners[ownerKey(cp.spec.Name, cp.region)] = true
+		for _, name := range cp.wantedRoles() {
+			wanted[roleKey(name)] = true
+		}
+		byName = append(byName, NodeRoleName(cp.spec.Name, cp.region), PodExecutionRoleName(cp.spec.Name, cp.region))
+	}
+	return o.observeRoles(ctx, api, wanted, owners, byName...)
+}
 
 // refValue: a role gives its ARN (role_arn, node_role_arn,
 // pod_execution_role_arn).
@@ -182,8 +236,9 @@ func (pl *planner) planManagedRoles(cp *clusterPlan) (useFunc, hcl.Diagnostics) 
 
 // planIRSARoles plans one role per irsa block, trusted by the cluster's
 // OIDC provider for the block's service account.
-func (pl *planner) planIRSARoles(cp *clusterPlan, providerARN, issuer string, providerChanging bool) hcl.Diagnostics {
+func (pl *planner) planIRSARoles(cp *clusterPlan) hcl.Diagnostics {
 	c := cp.spec
+	providerARN, issuer, providerChanging := cp.oidc.providerARN, cp.oidc.issuer, cp.oidc.changing
 	oidcAddr := OIDCProviderAddress(c.Name)
 	var diags hcl.Diagnostics
 	for _, ir := range c.IRSA {
@@ -216,31 +271,46 @@ func (pl *planner) planIRSARoles(cp *clusterPlan, providerARN, issuer string, pr
 }
 
 // wantedRoles lists the roles the cluster's configuration needs, by
-// address: managed roles when a role ARN is omitted, one per irsa block.
+// address, as every kind says (kind.wantsRoles): managed roles when a role
+// ARN is omitted, one per irsa block, ...
 func (cp *clusterPlan) wantedRoles() map[string]string {
 	if cp.managed != nil {
 		return cp.managed
 	}
-	c := cp.spec
 	m := map[string]string{}
-	if c.RoleARN == "" {
-		m[ClusterRoleAddress(c.Name)] = ClusterRoleName(c.Name, cp.region)
-	}
-	for _, ng := range c.NodeGroups {
-		if ng.NodeRoleARN == "" {
-			m[NodeRoleAddress(c.Name)] = NodeRoleName(c.Name, cp.region)
+	for _, k := range kindList {
+		if k.wantsRoles == nil {
+			continue
 		}
-	}
-	for _, fp := range c.FargateProfiles {
-		if fp.PodExecutionRoleARN == "" {
-			m[PodExecutionRoleAddress(c.Name)] = PodExecutionRoleName(c.Name, cp.region)
+		for addr, name := range k.wantsRoles(cp) {
+			m[addr] = name
 		}
-	}
-	for _, ir := range c.IRSA {
-		m[IRSAAddress(c.Name, ir.Name)] = ir.RoleName
 	}
 	cp.managed = m
 	return m
+}
+
+// managedRoleIfAny is a kind's wantsRoles for a managed role shared by its
+// blocks: the role at address named name when any block leaves its role
+// ARN (arnOf) to eksctl-lite, else none.
+func managedRoleIfAny[T any](blocks []T, arnOf func(T) string, address, name string) map[string]string {
+	for _, b := range blocks {
+		if arnOf(b) == "" {
+			return map[string]string{address: name}
+		}
+	}
+	return nil
+}
+
+// blockNaming is a kind's namesRole: how the first of its blocks whose role
+// ARN (arnOf) is arn names it (describe), "" when none does.
+func blockNaming[T any](blocks []T, arnOf func(T) string, arn string, describe func(T) string) string {
+	for _, b := range blocks {
+		if arnOf(b) == arn {
+			return describe(b)
+		}
+	}
+	return ""
 }
 
 // checkRoleNames refuses two resources of the configuration wanting one
@@ -307,8 +377,8 @@ func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
 	}
 	managed := cp.managedRoles()
 	var diags hcl.Diagnostics
-	for _, key := range sortedKeys(pl.roles) {
-		r := pl.roles[key]
+	for _, key := range sortedKeys(pl.liveRoles()) {
+		r := pl.liveRoles()[key]
 		name := r.Name
 		if !cp.owns(r.Tags) || (!pl.opts.Destroy && cp.wantsRoleName(name)) {
 			continue
@@ -332,27 +402,22 @@ func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
 }
 
 // roleUse says what still uses the role of ARN arn, or "" when nothing
-// does: an explicit role ARN in the configuration (except when destroying
-// it), or a live cluster, node group or Fargate profile of any cluster of
-// the configuration that the plan neither deletes nor replaces.
+// does: an explicit role ARN in the configuration (kind.namesRole; except
+// when destroying it), or a live cluster or child (a node group, a Fargate
+// profile: usedRoleAttrs) of any cluster of the configuration that the
+// plan neither deletes nor replaces.
 func (pl *planner) roleUse(arn string) string {
 	if arn == "" {
 		return ""
 	}
 	if !pl.opts.Destroy {
 		for _, cp := range pl.clusters {
-			c := cp.spec
-			if c.RoleARN == arn {
-				return fmt.Sprintf("the role_arn of cluster %q names it", c.Name)
-			}
-			for _, ng := range c.NodeGroups {
-				if ng.NodeRoleARN == arn {
-					return fmt.Sprintf("the node_role_arn of node group %q names it", ng.Name)
+			for _, k := range kindList {
+				if k.namesRole == nil {
+					continue
 				}
-			}
-			for _, fp := range c.FargateProfiles {
-				if fp.PodExecutionRoleARN == arn {
-					return fmt.Sprintf("the pod_execution_role_arn of Fargate profile %q names it", fp.Name)
+				if use := k.namesRole(cp.spec, arn); use != "" {
+					return use
 				}
 			}
 		}
@@ -373,14 +438,11 @@ func (pl *planner) roleUse(arn string) string {
 		if live.cluster != nil && !leaving[live.cluster] && live.cluster.RoleARN == arn {
 			return fmt.Sprintf("the live cluster %q in %s uses it", live.cluster.Name, cp.region)
 		}
-		for _, ng := range live.nodeGroups() {
-			if !leaving[ng] && ng.NodeRoleARN == arn {
-				return fmt.Sprintf("the live node group %q of cluster %q uses it", ng.Name, cp.spec.Name)
-			}
-		}
-		for _, fp := range live.fargate() {
-			if !leaving[fp] && fp.PodExecutionRoleARN == arn {
-				return fmt.Sprintf("the live Fargate profile %q of cluster %q uses it", fp.Name, cp.spec.Name)
+		for _, k := range kindList {
+			for _, obj := range live.children[k.typ] {
+				if u, ok := obj.(usedRoleAttrs); ok && !leaving[obj] && u.usedRoleARN() == arn {
+					return fmt.Sprintf("the live %s %q of cluster %q uses it", k.noun, physicalNameOf(obj), cp.spec.Name)
+				}
 			}
 		}
 	}
@@ -408,7 +470,7 @@ func (pl *planner) planRole(cp *clusterPlan, address string, desired *RoleAttrs,
 	if isIRSAAddress(address) {
 		ch.DependsOn = []string{ClusterAddress(c.Name), OIDCProviderAddress(c.Name)}
 	}
-	live := pl.roles[roleKey(desired.Name)]
+	live := pl.liveRoles()[roleKey(desired.Name)]
 	if live == nil {
 		ch.Action = Create
 		cp.add(ch)

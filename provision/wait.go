@@ -484,35 +484,39 @@ func fargateGone(ctx context.Context, api EKSAPI, w waiter, cluster, name string
 	return waitGone(ctx, api, w, fargateResource, cluster, name)
 }
 
+// healthIssues converts the health issues of an EKS resource, whatever
+// their type (ClusterIssue, Issue, ...): fields reads one's code, message
+// and resource IDs.
+func healthIssues[I any](items []I, fields func(I) (string, *string, []string)) []issue {
+	var out []issue
+	for _, i := range items {
+		code, msg, ids := fields(i)
+		out = append(out, issue{code, aws.ToString(msg), ids})
+	}
+	return out
+}
+
 func clusterIssues(c *ekstypes.Cluster) []issue {
 	if c.Health == nil {
 		return nil
 	}
-	var out []issue
-	for _, i := range c.Health.Issues {
-		out = append(out, issue{string(i.Code), aws.ToString(i.Message), i.ResourceIds})
-	}
-	return out
+	return healthIssues(c.Health.Issues, func(i ekstypes.ClusterIssue) (string, *string, []string) {
+		return string(i.Code), i.Message, i.ResourceIds
+	})
 }
 
 func nodegroupIssues(ng *ekstypes.Nodegroup) []issue {
 	if ng.Health == nil {
 		return nil
 	}
-	var out []issue
-	for _, i := range ng.Health.Issues {
-		out = append(out, issue{string(i.Code), aws.ToString(i.Message), i.ResourceIds})
-	}
-	return out
+	return healthIssues(ng.Health.Issues, func(i ekstypes.Issue) (string, *string, []string) { return string(i.Code), i.Message, i.ResourceIds })
 }
 
 func fargateIssues(fp *ekstypes.FargateProfile) []issue {
 	if fp.Health == nil {
 		return nil
 	}
-	var out []issue
-	for _, i := range fp.Health.Issues {
-		out = append(out, issue{string(i.Code), aws.ToString(i.Message), i.ResourceIds})
-	}
-	return out
+	return healthIssues(fp.Health.Issues, func(i ekstypes.FargateProfileIssue) (string, *string, []string) {
+		return string(i.Code), i.Message, i.ResourceIds
+	})
 }
