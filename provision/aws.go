@@ -264,16 +264,16 @@ func IsConnectError(err error) bool {
 
 // isBadEndpointError reports whether err says the request could not even be
 // built or sent because of the endpoint URL itself (no scheme, a scheme other
-// than http or https, no host). Retrying cannot help.
+// than http or https, no host). Retrying cannot help. Go's HTTP client has
+// no typed error for these, so the URL the failed request was for is
+// judged, not the error's wording.
 func isBadEndpointError(err error) bool {
 	var ue *url.Error
 	if !errors.As(err, &ue) {
 		return false
 	}
-	msg := ue.Err.Error()
-	return strings.Contains(msg, "unsupported protocol scheme") ||
-		strings.Contains(msg, "no Host in request URL") ||
-		strings.Contains(msg, "invalid URL")
+	u, perr := url.Parse(ue.URL)
+	return perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == ""
 }
 
 // NewClientsFactory loads the AWS configuration once (config.LoadDefaultConfig,

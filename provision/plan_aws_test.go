@@ -92,21 +92,26 @@ func TestRetryFailsFastWhenTheEndpointCannotBeReached(t *testing.T) {
 		wantInErr    string
 		connectErr   bool
 		noAnswer     bool
+		endpoint     string // default http://127.0.0.1:1
 	}{
 		"connection refused": {err: refused, wantAttempts: connectMaxAttempts, wantInErr: "connection refused", connectErr: true},
 		"no such host":       {err: noHost, wantAttempts: 1, wantInErr: "no such host", connectErr: true}, // the SDK never retries a name that does not exist
-		"bad scheme":         {err: errors.New(`unsupported protocol scheme "htp"`), wantAttempts: 1, wantInErr: "unsupported protocol scheme"},
+		"bad scheme":         {err: errors.New(`unsupported protocol scheme "htp"`), wantAttempts: 1, wantInErr: "unsupported protocol scheme", endpoint: "htp://127.0.0.1:1"},
 		"no answer": {err: attemptTimeout{}, wantAttempts: NoAnswerMaxAttempts, noAnswer: true,
 			wantInErr: "no answer from http://127.0.0.1:1 within 1m0s (EKSCTL_LITE_TIMEOUT_AWS_CALL), 2 attempts"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			tr := &fakeTransport{err: tt.err}
+			endpoint := "http://127.0.0.1:1"
+			if tt.endpoint != "" {
+				endpoint = tt.endpoint
+			}
 			client := eks.NewFromConfig(aws.Config{
 				Region:       "us-east-1",
 				Retryer:      newRetryer(time.Minute),
 				HTTPClient:   tr,
-				BaseEndpoint: aws.String("http://127.0.0.1:1"),
+				BaseEndpoint: aws.String(endpoint),
 				Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 					return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
 				}),
