@@ -191,7 +191,7 @@ func (l *loader) buildAddonPodIdentity(rc *rawCluster, a *rawAddon, r *rawAddonP
 			r.ServiceAccount, a.Name)
 	case managed && len(p.PolicyARNs) == 0:
 		l.errorf(at(body, "policy_arns", def), "No policy for the add-on's role",
-			"policy_arns is empty, so the role eksctl-lite would create for service account %q of add-on %q could do nothing. List the policies the add-on needs, such as [\"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy\"] for vpc-cni.",
+			"policy_arns is empty, so the role eksctl-lite would create for service account %q of add-on %q could do nothing. List the policies the add-on needs (aws eks describe-addon-configuration lists them as podIdentityConfiguration), or give a role of yours with role_arn.",
 			r.ServiceAccount, a.Name)
 	}
 	if given {
