@@ -69,6 +69,10 @@ func TestAccessRules(t *testing.T) {
 			give: accessEntry(principal + "\n    type = \"ec2_linux\""),
 			want: []string{"main.hcl:5,12: Invalid access entry type"},
 		},
+		"unknown type is not compared with groups and policies": {
+			give: accessEntry(principal + "\n    type = \"ec2_linux\"\n    kubernetes_groups = [\"a\"]\n    policy \"AmazonEKSViewPolicy\" {}"),
+			want: []string{"main.hcl:5,12: Invalid access entry type"},
+		},
 		"every type": {
 			give: inCluster(func() string {
 				var b strings.Builder
@@ -276,5 +280,21 @@ func TestLoadAccess(t *testing.T) {
 	cfg, diags = load(t, inCluster("  access {}"), nil, nil)
 	if a := cfg.Clusters[0].Access; len(diags) > 0 || a == nil || a.AuthenticationMode != "" || a.BootstrapClusterCreatorAdmin != nil {
 		t.Errorf("empty access block: Access = %+v, diagnostics %v; want no mode and no flag", a, brief(diags))
+	}
+}
+
+func TestSortedUnique(t *testing.T) {
+	for _, tt := range []struct{ give, want []string }{
+		{nil, nil},
+		{[]string{}, nil},
+		{[]string{"b", "a", "b", "dev-*", "a"}, []string{"a", "b", "dev-*"}},
+	} {
+		give := clone(tt.give)
+		if got := sortedUnique(tt.give); !cmp.Equal(got, tt.want) {
+			t.Errorf("sortedUnique(%q) = %q, want %q", tt.give, got, tt.want)
+		}
+		if !cmp.Equal(give, tt.give) {
+			t.Errorf("sortedUnique changed its argument to %q", tt.give)
+		}
 	}
 }

@@ -138,7 +138,12 @@ func TestPodIdentityRules(t *testing.T) {
 			give: inCluster(block("irsa", "r", "    namespace = \"a\"\n    service_account = \"s\"")) +
 				strings.Replace(inCluster(block("pod_identity", "p", "    namespace = \"a\"\n    service_account = \"s\"")), `"demo"`, `"other"`, 1),
 		},
-		"invalid namespace is not compared": {
+		"invalid namespaces are not compared": {
+			give: inCluster(block("pod_identity", "p", "    namespace = \"A\"\n    service_account = \"s\"") +
+				block("pod_identity", "q", "    namespace = \"A\"\n    service_account = \"s\"")),
+			want: []string{"main.hcl:4,17: Invalid namespace", "main.hcl:8,17: Invalid namespace"},
+		},
+		"invalid irsa namespace is not compared": {
 			give: inCluster(block("irsa", "r", "    namespace = \"A\"\n    service_account = \"s\"") +
 				block("pod_identity", "p", "    namespace = \"A\"\n    service_account = \"s\"")),
 			want: []string{"main.hcl:4,17: Invalid namespace", "main.hcl:8,17: Invalid namespace"},
