@@ -128,20 +128,20 @@ func (l *loader) checkCredentialSources(c *Cluster) {
 	var sources []credentialSource
 	for _, r := range c.IRSA {
 		if body := l.irsaBodies[r]; l.usable(body, "namespace") && l.usable(body, "service_account") && validNamespace(r.Namespace) {
-			sources = append(sources, credentialSource{r.Namespace, r.ServiceAccount,
-				fmt.Sprintf("the irsa block %q", r.Name), r.DeclRange, true, false})
+			sources = append(sources, credentialSource{namespace: r.Namespace, serviceAccount: r.ServiceAccount,
+				what: fmt.Sprintf("the irsa block %q", r.Name), rng: r.DeclRange, irsa: true})
 		}
 	}
 	for _, p := range c.PodIdentities {
 		if body := l.podIdentityBodies[p]; l.usable(body, "namespace") && l.usable(body, "service_account") && validNamespace(p.Namespace) {
-			sources = append(sources, credentialSource{p.Namespace, p.ServiceAccount,
-				fmt.Sprintf("the pod_identity block %q", p.Name), p.DeclRange, false, false})
+			sources = append(sources, credentialSource{namespace: p.Namespace, serviceAccount: p.ServiceAccount,
+				what: fmt.Sprintf("the pod_identity block %q", p.Name), rng: p.DeclRange})
 		}
 	}
 	for _, a := range c.Addons {
 		for _, p := range a.PodIdentities {
-			sources = append(sources, credentialSource{AddonNamespace, p.ServiceAccount,
-				fmt.Sprintf("the pod_identity block %q of add-on %q", p.ServiceAccount, a.Name), p.DeclRange, false, true})
+			sources = append(sources, credentialSource{namespace: AddonNamespace, serviceAccount: p.ServiceAccount,
+				what: fmt.Sprintf("the pod_identity block %q of add-on %q", p.ServiceAccount, a.Name), rng: p.DeclRange, addon: true})
 		}
 	}
 	irsa := map[string]credentialSource{}
