@@ -20,6 +20,10 @@ type rawCluster struct {
 	NodeGroups      []*rawNodeGroup      `hcl:"node_group,block"`
 	FargateProfiles []*rawFargateProfile `hcl:"fargate_profile,block"`
 	IRSA            []*rawIRSA           `hcl:"irsa,block"`
+	Access          *rawAccess           `hcl:"access,block"`
+	AccessEntries   []*rawAccessEntry    `hcl:"access_entry,block"`
+	Addons          []*rawAddon          `hcl:"addon,block"`
+	PodIdentities   []*rawPodIdentity    `hcl:"pod_identity,block"`
 	Body            hcl.Body             `hcl:",body"`
 
 	name      string
@@ -159,6 +163,11 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 		c.FargateProfiles = append(c.FargateProfiles, l.buildFargateProfile(rf))
 	}
 	c.IRSA = l.buildIRSAs(rc)
+	c.Access = l.buildAccess(rc)
+	c.AccessEntries = l.buildAccessEntries(rc)
+	c.PodIdentities = l.buildPodIdentities(rc)
+	c.Addons = l.buildAddons(rc)
+	l.checkCredentialSources(c)
 	return c
 }
 

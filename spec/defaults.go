@@ -29,6 +29,18 @@ const (
 	DefaultPublicAccessCIDR = "0.0.0.0/0"
 )
 
+// Access entry, add-on and Pod Identity defaults.
+const (
+	DefaultAccessEntryType = "STANDARD"
+	DefaultAccessScope     = "cluster"
+	// AddonVersionDefault and AddonVersionLatest are the two version
+	// keywords of an addon block; the planner resolves them to an exact
+	// version from DescribeAddonVersions for the cluster's version.
+	AddonVersionDefault     = "default"
+	AddonVersionLatest      = "latest"
+	DefaultResolveConflicts = "OVERWRITE"
+)
+
 // applyDefaults fills every attribute the user left out.
 func applyDefaults(clusters []*rawCluster) {
 	for _, c := range clusters {
@@ -64,6 +76,38 @@ func applyDefaults(clusters []*rawCluster) {
 			setDefault(&r.RoleName, IRSARoleName(c.name, r.Name))
 			setDefault(&r.InlinePolicy, "")
 		}
+		for _, e := range c.AccessEntries {
+			setDefault(&e.Type, DefaultAccessEntryType)
+			setDefault(&e.Username, "")
+			for _, p := range e.Policies {
+				setDefault(&p.Scope, DefaultAccessScope)
+			}
+		}
+		for _, a := range c.Addons {
+			setDefault(&a.Version, AddonVersionDefault)
+			setDefault(&a.ConfigurationValues, "")
+			setDefault(&a.ResolveConflicts, DefaultResolveConflicts)
+			setDefault(&a.ServiceAccountRoleARN, "")
+			setDefault(&a.PreserveOnDelete, false)
+			for _, p := range a.PodIdentities {
+				// A given role is not managed: it has no name of ours.
+				if p.RoleARN == nil {
+					setDefault(&p.RoleName, AddonPodIdentityRoleName(c.name, a.Name, p.ServiceAccount))
+				}
+				setDefault(&p.RoleARN, "")
+				setDefault(&p.RoleName, "")
+			}
+		}
+		for _, p := range c.PodIdentities {
+			if p.RoleARN == nil {
+				setDefault(&p.RoleName, PodIdentityRoleName(c.name, p.Name))
+			}
+			setDefault(&p.RoleARN, "")
+			setDefault(&p.RoleName, "")
+			setDefault(&p.InlinePolicy, "")
+			setDefault(&p.TargetRoleARN, "")
+			setDefault(&p.DisableSessionTags, false)
+		}
 	}
 }
 
@@ -89,14 +133,40 @@ func reservedRoleName(name string) bool {
 // cluster's name starts with "eksctl-lite-", which is reserved for managed
 // roles, the name is prefixed with "irsa-": "irsa-<cluster>-<label>".
 func IRSARoleName(cluster, label string) string {
-	name := cluster + "-" + label
+	return derivedRoleName("irsa-", cluster, label)
+}
+
+// PodIdentityRoleName is the IAM role name of a pod_identity block that
+// gives no role_arn and no role_name: "<cluster>-<label>", shortened as
+// IRSARoleName does, and "pod-identity-<cluster>-<label>" when the
+// cluster's name starts with the reserved "eksctl-lite-".
+func PodIdentityRoleName(cluster, label string) string {
+	return derivedRoleName("pod-identity-", cluster, label)
+}
+
+// AddonPodIdentityRoleName is the IAM role name of an add-on's
+// pod_identity block that gives no role_arn and no role_name:
+// "<cluster>-<addon>-<service account>", shortened as IRSARoleName does,
+// and "addon-<cluster>-<addon>-<service account>" when the cluster's name
+// starts with the reserved "eksctl-lite-".
+func AddonPodIdentityRoleName(cluster, addon, serviceAccount string) string {
+	return derivedRoleName("addon-", cluster, addon, serviceAccount)
+}
+
+// derivedRoleName joins parts with "-" into an IAM role name, prefixed by
+// escape when the result would start with ManagedRolePrefix; a name longer
+// than IAM's 64 characters is cut to leave room for "-" and 8 hex digits
+// of a hash of the parts (NUL-separated, so that ("a-b", "c") and ("a",
+// "b-c") differ).
+func derivedRoleName(escape string, parts ...string) string {
+	name := strings.Join(parts, "-")
 	if reservedRoleName(name) {
-		name = "irsa-" + name
+		name = escape + name
 	}
 	if len(name) <= maxRoleNameLen {
 		return name
 	}
-	sum := sha256.Sum256([]byte(cluster + "\x00" + label))
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	suffix := "-" + hex.EncodeToString(sum[:4])
 	return name[:maxRoleNameLen-len(suffix)] + suffix
 }

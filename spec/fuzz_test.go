@@ -39,6 +39,26 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`variable "x" {}`))
 	f.Add([]byte(`locals { a = local.a }`))
 	f.Add([]byte("cluster \"\" {\n  vpc { subnet_ids = [for s in [1] : s] }\n}"))
+	// Issue 10's blocks, valid, so that mutations start inside them.
+	f.Add([]byte(`cluster "c" {
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
+  access { authentication_mode = "API" }
+  access_entry "a" {
+    principal_arn = "arn:aws:iam::111122223333:role/a"
+    policy "AmazonEKSViewPolicy" {
+      scope      = "namespace"
+      namespaces = ["x-*"]
+    }
+  }
+  addon "vpc-cni" {
+    version = "latest"
+    pod_identity "aws-node" { policy_arns = ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"] }
+  }
+  pod_identity "p" {
+    namespace       = "apps"
+    service_account = "p"
+  }
+}`))
 
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > maxFuzzInput {

@@ -62,15 +62,7 @@ func (l *loader) buildIRSAs(rc *rawCluster) []*IRSA {
 		accounts[sa] = r
 	}
 	for _, r := range out {
-		// IAM role names are unique regardless of case.
-		key := strings.ToLower(r.RoleName)
-		if prev, dup := l.roleNames[key]; dup {
-			l.errorf(at(l.irsaBodies[r], "role_name", r.DeclRange), "Duplicate IAM role name",
-				"The IAM role name %q is already used by the irsa block at %s. IAM role names are unique in an account: set a different role_name.",
-				r.RoleName, prev)
-			continue
-		}
-		l.roleNames[key] = r.DeclRange
+		l.claimRoleName(r.RoleName, l.irsaBodies[r], r.DeclRange, fmt.Sprintf("the irsa block %q of cluster %q", r.Name, rc.name))
 	}
 	return out
 }
@@ -91,36 +83,90 @@ func (l *loader) buildIRSA(cluster string, r *rawIRSA) *IRSA {
 	l.irsaBodies[out] = r.Body
 	body, def := r.Body, r.DefRange
 	l.checkEKSName("irsa", r.Name, maxIRSANameLen, r.NameRange)
-	if has(body, "namespace") && (len(r.Namespace) > 63 || !dns1123LabelRE.MatchString(r.Namespace)) {
-		l.errorf(at(body, "namespace", def), "Invalid namespace",
-			"%q is not a Kubernetes namespace name: 1 to 63 lower-case letters, digits and '-', starting and ending with a letter or digit.", r.Namespace)
-	}
-	if has(body, "service_account") && (len(r.ServiceAccount) > 253 || !dns1123SubdomainRE.MatchString(r.ServiceAccount)) {
-		l.errorf(at(body, "service_account", def), "Invalid service account name",
-			"%q is not a Kubernetes service account name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.", r.ServiceAccount)
-	}
-	switch {
-	case len(out.RoleName) < 1 || len(out.RoleName) > maxRoleNameLen || !roleNameRE.MatchString(out.RoleName):
-		l.errorf(at(body, "role_name", def), "Invalid IAM role name",
-			"%q is not a valid IAM role name: 1 to %d characters, letters, digits and + = , . @ _ -.", out.RoleName, maxRoleNameLen)
-	case reservedRoleName(out.RoleName):
-		l.errorf(at(body, "role_name", def), "Reserved IAM role name",
-			"The role name %q starts with %q, which is reserved for the cluster, node and Fargate roles eksctl-lite manages (IAM ignores case in role names). Choose another role_name, e.g. %q, or leave it out for that default.",
-			out.RoleName, ManagedRolePrefix, IRSARoleName(cluster, r.Name))
-	}
-	if len(out.PolicyARNs) > maxManagedPolicies {
-		l.errorf(at(body, "policy_arns", def), "Too many managed policies",
-			"IAM attaches at most %d managed policies to a role; %d given.", maxManagedPolicies, len(out.PolicyARNs))
-	}
-	l.checkList(body, "policy_arns", out.PolicyARNs, def, func(s string, rng *hcl.Range) {
-		l.checkPattern(policyARNRE, s, rng, "Invalid policy ARN",
-			"%q is not an IAM policy ARN such as \"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\".", s)
-	})
+	l.checkNamespace(body, r.Namespace, def)
+	l.checkServiceAccount(body, "service_account", r.ServiceAccount, def)
+	l.checkManagedRole(body, out.RoleName, out.PolicyARNs, def, IRSARoleName(cluster, r.Name))
 	if has(body, "inline_policy") {
 		l.checkPolicyDocument(out.InlinePolicy, at(body, "inline_policy", def))
 	}
 	l.checkTags(body, out.Tags, def)
 	return out
+}
+
+// roleOwner is the block that claimed an IAM role name (loader.roleNames).
+type roleOwner struct {
+	// what names the block for messages: `the irsa block "r" of cluster "demo"`.
+	what string
+	rng  hcl.Range
+}
+
+// claimRoleName records that the block declared at decl, described by
+// what, manages the IAM role roleName, and reports the name when another
+// block of the configuration already does: IAM role names are unique in
+// an account regardless of case, and every cluster of a configuration may
+// live in one account. body is the block's, for the range of role_name.
+func (l *loader) claimRoleName(roleName string, body hcl.Body, decl hcl.Range, what string) {
+	key := strings.ToLower(roleName)
+	if prev, dup := l.roleNames[key]; dup {
+		l.errorf(at(body, "role_name", decl), "Duplicate IAM role name",
+			"The IAM role name %q is already used by %s, declared at %s. IAM role names are unique in an account, regardless of case: set a different role_name.",
+			roleName, prev.what, prev.rng)
+		return
+	}
+	l.roleNames[key] = roleOwner{what: what, rng: decl}
+}
+
+// checkNamespace checks the namespace attribute of an irsa or pod_identity
+// block: a Kubernetes namespace name (a DNS-1123 label).
+func (l *loader) checkNamespace(body hcl.Body, ns string, def hcl.Range) {
+	if has(body, "namespace") && !validNamespace(ns) {
+		l.errorf(at(body, "namespace", def), "Invalid namespace",
+			"%q is not a Kubernetes namespace name: 1 to 63 lower-case letters, digits and '-', starting and ending with a letter or digit.", ns)
+	}
+}
+
+// validNamespace reports whether ns is a Kubernetes namespace name.
+func validNamespace(ns string) bool {
+	return len(ns) <= 63 && dns1123LabelRE.MatchString(ns)
+}
+
+// checkServiceAccount checks a Kubernetes service account name, the
+// attribute name of body or, with name "", a block label at def.
+func (l *loader) checkServiceAccount(body hcl.Body, name, sa string, def hcl.Range) {
+	if name != "" && !has(body, name) {
+		return
+	}
+	if len(sa) > 253 || !dns1123SubdomainRE.MatchString(sa) {
+		rng := def.Ptr()
+		if name != "" {
+			rng = at(body, name, def)
+		}
+		l.errorf(rng, "Invalid service account name",
+			"%q is not a Kubernetes service account name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.", sa)
+	}
+}
+
+// checkManagedRole checks the role_name and policy_arns of a role that
+// eksctl-lite manages (irsa, pod_identity, an add-on's pod_identity);
+// roleName is the defaulted name, suggestion the default to propose.
+func (l *loader) checkManagedRole(body hcl.Body, roleName string, policyARNs []string, def hcl.Range, suggestion string) {
+	switch {
+	case len(roleName) < 1 || len(roleName) > maxRoleNameLen || !roleNameRE.MatchString(roleName):
+		l.errorf(at(body, "role_name", def), "Invalid IAM role name",
+			"%q is not a valid IAM role name: 1 to %d characters, letters, digits and + = , . @ _ -.", roleName, maxRoleNameLen)
+	case reservedRoleName(roleName):
+		l.errorf(at(body, "role_name", def), "Reserved IAM role name",
+			"The role name %q starts with %q, which is reserved for the cluster, node and Fargate roles eksctl-lite manages (IAM ignores case in role names). Choose another role_name, e.g. %q, or leave it out for that default.",
+			roleName, ManagedRolePrefix, suggestion)
+	}
+	if len(policyARNs) > maxManagedPolicies {
+		l.errorf(at(body, "policy_arns", def), "Too many managed policies",
+			"IAM attaches at most %d managed policies to a role; %d given.", maxManagedPolicies, len(policyARNs))
+	}
+	l.checkList(body, "policy_arns", policyARNs, def, func(s string, rng *hcl.Range) {
+		l.checkPattern(policyARNRE, s, rng, "Invalid policy ARN",
+			"%q is not an IAM policy ARN such as \"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\".", s)
+	})
 }
 
 // jsonKind names the JSON type of a decoded value.

@@ -151,12 +151,15 @@ type loader struct {
 	// decodeErrs are the ranges of values gohcl could not decode; rule
 	// checks about the same values would only repeat the news.
 	decodeErrs []hcl.Range
-	// roleNames are the IAM role names of irsa blocks seen so far, across
-	// clusters, with where they were declared; in lower case, as IAM
-	// ignores case in role names.
-	roleNames map[string]hcl.Range
+	// roleNames are the IAM role names of the managed roles seen so far
+	// (irsa, pod_identity, an add-on's pod_identity), across clusters, with
+	// the block that declared each; in lower case, as IAM ignores case in
+	// role names (see claimRoleName).
+	roleNames map[string]roleOwner
 	// irsaBodies maps each built IRSA back to its block body, for ranges.
 	irsaBodies map[*IRSA]hcl.Body
+	// podIdentityBodies does the same for each built PodIdentity.
+	podIdentityBodies map[*PodIdentity]hcl.Body
 	// fileOrder lists the files parsed, in order.
 	fileOrder []string
 	// nulls caches which expressions evaluate to null (see nullBody).
@@ -172,8 +175,10 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	l := &loader{
 		parser:     hclparse.NewParser(),
 		attrNames:  map[hcl.Range]string{},
-		roleNames:  map[string]hcl.Range{},
+		roleNames:  map[string]roleOwner{},
 		irsaBodies: map[*IRSA]hcl.Body{},
+
+		podIdentityBodies: map[*PodIdentity]hcl.Body{},
 	}
 	cfg := &Config{}
 	defer func() { cfg.Files = l.parser.Files() }()

@@ -18,6 +18,12 @@ var ignoreRanges = cmp.Options{
 	cmpopts.IgnoreTypes(hcl.Range{}),
 	cmpopts.IgnoreFields(Cluster{}, "Ranges"),
 	cmpopts.IgnoreFields(NodeGroup{}, "Ranges"),
+	cmpopts.IgnoreFields(Access{}, "Ranges"),
+	cmpopts.IgnoreFields(AccessEntry{}, "Ranges"),
+	cmpopts.IgnoreFields(AccessPolicy{}, "Ranges"),
+	cmpopts.IgnoreFields(Addon{}, "Ranges"),
+	cmpopts.IgnoreFields(AddonPodIdentity{}, "Ranges"),
+	cmpopts.IgnoreFields(PodIdentity{}, "Ranges"),
 }
 
 func TestLoadDecodesAndDefaults(t *testing.T) {

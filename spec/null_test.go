@@ -73,6 +73,45 @@ cluster "demo" {
     @inline_policy@
     @irsa.tags@
   }
+  access {
+    @authentication_mode@
+    @bootstrap_cluster_creator_admin@
+  }
+  access_entry "ci" {
+    principal_arn = "arn:aws:iam::111122223333:role/ci"
+    @type@
+    @kubernetes_groups@
+    @username@
+    @entry.tags@
+    policy "AmazonEKSViewPolicy" {
+      @scope@
+      @namespaces@
+    }
+  }
+  addon "vpc-cni" {
+    @addon.version@
+    @configuration_values@
+    @resolve_conflicts@
+    @service_account_role_arn@
+    @preserve_on_delete@
+    @addon.tags@
+    pod_identity "aws-node" {
+      policy_arns = ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]
+      @addon_pi.role_arn@
+      @addon_pi.role_name@
+    }
+  }
+  pod_identity "p" {
+    namespace       = "apps"
+    service_account = "p"
+    @pi.role_arn@
+    @pi.role_name@
+    @pi.policy_arns@
+    @pi.inline_policy@
+    @target_role_arn@
+    @disable_session_tags@
+    @pi.tags@
+  }
 }
 `
 
@@ -91,7 +130,7 @@ func TestNullMeansUnset(t *testing.T) {
 		key := k[1]
 		attr := key[strings.LastIndex(key, ".")+1:]
 		for _, value := range []string{"null", "var.n", "var.s", `true ? null : "x"`} {
-			if value == "var.s" && !strings.Contains("region version role_arn ami_type capacity_type node_role_arn release_version pod_execution_role_arn role_name inline_policy", attr) {
+			if value == "var.s" && !strings.Contains("region version role_arn ami_type capacity_type node_role_arn release_version pod_execution_role_arn role_name inline_policy authentication_mode type username scope configuration_values resolve_conflicts service_account_role_arn target_role_arn", attr) {
 				continue // a string variable fits only string attributes
 			}
 			line := attr + " = " + value

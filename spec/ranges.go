@@ -44,3 +44,47 @@ func (ng *NodeGroup) AttrRange(name string) hcl.Range {
 	}
 	return ng.DeclRange
 }
+
+// AttrRange is where the user wrote attribute name in the access block,
+// or the block itself.
+func (a *Access) AttrRange(name string) hcl.Range {
+	return attrRange(a.Ranges, name, a.DeclRange)
+}
+
+// AttrRange is where the user wrote attribute name in the access_entry
+// block, or the block itself.
+func (e *AccessEntry) AttrRange(name string) hcl.Range {
+	return attrRange(e.Ranges, name, e.DeclRange)
+}
+
+// AttrRange is where the user wrote attribute name ("scope",
+// "namespaces") in the policy block, or the block itself.
+func (p *AccessPolicy) AttrRange(name string) hcl.Range {
+	return attrRange(p.Ranges, name, p.DeclRange)
+}
+
+// AttrRange is where the user wrote attribute name ("version",
+// "configuration_values") in the addon block, or the block itself.
+func (a *Addon) AttrRange(name string) hcl.Range {
+	return attrRange(a.Ranges, name, a.DeclRange)
+}
+
+// AttrRange is where the user wrote attribute name in the add-on's
+// pod_identity block, or the block itself.
+func (p *AddonPodIdentity) AttrRange(name string) hcl.Range {
+	return attrRange(p.Ranges, name, p.DeclRange)
+}
+
+// AttrRange is where the user wrote attribute name in the pod_identity
+// block, or the block itself.
+func (p *PodIdentity) AttrRange(name string) hcl.Range {
+	return attrRange(p.Ranges, name, p.DeclRange)
+}
+
+// attrRange looks name up in ranges, falling back to decl.
+func attrRange(ranges map[string]hcl.Range, name string, decl hcl.Range) hcl.Range {
+	if r, ok := ranges[name]; ok {
+		return r
+	}
+	return decl
+}
