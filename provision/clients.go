@@ -33,6 +33,9 @@ type EKSAPI interface {
 	DescribeFargateProfile(context.Context, *eks.DescribeFargateProfileInput, ...func(*eks.Options)) (*eks.DescribeFargateProfileOutput, error)
 	CreateFargateProfile(context.Context, *eks.CreateFargateProfileInput, ...func(*eks.Options)) (*eks.CreateFargateProfileOutput, error)
 	DeleteFargateProfile(context.Context, *eks.DeleteFargateProfileInput, ...func(*eks.Options)) (*eks.DeleteFargateProfileOutput, error)
+
+	// Each later kind declares the calls it makes in its own file.
+	podIdentityAPI
 }
 
 // IAMAPI is the part of the IAM API eksctl-lite calls; *iam.Client satisfies it.

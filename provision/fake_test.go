@@ -34,6 +34,8 @@ type fakeEKS struct {
 	describeFargateProfileFn    func(context.Context, *eks.DescribeFargateProfileInput) (*eks.DescribeFargateProfileOutput, error)
 	createFargateProfileFn      func(context.Context, *eks.CreateFargateProfileInput) (*eks.CreateFargateProfileOutput, error)
 	deleteFargateProfileFn      func(context.Context, *eks.DeleteFargateProfileInput) (*eks.DeleteFargateProfileOutput, error)
+
+	fakePodIdentityEKS
 }
 
 func (f *fakeEKS) CreateCluster(ctx context.Context, in *eks.CreateClusterInput, _ ...func(*eks.Options)) (*eks.CreateClusterOutput, error) {

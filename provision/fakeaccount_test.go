@@ -61,6 +61,7 @@ type eksObject struct {
 	cl                 *ekstypes.Cluster
 	ng                 *ekstypes.Nodegroup
 	fp                 *ekstypes.FargateProfile
+	pia                *ekstypes.PodIdentityAssociation
 }
 
 // hold puts the object in status for the rest of the test.
@@ -80,6 +81,8 @@ type eksRegion struct {
 	clusters   map[string]*eksObject // by name
 	nodegroups map[string]*eksObject // by cluster/name
 	fargate    map[string]*eksObject // by cluster/name
+	pods       map[string]*eksObject // Pod Identity associations, by cluster/ID
+	podSeq     map[string]int        // associations made per cluster/namespace/service account
 }
 
 type iamRole struct {
@@ -280,7 +283,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}}
 		a.regions[region] = r
 	}
 	return r
@@ -339,7 +342,7 @@ func (r *eksRegion) fargateBusy(cluster string) string {
 }
 
 func (r *eksRegion) byARN(arn string) *eksObject {
-	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate} {
+	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate, r.pods} {
 		for _, o := range m {
 			if o.arn == arn {
 				return o
@@ -490,6 +493,7 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 	a.fakeClusterOps(f, region)
 	a.fakeNodegroupOps(f, region)
 	a.fakeFargateOps(f, region)
+	a.fakePodIdentityOps(f, region)
 	return f
 }
 

@@ -171,6 +171,7 @@ func init() {
 		// The OIDC provider plans before the roles: irsa roles trust it.
 		oidcProviderKind(),
 		roleKind(),
+		podIdentityKind(),
 	}
 	for _, k := range kindList {
 		if kinds[k.typ] != nil {

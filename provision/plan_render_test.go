@@ -79,6 +79,17 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	plans["replace"] = mustPlan(t, converged(t, testConfig(before)), testConfig(after), PlanOptions{})
 
 	plans["destroy"] = mustPlan(t, converged(t, testConfig(fullCluster("demo"))), testConfig(fullCluster("demo")), PlanOptions{Destroy: true})
+
+	// Pod Identity: one association's role changes in place, one moves to
+	// another namespace (replaced, the new one first), one is new with a
+	// managed role, one is removed with its managed role.
+	podBefore := podCluster()
+	testPodIdentity(podBefore, "old", "apps", "old", "")
+	podAfter := podCluster()
+	podAfter.PodIdentities[0].Namespace = "batch"
+	podAfter.PodIdentities[1].RoleARN = "arn:aws:iam::111122223333:role/other"
+	testPodIdentity(podAfter, "new", "apps", "new", "")
+	plans["pod_identity"] = mustPlan(t, converged(t, testConfig(podBefore)), testConfig(podAfter), PlanOptions{})
 	return plans
 }
 
