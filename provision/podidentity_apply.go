@@ -69,10 +69,14 @@ func createPodIdentity(ctx context.Context, x *execution, w waiter, a *PodIdenti
 			}
 			return err
 		},
-		taken:    isInUse,
-		describe: func(ctx context.Context) (*ekstypes.PodIdentityAssociation, error) { return describePodIdentityOf(ctx, x, a) },
-		gone:     isNotFound,
-		ours:     func(p *ekstypes.PodIdentityAssociation) bool { return aws.ToString(p.OwnerArn) == "" && ownedHere(p.Tags, x.c) },
+		taken: isInUse,
+		describe: func(ctx context.Context) (*ekstypes.PodIdentityAssociation, error) {
+			return describePodIdentityOf(ctx, x, a)
+		},
+		gone: isNotFound,
+		ours: func(p *ekstypes.PodIdentityAssociation) bool {
+			return aws.ToString(p.OwnerArn) == "" && ownedHere(p.Tags, x.c)
+		},
 		notOurs: fmt.Sprintf("the service account %s of cluster %s has a Pod Identity association already, which eksctl-lite did not create for %s; remove the pod_identity block or that association",
 			a.key(), x.cluster, baseAddress(x.c.Address)),
 	})
