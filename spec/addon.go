@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -153,14 +152,7 @@ func (l *loader) checkConfigurationValues(doc string, rng *hcl.Range) {
 	if doc == "" {
 		return
 	}
-	var v any
-	why := ""
-	if err := json.Unmarshal([]byte(doc), &v); err != nil {
-		why = fmt.Sprintf("it is not valid JSON (%s)", err)
-	} else if _, ok := v.(map[string]any); !ok {
-		why = fmt.Sprintf("it is a JSON %s, not an object", jsonKind(v))
-	}
-	if why != "" {
+	if why := notJSONObject(doc); why != "" {
 		l.errorf(rng, "Invalid configuration values",
 			"configuration_values must be a JSON object, but %s. Build it with jsonencode({ ... }), such as jsonencode({ env = { ENABLE_PREFIX_DELEGATION = \"true\" } }).", why)
 	}

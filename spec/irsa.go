@@ -184,16 +184,21 @@ func jsonKind(v any) string {
 	return "null"
 }
 
+// notJSONObject says why doc is not a JSON object, "" when it is one.
+func notJSONObject(doc string) string {
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return fmt.Sprintf("it is not valid JSON (%s)", err)
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return fmt.Sprintf("it is a JSON %s, not an object", jsonKind(v))
+	}
+	return ""
+}
+
 // checkPolicyDocument checks that doc is a JSON object within IAM's size limit.
 func (l *loader) checkPolicyDocument(doc string, rng *hcl.Range) {
-	var v any
-	why := ""
-	if err := json.Unmarshal([]byte(doc), &v); err != nil {
-		why = fmt.Sprintf("it is not valid JSON (%s)", err)
-	} else if _, ok := v.(map[string]any); !ok {
-		why = fmt.Sprintf("it is a JSON %s, not an object", jsonKind(v))
-	}
-	if why != "" {
+	if why := notJSONObject(doc); why != "" {
 		l.errorf(rng, "Invalid inline policy",
 			"inline_policy must be a JSON policy document, but %s. Build it with jsonencode({ Version = \"2012-10-17\", Statement = [...] }).", why)
 		return
