@@ -158,6 +158,11 @@ func (f emptyEKS) ListFargateProfiles(context.Context, *eks.ListFargateProfilesI
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
 }
 
+func (f emptyEKS) ListPodIdentityAssociations(context.Context, *eks.ListPodIdentityAssociationsInput, ...func(*eks.Options)) (*eks.ListPodIdentityAssociationsOutput, error) {
+	*f.calls++
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
 type emptyIAM struct {
 	provision.IAMAPI
 	calls *int
