@@ -102,6 +102,14 @@ type kind struct {
 	// alongside DescribeCluster, with a context cancelled if the cluster
 	// turns out not to exist.
 	observe func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any
+	// readForBlocks reads, once the cluster is observed, what the kind's
+	// blocks of cp need from AWS besides live objects (the add-on
+	// catalogue: the versions and configuration schemas of the add-ons
+	// the blocks name), through the observer's read limits; the plan finds
+	// it in cp.reads. blockReadFailure is the summary of the diagnostic
+	// when it fails.
+	readForBlocks    func(ctx context.Context, o *observer, cp *clusterPlan) (any, error)
+	blockReadFailure string
 
 	// Roles. wantsRoles gives the IAM roles the kind's blocks of a cluster
 	// want eksctl-lite to manage, by the address of the role's change:
@@ -172,6 +180,7 @@ func init() {
 		oidcProviderKind(),
 		roleKind(),
 		podIdentityKind(),
+		addonKind(),
 	}
 	for _, k := range kindList {
 		if kinds[k.typ] != nil {
