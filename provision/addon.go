@@ -190,6 +190,19 @@ func addonKind() *kind {
 		observe: func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any {
 			return anySlice(observeChildren(ctx, o, c.EKS, cluster, errs, o.listAddons, addonResource, addonFromAWS, nil))
 		},
+		deletesWith: func(lc *liveCluster, ch *ResourceChange) []any {
+			a, _ := ch.Before.(*AddonAttrs)
+			if a == nil || addonPreserved(ch) {
+				return nil // preserved: the associations stay
+			}
+			var out []any
+			for _, p := range lc.podIdentities() {
+				if p.OwnerARN != "" && p.OwnerARN == a.ARN {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
 		readForBlocks:         readAddonCatalog,
 		blockReadFailure:      "Cannot read the EKS add-on catalogue",
 		plan:                  (*planner).planAddons,
@@ -578,7 +591,7 @@ func (pl *planner) planAddons(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 			continue
 		}
 		ch.Before = cur
-		ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.liveRoles(), cur.ServiceAccountRoleARN)...)
+		ch.DependsOn = append(ch.DependsOn, cp.addonRoleDeps(pl, cur)...)
 		ch.Diffs = diffAddon(cur, after, changing)
 		ch.Action = actionOf(ch.Diffs)
 		if owner(cur.Tags) != c.Name {
@@ -639,11 +652,33 @@ func (cp *clusterPlan) deleteAddon(pl *planner, a *AddonAttrs, preserve bool, re
 		addr = AddonAddress(cp.spec.Name, a.Name)
 	}
 	ch := &ResourceChange{Address: addr, Type: TypeAddon, Action: Delete, Before: a,
-		DependsOn: append([]string{ClusterAddress(cp.spec.Name)}, cp.roleDeps(pl.liveRoles(), a.ServiceAccountRoleARN)...), Reason: reason}
+		DependsOn: append([]string{ClusterAddress(cp.spec.Name)}, cp.addonRoleDeps(pl, a)...), Reason: reason}
 	if preserve {
 		ch.Steps = []Step{{Call: "DeleteAddon", Detail: "preserve: the add-on's software stays in the cluster", Target: "preserve"}}
 	}
 	return ch
+}
+
+// addonRoleDeps are the managed roles the live add-on a uses (its IRSA
+// role, its associations' roles): each is deleted only after the add-on
+// stops using it.
+func (cp *clusterPlan) addonRoleDeps(pl *planner, a *AddonAttrs) []string {
+	deps := cp.roleDeps(pl.liveRoles(), a.ServiceAccountRoleARN)
+	for _, p := range a.PodIdentities {
+		deps = append(deps, cp.roleDeps(pl.liveRoles(), p.RoleARN)...)
+	}
+	return deps
+}
+
+// addonPreserved reports whether a Delete change of an add-on keeps its
+// software (and its Pod Identity associations) in the cluster.
+func addonPreserved(ch *ResourceChange) bool {
+	for _, s := range ch.Steps {
+		if s.Call == "DeleteAddon" && s.Target == "preserve" {
+			return true
+		}
+	}
+	return false
 }
 
 // destroyAddons plans the deletion of every add-on the cluster owns, before

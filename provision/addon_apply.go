@@ -32,11 +32,7 @@ func applyAddon(ctx context.Context, x *execution) (any, string, error) {
 		return updateAddon(ctx, x, w)
 	case Delete:
 		b := x.before.(*AddonAttrs)
-		preserve := false
-		for _, s := range x.c.Steps {
-			preserve = preserve || (s.Call == "DeleteAddon" && s.Target == "preserve")
-		}
-		return nil, b.Name, deleteAddon(ctx, x, w, b, preserve)
+		return nil, b.Name, deleteAddon(ctx, x, w, b, addonPreserved(x.c))
 	case NoOp, Wait:
 		b := x.before.(*AddonAttrs)
 		got, err := waitActive(ctx, x.eks, w, addonResource, x.cluster, b.Name)

@@ -120,6 +120,10 @@ type kind struct {
 	// object that uses a role says so with the usedRoleAttrs method.
 	wantsRoles func(cp *clusterPlan) map[string]string
 	namesRole  func(c *spec.Cluster, arn string) string
+	// deletesWith are the live objects of other kinds that EKS deletes
+	// with the object a Delete change ch deletes (an add-on's Pod Identity
+	// associations): the roles they use are free once it is gone.
+	deletesWith func(lc *liveCluster, ch *ResourceChange) []any
 	// noun names one object of the kind for people ("node group"), and
 	// blocksClusterDeletion says EKS refuses to delete a cluster while one
 	// exists (so one eksctl-lite does not own keeps the cluster).
