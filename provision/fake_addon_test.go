@@ -407,7 +407,11 @@ func (a *fakeAccount) putAddonLocked(region, cluster string, ad *ekstypes.Addon,
 		region = a.region
 	}
 	name := aws.ToString(ad.AddonName)
-	arn := "arn:aws:eks:" + region + ":" + testAccount + ":addon/" + cluster + "/" + name + "/" + a.id()
+	// IDs are random in EKS; here they are stable from run to run (the
+	// golden plans show them) and new for each add-on made.
+	seq := "addon/" + cluster + "/" + name
+	a.in(region).podSeq[seq]++
+	arn := fmt.Sprintf("arn:aws:eks:%s:%s:addon/%s/%s/%d", region, testAccount, cluster, name, a.in(region).podSeq[seq])
 	ad.ClusterName, ad.AddonArn = aws.String(cluster), aws.String(arn)
 	o := &eksObject{name: name, cluster: cluster, arn: arn, status: "ACTIVE", tags: copyTags(tags), addon: ad}
 	a.in(region).addons[cluster+"/"+name] = o
