@@ -9,8 +9,10 @@ package provision
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -279,4 +281,81 @@ func deleteAddon(ctx context.Context, x *execution, w waiter, b *AddonAttrs, pre
 		return addonError(x, b.Name, err)
 	}
 	return nil
+}
+
+// upgradeAddons carries out add-on version steps of a cluster's change
+// (upgrade.go), concurrently: each waits for its add-on to be ACTIVE,
+// skips it if it runs the version already, else sends UpdateAddon (with
+// the resolve_conflicts of the add-on's block) and waits for the update
+// and the add-on. One that fails stops the control plane upgrade.
+func upgradeAddons(ctx context.Context, x *execution, steps []Step) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("stopped before upgrading add-ons: %w", ctx.Err())
+	}
+	w := x.opts.waiter(x.opts.Timeouts.Addon, "ADDON")
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, s := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = upgradeAddon(ctx, x, w, s)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func upgradeAddon(ctx context.Context, x *execution, w waiter, s Step) error {
+	name := s.Addon
+	got, err := waitActive(ctx, x.eks, w, addonResource, x.cluster, name)
+	if err != nil {
+		return addonError(x, name, err)
+	}
+	if owner(got.Tags) != x.cluster {
+		return fmt.Errorf("add-on %s is no longer this cluster's eksctl-lite add-on, so it is not upgraded and the control plane cannot go on; run eksctl-lite plan again", name)
+	}
+	if aws.ToString(got.AddonVersion) == s.Target {
+		x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
+		return nil
+	}
+	x.act.note("%s", stepLine(s))
+	in := &eks.UpdateAddonInput{ClusterName: aws.String(x.cluster), AddonName: aws.String(name), AddonVersion: aws.String(s.Target)}
+	if rc := x.e.addonResolveConflicts(x.cluster, name); rc != "" {
+		in.ResolveConflicts = ekstypes.ResolveConflicts(rc)
+	}
+	var update *ekstypes.Update
+	err = w.retry(callCtx(ctx), "add-on "+name+" to accept UpdateAddon", isInUse, func(ctx context.Context) error {
+		out, err := x.eks.UpdateAddon(ctx, in)
+		if err == nil {
+			update = out.Update
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("UpdateAddon on add-on %s (to %s, before the node groups and the control plane go on): %w", name, s.Target, err)
+	}
+	if update != nil && update.Id != nil {
+		if err := addonUpdateSucceeded(ctx, x, w, name, aws.ToString(update.Id)); err != nil {
+			return err
+		}
+	}
+	if _, err := waitActive(ctx, x.eks, w, addonResource, x.cluster, name); err != nil {
+		return addonError(x, name, err)
+	}
+	return nil
+}
+
+// addonResolveConflicts is the resolve_conflicts the plan gives add-on
+// name of cluster ("" when it has no change for it).
+func (e *executor) addonResolveConflicts(cluster, name string) string {
+	for _, ch := range e.plan.Changes {
+		if ch.Type != TypeAddon || ch.Cluster != cluster {
+			continue
+		}
+		if a, err := typedAttrs(TypeAddon, ch.After); err == nil && a != nil && a.(*AddonAttrs).Name == name {
+			return a.(*AddonAttrs).ResolveConflicts
+		}
+	}
+	return ""
 }

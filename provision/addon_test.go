@@ -434,3 +434,72 @@ func TestPodIdentityAgentWarningSeesLiveAddon(t *testing.T) {
 		t.Errorf("warnings %v with the agent add-on live, want none", got)
 	}
 }
+
+// An upgrade of two minor versions takes the add-ons that follow
+// "default" or "latest" to each version's, after each control plane step
+// and before the node groups; a pinned add-on that cannot run on a version
+// the control plane goes through stops the plan, naming it.
+func TestAddonUpgradeFollowsTheControlPlane(t *testing.T) {
+	cluster := func(version string) *spec.Cluster {
+		c := testCluster("demo")
+		c.Version = version
+		testNodeGroup(c, "general")
+		testAddon(c, "vpc-cni", "default")
+		testAddon(c, "coredns", "latest")
+		testAddon(c, "kube-proxy", "default")
+		return c
+	}
+	w := converged(t, testConfig(cluster("1.33")))
+	w.log = nil
+	p := mustPlan(t, w, testConfig(cluster("1.35")), PlanOptions{})
+	want := []string{
+		"cluster.demo update UpdateClusterVersion:1.34 UpdateAddon:v1.20.4-eksbuild.2 UpdateAddon:v1.12.4-eksbuild.1 UpdateAddon:v1.34.2-eksbuild.3 UpdateNodegroupVersion:1.34 UpdateClusterVersion:1.35",
+		"cluster.demo.addon.coredns update UpdateAddon:v1.12.4-eksbuild.1",
+		"cluster.demo.addon.kube-proxy update UpdateAddon:v1.35.2-eksbuild.3",
+		"cluster.demo.addon.vpc-cni update UpdateAddon:v1.20.4-eksbuild.2",
+		"cluster.demo.node_group.general update UpdateNodegroupVersion:1.35",
+	}
+	if d := cmp.Diff(want, summaryOfChanges(p)); d != "" {
+		t.Fatalf("plan (-want +got):\n%s", d)
+	}
+	if ng := changeOf(t, p, "cluster.demo.node_group.general"); !slices.Contains(ng.DependsOn, "cluster.demo.addon.kube-proxy") {
+		t.Errorf("node group depends on %v, want the add-ons that move", ng.DependsOn)
+	}
+	w.apply(t, p)
+	order := []string{
+		"UpdateClusterVersion demo 1.34",
+		"UpdateAddon demo/kube-proxy v1.34.2-eksbuild.3",
+		"UpdateNodegroupVersion demo/general 1.34",
+		"UpdateClusterVersion demo 1.35",
+		"UpdateAddon demo/kube-proxy v1.35.2-eksbuild.3",
+		"UpdateNodegroupVersion demo/general 1.35",
+	}
+	for i := 1; i < len(order); i++ {
+		if a, b := w.logIndex(order[i-1]), w.logIndex(order[i]); a < 0 || b < 0 || a > b {
+			t.Errorf("%q at %d, %q at %d: want that order\n%s", order[i-1], a, order[i], b, strings.Join(w.log, "\n"))
+		}
+	}
+	// coredns and vpc-cni reached their 1.35 versions at 1.34: not sent again.
+	if got := w.logged("UpdateAddon demo/coredns"); len(got) != 1 {
+		t.Errorf("coredns updates %v, want one", got)
+	}
+	if p := mustPlan(t, w, testConfig(cluster("1.35")), PlanOptions{}); p.HasChanges() {
+		t.Errorf("plan after the upgrade has changes: %v", changesExcept(p, NoOp))
+	}
+
+	t.Run("pinned", func(t *testing.T) {
+		w := converged(t, testConfig(cluster("1.33")))
+		c := cluster("1.35")
+		c.Addons[2].Version = "v1.35.2-eksbuild.3" // not on 1.34, which the cluster goes through
+		_, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
+		if !diags.HasErrors() || diags[0].Summary != `Add-on "kube-proxy" blocks the upgrade of cluster "demo"` || diags[0].Subject.Start.Line != 50 ||
+			!strings.Contains(diags[0].Detail, "not compatible with Kubernetes 1.34") {
+			t.Errorf("diags = %s, want the pinned add-on blocking, at its version", diagsText(diags))
+		}
+		c.Addons[2].Version = "v1.33.2-eksbuild.3" // left where it is: not on 1.35
+		_, diags = MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
+		if !diags.HasErrors() || !strings.Contains(diagsText(diags), `add-on "kube-proxy" for Kubernetes 1.35`) {
+			t.Errorf("diags = %s, want the pinned add-on refused for 1.35", diagsText(diags))
+		}
+	})
+}
