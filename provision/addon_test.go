@@ -503,3 +503,60 @@ func TestAddonUpgradeFollowsTheControlPlane(t *testing.T) {
 		}
 	})
 }
+
+// A saved plan's add-ons keep their fingerprints until someone changes
+// them: a change made since (configuration values, an association's role)
+// makes the plan stale.
+func TestAddonFingerprints(t *testing.T) {
+	w := converged(t, testConfig(addonCluster()))
+	c := addonCluster()
+	c.Addons[1].ConfigurationValues = `{"replicaCount":2}`
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	now, err := RefreshFingerprints(context.Background(), p, w.factory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale := StaleAddresses(p, now); len(stale) != 0 {
+		t.Fatalf("stale right after the plan: %v", stale)
+	}
+	w.mu.Lock()
+	w.in("").addon("demo", "coredns").addon.ConfigurationValues = aws.String(`{"replicaCount":5}`)
+	for _, o := range w.in("").pods {
+		o.pia.RoleArn = aws.String("arn:aws:iam::111122223333:role/changed")
+	}
+	w.mu.Unlock()
+	now, err = RefreshFingerprints(context.Background(), p, w.factory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"cluster.demo.addon.coredns", "cluster.demo.addon.vpc-cni"}
+	if d := cmp.Diff(want, StaleAddresses(p, now)); d != "" {
+		t.Errorf("stale (-want +got):\n%s", d)
+	}
+}
+
+// An add-on an interrupted apply created is carried on with (its tags say
+// it is this change's), and finished as the plan wants; one someone else
+// created meanwhile is not.
+func TestAddonCreateAdoptsOnlyItsOwn(t *testing.T) {
+	w := converged(t, testConfig(testCluster("demo")))
+	c := testCluster("demo")
+	testAddon(c, "coredns", "default").ConfigurationValues = `{"replicaCount":2}`
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	w.putAddon("demo", "coredns", "v1.11.3-eksbuild.1", map[string]string{TagCluster: "demo", TagAddress: "cluster.demo.addon.coredns", TagRegion: "eu-west-1"})
+	w.apply(t, p)
+	if got := w.addonOf("demo", "coredns"); !jsonEqual(aws.ToString(got.ConfigurationValues), `{"replicaCount":2}`) {
+		t.Errorf("adopted add-on's configuration values %q, want the plan's", aws.ToString(got.ConfigurationValues))
+	}
+
+	w = converged(t, testConfig(testCluster("demo")))
+	p = mustPlan(t, w, testConfig(c), PlanOptions{})
+	w.putAddon("demo", "coredns", "v1.11.3-eksbuild.1", nil)
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), p, w.factory(), fastOptions(&out)); err == nil || !strings.Contains(err.Error()+out.String(), "eksctl-lite does not own it") {
+		t.Errorf("apply over a foreign add-on: %v\n%s", err, out.String())
+	}
+	if n := len(w.logged("UpdateAddon")); n != 0 {
+		t.Errorf("%d UpdateAddon calls on a foreign add-on", n)
+	}
+}
