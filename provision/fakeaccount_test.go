@@ -46,7 +46,7 @@ const testAccount = "111122223333"
 
 // lifecycle is how long AWS takes; zero durations are instant.
 type lifecycle struct {
-	cluster, nodeGroup, fargate, update time.Duration
+	cluster, nodeGroup, fargate, update, addon time.Duration
 	// iam is how long every IAM call takes: IAM has no transitional
 	// states, the call itself is the wait.
 	iam time.Duration
@@ -62,6 +62,7 @@ type eksObject struct {
 	ng                 *ekstypes.Nodegroup
 	fp                 *ekstypes.FargateProfile
 	pia                *ekstypes.PodIdentityAssociation
+	addon              *ekstypes.Addon
 }
 
 // hold puts the object in status for the rest of the test.
@@ -83,6 +84,7 @@ type eksRegion struct {
 	fargate    map[string]*eksObject // by cluster/name
 	pods       map[string]*eksObject // Pod Identity associations, by cluster/ID
 	podSeq     map[string]int        // associations made per cluster/namespace/service account
+	addons     map[string]*eksObject // by cluster/name
 }
 
 type iamRole struct {
@@ -130,6 +132,9 @@ type fakeAccount struct {
 	log []string
 	// violations lists broken EKS rules; a correct apply leaves it empty.
 	violations []string
+	// lastCreateAddon and lastUpdateAddon are the last add-on calls accepted.
+	lastCreateAddon *eks.CreateAddonInput
+	lastUpdateAddon *eks.UpdateAddonInput
 }
 
 // newFakeAccount is an empty account whose default region is eu-west-1,
@@ -283,7 +288,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}}
 		a.regions[region] = r
 	}
 	return r
@@ -342,7 +347,7 @@ func (r *eksRegion) fargateBusy(cluster string) string {
 }
 
 func (r *eksRegion) byARN(arn string) *eksObject {
-	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate, r.pods} {
+	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate, r.pods, r.addons} {
 		for _, o := range m {
 			if o.arn == arn {
 				return o
@@ -494,6 +499,7 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 	a.fakeNodegroupOps(f, region)
 	a.fakeFargateOps(f, region)
 	a.fakePodIdentityOps(f, region)
+	a.fakeAddonOps(f, region)
 	return f
 }
 
@@ -533,6 +539,9 @@ func (a *fakeAccount) state() []string {
 			}
 			for _, n := range r.children(r.fargate, name) {
 				out = append(out, "fargate "+name+"/"+n)
+			}
+			for _, n := range r.children(r.addons, name) {
+				out = append(out, "addon "+name+"/"+n)
 			}
 		}
 	}

@@ -158,6 +158,10 @@ type Step struct {
 	// change updates: the node group version steps a control plane upgrade
 	// of several minor versions needs between its own steps (upgrade.go).
 	NodeGroup string `json:"node_group,omitempty"`
+	// Addon names the add-on a step of a cluster's change updates: the
+	// add-on version steps that follow each control plane step of an
+	// upgrade of several minor versions (upgrade.go).
+	Addon string `json:"addon,omitempty"`
 }
 
 // AttrSchema says how one attribute is compared and changed.

@@ -90,6 +90,20 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	podAfter.PodIdentities[1].RoleARN = "arn:aws:iam::111122223333:role/other"
 	testPodIdentity(podAfter, "new", "apps", "new", "")
 	plans["pod_identity"] = mustPlan(t, converged(t, testConfig(podBefore)), testConfig(podAfter), PlanOptions{})
+
+	// Add-ons: one new at the latest version, one's configuration values
+	// and version change in place, one's tags change, one removed (with
+	// its managed Pod Identity role).
+	addonBefore := addonCluster()
+	addonBefore.Addons[2].Version = "v1.31.0-eksbuild.1"
+	addonAfter := addonCluster()
+	addonAfter.Addons = addonAfter.Addons[1:]
+	addonAfter.Addons[0].ConfigurationValues = `{"replicaCount":3}`
+	addonAfter.Addons[0].Version = "v1.11.3-eksbuild.1"
+	addonAfter.Addons[1].Version = "default"
+	addonAfter.Addons[1].Tags = map[string]string{"tier": "system"}
+	testAddon(addonAfter, podIdentityAgent, "latest")
+	plans["addon"] = mustPlan(t, converged(t, testConfig(addonBefore)), testConfig(addonAfter), PlanOptions{})
 	return plans
 }
 
