@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
@@ -532,6 +533,22 @@ func TestAddonFingerprints(t *testing.T) {
 	want := []string{"cluster.demo.addon.coredns", "cluster.demo.addon.vpc-cni"}
 	if d := cmp.Diff(want, StaleAddresses(p, now)); d != "" {
 		t.Errorf("stale (-want +got):\n%s", d)
+	}
+
+	// An update made since the plan, done already, makes it stale too.
+	p = mustPlan(t, w, testConfig(addonCluster()), PlanOptions{})
+	cl, _ := w.factory()("")
+	if _, err := cl.EKS.UpdateAddon(context.Background(), &eks.UpdateAddonInput{ClusterName: aws.String("demo"), AddonName: aws.String("kube-proxy"), AddonVersion: aws.String("v1.31.2-eksbuild.3")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.EKS.UpdateAddon(context.Background(), &eks.UpdateAddonInput{ClusterName: aws.String("demo"), AddonName: aws.String("kube-proxy"), AddonVersion: aws.String("v1.31.0-eksbuild.1")}); err != nil {
+		t.Fatal(err)
+	}
+	if now, err = RefreshFingerprints(context.Background(), p, w.factory()); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"cluster.demo.addon.kube-proxy"}, StaleAddresses(p, now)); d != "" {
+		t.Errorf("stale after an update (-want +got):\n%s", d)
 	}
 }
 
