@@ -20,8 +20,9 @@ import (
 // clusterSchema follows the EKS API: version, endpoint access and logging
 // change in place (UpdateClusterVersion, UpdateClusterConfig), encryption
 // can be added (AssociateEncryptionConfig) but never removed or changed, and
-// the role and the VPC subnets and security groups are fixed at creation.
-// Replacing a cluster is never planned: it would destroy every workload.
+// the role and the VPC subnets and security groups are fixed at creation,
+// the authentication mode only moves forward (UpdateClusterConfig) and the
+// creator's admin entry is decided at creation. Replacing a cluster is never planned: it would destroy every workload.
 var clusterSchema = Schema{
 	"version":                   {},
 	"role_arn":                  {Impossible: true},
@@ -32,7 +33,60 @@ var clusterSchema = Schema{
 	"public_access_cidrs":       {Set: true},
 	"enabled_cluster_log_types": {Set: true},
 	"kms_key_arn":               {},
-	"tags":                      {},
+	"authentication_mode":       {},
+	// bootstrap_cluster_creator_admin: EKS decides it in CreateCluster
+	// and no call changes it.
+	"bootstrap_cluster_creator_admin": {Impossible: true},
+	"tags":                            {},
+}
+
+// AuthenticationModes in the only order EKS moves them: "Switching
+// authentication modes on an existing cluster is a one-way operation"
+// (EKS User Guide, "Change authentication mode to use access entries").
+var authenticationModes = []string{"CONFIG_MAP", "API_AND_CONFIG_MAP", "API"}
+
+// authModeRank is the place of mode in authenticationModes; -1 for one
+// EKS did not report (a cluster older than access entries).
+func authModeRank(mode string) int {
+	for i, m := range authenticationModes {
+		if m == mode {
+			return i
+		}
+	}
+	return -1
+}
+
+// withAccess fills in the access attributes of a cluster's desired
+// attributes: what the access block says, else, at creation, API (so that
+// access entries work) and EKS's default creator admin entry, and on a
+// live cluster whatever it has, so that leaving the block out changes
+// nothing.
+func withAccess(a *ClusterAttrs, c *spec.Cluster, live *ClusterAttrs) *ClusterAttrs {
+	var written spec.Access
+	if c.Access != nil {
+		written = *c.Access
+	}
+	// A live cluster that reports no access configuration (EKS before
+	// access entries) keeps it unplanned.
+	switch {
+	case live != nil && live.AuthenticationMode == "":
+	case written.AuthenticationMode != "":
+		a.AuthenticationMode = written.AuthenticationMode
+	case live != nil:
+		a.AuthenticationMode = live.AuthenticationMode
+	default:
+		a.AuthenticationMode = "API"
+	}
+	switch {
+	case live != nil && live.BootstrapCreatorAdmin == nil:
+	case written.BootstrapClusterCreatorAdmin != nil:
+		a.BootstrapCreatorAdmin = aws.Bool(*written.BootstrapClusterCreatorAdmin)
+	case live != nil:
+		a.BootstrapCreatorAdmin = live.BootstrapCreatorAdmin
+	default:
+		a.BootstrapCreatorAdmin = aws.Bool(true)
+	}
+	return a
 }
 
 // clusterAttrs are the desired attributes of a cluster block; roleARN is
@@ -85,6 +139,10 @@ func clusterFromAWS(c *ekstypes.Cluster) *ClusterAttrs {
 			a.KMSKeyARN = aws.ToString(e.Provider.KeyArn)
 		}
 	}
+	if ac := c.AccessConfig; ac != nil {
+		a.AuthenticationMode = string(ac.AuthenticationMode)
+		a.BootstrapCreatorAdmin = ac.BootstrapClusterCreatorAdminPermissions
+	}
 	if c.Identity != nil && c.Identity.Oidc != nil {
 		a.OIDCIssuer = aws.ToString(c.Identity.Oidc.Issuer)
 	}
@@ -106,6 +164,13 @@ func clusterRefusal(before, after *ClusterAttrs, d AttrDiff) string {
 			}
 			return fmt.Sprintf("EKS cannot change a cluster's secrets encryption key once set. Keep the encryption block with key %s.", before.KMSKeyARN)
 		}
+	case "authentication_mode":
+		if from, to := authModeRank(before.AuthenticationMode), authModeRank(after.AuthenticationMode); to < from {
+			return fmt.Sprintf("Changing a cluster's authentication mode is one-way: EKS moves it only from CONFIG_MAP to API_AND_CONFIG_MAP to API, never back (live: %s, configured: %s). Set authentication_mode = %q, or leave it out to keep the live mode.", before.AuthenticationMode, after.AuthenticationMode, before.AuthenticationMode)
+		}
+	case "bootstrap_cluster_creator_admin":
+		was := strconv.FormatBool(aws.ToBool(before.BootstrapCreatorAdmin))
+		return fmt.Sprintf("EKS decides whether the cluster's creator gets an admin access entry only when it creates the cluster (live: %s). Set bootstrap_cluster_creator_admin = %s or leave it out; to grant or remove that access now, use an access_entry block.", was, was)
 	case "version":
 		from, _ := minorOf(before.Version)
 		to, _ := minorOf(after.Version)
@@ -142,6 +207,13 @@ func clusterSteps(before, after *ClusterAttrs, diffs []AttrDiff) []Step {
 	}
 	if paths["kms_key_arn"] && before.KMSKeyARN == "" {
 		steps = append(steps, Step{Call: "AssociateEncryptionConfig", Detail: "secrets encryption", Paths: []string{"kms_key_arn"}})
+	}
+	if paths["authentication_mode"] {
+		// One mode at a time: CONFIG_MAP goes to API through API_AND_CONFIG_MAP.
+		for r := authModeRank(before.AuthenticationMode) + 1; r >= 1 && r <= authModeRank(after.AuthenticationMode); r++ {
+			m := authenticationModes[r]
+			steps = append(steps, Step{Call: "UpdateClusterConfig", Detail: "authentication mode to " + m, Paths: []string{"authentication_mode"}, Target: m})
+		}
 	}
 	return steps
 }
@@ -282,7 +354,7 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 	var diags hcl.Diagnostics
 	{
 		refs, changing := map[string]string{}, map[string]bool{}
-		after := clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing))
+		after := withAccess(clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing)), c, live.cluster)
 		cp.configTags(after.Tags)
 		ch := &ResourceChange{Address: ClusterAddress(c.Name), Type: TypeCluster, After: after, Refs: refs}
 		if c.RoleARN == "" {
@@ -298,10 +370,7 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 			refused := false
 			for _, d := range ch.Diffs {
 				if msg := clusterRefusal(before, after, d); msg != "" {
-					rng := c.AttrRange(clusterSpecPath[d.Path])
-					if _, written := c.Ranges[clusterSpecPath[d.Path]]; !written && (d.Path == "subnet_ids" || d.Path == "security_group_ids") {
-						rng = c.VPC.DeclRange
-					}
+					rng := clusterDiffRange(c, d.Path)
 					diags = append(diags, errorDiag(rng, fmt.Sprintf("Cannot change %s of cluster %q", d.Path, c.Name), msg))
 					refused = true
 				}
@@ -371,6 +440,22 @@ var clusterSpecPath = map[string]string{
 	"endpoint_private_access":   "vpc.endpoint_private_access",
 	"public_access_cidrs":       "vpc.public_access_cidrs",
 	"enabled_cluster_log_types": "logging",
+}
+
+// clusterDiffRange is where the user wrote the attribute of diff path, or
+// the block that holds it, or the cluster block.
+func clusterDiffRange(c *spec.Cluster, path string) hcl.Range {
+	switch path {
+	case "authentication_mode", "bootstrap_cluster_creator_admin":
+		if c.Access != nil {
+			return c.Access.AttrRange(path)
+		}
+	case "subnet_ids", "security_group_ids":
+		if _, written := c.Ranges[clusterSpecPath[path]]; !written {
+			return c.VPC.DeclRange
+		}
+	}
+	return c.AttrRange(clusterSpecPath[path])
 }
 
 // destroyCluster plans the deletion of the cluster. One that still has

@@ -34,7 +34,17 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 			}
 			o.cl = &ekstypes.Cluster{Name: in.Name, Arn: aws.String(o.arn), Version: in.Version, RoleArn: in.RoleArn, ResourcesVpcConfig: vc,
 				Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String(issuerOf(region, name))}},
-				Logging:  mergeLogging(nil, in.Logging), EncryptionConfig: in.EncryptionConfig}
+				Logging:  mergeLogging(nil, in.Logging), EncryptionConfig: in.EncryptionConfig,
+				// EKS's defaults when CreateCluster says nothing.
+				AccessConfig: &ekstypes.AccessConfigResponse{AuthenticationMode: ekstypes.AuthenticationModeConfigMap, BootstrapClusterCreatorAdminPermissions: aws.Bool(true)}}
+			if ac := in.AccessConfig; ac != nil {
+				if ac.AuthenticationMode != "" {
+					o.cl.AccessConfig.AuthenticationMode = ac.AuthenticationMode
+				}
+				if ac.BootstrapClusterCreatorAdminPermissions != nil {
+					o.cl.AccessConfig.BootstrapClusterCreatorAdminPermissions = ac.BootstrapClusterCreatorAdminPermissions
+				}
+			}
 			r().clusters[name] = o
 			return &eks.CreateClusterOutput{Cluster: describeCluster(o)}, nil
 		})
@@ -144,7 +154,16 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 		if in.ResourcesVpcConfig != nil {
 			what = append(what, "endpoint access")
 		}
+		typ := ekstypes.UpdateTypeConfigUpdate
+		if in.AccessConfig != nil {
+			what, typ = append(what, "authentication mode "+string(in.AccessConfig.AuthenticationMode)), ekstypes.UpdateTypeAccessConfigUpdate
+		}
 		change := func(c *ekstypes.Cluster) {
+			if ac := in.AccessConfig; ac != nil {
+				cc := *c.AccessConfig
+				cc.AuthenticationMode = ac.AuthenticationMode
+				c.AccessConfig = &cc
+			}
 			if in.Logging != nil {
 				c.Logging = mergeLogging(c.Logging, in.Logging)
 			}
@@ -158,7 +177,20 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 				c.ResourcesVpcConfig = &vc
 			}
 		}
-		u, err := clusterUpdate("UpdateClusterConfig", aws.ToString(in.Name), " "+strings.Join(what, " and "), ekstypes.UpdateTypeConfigUpdate, func(c *ekstypes.Cluster) error {
+		u, err := clusterUpdate("UpdateClusterConfig", aws.ToString(in.Name), " "+strings.Join(what, " and "), typ, func(c *ekstypes.Cluster) error {
+			if len(what) != 1 {
+				a.violate("UpdateClusterConfig %s with %s: one kind of update per call", aws.ToString(in.Name), strings.Join(what, " and "))
+				return invalid("Only one type of update can be allowed.")
+			}
+			if ac := in.AccessConfig; ac != nil {
+				// One-way, one step at a time (EKS User Guide, "Change
+				// authentication mode").
+				from, to := authModeRank(string(c.AccessConfig.AuthenticationMode)), authModeRank(string(ac.AuthenticationMode))
+				if to != from+1 {
+					a.violate("UpdateClusterConfig %s authentication mode %s -> %s", aws.ToString(in.Name), c.AccessConfig.AuthenticationMode, ac.AuthenticationMode)
+					return invalid("Unsupported authentication mode update from %s to %s", c.AccessConfig.AuthenticationMode, ac.AuthenticationMode)
+				}
+			}
 			after := *c
 			change(&after)
 			if cmp.Equal(clusterFromAWS(c), clusterFromAWS(&after)) {
@@ -284,6 +316,9 @@ func (a *fakeAccount) putCluster(c *ClusterAttrs) *ClusterAttrs {
 	}
 	if c.KMSKeyARN != "" {
 		o.cl.EncryptionConfig = encryptionConfig(c.KMSKeyARN)
+	}
+	if c.AuthenticationMode != "" {
+		o.cl.AccessConfig = &ekstypes.AccessConfigResponse{AuthenticationMode: ekstypes.AuthenticationMode(c.AuthenticationMode), BootstrapClusterCreatorAdminPermissions: c.BootstrapCreatorAdmin}
 	}
 	a.in("").clusters[c.Name] = o
 	return clusterFromAWS(describeCluster(o))

@@ -182,17 +182,23 @@ type Schema map[string]AttrSchema
 
 // ClusterAttrs are an EKS cluster's attributes as planned and observed.
 type ClusterAttrs struct {
-	Name                  string            `json:"name"`
-	ARN                   string            `json:"arn,omitempty"`
-	Version               string            `json:"version"`
-	RoleARN               string            `json:"role_arn"`
-	SubnetIDs             []string          `json:"subnet_ids"`
-	SecurityGroupIDs      []string          `json:"security_group_ids"`
-	EndpointPublicAccess  bool              `json:"endpoint_public_access"`
-	EndpointPrivateAccess bool              `json:"endpoint_private_access"`
-	PublicAccessCIDRs     []string          `json:"public_access_cidrs"`
-	Logging               []string          `json:"enabled_cluster_log_types"`
-	KMSKeyARN             string            `json:"kms_key_arn"`
+	Name                  string   `json:"name"`
+	ARN                   string   `json:"arn,omitempty"`
+	Version               string   `json:"version"`
+	RoleARN               string   `json:"role_arn"`
+	SubnetIDs             []string `json:"subnet_ids"`
+	SecurityGroupIDs      []string `json:"security_group_ids"`
+	EndpointPublicAccess  bool     `json:"endpoint_public_access"`
+	EndpointPrivateAccess bool     `json:"endpoint_private_access"`
+	PublicAccessCIDRs     []string `json:"public_access_cidrs"`
+	Logging               []string `json:"enabled_cluster_log_types"`
+	KMSKeyARN             string   `json:"kms_key_arn"`
+	// AuthenticationMode is the access block's mode: CONFIG_MAP,
+	// API_AND_CONFIG_MAP or API.
+	AuthenticationMode string `json:"authentication_mode"`
+	// BootstrapCreatorAdmin is whether EKS gave the cluster's creator an
+	// admin access entry at creation (nil: unknown, never a diff).
+	BootstrapCreatorAdmin *bool             `json:"bootstrap_cluster_creator_admin"`
 	Tags                  map[string]string `json:"tags"`
 	// OIDCIssuer is the cluster's issuer URL, known only once it exists.
 	OIDCIssuer string `json:"oidc_issuer,omitempty"`

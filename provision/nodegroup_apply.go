@@ -163,7 +163,7 @@ func sendNodeGroupStep(ctx context.Context, x *execution, s Step, cur, a *NodeGr
 		return eksTagStep(ctx, x.eks, s.Call, cur.ARN, cur.Tags, a.Tags)
 	case "UpdateNodegroupVersion":
 		in := &eks.UpdateNodegroupVersionInput{ClusterName: aws.String(x.cluster), NodegroupName: aws.String(name)}
-		version := stepVersion(s, a.Version)
+		version := stepTarget(s, a.Version)
 		if version != "" && version != cur.Version {
 			in.Version = aws.String(version)
 		}
@@ -196,7 +196,7 @@ func nodeGroupStepDone(s Step, cur, a *NodeGroupAttrs) bool {
 	case "TagResource", "UntagResource":
 		return eksTagStepDone(s.Call, cur.Tags, a.Tags)
 	case "UpdateNodegroupVersion":
-		version := stepVersion(s, a.Version)
+		version := stepTarget(s, a.Version)
 		return (version == "" || versionReached(cur.Version, version)) &&
 			(a.ReleaseVersion == "" || a.ReleaseVersion == cur.ReleaseVersion)
 	case "UpdateNodegroupConfig":

@@ -91,6 +91,8 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		"cluster tags":        len(c.Tags) > 0,
 		"private endpoint":    c.VPC.EndpointPrivateAccess,
 		"public_access_cidrs": len(c.VPC.PublicAccessCIDRs) > 0 && c.VPC.PublicAccessCIDRs[0] != DefaultPublicAccessCIDR,
+		"access":              c.Access != nil && c.Access.AuthenticationMode != "" && c.Access.BootstrapClusterCreatorAdmin != nil,
+		"pod_identity":        len(c.PodIdentities) > 0,
 	}
 	for what, ok := range checks {
 		if !ok {

@@ -10,7 +10,7 @@ import (
 // to many kilobytes; those load slowly and take the minimizer long, while
 // every construct of the language fits in far less. The largest seed,
 // examples/full/main.hcl, is under it.
-const maxFuzzInput = 4 << 10
+const maxFuzzInput = 8 << 10
 
 // FuzzLoad feeds arbitrary file contents to the loader: no input may
 // panic, and whatever comes back must be printable. The seed corpus is

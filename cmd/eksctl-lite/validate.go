@@ -177,19 +177,33 @@ func countDiagnostics(diags hcl.Diagnostics) (errs, warns int) {
 }
 
 // configSummary is one line counting what a configuration declares, e.g.
-// "1 cluster, 2 node groups, 1 Fargate profile, 0 IRSA roles."
+// "1 cluster, 2 node groups, 1 Fargate profile, 0 IRSA roles.", with the
+// access entries, add-ons and Pod Identity associations when there are any.
 func configSummary(cfg *spec.Config) string {
-	var ngs, fps, irsa int
+	var ngs, fps, irsa, entries, addons, pods int
 	for _, c := range cfg.Clusters {
 		ngs += len(c.NodeGroups)
 		fps += len(c.FargateProfiles)
 		irsa += len(c.IRSA)
+		entries += len(c.AccessEntries)
+		addons += len(c.Addons)
+		pods += len(c.PodIdentities)
 	}
-	return fmt.Sprintf("%s, %s, %s, %s.",
+	parts := []string{
 		plural(len(cfg.Clusters), "cluster", "clusters"),
 		plural(ngs, "node group", "node groups"),
 		plural(fps, "Fargate profile", "Fargate profiles"),
-		plural(irsa, "IRSA role", "IRSA roles"))
+		plural(irsa, "IRSA role", "IRSA roles"),
+	}
+	for _, p := range []struct {
+		n         int
+		one, many string
+	}{{entries, "access entry", "access entries"}, {addons, "add-on", "add-ons"}, {pods, "Pod Identity association", "Pod Identity associations"}} {
+		if p.n > 0 {
+			parts = append(parts, plural(p.n, p.one, p.many))
+		}
+	}
+	return strings.Join(parts, ", ") + "."
 }
 
 // plural spells n things.

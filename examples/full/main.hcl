@@ -39,6 +39,13 @@ cluster "full" {
     types = ["api", "audit", "authenticator"]
   }
 
+  # Who reaches the Kubernetes API is decided by EKS access entries only
+  # (no aws-auth ConfigMap). The mode only ever moves forward.
+  access {
+    authentication_mode             = "API"
+    bootstrap_cluster_creator_admin = true
+  }
+
   encryption {
     kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
@@ -139,5 +146,16 @@ cluster "full" {
     service_account = "external-dns"
     role_name       = "full-external-dns"
     policy_arns     = ["arn:aws:iam::aws:policy/AmazonRoute53FullAccess"]
+  }
+
+  # EKS Pod Identity for the service account apps/uploads: a managed role
+  # trusted by pods.eks.amazonaws.com, with session tags.
+  pod_identity "uploads" {
+    namespace            = "apps"
+    service_account      = "uploads"
+    policy_arns          = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+    inline_policy        = jsonencode(local.reports_policy)
+    disable_session_tags = false
+    tags                 = local.tags
   }
 }
