@@ -636,6 +636,14 @@ func (pl *planner) planAddons(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 			ch.Reason = "adopting an existing add-on"
 		}
 		ch.Steps = addonSteps(cur, after, ch.Diffs)
+		if compareAddonVersions(after.Version, cur.Version) < 0 {
+			// EKS takes an add-on back (UpdateAddon accepts an older
+			// version), but nobody should do it by surprise: "default"
+			// after "latest", or after an upgrade made in the console.
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(a.AttrRange("version")),
+				Summary: fmt.Sprintf("Add-on %q goes back from %s to %s", a.Name, cur.Version, after.Version),
+				Detail:  fmt.Sprintf("Add-on %q of cluster %q runs %s; version %q is %s for Kubernetes %s, an older version, so the plan downgrades it. If that is not what you want, set version to %q (or \"latest\").", a.Name, c.Name, cur.Version, a.Version, after.Version, target, cur.Version)})
+		}
 		cp.add(ch)
 	}
 	for _, a := range live.addons() {

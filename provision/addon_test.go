@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -575,5 +576,34 @@ func TestAddonCreateAdoptsOnlyItsOwn(t *testing.T) {
 	}
 	if n := len(w.logged("UpdateAddon")); n != 0 {
 		t.Errorf("%d UpdateAddon calls on a foreign add-on", n)
+	}
+}
+
+// A plan that takes an add-on back to an older version says so; one whose
+// add-on is being deleted makes it again.
+func TestAddonDowngradeWarnsAndDeletingIsRecreated(t *testing.T) {
+	c := addonCluster()
+	c.Addons[0].Version = "latest"
+	w := converged(t, testConfig(c))
+	_, diags := MakePlan(context.Background(), testConfig(addonCluster()), w.factory(), PlanOptions{})
+	if got := warningsOf(diags); len(got) != 1 || got[0] != `Add-on "vpc-cni" goes back from v1.20.4-eksbuild.2 to v1.19.2-eksbuild.1` {
+		t.Errorf("warnings %v, want the downgrade's", got)
+	}
+
+	w = converged(t, testConfig(addonCluster()))
+	w.life.addon = 20 * time.Millisecond
+	w.mu.Lock()
+	w.in("").addon("demo", "coredns").status, w.in("").addon("demo", "coredns").until = "DELETING", time.Now().Add(20*time.Millisecond)
+	w.mu.Unlock()
+	p := mustPlan(t, w, testConfig(addonCluster()), PlanOptions{})
+	if ch, _ := addonChange(t, p, "coredns"); ch.Action != Wait {
+		t.Fatalf("coredns: %s, want wait", ch.Action)
+	}
+	w.apply(t, p)
+	if got := w.addonOf("demo", "coredns"); got == nil || got.Status != ekstypes.AddonStatusActive {
+		t.Errorf("coredns after apply: %+v, want it made again", got)
+	}
+	if p := mustPlan(t, w, testConfig(addonCluster()), PlanOptions{}); p.HasChanges() {
+		t.Errorf("plan after the apply has changes: %v", changesExcept(p, NoOp))
 	}
 }
