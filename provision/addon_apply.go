@@ -167,6 +167,12 @@ func updateAddon(ctx context.Context, x *execution, w waiter) (any, string, erro
 	cur := addonFromAWS(got)
 	cur.PodIdentities = b.PodIdentities
 	for _, s := range x.c.Steps {
+		if s.Call == "UpdateAddon" && len(pathsIn(diffPaths(diffAddon(cur, a, nil)), addonUpdatePaths...)) == 0 {
+			// Done already: by the cluster's upgrade steps, or an
+			// interrupted apply.
+			x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
+			continue
+		}
 		x.act.note("%s", stepLine(s))
 		switch s.Call {
 		case "TagResource", "UntagResource":
