@@ -646,10 +646,19 @@ func (pl *planner) planAddons(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 		}
 		cp.add(ch)
 	}
+	var foreign []string
 	for _, a := range live.addons() {
-		if !declared[a.Name] && owner(a.Tags) == c.Name {
+		switch {
+		case !declared[a.Name] && owner(a.Tags) == c.Name:
 			cp.add(cp.deleteAddon(pl, a, false, "not in the configuration"))
+		case !declared[a.Name] && owner(a.Tags) == "":
+			foreign = append(foreign, a.Name)
 		}
+	}
+	if len(foreign) > 0 {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+			Summary: fmt.Sprintf("Cluster %q has add-ons eksctl-lite does not manage: %s", c.Name, strings.Join(foreign, ", ")),
+			Detail:  fmt.Sprintf("eksctl-lite did not create %s (no %s tag) and leaves them as they are. To manage one from this configuration, add an addon block for it and run with --adopt.", strings.Join(foreign, ", "), TagCluster)})
 	}
 	return diags
 }
@@ -735,10 +744,19 @@ func (pl *planner) destroyAddons(cp *clusterPlan, reason string) {
 	for _, a := range cp.spec.Addons {
 		preserve[a.Name] = a.PreserveOnDelete
 	}
+	var foreign []string
 	for _, a := range cp.live.addons() {
-		if owner(a.Tags) == cp.spec.Name {
+		switch {
+		case owner(a.Tags) == cp.spec.Name:
 			cp.add(cp.deleteAddon(pl, a, preserve[a.Name], reason))
+		case cp.owned:
+			foreign = append(foreign, a.Name)
 		}
+	}
+	if len(foreign) > 0 {
+		cp.warn(&hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(cp.spec.DeclRange),
+			Summary: fmt.Sprintf("Deleting cluster %q deletes add-ons eksctl-lite did not create: %s", cp.spec.Name, strings.Join(foreign, ", ")),
+			Detail:  fmt.Sprintf("eksctl-lite never deletes %s itself, but EKS deletes a cluster's add-ons with it (DeleteCluster).", strings.Join(foreign, ", "))})
 	}
 }
 
