@@ -121,3 +121,52 @@ func TestAddonLifecycle(t *testing.T) {
 	}
 	requireNothingOwned(t, e, name)
 }
+
+// An upgrade of two minor versions takes the add-ons that follow
+// "default" or "latest" through each version, after each control plane
+// step and before the node groups; the emulator refuses an add-on version
+// that does not fit the cluster's Kubernetes version.
+func TestAddonUpgrade(t *testing.T) {
+	e := newEnv(t)
+	name := e.uniqueName("addonup")
+	dir := copyExample(t, e, "minimal", name)
+	edit(t, dir, `  region = "us-east-1"`, `  region  = "us-east-1"
+  version = "1.33"
+
+  addon "kube-proxy" {}
+
+  addon "coredns" {
+    version = "latest"
+  }`)
+	mustApply(t, e, dir)
+	if v := aws.ToString(describeAddon(t, e, name, "kube-proxy").AddonVersion); v != "v1.33.2-eksbuild.3" {
+		t.Fatalf("kube-proxy on 1.33 runs %s, want v1.33.2-eksbuild.3", v)
+	}
+	edit(t, dir, `version = "1.33"`, `version = "1.35"`)
+	r := e.run(t, dir, "plan")
+	if r.code != 0 || !strings.Contains(r.stdout, "add-on kube-proxy v1.33.2-eksbuild.3 -> v1.34.2-eksbuild.3, the default for Kubernetes 1.34") {
+		t.Fatalf("plan exited %d, want the add-on step between the control plane's\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = mustApply(t, e, dir)
+	order := []string{"UpdateClusterVersion (to 1.34)", "add-on kube-proxy v1.33.2-eksbuild.3 -> v1.34.2-eksbuild.3", "UpdateNodegroupVersion (node group general", "UpdateClusterVersion (to 1.35)",
+		"addon.kube-proxy: UpdateAddon (v1.34.2-eksbuild.3 -> v1.35.2-eksbuild.3", "node_group.general: UpdateNodegroupVersion (1.34 -> 1.35"}
+	last := -1
+	for _, s := range order {
+		i := strings.Index(r.stdout, s)
+		if i < last {
+			t.Errorf("apply output has %q out of order (at %d, before %d):\n%s", s, i, last, r.stdout)
+		}
+		last = i
+	}
+	for addon, want := range map[string]string{"kube-proxy": "v1.35.2-eksbuild.3", "coredns": "v1.12.4-eksbuild.1"} {
+		if v := aws.ToString(describeAddon(t, e, name, addon).AddonVersion); v != want {
+			t.Errorf("%s on 1.35 runs %s, want %s", addon, v, want)
+		}
+	}
+	requireNoChanges(t, e, dir, "an upgrade with add-ons")
+	r = e.runWithEnv(t, dir, fastApply, "destroy", "--auto-approve")
+	if r.code != 0 {
+		t.Fatalf("destroy exited %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	requireNothingOwned(t, e, name)
+}

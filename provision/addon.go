@@ -54,6 +54,8 @@ type AddonAttrs struct {
 	// describe it).
 	ResolveConflicts string `json:"resolve_conflicts,omitempty"`
 	Status           string `json:"status,omitempty"`
+	// Updates are the add-on's update IDs; see ClusterAttrs.Updates.
+	Updates []string `json:"-"`
 }
 
 // AddonPodIdentityAttrs is one Pod Identity association of an add-on.
@@ -122,6 +124,7 @@ func addonFromAWS(a *ekstypes.Addon) *AddonAttrs {
 func (a *AddonAttrs) liveStatus() string   { return a.Status }
 func (a *AddonAttrs) physicalName() string { return a.Name }
 func (a *AddonAttrs) usedRoleARN() string  { return a.ServiceAccountRoleARN }
+func (a *AddonAttrs) updateIDs() []string  { return a.Updates }
 
 // setRef sets the role of a service account that was known after apply
 // (path: addonRoleRef); false for any other path.
@@ -168,6 +171,33 @@ func (o *observer) listAddons(ctx context.Context, api EKSAPI, cluster string) (
 	}, func(out *eks.ListAddonsOutput) ([]string, *string) { return out.Addons, out.NextToken })
 }
 
+// listAddonUpdates returns the sorted IDs of the updates of add-on name
+// of cluster (ListUpdates addonName), following the pagination; an add-on
+// that does not exist has none.
+func (o *observer) listAddonUpdates(ctx context.Context, api EKSAPI, cluster, name string) ([]string, error) {
+	var ids []string
+	var token *string
+	for {
+		var out *eks.ListUpdatesOutput
+		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
+			out, err = api.ListUpdates(ctx, &eks.ListUpdatesInput{Name: aws.String(cluster), AddonName: aws.String(name), NextToken: token, MaxResults: aws.Int32(100)})
+			return err
+		})
+		if notFoundErr(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing the updates of add-on %q of cluster %q: %w", name, cluster, err)
+		}
+		ids = append(ids, out.UpdateIds...)
+		if aws.ToString(out.NextToken) == "" {
+			sort.Strings(ids)
+			return ids, nil
+		}
+		token = out.NextToken
+	}
+}
+
 // addonKind is the add-on's contract with the engine (kinds.go). A
 // replacement cannot happen (the name is the add-on); deleting an add-on
 // waits until it is gone, so that a cluster deleted after it does not
@@ -188,7 +218,15 @@ func addonKind() *kind {
 			return nil
 		},
 		observe: func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any {
-			return anySlice(observeChildren(ctx, o, c.EKS, cluster, errs, o.listAddons, addonResource, addonFromAWS, nil))
+			// The update IDs of each add-on are read alongside its
+			// description, in the same round trip.
+			return anySlice(observeChildren(ctx, o, c.EKS, cluster, errs, o.listAddons, addonResource, addonFromAWS,
+				func(name string) *future[func(*AddonAttrs)] {
+					return goFuture(func() (func(*AddonAttrs), error) {
+						ids, err := o.listAddonUpdates(ctx, c.EKS, cluster, name)
+						return func(a *AddonAttrs) { a.Updates = ids }, err
+					})
+				}))
 		},
 		deletesWith: func(lc *liveCluster, ch *ResourceChange) []any {
 			a, _ := ch.Before.(*AddonAttrs)
@@ -598,12 +636,29 @@ func (pl *planner) planAddons(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 			ch.Reason = "adopting an existing add-on"
 		}
 		ch.Steps = addonSteps(cur, after, ch.Diffs)
+		if compareAddonVersions(after.Version, cur.Version) < 0 {
+			// EKS takes an add-on back (UpdateAddon accepts an older
+			// version), but nobody should do it by surprise: "default"
+			// after "latest", or after an upgrade made in the console.
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(a.AttrRange("version")),
+				Summary: fmt.Sprintf("Add-on %q goes back from %s to %s", a.Name, cur.Version, after.Version),
+				Detail:  fmt.Sprintf("Add-on %q of cluster %q runs %s; version %q is %s for Kubernetes %s, an older version, so the plan downgrades it. If that is not what you want, set version to %q (or \"latest\").", a.Name, c.Name, cur.Version, a.Version, after.Version, target, cur.Version)})
+		}
 		cp.add(ch)
 	}
+	var foreign []string
 	for _, a := range live.addons() {
-		if !declared[a.Name] && owner(a.Tags) == c.Name {
+		switch {
+		case !declared[a.Name] && owner(a.Tags) == c.Name:
 			cp.add(cp.deleteAddon(pl, a, false, "not in the configuration"))
+		case !declared[a.Name] && owner(a.Tags) == "":
+			foreign = append(foreign, a.Name)
 		}
+	}
+	if len(foreign) > 0 {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.DeclRange),
+			Summary: fmt.Sprintf("Cluster %q has add-ons eksctl-lite does not manage: %s", c.Name, strings.Join(foreign, ", ")),
+			Detail:  fmt.Sprintf("eksctl-lite did not create %s (no %s tag) and leaves them as they are. To manage one from this configuration, add an addon block for it and run with --adopt.", strings.Join(foreign, ", "), TagCluster)})
 	}
 	return diags
 }
@@ -689,10 +744,19 @@ func (pl *planner) destroyAddons(cp *clusterPlan, reason string) {
 	for _, a := range cp.spec.Addons {
 		preserve[a.Name] = a.PreserveOnDelete
 	}
+	var foreign []string
 	for _, a := range cp.live.addons() {
-		if owner(a.Tags) == cp.spec.Name {
+		switch {
+		case owner(a.Tags) == cp.spec.Name:
 			cp.add(cp.deleteAddon(pl, a, preserve[a.Name], reason))
+		case cp.owned:
+			foreign = append(foreign, a.Name)
 		}
+	}
+	if len(foreign) > 0 {
+		cp.warn(&hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(cp.spec.DeclRange),
+			Summary: fmt.Sprintf("Deleting cluster %q deletes add-ons eksctl-lite did not create: %s", cp.spec.Name, strings.Join(foreign, ", ")),
+			Detail:  fmt.Sprintf("eksctl-lite never deletes %s itself, but EKS deletes a cluster's add-ons with it (DeleteCluster).", strings.Join(foreign, ", "))})
 	}
 }
 

@@ -37,6 +37,9 @@ func applyAddon(ctx context.Context, x *execution) (any, string, error) {
 		return nil, b.Name, deleteAddon(ctx, x, w, b, addonPreserved(x.c))
 	case NoOp, Wait:
 		b := x.before.(*AddonAttrs)
+		if b.Status == string(ekstypes.AddonStatusDeleting) {
+			return recreateAddon(ctx, x, w)
+		}
 		got, err := waitActive(ctx, x.eks, w, addonResource, x.cluster, b.Name)
 		if err != nil {
 			return nil, "", addonError(x, b.Name, err)
@@ -46,6 +49,22 @@ func applyAddon(ctx context.Context, x *execution) (any, string, error) {
 		return live, live.ARN, nil
 	}
 	return nil, "", fmt.Errorf("cannot %s an add-on", x.c.Action)
+}
+
+// recreateAddon finishes an add-on the configuration wants as it is but
+// that is being deleted (an interrupted destroy, or someone): it waits
+// until it is gone, then creates it again, so that the next plan is empty.
+func recreateAddon(ctx context.Context, x *execution, w waiter) (any, string, error) {
+	b := x.before.(*AddonAttrs)
+	a, ok := x.after.(*AddonAttrs)
+	if !ok {
+		return nil, "", fmt.Errorf("the plan has no desired attributes for %s, which is being deleted; run eksctl-lite plan again", x.c.Address)
+	}
+	x.act.note("add-on %s is being deleted; it is created again once gone", b.Name)
+	if err := waitGone(ctx, x.eks, w, addonResource, x.cluster, b.Name); err != nil {
+		return nil, "", addonError(x, b.Name, err)
+	}
+	return createAddon(ctx, x, w, a)
 }
 
 // addonError says which cluster's add-on an error is about.
@@ -148,6 +167,12 @@ func updateAddon(ctx context.Context, x *execution, w waiter) (any, string, erro
 	cur := addonFromAWS(got)
 	cur.PodIdentities = b.PodIdentities
 	for _, s := range x.c.Steps {
+		if s.Call == "UpdateAddon" && len(pathsIn(diffPaths(diffAddon(cur, a, nil)), addonUpdatePaths...)) == 0 {
+			// Done already: by the cluster's upgrade steps, or an
+			// interrupted apply.
+			x.act.note("%s: already done, skipped", strings.TrimSuffix(stepLine(s), "..."))
+			continue
+		}
 		x.act.note("%s", stepLine(s))
 		switch s.Call {
 		case "TagResource", "UntagResource":

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
@@ -323,13 +325,22 @@ func TestAddonOwnership(t *testing.T) {
 	t.Run("made outside eksctl-lite", func(t *testing.T) {
 		w := converged(t, testConfig(testCluster("demo")))
 		w.putAddon("demo", "coredns", "v1.11.3-eksbuild.1", map[string]string{"team": "x"})
-		// Not declared: left alone, by a plan and by a destroy.
-		for _, destroy := range []bool{false, true} {
-			p := mustPlan(t, w, testConfig(testCluster("demo")), PlanOptions{Destroy: destroy})
+		// Not declared: left alone, by a plan and by a destroy, and said.
+		for destroy, warning := range map[bool]string{
+			false: `Cluster "demo" has add-ons eksctl-lite does not manage: coredns`,
+			true:  `Deleting cluster "demo" deletes add-ons eksctl-lite did not create: coredns`,
+		} {
+			p, diags := MakePlan(context.Background(), testConfig(testCluster("demo")), w.factory(), PlanOptions{Destroy: destroy})
+			if diags.HasErrors() {
+				t.Fatal(diagsText(diags))
+			}
 			for _, ch := range p.Changes {
 				if ch.Type == TypeAddon {
 					t.Errorf("destroy=%v: %s %s of an add-on eksctl-lite does not own", destroy, ch.Address, ch.Action)
 				}
+			}
+			if got := warningsOf(diags); !slices.Contains(got, warning) {
+				t.Errorf("destroy=%v: warnings %v, want %q", destroy, got, warning)
 			}
 		}
 		// Declared: refused at the block, unless --adopt.
@@ -373,7 +384,9 @@ func TestAddonDestroy(t *testing.T) {
 	c := addonCluster()
 	c.Addons[1].PreserveOnDelete = true
 	w := converged(t, testConfig(c))
+	w.failOn("DescribeAddonVersions", invalid("the catalogue is not read by a destroy"))
 	p := mustPlan(t, w, testConfig(c), PlanOptions{Destroy: true})
+	w.hook = nil
 	for _, name := range []string{"vpc-cni", "coredns", "kube-proxy"} {
 		ch := changeOf(t, p, AddonAddress("demo", name))
 		if ch.Action != Delete || !slices.Contains(ch.DependsOn, "cluster.demo") {
@@ -430,8 +443,10 @@ func TestPodIdentityAgentWarningSeesLiveAddon(t *testing.T) {
 	w = converged(t, testConfig(testCluster("demo")))
 	w.putAddon("demo", podIdentityAgent, "v1.3.4-eksbuild.1", nil)
 	_, diags = MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{})
-	if got := warningsOf(diags); len(got) != 0 {
-		t.Errorf("warnings %v with the agent add-on live, want none", got)
+	for _, got := range warningsOf(diags) {
+		if strings.Contains(got, "pod_identity blocks but no") {
+			t.Errorf("warning %q with the agent add-on live", got)
+		}
 	}
 }
 
@@ -533,6 +548,22 @@ func TestAddonFingerprints(t *testing.T) {
 	if d := cmp.Diff(want, StaleAddresses(p, now)); d != "" {
 		t.Errorf("stale (-want +got):\n%s", d)
 	}
+
+	// An update made since the plan, done already, makes it stale too.
+	p = mustPlan(t, w, testConfig(addonCluster()), PlanOptions{})
+	cl, _ := w.factory()("")
+	if _, err := cl.EKS.UpdateAddon(context.Background(), &eks.UpdateAddonInput{ClusterName: aws.String("demo"), AddonName: aws.String("kube-proxy"), AddonVersion: aws.String("v1.31.2-eksbuild.3")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.EKS.UpdateAddon(context.Background(), &eks.UpdateAddonInput{ClusterName: aws.String("demo"), AddonName: aws.String("kube-proxy"), AddonVersion: aws.String("v1.31.0-eksbuild.1")}); err != nil {
+		t.Fatal(err)
+	}
+	if now, err = RefreshFingerprints(context.Background(), p, w.factory()); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"cluster.demo.addon.kube-proxy"}, StaleAddresses(p, now)); d != "" {
+		t.Errorf("stale after an update (-want +got):\n%s", d)
+	}
 }
 
 // An add-on an interrupted apply created is carried on with (its tags say
@@ -558,5 +589,34 @@ func TestAddonCreateAdoptsOnlyItsOwn(t *testing.T) {
 	}
 	if n := len(w.logged("UpdateAddon")); n != 0 {
 		t.Errorf("%d UpdateAddon calls on a foreign add-on", n)
+	}
+}
+
+// A plan that takes an add-on back to an older version says so; one whose
+// add-on is being deleted makes it again.
+func TestAddonDowngradeWarnsAndDeletingIsRecreated(t *testing.T) {
+	c := addonCluster()
+	c.Addons[0].Version = "latest"
+	w := converged(t, testConfig(c))
+	_, diags := MakePlan(context.Background(), testConfig(addonCluster()), w.factory(), PlanOptions{})
+	if got := warningsOf(diags); len(got) != 1 || got[0] != `Add-on "vpc-cni" goes back from v1.20.4-eksbuild.2 to v1.19.2-eksbuild.1` {
+		t.Errorf("warnings %v, want the downgrade's", got)
+	}
+
+	w = converged(t, testConfig(addonCluster()))
+	w.life.addon = 20 * time.Millisecond
+	w.mu.Lock()
+	w.in("").addon("demo", "coredns").status, w.in("").addon("demo", "coredns").until = "DELETING", time.Now().Add(20*time.Millisecond)
+	w.mu.Unlock()
+	p := mustPlan(t, w, testConfig(addonCluster()), PlanOptions{})
+	if ch, _ := addonChange(t, p, "coredns"); ch.Action != Wait {
+		t.Fatalf("coredns: %s, want wait", ch.Action)
+	}
+	w.apply(t, p)
+	if got := w.addonOf("demo", "coredns"); got == nil || got.Status != ekstypes.AddonStatusActive {
+		t.Errorf("coredns after apply: %+v, want it made again", got)
+	}
+	if p := mustPlan(t, w, testConfig(addonCluster()), PlanOptions{}); p.HasChanges() {
+		t.Errorf("plan after the apply has changes: %v", changesExcept(p, NoOp))
 	}
 }

@@ -239,8 +239,14 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 	}
 	f.listUpdatesFn = func(_ context.Context, in *eks.ListUpdatesInput) (*eks.ListUpdatesOutput, error) {
 		cluster, ng := aws.ToString(in.Name), aws.ToString(in.NodegroupName)
+		if in.AddonName != nil { // see fake_addon_test.go
+			if r().addon(cluster, aws.ToString(in.AddonName)) == nil {
+				return nil, notFound("No addon: %s found in cluster: %s", aws.ToString(in.AddonName), cluster)
+			}
+			ng = "addon/" + aws.ToString(in.AddonName)
+		}
 		return eksCall(a, "ListUpdates", cluster+"/"+ng, func() (*eks.ListUpdatesOutput, error) {
-			if r().cluster(cluster) == nil || (ng != "" && r().nodegroup(cluster, ng) == nil) {
+			if r().cluster(cluster) == nil || (in.NodegroupName != nil && ng != "" && r().nodegroup(cluster, ng) == nil) {
 				return nil, notFound("No cluster or node group found for name: %s %s.", cluster, ng)
 			}
 			var ids []string

@@ -75,6 +75,9 @@ const (
 //	cluster.demo.cluster_role              (aws_iam_role, managed cluster role)
 //	cluster.demo.node_role                 (aws_iam_role, managed node role)
 //	cluster.demo.pod_execution_role        (aws_iam_role, managed Fargate role)
+//	cluster.demo.addon.vpc-cni             (aws_eks_addon)
+//	cluster.demo.addon.vpc-cni.pod_identity.aws-node.role
+//	                                       (aws_iam_role, managed add-on Pod Identity role)
 
 // KnownAfterApply stands in a desired attribute whose value exists only once
 // an upstream resource does: the ARN of a managed role not yet created, the

@@ -165,7 +165,8 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 			}
 			cp.reads = map[Type]any{}
 			for _, k := range kindList {
-				if k.readForBlocks == nil || cp.removed {
+				if k.readForBlocks == nil || cp.removed || pl.opts.Destroy {
+					// A destroy plans from what is live, never from blocks.
 					continue
 				}
 				v, err := k.readForBlocks(ctx, pl.obs, cp)

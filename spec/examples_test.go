@@ -75,6 +75,10 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 	for _, r := range c.IRSA {
 		inline = inline || r.InlinePolicy != ""
 	}
+	addonPodIdentities := 0
+	for _, a := range c.Addons {
+		addonPodIdentities += len(a.PodIdentities)
+	}
 	checks := map[string]bool{
 		"settings":            settingsBlocks == 1 && cfg.Name == "full",
 		"logging":             len(c.Logging) > 0,
@@ -93,6 +97,8 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		"public_access_cidrs": len(c.VPC.PublicAccessCIDRs) > 0 && c.VPC.PublicAccessCIDRs[0] != DefaultPublicAccessCIDR,
 		"access":              c.Access != nil && c.Access.AuthenticationMode != "" && c.Access.BootstrapClusterCreatorAdmin != nil,
 		"pod_identity":        len(c.PodIdentities) > 0,
+		"addon":               len(c.Addons) > 0,
+		"addon pod_identity":  addonPodIdentities > 0,
 	}
 	for what, ok := range checks {
 		if !ok {
