@@ -36,6 +36,7 @@ type fakeEKS struct {
 	deleteFargateProfileFn      func(context.Context, *eks.DeleteFargateProfileInput) (*eks.DeleteFargateProfileOutput, error)
 
 	fakePodIdentityEKS
+	fakeAccessEKS
 }
 
 func (f *fakeEKS) CreateCluster(ctx context.Context, in *eks.CreateClusterInput, _ ...func(*eks.Options)) (*eks.CreateClusterOutput, error) {

@@ -172,6 +172,9 @@ func init() {
 		oidcProviderKind(),
 		roleKind(),
 		podIdentityKind(),
+		// An access entry's policies plan after it: they follow its change.
+		accessEntryKind(),
+		accessPolicyKind(),
 	}
 	for _, k := range kindList {
 		if kinds[k.typ] != nil {

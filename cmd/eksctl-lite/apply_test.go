@@ -163,6 +163,16 @@ func (f emptyEKS) ListPodIdentityAssociations(context.Context, *eks.ListPodIdent
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
 }
 
+func (f emptyEKS) ListAccessEntries(context.Context, *eks.ListAccessEntriesInput, ...func(*eks.Options)) (*eks.ListAccessEntriesOutput, error) {
+	*f.calls++
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
+func (f emptyEKS) ListAccessPolicies(context.Context, *eks.ListAccessPoliciesInput, ...func(*eks.Options)) (*eks.ListAccessPoliciesOutput, error) {
+	*f.calls++
+	return &eks.ListAccessPoliciesOutput{}, nil
+}
+
 type emptyIAM struct {
 	provision.IAMAPI
 	calls *int
