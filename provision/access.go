@@ -525,7 +525,11 @@ func (pl *planner) planAccessPolicies(cp *clusterPlan, _ useFunc) hcl.Diagnostic
 	for _, p := range live.accessPolicies() {
 		byKey[p.key()] = p
 	}
-	catalog := live.accessPolicyCatalog()
+	catalog, documented := live.accessPolicyCatalog(), false
+	if len(catalog) == 0 {
+		// A cluster still to be created has not been asked.
+		catalog, documented = documentedAccessPolicies(), true
+	}
 	var diags hcl.Diagnostics
 	kept := map[*AccessPolicyAttrs]bool{}
 	for _, e := range c.AccessEntries {
@@ -539,9 +543,12 @@ func (pl *planner) planAccessPolicies(cp *clusterPlan, _ useFunc) hcl.Diagnostic
 			was = ech.Before.(*AccessEntryAttrs)
 		}
 		for _, p := range e.Policies {
-			if len(catalog) > 0 && catalog[p.ARN] == "" {
-				diags = append(diags, unknownAccessPolicy(p, catalog))
-				continue
+			if !catalog.has(p.ARN) {
+				d := unknownAccessPolicy(p, catalog, documented)
+				diags = append(diags, d)
+				if d.Severity == hcl.DiagError {
+					continue
+				}
 			}
 			after := &AccessPolicyAttrs{PrincipalARN: e.PrincipalARN, PolicyARN: p.ARN, ScopeType: p.Scope, Namespaces: p.Namespaces}
 			ch := &ResourceChange{Address: AccessPolicyAddress(entryAddr, p.ARN), Type: TypeAccessPolicy, After: after, DependsOn: []string{entryAddr}}
@@ -592,15 +599,50 @@ func (pl *planner) planAccessPolicies(cp *clusterPlan, _ useFunc) hcl.Diagnostic
 }
 
 // unknownAccessPolicy is the error for a policy block naming a policy EKS
-// does not have.
-func unknownAccessPolicy(p *spec.AccessPolicy, catalog accessPolicyCatalog) *hcl.Diagnostic {
+// does not have; only a warning when the catalog is the documented one
+// (EKS may have added policies since this eksctl-lite was made).
+func unknownAccessPolicy(p *spec.AccessPolicy, catalog accessPolicyCatalog, documented bool) *hcl.Diagnostic {
 	var names []string
 	for _, n := range catalog {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return errorDiag(p.DeclRange, fmt.Sprintf("Unknown access policy %q", accessPolicyName(p.ARN)),
+	name := accessPolicyName(p.ARN)
+	if documented {
+		return &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(p.DeclRange), Summary: fmt.Sprintf("Access policy %q is not one EKS documents", name),
+			Detail: fmt.Sprintf("The cluster does not exist yet, so eksctl-lite could not ask EKS for its access policies (ListAccessPolicies), and %s is not among those the EKS User Guide lists: %s. If it is a new one, ignore this; otherwise apply will fail when it associates it, once the cluster exists.", p.ARN, strings.Join(names, ", "))}
+	}
+	return errorDiag(p.DeclRange, fmt.Sprintf("Unknown access policy %q", name),
 		fmt.Sprintf("EKS has no access policy %s (ListAccessPolicies). The access policies are: %s.", p.ARN, strings.Join(names, ", ")))
+}
+
+// has reports whether the catalog has the policy of arn (by name: the
+// partition is the spec's to check).
+func (c accessPolicyCatalog) has(arn string) bool {
+	name := accessPolicyName(arn)
+	for _, n := range c {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// documentedAccessPolicies are the access policies the EKS User Guide
+// lists ("Review access policy permissions"), for a cluster not created
+// yet, whose catalog was not read.
+func documentedAccessPolicies() accessPolicyCatalog {
+	c := accessPolicyCatalog{}
+	for _, n := range []string{
+		"AmazonAIOpsAssistantPolicy", "AmazonARCRegionSwitchScalingPolicy", "AmazonEKSAdminPolicy", "AmazonEKSAdminViewPolicy",
+		"AmazonEKSAutoNodePolicy", "AmazonEKSBlockStorageClusterPolicy", "AmazonEKSClusterAdminPolicy", "AmazonEKSComputeClusterPolicy",
+		"AmazonEKSEditPolicy", "AmazonEKSHybridPolicy", "AmazonEKSLoadBalancingClusterPolicy", "AmazonEKSNetworkingClusterPolicy",
+		"AmazonEKSNetworkingPolicy", "AmazonEKSViewPolicy", "AmazonEMRJobPolicy", "AmazonSagemakerHyperpodClusterPolicy",
+		"AmazonSagemakerHyperpodControllerPolicy", "AmazonSagemakerHyperpodSystemNamespacePolicy",
+	} {
+		c["arn:aws:eks::aws:cluster-access-policy/"+n] = n
+	}
+	return c
 }
 
 func deleteAccessPolicy(entryAddr string, p *AccessPolicyAttrs, reason string) *ResourceChange {
