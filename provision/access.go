@@ -353,7 +353,13 @@ func accessPolicyKind() *kind {
 		weight:   time.Second,
 		// A new association for another principal: its entry was
 		// replaced, which took the old association with it.
-		replace:       DeleteThenCreate,
+		replace: DeleteThenCreate,
+		replaceNote: func(ch *ResourceChange) string {
+			if a, _ := ch.After.(*AccessPolicyAttrs); a != nil {
+				return fmt.Sprintf("%s is associated again, with the access entry of %s, once that entry exists", accessPolicyName(a.PolicyARN), a.PrincipalARN)
+			}
+			return ""
+		},
 		replaceDetail: "associated again with the new access entry",
 		findLive: func(o *freshObservation, ch *ResourceChange) any {
 			if p := findAccessPolicy(o.cluster, ch); p != nil {

@@ -29,7 +29,7 @@ func testAccessEntry(c *spec.Cluster, label, principal string, groups ...string)
 func testAccessPolicy(e *spec.AccessEntry, name string, namespaces ...string) *spec.AccessPolicy {
 	p := &spec.AccessPolicy{Name: name, ARN: testPolicyARN(name), Scope: "cluster", DeclRange: testRange(55)}
 	if len(namespaces) > 0 {
-		p.Scope, p.Namespaces = "namespace", namespaces
+		p.Scope, p.Namespaces = "namespace", slices.Sorted(slices.Values(namespaces))
 	}
 	e.Policies = append(e.Policies, p)
 	return p
