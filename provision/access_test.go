@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksctl-lite/eksctl-lite/spec"
@@ -477,4 +478,36 @@ func reversed(s []string) []string {
 	out := slices.Clone(s)
 	slices.Reverse(out)
 	return out
+}
+
+// A saved plan goes stale when an entry or a policy it changes is changed
+// by someone else, and only then.
+func TestAccessSavedPlanFingerprints(t *testing.T) {
+	w := converged(t, testConfig(accessCluster()))
+	c := accessCluster()
+	c.AccessEntries[0].KubernetesGroups = []string{"admins"}
+	c.AccessEntries[0].Policies[1].Namespaces = []string{"apps"}
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	stale := func() []string {
+		t.Helper()
+		now, err := RefreshFingerprints(context.Background(), p, w.factory())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return StaleAddresses(p, now)
+	}
+	if s := stale(); len(s) != 0 {
+		t.Fatalf("stale right after plan: %v", s)
+	}
+	w.mu.Lock()
+	o := w.in("").accessEntryObj("demo", ciRole)
+	o.entry.e.KubernetesGroups = []string{"someone-else"}
+	arn := testPolicyARN("AmazonEKSEditPolicy")
+	pol := o.entry.policies[arn]
+	pol.AccessScope = &ekstypes.AccessScope{Type: ekstypes.AccessScopeTypeNamespace, Namespaces: []string{"other"}}
+	o.entry.policies[arn] = pol
+	w.mu.Unlock()
+	if d := cmp.Diff([]string{"cluster.demo.access_entry.ci", "cluster.demo.access_entry.ci.policy.AmazonEKSEditPolicy"}, stale()); d != "" {
+		t.Errorf("stale (-want +got):\n%s", d)
+	}
 }
