@@ -209,9 +209,10 @@ func accessPolicyEntry(x *execution) string {
 }
 
 // entryOwned reads the entry of principal and says whether it is this
-// change's entry: tagged for it, or one the plan adopts (its change is not
-// a deletion and it has no owner yet: the adoption may not have tagged it
-// yet when a disassociation runs). found is false when there is no entry.
+// change's entry: tagged for it, or one the plan adopts (the plan saw it
+// without an owner and does not delete it: the adoption may not have
+// tagged it yet when a disassociation runs). found is false when there is
+// no entry.
 func entryOwned(ctx context.Context, x *execution, principal string) (found bool, err error) {
 	got, err := accessEntryResource.describe(ctx, x.eks, x.cluster, principal)
 	if isNotFound(err) {
@@ -226,7 +227,9 @@ func entryOwned(ctx context.Context, x *execution, principal string) (found bool
 	}
 	if owner(got.Tags) == "" {
 		for _, ch := range x.e.plan.Changes {
-			if ch.Address == entry && ch.Action != Delete && ch.Cluster == x.cluster && ch.Region == x.c.Region {
+			b, _ := ch.Before.(*AccessEntryAttrs)
+			if ch.Address == entry && ch.Action != Delete && ch.Cluster == x.cluster && ch.Region == x.c.Region &&
+				b != nil && b.PrincipalARN == principal && owner(b.Tags) == "" {
 				return true, nil
 			}
 		}

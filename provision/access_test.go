@@ -511,3 +511,30 @@ func TestAccessSavedPlanFingerprints(t *testing.T) {
 		t.Errorf("stale (-want +got):\n%s", d)
 	}
 }
+
+// Apply re-reads an entry before it changes its policies: one no longer
+// this configuration's (its tags taken off meanwhile) is left alone.
+func TestAccessPolicyApplyRechecksTheEntry(t *testing.T) {
+	w := converged(t, testConfig(accessCluster()))
+	c := accessCluster()
+	c.AccessEntries[0].Policies[1].Namespaces = []string{"apps"}
+	c.AccessEntries[0].Policies = c.AccessEntries[0].Policies[1:]
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	w.mu.Lock()
+	o := w.in("").accessEntryObj("demo", ciRole)
+	o.tags = map[string]string{"team": "someone-else"}
+	w.mu.Unlock()
+	res, _ := Apply(context.Background(), p, w.factory(), fastOptions(&bytes.Buffer{}))
+	failed := 0
+	for _, r := range res.Resources {
+		if strings.Contains(r.Address, ".policy.") && r.Outcome == OutcomeFailed && strings.Contains(r.Err.Error(), "no longer this configuration's") {
+			failed++
+		}
+	}
+	if failed != 2 {
+		t.Errorf("%d policy changes refused, want 2: %v", failed, outcomes(res))
+	}
+	if got := append(w.logged("AssociateAccessPolicy demo/"+ciRole), w.logged("DisassociateAccessPolicy demo/"+ciRole)...); len(got) != 2 {
+		t.Errorf("policy calls %v, want only the first apply's associations", got)
+	}
+}
