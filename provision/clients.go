@@ -37,6 +37,7 @@ type EKSAPI interface {
 	// Each later kind declares the calls it makes in its own file.
 	podIdentityAPI
 	addonAPI
+	accessAPI
 }
 
 // IAMAPI is the part of the IAM API eksctl-lite calls; *iam.Client satisfies it.

@@ -154,19 +154,3 @@ func TestClusterWithoutAccessConfig(t *testing.T) {
 		}
 	}
 }
-
-// Blocks the spec reads but no kind plans yet are refused at the block.
-func TestNotYetPlannedBlocksAreRefused(t *testing.T) {
-	c := testCluster("demo")
-	c.AccessEntries = []*spec.AccessEntry{{Name: "ci", PrincipalARN: "arn:aws:iam::111122223333:role/ci", Type: "STANDARD", DeclRange: testRange(30)}}
-	_, diags := MakePlan(context.Background(), testConfig(c), newFakeAccount().factory(), PlanOptions{})
-	var lines []int
-	for _, d := range diags.Errs() {
-		if d := d.(*hcl.Diagnostic); strings.Contains(d.Summary, "not supported yet") {
-			lines = append(lines, d.Subject.Start.Line)
-		}
-	}
-	if !cmp.Equal(lines, []int{30}) {
-		t.Errorf("refused at lines %v, want [30]: %v", lines, diags)
-	}
-}

@@ -37,6 +37,7 @@ type fakeEKS struct {
 
 	fakePodIdentityEKS
 	fakeAddonEKS
+	fakeAccessEKS
 }
 
 func (f *fakeEKS) CreateCluster(ctx context.Context, in *eks.CreateClusterInput, _ ...func(*eks.Options)) (*eks.CreateClusterOutput, error) {

@@ -22,7 +22,7 @@ package provision
 // This file is the account itself; each kind's operations are in a file of
 // their own, as the kinds are in the package: fake_cluster_test.go,
 // fake_nodegroup_test.go, fake_fargate_test.go, fake_iam_test.go (roles and
-// OIDC providers).
+// OIDC providers), fake_podidentity_test.go, fake_access_test.go.
 
 import (
 	"bytes"
@@ -63,6 +63,7 @@ type eksObject struct {
 	fp                 *ekstypes.FargateProfile
 	pia                *ekstypes.PodIdentityAssociation
 	addon              *ekstypes.Addon
+	entry              *fakeEntry // an access entry
 }
 
 // hold puts the object in status for the rest of the test.
@@ -85,6 +86,7 @@ type eksRegion struct {
 	pods       map[string]*eksObject // Pod Identity associations, by cluster/ID
 	podSeq     map[string]int        // associations made per cluster/namespace/service account
 	addons     map[string]*eksObject // by cluster/name
+	access     map[string]*eksObject // access entries, by cluster/principal
 }
 
 type iamRole struct {
@@ -288,7 +290,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}}
 		a.regions[region] = r
 	}
 	return r
@@ -347,7 +349,7 @@ func (r *eksRegion) fargateBusy(cluster string) string {
 }
 
 func (r *eksRegion) byARN(arn string) *eksObject {
-	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate, r.pods, r.addons} {
+	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate, r.pods, r.addons, r.access} {
 		for _, o := range m {
 			if o.arn == arn {
 				return o
@@ -500,6 +502,7 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 	a.fakeFargateOps(f, region)
 	a.fakePodIdentityOps(f, region)
 	a.fakeAddonOps(f, region)
+	a.fakeAccessOps(f, region)
 	return f
 }
 

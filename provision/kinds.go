@@ -185,6 +185,9 @@ func init() {
 		roleKind(),
 		podIdentityKind(),
 		addonKind(),
+		// An access entry's policies plan after it: they follow its change.
+		accessEntryKind(),
+		accessPolicyKind(),
 	}
 	for _, k := range kindList {
 		if kinds[k.typ] != nil {

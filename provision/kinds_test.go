@@ -10,7 +10,7 @@ import (
 // the engine reads from it; its attribute struct round-trips through JSON
 // (saved plans) as itself.
 func TestRegistryHasEveryKind(t *testing.T) {
-	types := []Type{TypeCluster, TypeNodeGroup, TypeFargateProfile, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAddon}
+	types := []Type{TypeCluster, TypeNodeGroup, TypeFargateProfile, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}
 	if len(kinds) != len(types) {
 		t.Errorf("%d kinds registered, want %d", len(kinds), len(types))
 	}
@@ -75,7 +75,7 @@ func TestRegistryHasEveryKind(t *testing.T) {
 			children = append(children, k.typ)
 		}
 	}
-	if want := []Type{TypeNodeGroup, TypeFargateProfile, TypePodIdentity, TypeAddon}; !reflect.DeepEqual(children, want) {
+	if want := []Type{TypeNodeGroup, TypeFargateProfile, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}; !reflect.DeepEqual(children, want) {
 		t.Errorf("child kinds in order = %v, want %v (node groups are planned before Fargate profiles)", children, want)
 	}
 	if _, err := kindOf("aws_something_new"); err == nil {

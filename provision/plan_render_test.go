@@ -104,6 +104,19 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	addonAfter.Addons[1].Tags = map[string]string{"tier": "system"}
 	testAddon(addonAfter, podIdentityAgent, "latest")
 	plans["addon"] = mustPlan(t, converged(t, testConfig(addonBefore)), testConfig(addonAfter), PlanOptions{})
+	// Access entries: one's groups change in place, one of its policies is
+	// rescoped and one removed; one is replaced (a new principal), its
+	// policy associated again; one is new, one removed with its policy.
+	accessBefore := accessCluster()
+	testAccessPolicy(testAccessEntry(accessBefore, "old", "arn:aws:iam::111122223333:role/old"), "AmazonEKSViewPolicy")
+	accessAfter := accessCluster()
+	ci := accessAfter.AccessEntries[0]
+	ci.KubernetesGroups = []string{"deployers", "releasers"}
+	ci.Policies = ci.Policies[1:]
+	ci.Policies[0].Namespaces = []string{"apps", "web"}
+	accessAfter.AccessEntries[1].PrincipalARN = "arn:aws:iam::111122223333:user/dev-2"
+	testAccessPolicy(testAccessEntry(accessAfter, "ops", "arn:aws:iam::111122223333:role/ops", "ops"), "AmazonEKSAdminPolicy", "ops", "kube-system")
+	plans["access"] = mustPlan(t, converged(t, testConfig(accessBefore)), testConfig(accessAfter), PlanOptions{})
 	return plans
 }
 

@@ -213,9 +213,6 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 		return append(diags, pl.planDestroy(cp, clusterOwned, "destroying the configuration")...)
 	}
 	cp.owned, cp.adopting = clusterOwned, adopting
-	if d := notYetPlanned(cp.spec); d.HasErrors() {
-		return append(diags, d...)
-	}
 	for _, k := range kindList {
 		if k.prepare != nil {
 			diags = append(diags, k.prepare(pl, cp)...)

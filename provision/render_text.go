@@ -194,7 +194,9 @@ func (r *textRenderer) diffs(ch *ResourceChange) {
 	}
 	var rows []row
 	shown := map[string]bool{}
-	if k := mustKind(ch.Type).nameKey; k != "" && ch.Action == Replace {
+	// A name that is itself a diff (an access entry's principal) shows
+	// once, as the diff.
+	if k := mustKind(ch.Type).nameKey; k != "" && ch.Action == Replace && !diffPaths(ch.Diffs)[k] {
 		b, a := jsonFields(ch.Before)[k], jsonFields(ch.After)[k]
 		if !isEmpty(a) && !isEmpty(b) && encodeCanonical(a) != encodeCanonical(b) {
 			comment := "# new name"

@@ -168,6 +168,16 @@ func (f emptyEKS) ListAddons(context.Context, *eks.ListAddonsInput, ...func(*eks
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
 }
 
+func (f emptyEKS) ListAccessEntries(context.Context, *eks.ListAccessEntriesInput, ...func(*eks.Options)) (*eks.ListAccessEntriesOutput, error) {
+	*f.calls++
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
+func (f emptyEKS) ListAccessPolicies(context.Context, *eks.ListAccessPoliciesInput, ...func(*eks.Options)) (*eks.ListAccessPoliciesOutput, error) {
+	*f.calls++
+	return &eks.ListAccessPoliciesOutput{}, nil
+}
+
 type emptyIAM struct {
 	provision.IAMAPI
 	calls *int
