@@ -560,3 +560,27 @@ func TestAccessEntryForTheCreator(t *testing.T) {
 		t.Errorf("plan after the adoption has changes: %v", changesExcept(p, NoOp))
 	}
 }
+
+// Entries are listed per cluster whatever the configuration declares: with
+// every access_entry block removed, the owned entries are deleted; and
+// every list is followed page by page.
+func TestAccessEntriesListedAlways(t *testing.T) {
+	w := newFakeAccount()
+	w.pageSize = 1
+	w.apply(t, mustPlan(t, w, testConfig(accessCluster()), PlanOptions{}))
+	if p := mustPlan(t, w, testConfig(accessCluster()), PlanOptions{}); p.HasChanges() {
+		t.Errorf("re-plan with one-item pages has changes: %v", changesExcept(p, NoOp))
+	}
+	c := accessCluster()
+	c.AccessEntries = nil
+	want := []string{
+		"cluster.demo.access_entry.ci delete",
+		"cluster.demo.access_entry.ci.policy.AmazonEKSEditPolicy delete",
+		"cluster.demo.access_entry.ci.policy.AmazonEKSViewPolicy delete",
+		"cluster.demo.access_entry.dev delete",
+		"cluster.demo.access_entry.dev.policy.AmazonEKSAdminViewPolicy delete",
+	}
+	if d := cmp.Diff(want, accessChanges(mustPlan(t, w, testConfig(c), PlanOptions{}))); d != "" {
+		t.Errorf("no access_entry blocks (-want +got):\n%s", d)
+	}
+}
