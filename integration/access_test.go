@@ -7,6 +7,7 @@ package integration
 // creator's, the node role's) are never touched.
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -125,7 +126,11 @@ func TestAccessEntriesLifecycle(t *testing.T) {
 	// names the access policy calls by their URL prefix, as access entry
 	// calls, so the calls are checked in apply's output.)
 	edit(t, dir, `kubernetes_groups = ["deployers"]`, `kubernetes_groups = ["deployers", "releasers"]`,
-		`namespaces = ["apps"]`, `namespaces = ["web", "apps"]`)
+		`namespaces = ["apps"]`, `namespaces = ["web", "apps"]`,
+		`policy "AmazonEKSViewPolicy" {}`, `policy "AmazonEKSViewPolicy" {
+      scope      = "namespace"
+      namespaces = ["apps"]
+    }`)
 	r := mustApply(t, e, dir)
 	if !strings.Contains(r.stdout, "UpdateAccessEntry") || !strings.Contains(r.stdout, "AssociateAccessPolicy") {
 		t.Errorf("apply output lacks the update calls:\n%s", r.stdout)
@@ -134,7 +139,7 @@ func TestAccessEntriesLifecycle(t *testing.T) {
 	if aws.ToString(now.AccessEntryArn) != aws.ToString(ci.AccessEntryArn) || !cmp.Equal(now.KubernetesGroups, []string{"deployers", "releasers"}) {
 		t.Errorf("ci entry after the update: %+v, want %s in place with both groups", now, aws.ToString(ci.AccessEntryArn))
 	}
-	if d := cmp.Diff([]string{"AmazonEKSEditPolicy namespace apps,web", "AmazonEKSViewPolicy cluster"}, accessPolicies(t, e, name, accessCIRole)); d != "" {
+	if d := cmp.Diff([]string{"AmazonEKSEditPolicy namespace apps,web", "AmazonEKSViewPolicy namespace apps"}, accessPolicies(t, e, name, accessCIRole)); d != "" {
 		t.Errorf("ci policies after the update (-want +got):\n%s", d)
 	}
 	requireNoChanges(t, e, dir, "updating an access entry and a policy scope")
@@ -186,6 +191,49 @@ func TestAccessEntriesLifecycle(t *testing.T) {
 	}
 	r = e.runWithEnv(t, dir, fastApply, "destroy", "--auto-approve")
 	if r.code != 0 {
+		t.Fatalf("destroy exited %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	requireNothingOwned(t, e, name)
+}
+
+// A live CONFIG_MAP cluster reads no access entries: an access_entry block
+// is refused at plan, at the block, until the access block moves the
+// cluster on, which apply does before it creates the entry.
+func TestAccessEntriesOnAConfigMapCluster(t *testing.T) {
+	e := newEnv(t)
+	name := e.uniqueName("access-cm")
+	dir := copyExample(t, e, "minimal", name)
+	edit(t, dir, `  node_group "general" {`, `  access {
+    authentication_mode = "CONFIG_MAP"
+  }
+
+  node_group "general" {`)
+	mustApply(t, e, dir)
+	requireNoChanges(t, e, dir, "creating a CONFIG_MAP cluster")
+
+	edit(t, dir, `  access {
+    authentication_mode = "CONFIG_MAP"
+  }
+`, `  access_entry "ci" {
+    principal_arn = "`+accessCIRole+`"
+    policy "AmazonEKSViewPolicy" {}
+  }
+`)
+	r := e.run(t, dir, "plan")
+	if r.code != 1 || !strings.Contains(r.stderr, `authentication_mode = "API_AND_CONFIG_MAP"`) || !regexp.MustCompile(`main\.hcl:\d+`).MatchString(r.stderr) {
+		t.Fatalf("plan exited %d, want 1 with an error at main.hcl:LINE naming the mode to set\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	edit(t, dir, `  access_entry "ci" {`, `  access {
+    authentication_mode = "API_AND_CONFIG_MAP"
+  }
+
+  access_entry "ci" {`)
+	mustApply(t, e, dir)
+	if d := cmp.Diff([]string{"AmazonEKSViewPolicy cluster"}, accessPolicies(t, e, name, accessCIRole)); d != "" {
+		t.Errorf("ci policies (-want +got):\n%s", d)
+	}
+	requireNoChanges(t, e, dir, "moving to API_AND_CONFIG_MAP and creating an access entry")
+	if r := e.runWithEnv(t, dir, fastApply, "destroy", "--auto-approve"); r.code != 0 {
 		t.Fatalf("destroy exited %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	requireNothingOwned(t, e, name)

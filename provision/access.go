@@ -295,6 +295,9 @@ func accessEntrySteps(before, after *AccessEntryAttrs, diffs []AttrDiff) []Step 
 	return steps
 }
 
+// accessEntryKind is the access entry's contract with the engine
+// (kinds.go). Its observation lists the cluster's entries and describes
+// each; a cluster in CONFIG_MAP mode has none.
 func accessEntryKind() *kind {
 	return &kind{
 		typ:      TypeAccessEntry,
@@ -343,6 +346,10 @@ func accessEntryKind() *kind {
 	}
 }
 
+// accessPolicyKind is the access policy association's contract with the
+// engine. Its observation lists the cluster's entries again (each kind
+// reads its own objects) and their associated policies, with the policy
+// catalog alongside.
 func accessPolicyKind() *kind {
 	return &kind{
 		typ:      TypeAccessPolicy,

@@ -76,7 +76,10 @@ func createAccessEntry(ctx context.Context, x *execution, w waiter, a *AccessEnt
 		},
 		gone: isNotFound,
 		ours: func(e *ekstypes.AccessEntry) bool { return ownedHere(e.Tags, x.c) },
-		notOurs: fmt.Sprintf("the principal %s has an access entry in cluster %s already, which eksctl-lite did not create for %s; remove the access_entry block, or run eksctl-lite plan again (with --adopt to manage that entry)",
+		// EKS makes entries by itself: for the cluster's creator (when
+		// bootstrap_cluster_creator_admin is true, the default), for node
+		// roles and pod execution roles.
+		notOurs: fmt.Sprintf("the principal %s has an access entry in cluster %s already, which eksctl-lite did not create for %s (EKS creates one for the principal that created the cluster, unless bootstrap_cluster_creator_admin = false, and for node and pod execution roles); run eksctl-lite plan --adopt to manage that entry from this block, or remove the access_entry block",
 			a.PrincipalARN, x.cluster, baseAddress(x.c.Address)),
 	})
 	if err != nil {

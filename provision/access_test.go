@@ -538,3 +538,49 @@ func TestAccessPolicyApplyRechecksTheEntry(t *testing.T) {
 		t.Errorf("policy calls %v, want only the first apply's associations", got)
 	}
 }
+
+// A block for the cluster's creator, on a cluster to create: EKS makes the
+// creator's entry with the cluster, so the create is refused, saying how
+// to take it over, and plan --adopt does.
+func TestAccessEntryForTheCreator(t *testing.T) {
+	w := newFakeAccount()
+	c := testCluster("demo")
+	testAccessPolicy(testAccessEntry(c, "admin", testCreator), "AmazonEKSClusterAdminPolicy")
+	res, _ := Apply(context.Background(), mustPlan(t, w, testConfig(c), PlanOptions{}), w.factory(), fastOptions(&bytes.Buffer{}))
+	for _, r := range res.Resources {
+		if r.Address == "cluster.demo.access_entry.admin" && (r.Err == nil || !strings.Contains(r.Err.Error(), "--adopt")) {
+			t.Errorf("admin: %s %v, want a refusal naming --adopt", r.Outcome, r.Err)
+		}
+	}
+	w.apply(t, mustPlan(t, w, testConfig(c), PlanOptions{Adopt: true}))
+	if e, pols := w.accessEntry("demo", testCreator); owner(e.Tags) != "demo" || !cmp.Equal(pols, map[string]string{"AmazonEKSClusterAdminPolicy": "cluster"}) {
+		t.Errorf("creator entry %+v %v, want it adopted with its policy", e, pols)
+	}
+	if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
+		t.Errorf("plan after the adoption has changes: %v", changesExcept(p, NoOp))
+	}
+}
+
+// Entries are listed per cluster whatever the configuration declares: with
+// every access_entry block removed, the owned entries are deleted; and
+// every list is followed page by page.
+func TestAccessEntriesListedAlways(t *testing.T) {
+	w := newFakeAccount()
+	w.pageSize = 1
+	w.apply(t, mustPlan(t, w, testConfig(accessCluster()), PlanOptions{}))
+	if p := mustPlan(t, w, testConfig(accessCluster()), PlanOptions{}); p.HasChanges() {
+		t.Errorf("re-plan with one-item pages has changes: %v", changesExcept(p, NoOp))
+	}
+	c := accessCluster()
+	c.AccessEntries = nil
+	want := []string{
+		"cluster.demo.access_entry.ci delete",
+		"cluster.demo.access_entry.ci.policy.AmazonEKSEditPolicy delete",
+		"cluster.demo.access_entry.ci.policy.AmazonEKSViewPolicy delete",
+		"cluster.demo.access_entry.dev delete",
+		"cluster.demo.access_entry.dev.policy.AmazonEKSAdminViewPolicy delete",
+	}
+	if d := cmp.Diff(want, accessChanges(mustPlan(t, w, testConfig(c), PlanOptions{}))); d != "" {
+		t.Errorf("no access_entry blocks (-want +got):\n%s", d)
+	}
+}

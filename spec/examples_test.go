@@ -99,6 +99,7 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		"pod_identity":        len(c.PodIdentities) > 0,
 		"addon":               len(c.Addons) > 0,
 		"addon pod_identity":  addonPodIdentities > 0,
+		"access_entry":        len(c.AccessEntries) > 0 && len(c.AccessEntries[0].Policies) > 1 && c.AccessEntries[0].Policies[1].Scope == "namespace",
 	}
 	for what, ok := range checks {
 		if !ok {

@@ -46,6 +46,20 @@ cluster "full" {
     bootstrap_cluster_creator_admin = true
   }
 
+  # The CI role deploys to two namespaces and reads the whole cluster.
+  # The label names the block only; the principal is the entry in EKS.
+  access_entry "ci" {
+    principal_arn     = "arn:aws:iam::123456789012:role/ci-deployer"
+    kubernetes_groups = ["deployers"]
+    tags              = { purpose = "ci" }
+
+    policy "AmazonEKSViewPolicy" {}
+    policy "AmazonEKSEditPolicy" {
+      scope      = "namespace"
+      namespaces = ["apps", "team-*"]
+    }
+  }
+
   encryption {
     kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
