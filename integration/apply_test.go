@@ -179,7 +179,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 		addr("") + ": Creating...",
 		addr("") + ": Creation complete after",
 		addr(".node_group.batch") + ": Creation complete after",
-		"Apply complete! Resources: 15 added, 0 changed, 0 destroyed.\n", // with the pod identity and its managed role, the access entry and its two policies
+		"Apply complete! Resources: 18 added, 0 changed, 0 destroyed.\n", // with the pod identity, two add-ons and the managed roles, the access entry and its two policies
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("apply output lacks %q:\n%s", want, r.stdout)
@@ -345,7 +345,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 
 	// 6. Destroy leaves nothing owned behind.
 	r = e.runWithEnv(t, dir, fastApply, "destroy", "--auto-approve")
-	if r.code != 0 || !strings.Contains(r.stdout, "Destroy complete! Resources: 15 destroyed.") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Destroy complete! Resources: 18 destroyed.") {
 		t.Fatalf("destroy exited %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	requireNothingOwned(t, e, name)

@@ -27,6 +27,7 @@ type Timeouts struct {
 	NodeGroup      time.Duration // EKSCTL_LITE_TIMEOUT_NODE_GROUP, default 60m
 	FargateProfile time.Duration // EKSCTL_LITE_TIMEOUT_FARGATE_PROFILE, default 10m
 	IAM            time.Duration // EKSCTL_LITE_TIMEOUT_IAM, default 2m
+	Addon          time.Duration // EKSCTL_LITE_TIMEOUT_ADDON, default 20m
 }
 
 // DefaultTimeouts suit real AWS: EKS documents cluster creation and
@@ -38,6 +39,7 @@ var DefaultTimeouts = Timeouts{
 	NodeGroup:      60 * time.Minute,
 	FargateProfile: 10 * time.Minute,
 	IAM:            2 * time.Minute,
+	Addon:          20 * time.Minute,
 }
 
 // Environment variables that tune apply; each holds a Go duration ("5s", "2m").
@@ -109,6 +111,7 @@ func (t *Timeouts) fields() map[string]*time.Duration {
 		"NODE_GROUP":      &t.NodeGroup,
 		"FARGATE_PROFILE": &t.FargateProfile,
 		"IAM":             &t.IAM,
+		"ADDON":           &t.Addon,
 	}
 }
 

@@ -100,7 +100,7 @@ func planOf(destroy bool, changes ...[]*ResourceChange) *Plan {
 // fastOptions poll every millisecond, so that tests take milliseconds.
 func fastOptions(progress *bytes.Buffer) ApplyOptions {
 	return ApplyOptions{Parallelism: 10, Progress: progress, PollInterval: time.Millisecond, MaxPollInterval: 2 * time.Millisecond, StillEvery: -1,
-		Timeouts: Timeouts{ClusterCreate: 5 * time.Second, ClusterUpdate: 5 * time.Second, ClusterDelete: 5 * time.Second, NodeGroup: 5 * time.Second, FargateProfile: 5 * time.Second, IAM: 5 * time.Second}}
+		Timeouts: Timeouts{ClusterCreate: 5 * time.Second, ClusterUpdate: 5 * time.Second, ClusterDelete: 5 * time.Second, NodeGroup: 5 * time.Second, FargateProfile: 5 * time.Second, IAM: 5 * time.Second, Addon: 5 * time.Second}}
 }
 
 // syncBuffer is a bytes.Buffer safe for the progress writer's concurrency

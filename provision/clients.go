@@ -36,6 +36,7 @@ type EKSAPI interface {
 
 	// Each later kind declares the calls it makes in its own file.
 	podIdentityAPI
+	addonAPI
 	accessAPI
 }
 

@@ -136,18 +136,22 @@ func updateCluster(ctx context.Context, x *execution) (any, string, error) {
 		return clusterFromAWS(out.Cluster), st == ekstypes.ClusterStatusUpdating || st == ekstypes.ClusterStatusCreating, nil
 	}
 	// The steps run in order; a run of node group steps of one target
-	// version (see upgrade.go) runs concurrently.
+	// version, or of add-on steps (see upgrade.go), runs concurrently.
 	cur := clusterFromAWS(c)
 	for steps := x.c.Steps; len(steps) > 0; {
 		n := 1
-		ngs := steps[0].NodeGroup != ""
-		for n < len(steps) && (steps[n].NodeGroup != "") == ngs && (!ngs || steps[n].Target == steps[0].Target) {
+		ngs, addons := steps[0].NodeGroup != "", steps[0].Addon != ""
+		for n < len(steps) && (steps[n].NodeGroup != "") == ngs && (steps[n].Addon != "") == addons && (!ngs || steps[n].Target == steps[0].Target) {
 			n++
 		}
 		seg := steps[:n]
 		steps = steps[n:]
-		if ngs {
-			if err := upgradeNodeGroups(ctx, x, seg); err != nil {
+		if ngs || addons {
+			upgrade := upgradeNodeGroups
+			if addons {
+				upgrade = upgradeAddons
+			}
+			if err := upgrade(ctx, x, seg); err != nil {
 				return nil, "", err
 			}
 			if cur, _, err = read(ctx); err != nil {

@@ -142,7 +142,11 @@ func (a *fakeAccount) putAccessEntryLocked(region, cluster string, e *ekstypes.A
 	if e.Username == nil {
 		e.Username = aws.String(defaultAccessUsername(principal, aws.ToString(e.Type)))
 	}
-	arn := "arn:aws:eks:" + region + ":" + testAccount + ":access-entry/" + cluster + "/" + a.id()
+	// The UUID is random in EKS; here it is stable from run to run (the
+	// golden plans show it) and new for each entry made for the principal.
+	key := cluster + "/" + principal
+	r.podSeq["access:"+key]++
+	arn := fmt.Sprintf("arn:aws:eks:%s:%s:access-entry/%s/%s/%d", region, testAccount, cluster, shortHash(principal), r.podSeq["access:"+key])
 	e.ClusterName, e.AccessEntryArn = aws.String(cluster), aws.String(arn)
 	if e.KubernetesGroups == nil {
 		e.KubernetesGroups = []string{}

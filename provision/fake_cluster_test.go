@@ -87,6 +87,11 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 				return nil, inUse("Cluster has fargate profiles attached")
 			}
 			a.record("DeleteCluster %s", name)
+			for k, ad := range r().addons { // EKS deletes a cluster's add-ons with it
+				if ad.cluster == name {
+					delete(r().addons, k)
+				}
+			}
 			o.status, o.until = "DELETING", time.Now().Add(a.life.cluster)
 			return &eks.DeleteClusterOutput{}, nil
 		})
@@ -214,7 +219,11 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 		id := aws.ToString(in.UpdateId)
 		return eksCall(a, "DescribeUpdate", id, func() (*eks.DescribeUpdateOutput, error) {
 			u := a.updates[id]
-			if u == nil || u.region != region || u.cluster != aws.ToString(in.Name) || u.nodegroup != aws.ToString(in.NodegroupName) {
+			sub := aws.ToString(in.NodegroupName)
+			if in.AddonName != nil {
+				sub = "addon/" + aws.ToString(in.AddonName) // see fake_addon_test.go
+			}
+			if u == nil || u.region != region || u.cluster != aws.ToString(in.Name) || u.nodegroup != sub {
 				return nil, notFound("No update found for ID: %s", id)
 			}
 			out := &ekstypes.Update{Id: in.UpdateId, Status: ekstypes.UpdateStatusInProgress}
@@ -230,8 +239,14 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 	}
 	f.listUpdatesFn = func(_ context.Context, in *eks.ListUpdatesInput) (*eks.ListUpdatesOutput, error) {
 		cluster, ng := aws.ToString(in.Name), aws.ToString(in.NodegroupName)
+		if in.AddonName != nil { // see fake_addon_test.go
+			if r().addon(cluster, aws.ToString(in.AddonName)) == nil {
+				return nil, notFound("No addon: %s found in cluster: %s", aws.ToString(in.AddonName), cluster)
+			}
+			ng = "addon/" + aws.ToString(in.AddonName)
+		}
 		return eksCall(a, "ListUpdates", cluster+"/"+ng, func() (*eks.ListUpdatesOutput, error) {
-			if r().cluster(cluster) == nil || (ng != "" && r().nodegroup(cluster, ng) == nil) {
+			if r().cluster(cluster) == nil || (in.NodegroupName != nil && ng != "" && r().nodegroup(cluster, ng) == nil) {
 				return nil, notFound("No cluster or node group found for name: %s %s.", cluster, ng)
 			}
 			var ids []string

@@ -36,6 +36,7 @@ type fakeEKS struct {
 	deleteFargateProfileFn      func(context.Context, *eks.DeleteFargateProfileInput) (*eks.DeleteFargateProfileOutput, error)
 
 	fakePodIdentityEKS
+	fakeAddonEKS
 	fakeAccessEKS
 }
 

@@ -46,7 +46,7 @@ const testAccount = "111122223333"
 
 // lifecycle is how long AWS takes; zero durations are instant.
 type lifecycle struct {
-	cluster, nodeGroup, fargate, update time.Duration
+	cluster, nodeGroup, fargate, update, addon time.Duration
 	// iam is how long every IAM call takes: IAM has no transitional
 	// states, the call itself is the wait.
 	iam time.Duration
@@ -62,6 +62,7 @@ type eksObject struct {
 	ng                 *ekstypes.Nodegroup
 	fp                 *ekstypes.FargateProfile
 	pia                *ekstypes.PodIdentityAssociation
+	addon              *ekstypes.Addon
 	entry              *fakeEntry // an access entry
 }
 
@@ -84,6 +85,7 @@ type eksRegion struct {
 	fargate    map[string]*eksObject // by cluster/name
 	pods       map[string]*eksObject // Pod Identity associations, by cluster/ID
 	podSeq     map[string]int        // associations made per cluster/namespace/service account
+	addons     map[string]*eksObject // by cluster/name
 	access     map[string]*eksObject // access entries, by cluster/principal
 }
 
@@ -132,6 +134,9 @@ type fakeAccount struct {
 	log []string
 	// violations lists broken EKS rules; a correct apply leaves it empty.
 	violations []string
+	// lastCreateAddon and lastUpdateAddon are the last add-on calls accepted.
+	lastCreateAddon *eks.CreateAddonInput
+	lastUpdateAddon *eks.UpdateAddonInput
 }
 
 // newFakeAccount is an empty account whose default region is eu-west-1,
@@ -285,7 +290,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, access: map[string]*eksObject{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}}
 		a.regions[region] = r
 	}
 	return r
@@ -344,7 +349,7 @@ func (r *eksRegion) fargateBusy(cluster string) string {
 }
 
 func (r *eksRegion) byARN(arn string) *eksObject {
-	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate, r.pods, r.access} {
+	for _, m := range []map[string]*eksObject{r.clusters, r.nodegroups, r.fargate, r.pods, r.addons, r.access} {
 		for _, o := range m {
 			if o.arn == arn {
 				return o
@@ -496,6 +501,7 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 	a.fakeNodegroupOps(f, region)
 	a.fakeFargateOps(f, region)
 	a.fakePodIdentityOps(f, region)
+	a.fakeAddonOps(f, region)
 	a.fakeAccessOps(f, region)
 	return f
 }
@@ -536,6 +542,9 @@ func (a *fakeAccount) state() []string {
 			}
 			for _, n := range r.children(r.fargate, name) {
 				out = append(out, "fargate "+name+"/"+n)
+			}
+			for _, n := range r.children(r.addons, name) {
+				out = append(out, "addon "+name+"/"+n)
 			}
 		}
 	}

@@ -102,6 +102,14 @@ type kind struct {
 	// alongside DescribeCluster, with a context cancelled if the cluster
 	// turns out not to exist.
 	observe func(ctx context.Context, o *observer, c *Clients, cluster string, errs *errList) []any
+	// readForBlocks reads, once the cluster is observed, what the kind's
+	// blocks of cp need from AWS besides live objects (the add-on
+	// catalogue: the versions and configuration schemas of the add-ons
+	// the blocks name), through the observer's read limits; the plan finds
+	// it in cp.reads. blockReadFailure is the summary of the diagnostic
+	// when it fails.
+	readForBlocks    func(ctx context.Context, o *observer, cp *clusterPlan) (any, error)
+	blockReadFailure string
 
 	// Roles. wantsRoles gives the IAM roles the kind's blocks of a cluster
 	// want eksctl-lite to manage, by the address of the role's change:
@@ -112,6 +120,10 @@ type kind struct {
 	// object that uses a role says so with the usedRoleAttrs method.
 	wantsRoles func(cp *clusterPlan) map[string]string
 	namesRole  func(c *spec.Cluster, arn string) string
+	// deletesWith are the live objects of other kinds that EKS deletes
+	// with the object a Delete change ch deletes (an add-on's Pod Identity
+	// associations): the roles they use are free once it is gone.
+	deletesWith func(lc *liveCluster, ch *ResourceChange) []any
 	// noun names one object of the kind for people ("node group"), and
 	// blocksClusterDeletion says EKS refuses to delete a cluster while one
 	// exists (so one eksctl-lite does not own keeps the cluster).
@@ -172,6 +184,7 @@ func init() {
 		oidcProviderKind(),
 		roleKind(),
 		podIdentityKind(),
+		addonKind(),
 		// An access entry's policies plan after it: they follow its change.
 		accessEntryKind(),
 		accessPolicyKind(),

@@ -10,7 +10,7 @@ import (
 // the engine reads from it; its attribute struct round-trips through JSON
 // (saved plans) as itself.
 func TestRegistryHasEveryKind(t *testing.T) {
-	types := []Type{TypeCluster, TypeNodeGroup, TypeFargateProfile, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAccessEntry, TypeAccessPolicy}
+	types := []Type{TypeCluster, TypeNodeGroup, TypeFargateProfile, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}
 	if len(kinds) != len(types) {
 		t.Errorf("%d kinds registered, want %d", len(kinds), len(types))
 	}
@@ -39,6 +39,9 @@ func TestRegistryHasEveryKind(t *testing.T) {
 		}
 		if k.observe != nil && k.noun == "" {
 			t.Errorf("%s: a child kind needs a noun", typ)
+		}
+		if (k.readForBlocks != nil) != (k.blockReadFailure != "") {
+			t.Errorf("%s: readForBlocks and blockReadFailure go together", typ)
 		}
 		if (k.readAccount != nil) != (k.accountReadFailure != "") {
 			t.Errorf("%s: readAccount and accountReadFailure go together", typ)
@@ -72,7 +75,7 @@ func TestRegistryHasEveryKind(t *testing.T) {
 			children = append(children, k.typ)
 		}
 	}
-	if want := []Type{TypeNodeGroup, TypeFargateProfile, TypePodIdentity, TypeAccessEntry, TypeAccessPolicy}; !reflect.DeepEqual(children, want) {
+	if want := []Type{TypeNodeGroup, TypeFargateProfile, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}; !reflect.DeepEqual(children, want) {
 		t.Errorf("child kinds in order = %v, want %v (node groups are planned before Fargate profiles)", children, want)
 	}
 	if _, err := kindOf("aws_something_new"); err == nil {
@@ -91,6 +94,7 @@ func TestStatusAndNamesThroughTheContract(t *testing.T) {
 		{&FargateProfileAttrs{Name: "f", Status: "DELETING"}, "DELETING", "f"},
 		{&RoleAttrs{Name: "r"}, "", "r"},
 		{&OIDCProviderAttrs{URL: "https://x"}, "", ""},
+		{&AddonAttrs{Name: "vpc-cni", Status: "UPDATING"}, "UPDATING", "vpc-cni"},
 	} {
 		if got := statusOf(tc.attrs); got != tc.status {
 			t.Errorf("statusOf(%T) = %q, want %q", tc.attrs, got, tc.status)

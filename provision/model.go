@@ -75,6 +75,9 @@ const (
 //	cluster.demo.cluster_role              (aws_iam_role, managed cluster role)
 //	cluster.demo.node_role                 (aws_iam_role, managed node role)
 //	cluster.demo.pod_execution_role        (aws_iam_role, managed Fargate role)
+//	cluster.demo.addon.vpc-cni             (aws_eks_addon)
+//	cluster.demo.addon.vpc-cni.pod_identity.aws-node.role
+//	                                       (aws_iam_role, managed add-on Pod Identity role)
 
 // KnownAfterApply stands in a desired attribute whose value exists only once
 // an upstream resource does: the ARN of a managed role not yet created, the
@@ -158,6 +161,10 @@ type Step struct {
 	// change updates: the node group version steps a control plane upgrade
 	// of several minor versions needs between its own steps (upgrade.go).
 	NodeGroup string `json:"node_group,omitempty"`
+	// Addon names the add-on a step of a cluster's change updates: the
+	// add-on version steps that follow each control plane step of an
+	// upgrade of several minor versions (upgrade.go).
+	Addon string `json:"addon,omitempty"`
 }
 
 // AttrSchema says how one attribute is compared and changed.

@@ -91,6 +91,19 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	testPodIdentity(podAfter, "new", "apps", "new", "")
 	plans["pod_identity"] = mustPlan(t, converged(t, testConfig(podBefore)), testConfig(podAfter), PlanOptions{})
 
+	// Add-ons: one new at the latest version, one's configuration values
+	// and version change in place, one's tags change, one removed (with
+	// its managed Pod Identity role).
+	addonBefore := addonCluster()
+	addonBefore.Addons[2].Version = "v1.31.0-eksbuild.1"
+	addonAfter := addonCluster()
+	addonAfter.Addons = addonAfter.Addons[1:]
+	addonAfter.Addons[0].ConfigurationValues = `{"replicaCount":3}`
+	addonAfter.Addons[0].Version = "v1.11.3-eksbuild.1"
+	addonAfter.Addons[1].Version = "default"
+	addonAfter.Addons[1].Tags = map[string]string{"tier": "system"}
+	testAddon(addonAfter, podIdentityAgent, "latest")
+	plans["addon"] = mustPlan(t, converged(t, testConfig(addonBefore)), testConfig(addonAfter), PlanOptions{})
 	// Access entries: one's groups change in place, one of its policies is
 	// rescoped and one removed; one is replaced (a new principal), its
 	// policy associated again; one is new, one removed with its policy.

@@ -120,6 +120,9 @@ type clusterPlan struct {
 	oidc oidcTrust
 	// warnings are what destroy passes warn about.
 	warnings hcl.Diagnostics
+	// reads are what each kind's readForBlocks read for the cluster's
+	// blocks, by type.
+	reads map[Type]any
 }
 
 // warn records a warning of a destroy pass.
@@ -157,6 +160,21 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 			if err != nil {
 				mu.Lock()
 				diags = append(diags, awsDiag(cp.spec.DeclRange, fmt.Sprintf("Cannot read cluster %q in %s", cp.spec.Name, cp.region), err))
+				mu.Unlock()
+				return
+			}
+			cp.reads = map[Type]any{}
+			for _, k := range kindList {
+				if k.readForBlocks == nil || cp.removed || pl.opts.Destroy {
+					// A destroy plans from what is live, never from blocks.
+					continue
+				}
+				v, err := k.readForBlocks(ctx, pl.obs, cp)
+				mu.Lock()
+				cp.reads[k.typ] = v
+				if err != nil {
+					diags = append(diags, awsDiag(cp.spec.DeclRange, fmt.Sprintf("%s for cluster %q in %s", k.blockReadFailure, cp.spec.Name, cp.region), err))
+				}
 				mu.Unlock()
 			}
 		}()

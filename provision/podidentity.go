@@ -346,8 +346,8 @@ func (pl *planner) planPodIdentityRole(cp *clusterPlan, p *spec.PodIdentity, add
 }
 
 // podIdentityAgentWarning warns when the cluster has pod_identity blocks
-// but no eks-pod-identity-agent add-on in its configuration: without the
-// agent, pods never get the association's credentials.
+// but no eks-pod-identity-agent add-on, neither in its configuration nor
+// live: without the agent, pods never get the association's credentials.
 func podIdentityAgentWarning(cp *clusterPlan) hcl.Diagnostics {
 	c := cp.spec
 	if len(c.PodIdentities) == 0 {
@@ -355,6 +355,12 @@ func podIdentityAgentWarning(cp *clusterPlan) hcl.Diagnostics {
 	}
 	for _, a := range c.Addons {
 		if a.Name == podIdentityAgent {
+			return nil
+		}
+	}
+	// Installed out of band (or by another tool): the agent runs.
+	for _, a := range cp.live.addons() {
+		if a.Name == podIdentityAgent && a.Status != string(ekstypes.AddonStatusDeleting) {
 			return nil
 		}
 	}

@@ -48,9 +48,19 @@ func refValue(path string, after, live any) (string, error) {
 	return "", fmt.Errorf("cannot take a value from %T", live)
 }
 
+// refSetter is an attribute struct that sets values known after apply
+// that are not top-level string attributes (the role of one of an
+// add-on's Pod Identity associations); setRef reports whether it knew path.
+type refSetter interface {
+	setRef(path, value string) bool
+}
+
 // setAttr sets the string attribute with JSON name path of attrs (a
 // pointer to an attribute struct).
 func setAttr(attrs any, path, value string) error {
+	if r, ok := attrs.(refSetter); ok && r.setRef(path, value) {
+		return nil
+	}
 	v := reflect.ValueOf(attrs)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("cannot set %s on %T", path, attrs)

@@ -428,6 +428,11 @@ func (pl *planner) roleUse(arn string) string {
 			if ch.Before != nil && (ch.Action == Delete || ch.Action == Replace) {
 				leaving[ch.Before] = true
 			}
+			if k := kinds[ch.Type]; k != nil && k.deletesWith != nil && ch.Action == Delete && cp.live != nil {
+				for _, o := range k.deletesWith(cp.live, ch) {
+					leaving[o] = true
+				}
+			}
 		}
 	}
 	for _, cp := range pl.clusters {

@@ -75,6 +75,10 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 	for _, r := range c.IRSA {
 		inline = inline || r.InlinePolicy != ""
 	}
+	addonPodIdentities := 0
+	for _, a := range c.Addons {
+		addonPodIdentities += len(a.PodIdentities)
+	}
 	checks := map[string]bool{
 		"settings":            settingsBlocks == 1 && cfg.Name == "full",
 		"logging":             len(c.Logging) > 0,
@@ -94,6 +98,8 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		"access":              c.Access != nil && c.Access.AuthenticationMode != "" && c.Access.BootstrapClusterCreatorAdmin != nil,
 		"pod_identity":        len(c.PodIdentities) > 0,
 		"access_entry":        len(c.AccessEntries) > 0 && len(c.AccessEntries[0].Policies) > 1 && c.AccessEntries[0].Policies[1].Scope == "namespace",
+		"addon":               len(c.Addons) > 0,
+		"addon pod_identity":  addonPodIdentities > 0,
 	}
 	for what, ok := range checks {
 		if !ok {

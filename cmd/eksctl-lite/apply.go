@@ -46,6 +46,7 @@ Environment:
   EKSCTL_LITE_TIMEOUT_CLUSTER_CREATE default 40m    EKSCTL_LITE_TIMEOUT_NODE_GROUP      default 60m
   EKSCTL_LITE_TIMEOUT_CLUSTER_UPDATE default 60m    EKSCTL_LITE_TIMEOUT_FARGATE_PROFILE default 10m
   EKSCTL_LITE_TIMEOUT_CLUSTER_DELETE default 30m    EKSCTL_LITE_TIMEOUT_IAM             default 2m
+  EKSCTL_LITE_TIMEOUT_ADDON          default 20m
   A timeout bounds one wait; what timed out carries on in AWS and the next
   apply picks it up.` + awsEnvHelp
 

@@ -163,6 +163,11 @@ func (f emptyEKS) ListPodIdentityAssociations(context.Context, *eks.ListPodIdent
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
 }
 
+func (f emptyEKS) ListAddons(context.Context, *eks.ListAddonsInput, ...func(*eks.Options)) (*eks.ListAddonsOutput, error) {
+	*f.calls++
+	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
+}
+
 func (f emptyEKS) ListAccessEntries(context.Context, *eks.ListAccessEntriesInput, ...func(*eks.Options)) (*eks.ListAccessEntriesOutput, error) {
 	*f.calls++
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}

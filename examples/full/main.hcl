@@ -172,4 +172,23 @@ cluster "full" {
     disable_session_tags = false
     tags                 = local.tags
   }
+
+  # EKS add-ons. The Pod Identity agent hands the associations' credentials
+  # to pods, at EKS's default version for the cluster's Kubernetes version.
+  addon "eks-pod-identity-agent" {}
+
+  # The VPC CNI at the newest version for the cluster's Kubernetes version,
+  # configured (checked at plan against the add-on's schema), its service
+  # account aws-node given a managed role through EKS Pod Identity.
+  addon "vpc-cni" {
+    version              = "latest"
+    configuration_values = jsonencode({ env = { ENABLE_PREFIX_DELEGATION = "true" } })
+    resolve_conflicts    = "PRESERVE" # sent as NONE when the add-on is created
+    preserve_on_delete   = false
+    tags                 = local.tags
+
+    pod_identity "aws-node" {
+      policy_arns = ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]
+    }
+  }
 }

@@ -13,12 +13,20 @@ and is wrapped around moto's WSGI application by server.py:
   DELETE /_eksctl_lite/faults   clear every fault
   GET    /_eksctl_lite/calls    -> {"calls": [{"service","operation","status"}...]}
   DELETE /_eksctl_lite/calls    clear the call log
+  GET    /_eksctl_lite/today    -> {"date": "YYYY-MM-DD", "fixed": bool}: the emulator's today
+  POST   /_eksctl_lite/today    body: {"date": "2026-12-03"}: EKS version statuses are those of that day
+  DELETE /_eksctl_lite/today    back to the real (UTC) date
+  GET    /_eksctl_lite/prices   -> {"overrides": [...]}: Price List prices set by tests
+  POST   /_eksctl_lite/prices   body: {"instanceType": "m6i.large", "regionCode": "us-east-1", "usd": "0.5"}
+                                (or "volumeApiName": "gp3", or "fargate": "vCPU"|"GB"): that price instead
+  DELETE /_eksctl_lite/prices   every price back to the table's
 
 POST /moto-api/reset (moto's own reset) also resets all of this state: faults
-and the call log are cleared and the delays return to the values the server
-was started with.
+and the call log are cleared, the delays return to the values the server
+was started with, today is the real date again and price overrides are gone.
 """
 
+import datetime
 import io
 import json
 import os
@@ -36,6 +44,13 @@ CONTROL_PREFIX = "/_eksctl_lite/"
 # The launch values are kept so that a moto reset can restore them.
 DELAYS = {"create_delay": 2.0, "delete_delay": 1.0, "update_delay": 1.0}
 _LAUNCH_DELAYS = dict(DELAYS)
+
+# The day EKS version statuses are computed for (eks_versions.today()):
+# {"date": "YYYY-MM-DD"} once a test sets it, {} for the real UTC date.
+TODAY = {}
+
+# Price List prices set by tests (pricing.py reads them): key -> USD string.
+PRICE_OVERRIDES = {}
 
 # Patches switched off by name, to check that a test fails without its patch:
 #   EKSCTL_LITE_EMULATOR_DISABLE=quotas,names go test -run TestEmulatorQuotas ./integration
@@ -66,6 +81,8 @@ def reset():
         _calls.clear()
         DELAYS.clear()
         DELAYS.update(_LAUNCH_DELAYS)
+        TODAY.clear()
+        PRICE_OVERRIDES.clear()
 
 
 class _EKSOperations:
@@ -111,6 +128,9 @@ def identify(environ):
         return service, _eks_ops.name(
             environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
         )
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target:  # the JSON protocol (Price List): X-Amz-Target: AWSPriceListService.GetProducts
+        return service, target.rsplit(".", 1)[-1]
     action = None
     query = parse_qs(environ.get("QUERY_STRING", ""))
     if "Action" in query:
@@ -167,8 +187,15 @@ def _read_json(environ):
 
 def _fault_response(service, operation, kind, start_response):
     """The error AWS returns for the protocol: restJson1 for EKS (JSON body,
-    x-amzn-ErrorType header), query/XML for IAM and STS."""
+    x-amzn-ErrorType header), JSON 1.1 for the Price List (its model's
+    ThrottlingException and InternalErrorException), query/XML for IAM and STS."""
     request_id = str(uuid.uuid4())
+    if service == "pricing":
+        status, code, message = (
+            ("400 Bad Request", "ThrottlingException", "Rate exceeded") if kind == "throttle"
+            else ("500 Internal Server Error", "InternalErrorException", "Internal failure (injected)"))
+        start_response(status, [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id)])
+        return [json.dumps({"__type": code, "Message": message}).encode()]
     if kind == "throttle":
         rest = ("429 Too Many Requests", "ThrottlingException", "Rate exceeded")
         query = ("400 Bad Request", "Throttling", "Rate exceeded", "Sender")
@@ -328,6 +355,27 @@ class ControlMiddleware:
                     if method == "DELETE":
                         _calls.clear()
                     return _json(start_response, "200 OK", {"calls": list(_calls)})
+            if what == "today":
+                with _lock:
+                    if method == "DELETE":
+                        TODAY.clear()
+                    elif method == "POST":
+                        date = str(_read_json(environ).get("date") or "")
+                        datetime.date.fromisoformat(date)  # ValueError: 400
+                        TODAY["date"] = date
+                    day = TODAY.get("date") or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+                    return _json(start_response, "200 OK", {"date": day, "fixed": bool(TODAY)})
+            if what == "prices":
+                import pricing
+
+                with _lock:
+                    if method == "DELETE":
+                        PRICE_OVERRIDES.clear()
+                    elif method == "POST":
+                        key, usd = pricing.override_key(_read_json(environ))
+                        PRICE_OVERRIDES[key] = usd
+                    return _json(start_response, "200 OK", {"overrides": [
+                        dict(k, usd=v) for k, v in ((dict(key), v) for key, v in PRICE_OVERRIDES.items())]})
             return _json(start_response, "404 Not Found", {"error": "no control endpoint /_eksctl_lite/%s" % what})
         except (ValueError, TypeError) as e:
             return _json(start_response, "400 Bad Request", {"error": str(e)})

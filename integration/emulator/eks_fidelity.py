@@ -47,11 +47,19 @@ LOCK = threading.RLock()
 CREATING, ACTIVE, UPDATING, DELETING = "CREATING", "ACTIVE", "UPDATING", "DELETING"
 IN_PROGRESS, SUCCESSFUL = "InProgress", "Successful"
 
-# CreateCluster without `version` gets EKS's current default version (moto: 1.19).
+# CreateCluster without `version` gets EKS's current default version (moto:
+# 1.19): default_version(), which eks_versions.install() replaces with the
+# release calendar's default for the emulator's "today"; DEFAULT_VERSION is
+# the fallback without it.
 DEFAULT_VERSION = "1.32"
 # Versions CreateCluster accepts (AWS: standard and extended support); others
 # answer InvalidParameterException "unsupported Kubernetes version".
+# eks_versions.install() sets them to the calendar's versions (the same set).
 SUPPORTED_MINORS = range(23, 36)
+
+
+def default_version():
+    return DEFAULT_VERSION
 # The AMI releases the emulator knows, per Kubernetes minor version, oldest
 # first, in the form EKS gives them: "<Kubernetes patch version>-<build date>"
 # (AWS publishes them in the EKS user guide and in
@@ -438,7 +446,7 @@ def create_cluster(self, **kw):
             message="Cannot create cluster %s because %s already has the maximum number of clusters (%d)"
             % (kw.get("name"), self.region_name, QUOTAS["clusters"]),
         )
-    version = kw.get("version") or DEFAULT_VERSION
+    version = kw.get("version") or default_version()
     minor = _minor(version)
     if minor is None or minor not in SUPPORTED_MINORS:
         raise _invalid("unsupported Kubernetes version %s" % version, kw.get("name"))

@@ -12,6 +12,10 @@ runs) with:
     reference documents (asynchronous lifecycle, updates, quotas, ...);
   * eks_access.py, eks_addons.py, eks_pod_identity.py: access entries and
     the access config, add-ons, Pod Identity associations (moto has none);
+  * eks_versions.py: DescribeClusterVersions, EKS's release calendar (moto
+    has none), which also gives CreateCluster its default version;
+  * pricing.py: the AWS Price List API (GetProducts, DescribeServices,
+    GetAttributeValues) over a small price table (moto has none);
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
 
@@ -75,7 +79,9 @@ def main(argv=None):
     import eks_addons
     import eks_fidelity
     import eks_pod_identity
+    import eks_versions
     import iam_fidelity
+    import pricing
     import speed
 
     control.set_launch_delays(
@@ -90,6 +96,7 @@ def main(argv=None):
     eks_access.install()
     eks_addons.install()
     eks_pod_identity.install()
+    eks_versions.install()
     iam_fidelity.install()
 
     if not args.verbose:
@@ -101,7 +108,7 @@ def main(argv=None):
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    app = control.ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+    app = control.ControlMiddleware(pricing.wrap(DomainDispatcherApplication(create_backend_app)))
     sys.stderr.write(
         "eksctl-lite emulator (moto + EKS fidelity) on http://%s:%d (create %.2fs, delete %.2fs, update %.2fs)\n"
         % (args.host, args.port, args.create_delay, args.delete_delay, args.update_delay)
