@@ -179,7 +179,7 @@ func TestApplyLifecycleFull(t *testing.T) {
 		addr("") + ": Creating...",
 		addr("") + ": Creation complete after",
 		addr(".node_group.batch") + ": Creation complete after",
-		"Apply complete! Resources: 18 added, 0 changed, 0 destroyed.\n", // with the pod identity, two add-ons and the managed roles, the access entry and its two policies
+		"Apply complete! Resources: 18 added, 0 changed, 0 destroyed.\n", // with the pod identity, two add-ons, the access entry and its two policies, and the managed roles
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("apply output lacks %q:\n%s", want, r.stdout)

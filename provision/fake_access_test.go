@@ -142,11 +142,10 @@ func (a *fakeAccount) putAccessEntryLocked(region, cluster string, e *ekstypes.A
 	if e.Username == nil {
 		e.Username = aws.String(defaultAccessUsername(principal, aws.ToString(e.Type)))
 	}
-	// The UUID is random in EKS; here it is stable from run to run (the
-	// golden plans show it) and new for each entry made for the principal.
-	key := cluster + "/" + principal
-	r.podSeq["access:"+key]++
-	arn := fmt.Sprintf("arn:aws:eks:%s:%s:access-entry/%s/%s/%d", region, testAccount, cluster, shortHash(principal), r.podSeq["access:"+key])
+	// Stable from run to run (the golden plans show it), whatever order
+	// concurrent creates come in: EKS's form is CLUSTER/role/ACCOUNT/NAME/ID.
+	a.in(region).podSeq["access/"+cluster+"/"+principal]++
+	arn := fmt.Sprintf("arn:aws:eks:%s:%s:access-entry/%s/%s/%d", region, testAccount, cluster, principal[strings.LastIndex(principal, ":")+1:], a.in(region).podSeq["access/"+cluster+"/"+principal])
 	e.ClusterName, e.AccessEntryArn = aws.String(cluster), aws.String(arn)
 	if e.KubernetesGroups == nil {
 		e.KubernetesGroups = []string{}

@@ -84,7 +84,7 @@ type eksRegion struct {
 	nodegroups map[string]*eksObject // by cluster/name
 	fargate    map[string]*eksObject // by cluster/name
 	pods       map[string]*eksObject // Pod Identity associations, by cluster/ID
-	podSeq     map[string]int        // associations made per cluster/namespace/service account
+	podSeq     map[string]int        // associations made per cluster/namespace/service account, and access entries per "access/"cluster/principal
 	addons     map[string]*eksObject // by cluster/name
 	access     map[string]*eksObject // access entries, by cluster/principal
 }

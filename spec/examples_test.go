@@ -97,9 +97,9 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 		"public_access_cidrs": len(c.VPC.PublicAccessCIDRs) > 0 && c.VPC.PublicAccessCIDRs[0] != DefaultPublicAccessCIDR,
 		"access":              c.Access != nil && c.Access.AuthenticationMode != "" && c.Access.BootstrapClusterCreatorAdmin != nil,
 		"pod_identity":        len(c.PodIdentities) > 0,
-		"access_entry":        len(c.AccessEntries) > 0 && len(c.AccessEntries[0].Policies) > 1 && c.AccessEntries[0].Policies[1].Scope == "namespace",
 		"addon":               len(c.Addons) > 0,
 		"addon pod_identity":  addonPodIdentities > 0,
+		"access_entry":        len(c.AccessEntries) > 0 && len(c.AccessEntries[0].Policies) > 1 && c.AccessEntries[0].Policies[1].Scope == "namespace",
 	}
 	for what, ok := range checks {
 		if !ok {
