@@ -96,6 +96,69 @@ func (e gaugedEKS) DescribeFargateProfile(ctx context.Context, in *eks.DescribeF
 	})(ctx, in)
 }
 
+// The reads of the later kinds (Pod Identity, add-ons, access entries)
+// hold read slots too, so they are gauged with the others.
+
+func (e gaugedEKS) ListPodIdentityAssociations(ctx context.Context, in *eks.ListPodIdentityAssociationsInput, o ...func(*eks.Options)) (*eks.ListPodIdentityAssociationsOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListPodIdentityAssociationsInput) (*eks.ListPodIdentityAssociationsOutput, error) {
+		return e.EKSAPI.ListPodIdentityAssociations(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) DescribePodIdentityAssociation(ctx context.Context, in *eks.DescribePodIdentityAssociationInput, o ...func(*eks.Options)) (*eks.DescribePodIdentityAssociationOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribePodIdentityAssociationInput) (*eks.DescribePodIdentityAssociationOutput, error) {
+		return e.EKSAPI.DescribePodIdentityAssociation(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) ListAddons(ctx context.Context, in *eks.ListAddonsInput, o ...func(*eks.Options)) (*eks.ListAddonsOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListAddonsInput) (*eks.ListAddonsOutput, error) {
+		return e.EKSAPI.ListAddons(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) DescribeAddon(ctx context.Context, in *eks.DescribeAddonInput, o ...func(*eks.Options)) (*eks.DescribeAddonOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribeAddonInput) (*eks.DescribeAddonOutput, error) {
+		return e.EKSAPI.DescribeAddon(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) DescribeAddonVersions(ctx context.Context, in *eks.DescribeAddonVersionsInput, o ...func(*eks.Options)) (*eks.DescribeAddonVersionsOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribeAddonVersionsInput) (*eks.DescribeAddonVersionsOutput, error) {
+		return e.EKSAPI.DescribeAddonVersions(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) DescribeAddonConfiguration(ctx context.Context, in *eks.DescribeAddonConfigurationInput, o ...func(*eks.Options)) (*eks.DescribeAddonConfigurationOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribeAddonConfigurationInput) (*eks.DescribeAddonConfigurationOutput, error) {
+		return e.EKSAPI.DescribeAddonConfiguration(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) ListAccessEntries(ctx context.Context, in *eks.ListAccessEntriesInput, o ...func(*eks.Options)) (*eks.ListAccessEntriesOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListAccessEntriesInput) (*eks.ListAccessEntriesOutput, error) {
+		return e.EKSAPI.ListAccessEntries(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) DescribeAccessEntry(ctx context.Context, in *eks.DescribeAccessEntryInput, o ...func(*eks.Options)) (*eks.DescribeAccessEntryOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.DescribeAccessEntryInput) (*eks.DescribeAccessEntryOutput, error) {
+		return e.EKSAPI.DescribeAccessEntry(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) ListAssociatedAccessPolicies(ctx context.Context, in *eks.ListAssociatedAccessPoliciesInput, o ...func(*eks.Options)) (*eks.ListAssociatedAccessPoliciesOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListAssociatedAccessPoliciesInput) (*eks.ListAssociatedAccessPoliciesOutput, error) {
+		return e.EKSAPI.ListAssociatedAccessPolicies(ctx, in, o...)
+	})(ctx, in)
+}
+
+func (e gaugedEKS) ListAccessPolicies(ctx context.Context, in *eks.ListAccessPoliciesInput, o ...func(*eks.Options)) (*eks.ListAccessPoliciesOutput, error) {
+	return gauged(e.g, func(ctx context.Context, in *eks.ListAccessPoliciesInput) (*eks.ListAccessPoliciesOutput, error) {
+		return e.EKSAPI.ListAccessPolicies(ctx, in, o...)
+	})(ctx, in)
+}
+
 // gaugedIAM counts the IAM reads of a plan in flight.
 type gaugedIAM struct {
 	IAMAPI
