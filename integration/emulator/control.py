@@ -42,6 +42,13 @@ _LAUNCH_DELAYS = dict(DELAYS)
 # Read once at start; the names are listed in integration/README.md.
 DISABLED = frozenset(n.strip() for n in os.environ.get("EKSCTL_LITE_EMULATOR_DISABLE", "").split(",") if n.strip())
 
+# Extensions registered by the service patches (autoscaling_refresh,
+# ssm_eks_ami): functions called on a moto reset, and control endpoints
+# /_eksctl_lite/<name> served by handler(method, body) -> JSON-able object
+# (a ValueError is HTTP 400).
+RESET_HOOKS = []
+ENDPOINTS = {}
+
 _lock = threading.Lock()
 _faults = []  # dicts: operation, kind, remaining (None = unlimited), latency
 _calls = []  # dicts: service, operation, status
@@ -66,6 +73,8 @@ def reset():
         _calls.clear()
         DELAYS.clear()
         DELAYS.update(_LAUNCH_DELAYS)
+    for hook in RESET_HOOKS:
+        hook()
 
 
 class _EKSOperations:
@@ -111,6 +120,9 @@ def identify(environ):
         return service, _eks_ops.name(
             environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
         )
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target:  # JSON 1.1 services (SSM): "AmazonSSM.GetParameter"
+        return service, target.rsplit(".", 1)[-1]
     action = None
     query = parse_qs(environ.get("QUERY_STRING", ""))
     if "Action" in query:
@@ -328,6 +340,9 @@ class ControlMiddleware:
                     if method == "DELETE":
                         _calls.clear()
                     return _json(start_response, "200 OK", {"calls": list(_calls)})
+            if what in ENDPOINTS:
+                body = _read_json(environ) if method in ("POST", "PUT") else {}
+                return _json(start_response, "200 OK", ENDPOINTS[what](method, body))
             return _json(start_response, "404 Not Found", {"error": "no control endpoint /_eksctl_lite/%s" % what})
         except (ValueError, TypeError) as e:
             return _json(start_response, "400 Bad Request", {"error": str(e)})

@@ -13,6 +13,8 @@ runs) with:
   * eks_access.py, eks_addons.py, eks_pod_identity.py: access entries and
     the access config, add-ons, Pod Identity associations (moto has none);
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
+  * ssm_eks_ami.py: the EKS optimized and Bottlerocket AMIs as SSM public
+    parameters and EC2 images (issue 11);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
 
 Lifecycle delays in seconds come from, last one winning: the defaults
@@ -77,6 +79,7 @@ def main(argv=None):
     import eks_pod_identity
     import iam_fidelity
     import speed
+    import ssm_eks_ami
 
     control.set_launch_delays(
         {
@@ -91,6 +94,7 @@ def main(argv=None):
     eks_addons.install()
     eks_pod_identity.install()
     iam_fidelity.install()
+    ssm_eks_ami.install()
 
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,0 +1,249 @@
+package integration
+
+// Tests of the emulator's patches for issue 11 (self-managed node groups,
+// launch templates): the EKS optimized and Bottlerocket AMIs as SSM public
+// parameters and EC2 images (emulator/ssm_eks_ami.py), Auto Scaling instance
+// refresh (emulator/autoscaling_refresh.py), through aws-sdk-go-v2: one test
+// per behaviour, each failing with its patch switched off
+// (EKSCTL_LITE_EMULATOR_DISABLE=<name>, listed in README.md).
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+)
+
+// clients11 are SDK clients for the services issue 11 adds, configured as
+// newEnv configures e.eks.
+type clients11 struct {
+	ssm *ssm.Client
+	ec2 *ec2.Client
+	asg *autoscaling.Client
+}
+
+func newClients11(e *env) clients11 {
+	cfg := aws.Config{
+		Region: e.region,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test", Source: "integration"}, nil
+		}),
+		BaseEndpoint: aws.String(e.endpoint),
+		Retryer:      func() aws.Retryer { return retry.NewStandard() },
+	}
+	return clients11{ssm: ssm.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), asg: autoscaling.NewFromConfig(cfg)}
+}
+
+var amiIDPattern = regexp.MustCompile(`^ami-[0-9a-f]{17}$`)
+
+// ssmValues returns the values of the named parameters (GetParameters, ten
+// at a time) and the names SSM reported invalid.
+func ssmValues(t *testing.T, c clients11, names []string) (map[string]string, []string) {
+	t.Helper()
+	values := map[string]string{}
+	var invalid []string
+	for chunk := range slices.Chunk(names, 10) {
+		out, err := c.ssm.GetParameters(t.Context(), &ssm.GetParametersInput{Names: chunk})
+		if err != nil {
+			t.Fatalf("GetParameters %v: %v", chunk, err)
+		}
+		for _, p := range out.Parameters {
+			values[aws.ToString(p.Name)] = aws.ToString(p.Value)
+		}
+		invalid = append(invalid, out.InvalidParameters...)
+	}
+	return values, invalid
+}
+
+// newestRelease is the newest release of a minor version in the emulator's
+// catalog (README.md, "The AMI release catalog").
+var newestRelease = map[string]string{
+	"1.23": "1.23.17-20250103", "1.24": "1.24.17-20250103", "1.25": "1.25.16-20250103",
+	"1.26": "1.26.15-20250103", "1.27": "1.27.16-20250103", "1.28": "1.28.15-20250103",
+	"1.29": "1.29.12-20250103", "1.30": "1.30.8-20250103", "1.31": "1.31.4-20250115",
+	"1.32": "1.32.3-20250501", "1.33": "1.33.4-20251001", "1.34": "1.34.1-20251120",
+	"1.35": "1.35.2-20260415",
+}
+
+// The recommended AMI of every supported version and family is an SSM
+// public parameter (GetParameter, GetParameters, GetParametersByPath), its
+// release the catalog's newest, its image id an EC2 image of the right
+// architecture that instances launch from, the same after a reset.
+func TestEmulatorEKSOptimizedAMIParameters(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+
+	type want struct{ name, arch string }
+	var wants []want
+	for v := 23; v <= 35; v++ {
+		k := fmt.Sprintf("1.%d", v)
+		base := "/aws/service/eks/optimized-ami/" + k
+		for _, f := range []want{{"x86_64/standard", "x86_64"}, {"x86_64/nvidia", "x86_64"}, {"x86_64/neuron", "x86_64"}, {"arm64/standard", "arm64"}} {
+			wants = append(wants, want{base + "/amazon-linux-2023/" + f.name + "/recommended/image_id", f.arch})
+		}
+		for _, f := range []want{{"aws-k8s-" + k + "/x86_64", "x86_64"}, {"aws-k8s-" + k + "/arm64", "arm64"}, {"aws-k8s-" + k + "-nvidia/x86_64", "x86_64"}} {
+			wants = append(wants, want{"/aws/service/bottlerocket/" + f.name + "/latest/image_id", f.arch})
+		}
+	}
+	names := make([]string, len(wants))
+	for i, w := range wants {
+		names[i] = w.name
+	}
+	values, invalid := ssmValues(t, c, names)
+	if len(invalid) > 0 {
+		t.Fatalf("GetParameters: %d invalid, e.g. %v", len(invalid), invalid[:min(3, len(invalid))])
+	}
+	seen := map[string]string{}
+	var ids []string
+	for _, w := range wants {
+		id := values[w.name]
+		if !amiIDPattern.MatchString(id) {
+			t.Errorf("%s = %q, want ami- and 17 hex digits", w.name, id)
+		}
+		if other, dup := seen[id]; dup {
+			t.Errorf("%s and %s are both %s", w.name, other, id)
+		}
+		seen[id] = w.name
+		ids = append(ids, id)
+	}
+	imgs, err := c.ec2.DescribeImages(t.Context(), &ec2.DescribeImagesInput{ImageIds: ids})
+	if err != nil {
+		t.Fatalf("DescribeImages of the recommended AMIs: %v", err)
+	}
+	arch := map[string]string{}
+	for _, im := range imgs.Images {
+		arch[aws.ToString(im.ImageId)] = string(im.Architecture)
+	}
+	for _, w := range wants {
+		if got := arch[values[w.name]]; got != w.arch {
+			t.Errorf("DescribeImages %s (%s): architecture %q, want %q", values[w.name], w.name, got, w.arch)
+		}
+	}
+
+	// The release: the catalog's newest, in the recommended JSON and its sibling.
+	for k, rel := range newestRelease {
+		base := "/aws/service/eks/optimized-ami/" + k + "/amazon-linux-2023/x86_64/standard/recommended"
+		vals, _ := ssmValues(t, c, []string{base, base + "/release_version"})
+		if vals[base+"/release_version"] != rel || !strings.Contains(vals[base], `"release_version":"`+rel+`"`) ||
+			!strings.Contains(vals[base], `"image_id":"`+vals[base+"/image_id"]) {
+			t.Errorf("%s: release_version %q, JSON %s; want %s", base, vals[base+"/release_version"], vals[base], rel)
+		}
+	}
+
+	// Amazon Linux 2 up to 1.32 only.
+	al2 := []string{"/aws/service/eks/optimized-ami/1.32/amazon-linux-2/recommended/image_id", "/aws/service/eks/optimized-ami/1.33/amazon-linux-2/recommended/image_id"}
+	vals, invalid := ssmValues(t, c, al2)
+	if !amiIDPattern.MatchString(vals[al2[0]]) || !slices.Equal(invalid, al2[1:]) {
+		t.Errorf("AL2: 1.32 = %q, invalid %v; want an AMI for 1.32 and 1.33 invalid", vals[al2[0]], invalid)
+	}
+
+	// By path, one level: the recommended parameters of one family.
+	byPath, err := c.ssm.GetParametersByPath(t.Context(), &ssm.GetParametersByPathInput{
+		Path: aws.String("/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/arm64/standard/recommended"),
+	})
+	if err != nil {
+		t.Fatalf("GetParametersByPath: %v", err)
+	}
+	var got []string
+	for _, p := range byPath.Parameters {
+		got = append(got, aws.ToString(p.Name)[strings.LastIndex(aws.ToString(p.Name), "/")+1:])
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"image_id", "release_version"}) {
+		t.Errorf("GetParametersByPath .../recommended = %v, want [image_id release_version]", got)
+	}
+
+	// An instance launches from a recommended AMI.
+	amd := values["/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id"]
+	run, err := c.ec2.RunInstances(t.Context(), &ec2.RunInstancesInput{ImageId: aws.String(amd), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), InstanceType: ec2types.InstanceTypeM5Large})
+	if err != nil || aws.ToString(run.Instances[0].ImageId) != amd {
+		t.Errorf("RunInstances from %s: %v", amd, err)
+	}
+
+	// The same ids after a reset.
+	e = newEnv(t)
+	again, _ := ssmValues(t, c, names[:10])
+	for _, n := range names[:10] {
+		if again[n] != values[n] {
+			t.Errorf("after a reset %s = %q, before %q; want the same", n, again[n], values[n])
+		}
+	}
+}
+
+// publishAMI publishes a newer recommended AMI through the control endpoint.
+func publishAMI(t *testing.T, e *env, version, family string) (id, release string) {
+	t.Helper()
+	var out struct {
+		ImageID string `json:"image_id"`
+		Release string `json:"release"`
+	}
+	e.control(t, http.MethodPost, "/_eksctl_lite/eks-ami", map[string]string{"kubernetes_version": version, "family": family}, &out)
+	return out.ImageID, out.Release
+}
+
+// A newer recommended AMI published by the test hook: a new version of the
+// recommended parameters (the old one in the history), a new EC2 image, a
+// new release EKS accepts; the other families keep theirs; a reset forgets it.
+func TestEmulatorEKSAMIPublishNewer(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	const std = "/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended"
+	const arm = "/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/arm64/standard/recommended/image_id"
+	const br = "/aws/service/bottlerocket/aws-k8s-1.31/x86_64/latest"
+	before, _ := ssmValues(t, c, []string{std + "/image_id", arm, br + "/image_id", br + "/image_version"})
+
+	id, release := publishAMI(t, e, "1.31", "amazon-linux-2023/x86_64/standard")
+	if release != "1.31.4-20250116" || !amiIDPattern.MatchString(id) {
+		t.Fatalf("published %q %q; want the next build of 1.31.4 (1.31.4-20250116) and an AMI id", id, release)
+	}
+	p, err := c.ssm.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String(std + "/image_id")})
+	if err != nil {
+		t.Fatalf("GetParameter: %v", err)
+	}
+	if aws.ToString(p.Parameter.Value) != id || p.Parameter.Version != 2 || id == before[std+"/image_id"] {
+		t.Errorf("recommended/image_id = %q version %d; want the published %s, version 2", aws.ToString(p.Parameter.Value), p.Parameter.Version, id)
+	}
+	hist, err := c.ssm.GetParameterHistory(t.Context(), &ssm.GetParameterHistoryInput{Name: aws.String(std + "/image_id")})
+	if err != nil || len(hist.Parameters) != 2 || aws.ToString(hist.Parameters[0].Value) != before[std+"/image_id"] {
+		t.Errorf("GetParameterHistory: %v %v; want the old AMI then the new", hist, err)
+	}
+	vals, _ := ssmValues(t, c, []string{std + "/release_version", arm})
+	if vals[std+"/release_version"] != release || vals[arm] != before[arm] {
+		t.Errorf("release_version %q, arm64 %q; want %s and arm64 unchanged (%s)", vals[std+"/release_version"], vals[arm], release, before[arm])
+	}
+	if _, err := c.ec2.DescribeImages(t.Context(), &ec2.DescribeImagesInput{ImageIds: []string{id}}); err != nil {
+		t.Errorf("DescribeImages of the published AMI: %v", err)
+	}
+	createCluster(t, e, "pub", "1.31", true)
+	if _, err := createNodegroupWith(t, e, &eks.CreateNodegroupInput{ClusterName: aws.String("pub"), NodegroupName: aws.String("ng"), ReleaseVersion: aws.String(release)}); err != nil {
+		t.Errorf("CreateNodegroup with the published release %s: %v", release, err)
+	}
+
+	brID, brVersion := publishAMI(t, e, "1.31", "bottlerocket/x86_64")
+	vals, _ = ssmValues(t, c, []string{br + "/image_id", br + "/image_version"})
+	if vals[br+"/image_id"] != brID || vals[br+"/image_version"] == before[br+"/image_version"] || vals[br+"/image_version"] != brVersion {
+		t.Errorf("Bottlerocket latest = %q %q; want the published %s %s (before %s)", vals[br+"/image_id"], vals[br+"/image_version"], brID, brVersion, before[br+"/image_version"])
+	}
+
+	e = newEnv(t)
+	p, err = c.ssm.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String(std + "/image_id")})
+	if err != nil || aws.ToString(p.Parameter.Value) != before[std+"/image_id"] || p.Parameter.Version != 1 {
+		t.Errorf("after a reset: %v %v; want the catalog's AMI %s, version 1", p, err, before[std+"/image_id"])
+	}
+	_, err = c.ssm.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String("/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.31-v20250116/image_id")})
+	wantErr[*ssmtypes.ParameterNotFound](t, "the published release's parameter after a reset", err)
+}
