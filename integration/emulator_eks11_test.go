@@ -15,10 +15,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -246,4 +248,203 @@ func TestEmulatorEKSAMIPublishNewer(t *testing.T) {
 	}
 	_, err = c.ssm.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String("/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.31-v20250116/image_id")})
 	wantErr[*ssmtypes.ParameterNotFound](t, "the published release's parameter after a reset", err)
+}
+
+// refreshGroup is an Auto Scaling group on version 1 of a launch template
+// whose version 2 has another AMI (the recommended 1.31 and 1.32 AMIs).
+type refreshGroup struct {
+	name, ltID string
+	amiV1      string
+	amiV2      string
+	instances  []string // launched at creation, from version 1
+}
+
+func createRefreshGroup(t *testing.T, c clients11, name string, desired int32) refreshGroup {
+	t.Helper()
+	vals, _ := ssmValues(t, c, []string{
+		"/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id",
+		"/aws/service/eks/optimized-ami/1.32/amazon-linux-2023/x86_64/standard/recommended/image_id",
+	})
+	g := refreshGroup{name: name,
+		amiV1: vals["/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id"],
+		amiV2: vals["/aws/service/eks/optimized-ami/1.32/amazon-linux-2023/x86_64/standard/recommended/image_id"]}
+	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String(name + "-nodes"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String(g.amiV1), InstanceType: ec2types.InstanceTypeM5Large},
+	})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	g.ltID = aws.ToString(lt.LaunchTemplate.LaunchTemplateId)
+	if _, err := c.ec2.CreateLaunchTemplateVersion(t.Context(), &ec2.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId:   aws.String(g.ltID),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String(g.amiV2), InstanceType: ec2types.InstanceTypeM5Large},
+	}); err != nil {
+		t.Fatalf("CreateLaunchTemplateVersion: %v", err)
+	}
+	if _, err := c.asg.CreateAutoScalingGroup(t.Context(), &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String(name), MinSize: aws.Int32(0), MaxSize: aws.Int32(10), DesiredCapacity: aws.Int32(desired),
+		AvailabilityZones:      []string{"us-east-1a"},
+		LaunchTemplate:         &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("1")},
+		HealthCheckGracePeriod: aws.Int32(0),
+	}); err != nil {
+		t.Fatalf("CreateAutoScalingGroup: %v", err)
+	}
+	for _, i := range describeGroup(t, c, name).Instances {
+		g.instances = append(g.instances, aws.ToString(i.InstanceId))
+	}
+	if len(g.instances) != int(desired) {
+		t.Fatalf("group %s has %d instances, want %d", name, len(g.instances), desired)
+	}
+	return g
+}
+
+func describeGroup(t *testing.T, c clients11, name string) asgtypes.AutoScalingGroup {
+	t.Helper()
+	out, err := c.asg.DescribeAutoScalingGroups(t.Context(), &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{name}})
+	if err != nil || len(out.AutoScalingGroups) != 1 {
+		t.Fatalf("DescribeAutoScalingGroups %s: %v %v", name, out, err)
+	}
+	return out.AutoScalingGroups[0]
+}
+
+func describeRefresh(t *testing.T, c clients11, group, id string) asgtypes.InstanceRefresh {
+	t.Helper()
+	out, err := c.asg.DescribeInstanceRefreshes(t.Context(), &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String(group), InstanceRefreshIds: []string{id}})
+	if err != nil || len(out.InstanceRefreshes) != 1 {
+		t.Fatalf("DescribeInstanceRefreshes %s %s: %v %v", group, id, out, err)
+	}
+	return out.InstanceRefreshes[0]
+}
+
+// refreshSample is what one poll of a refresh saw.
+type refreshSample struct {
+	status             asgtypes.InstanceRefreshStatus
+	percent, toUpdate  int32
+	inService, pending int
+	ids                []string
+}
+
+// watchRefresh polls the refresh and its group until the refresh is no
+// longer active, and returns every sample.
+func watchRefresh(t *testing.T, c clients11, group, id string) []refreshSample {
+	t.Helper()
+	var samples []refreshSample
+	waitFor(t, "instance refresh "+id, func() (bool, error) {
+		r := describeRefresh(t, c, group, id)
+		g := describeGroup(t, c, group)
+		s := refreshSample{status: r.Status, percent: aws.ToInt32(r.PercentageComplete), toUpdate: aws.ToInt32(r.InstancesToUpdate)}
+		for _, i := range g.Instances {
+			switch i.LifecycleState {
+			case asgtypes.LifecycleStateInService:
+				s.inService++
+			case asgtypes.LifecycleStatePending:
+				s.pending++
+			}
+			s.ids = append(s.ids, aws.ToString(i.InstanceId))
+		}
+		samples = append(samples, s)
+		switch r.Status {
+		case asgtypes.InstanceRefreshStatusPending, asgtypes.InstanceRefreshStatusInProgress, asgtypes.InstanceRefreshStatusCancelling, asgtypes.InstanceRefreshStatusBaking:
+			return false, nil
+		}
+		return true, nil
+	})
+	return samples
+}
+
+// statuses is the sequence of distinct statuses in samples.
+func statuses(samples []refreshSample) []asgtypes.InstanceRefreshStatus {
+	var out []asgtypes.InstanceRefreshStatus
+	for _, s := range samples {
+		if len(out) == 0 || out[len(out)-1] != s.status {
+			out = append(out, s.status)
+		}
+	}
+	return out
+}
+
+// An instance refresh to launch template version 2 with MinHealthyPercentage
+// 50: Pending -> InProgress -> Successful, progress only grows, in batches of
+// two so that at least two of four instances are always in service; every
+// old instance goes (terminated in EC2), four new ones come from version 2
+// (its AMI), and the group is on version 2. A second refresh meanwhile is
+// InstanceRefreshInProgress, a cancel afterwards ActiveInstanceRefreshNotFound.
+func TestEmulatorInstanceRefresh(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond)
+	g := createRefreshGroup(t, c, "nodes", 4)
+
+	start, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String(g.name),
+		Preferences:          &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(50), InstanceWarmup: aws.Int32(0)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	id := aws.ToString(start.InstanceRefreshId)
+	_, err = c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String(g.name)})
+	wantErr[*asgtypes.InstanceRefreshInProgressFault](t, "a second StartInstanceRefresh", err)
+
+	samples := watchRefresh(t, c, g.name, id)
+	want := []asgtypes.InstanceRefreshStatus{"Pending", "InProgress", "Successful"}
+	if got := statuses(samples); !slices.Equal(got, want) {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+	var last int32
+	for _, s := range samples {
+		if s.inService < 2 {
+			t.Errorf("%d instances in service during the refresh (%+v); MinHealthyPercentage 50 of 4 wants at least 2", s.inService, s)
+		}
+		if s.percent < last {
+			t.Errorf("PercentageComplete went down from %d to %d", last, s.percent)
+		}
+		last = s.percent
+	}
+	end := samples[len(samples)-1]
+	if end.percent != 100 || end.toUpdate != 0 {
+		t.Errorf("at the end PercentageComplete %d InstancesToUpdate %d, want 100 and 0", end.percent, end.toUpdate)
+	}
+	if mid := samples[len(samples)/2]; mid.status == "InProgress" && (mid.toUpdate == 0 || mid.toUpdate > 4) {
+		t.Errorf("in progress InstancesToUpdate %d, want 1-4", mid.toUpdate)
+	}
+
+	grp := describeGroup(t, c, g.name)
+	if v := aws.ToString(grp.LaunchTemplate.Version); v != "2" {
+		t.Errorf("group's launch template version %q after the refresh, want 2", v)
+	}
+	if len(grp.Instances) != 4 {
+		t.Errorf("%d instances after the refresh, want 4", len(grp.Instances))
+	}
+	var newIDs []string
+	for _, i := range grp.Instances {
+		newIDs = append(newIDs, aws.ToString(i.InstanceId))
+		if slices.Contains(g.instances, aws.ToString(i.InstanceId)) {
+			t.Errorf("old instance %s still in the group", aws.ToString(i.InstanceId))
+		}
+		if i.LifecycleState != asgtypes.LifecycleStateInService || aws.ToString(i.LaunchTemplate.Version) != "2" || aws.ToString(i.ImageId) != g.amiV2 {
+			t.Errorf("instance %s: %s, version %q, image %q; want InService from version 2 (%s)", aws.ToString(i.InstanceId), i.LifecycleState, aws.ToString(i.LaunchTemplate.Version), aws.ToString(i.ImageId), g.amiV2)
+		}
+	}
+	ec2out, err := c.ec2.DescribeInstances(t.Context(), &ec2.DescribeInstancesInput{InstanceIds: append(slices.Clone(g.instances), newIDs...)})
+	if err != nil {
+		t.Fatalf("DescribeInstances: %v", err)
+	}
+	for _, r := range ec2out.Reservations {
+		for _, i := range r.Instances {
+			old := slices.Contains(g.instances, aws.ToString(i.InstanceId))
+			if state := i.State.Name; old != (state == ec2types.InstanceStateNameTerminated) {
+				t.Errorf("EC2 instance %s (old: %v) is %s", aws.ToString(i.InstanceId), old, state)
+			}
+			if !old && aws.ToString(i.ImageId) != g.amiV2 {
+				t.Errorf("new EC2 instance %s runs %s, want %s", aws.ToString(i.InstanceId), aws.ToString(i.ImageId), g.amiV2)
+			}
+		}
+	}
+
+	_, err = c.asg.CancelInstanceRefresh(t.Context(), &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String(g.name)})
+	wantErr[*asgtypes.ActiveInstanceRefreshNotFoundFault](t, "CancelInstanceRefresh with none in progress", err)
 }

@@ -15,6 +15,8 @@ runs) with:
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * ssm_eks_ami.py: the EKS optimized and Bottlerocket AMIs as SSM public
     parameters and EC2 images (issue 11);
+  * autoscaling_refresh.py: Auto Scaling instance refresh, and each
+    instance's launch template version and AMI (issue 11);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
 
 Lifecycle delays in seconds come from, last one winning: the defaults
@@ -72,6 +74,7 @@ def main(argv=None):
         )
         return 3
 
+    import autoscaling_refresh
     import control
     import eks_access
     import eks_addons
@@ -95,6 +98,7 @@ def main(argv=None):
     eks_pod_identity.install()
     iam_fidelity.install()
     ssm_eks_ami.install()
+    autoscaling_refresh.install()
 
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
