@@ -9,6 +9,7 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -26,6 +27,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
 )
 
 // clients11 are SDK clients for the services issue 11 adds, configured as
@@ -447,4 +450,264 @@ func TestEmulatorInstanceRefresh(t *testing.T) {
 
 	_, err = c.asg.CancelInstanceRefresh(t.Context(), &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String(g.name)})
 	wantErr[*asgtypes.ActiveInstanceRefreshNotFoundFault](t, "CancelInstanceRefresh with none in progress", err)
+}
+
+// Patch asg-refresh-healthy: MinHealthyPercentage 100 and
+// MaxHealthyPercentage 150 launch before terminating, one instance of two
+// at a time: never fewer than two instances in service, never more than
+// three in service or pending.
+func TestEmulatorInstanceRefreshLaunchBeforeTerminate(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond)
+	g := createRefreshGroup(t, c, "lbt", 2)
+	start, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String(g.name),
+		Preferences:          &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(100), MaxHealthyPercentage: aws.Int32(150)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	samples := watchRefresh(t, c, g.name, aws.ToString(start.InstanceRefreshId))
+	sawThree := false
+	for _, s := range samples {
+		if s.inService < 2 || s.inService+s.pending > 3 {
+			t.Errorf("%d in service and %d pending (%+v); want at least 2 in service and at most 3 in all", s.inService, s.pending, s)
+		}
+		sawThree = sawThree || s.inService+s.pending == 3
+	}
+	if !sawThree {
+		t.Errorf("never a third instance: launch before terminating wants one")
+	}
+	if end := samples[len(samples)-1]; end.status != "Successful" || len(end.ids) != 2 || slices.ContainsFunc(end.ids, func(id string) bool { return slices.Contains(g.instances, id) }) {
+		t.Errorf("at the end %+v; want Successful with two new instances", end)
+	}
+}
+
+// Cancelling: a Pending refresh is Cancelled at once; one with launches in
+// flight is Cancelling until they are in service (WaitForTransitioningInstances
+// defaults to true), then Cancelled, the group on its old version with old
+// and new instances; WaitForTransitioningInstances false cancels at once.
+func TestEmulatorInstanceRefreshCancel(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	g := createRefreshGroup(t, c, "cancel", 4)
+	startRefresh := func() string {
+		t.Helper()
+		out, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+			AutoScalingGroupName: aws.String(g.name),
+			Preferences:          &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(75)},
+			DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}},
+		})
+		if err != nil {
+			t.Fatalf("StartInstanceRefresh: %v", err)
+		}
+		return aws.ToString(out.InstanceRefreshId)
+	}
+	cancel := func(wait *bool) {
+		t.Helper()
+		if _, err := c.asg.CancelInstanceRefresh(t.Context(), &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String(g.name), WaitForTransitioningInstances: wait}); err != nil {
+			t.Fatalf("CancelInstanceRefresh: %v", err)
+		}
+	}
+
+	e.setDelays(t, time.Second, time.Second, time.Minute)
+	id := startRefresh()
+	if r := describeRefresh(t, c, g.name, id); r.Status != "Pending" {
+		t.Fatalf("just started: %s, want Pending", r.Status)
+	}
+	cancel(nil)
+	if r := describeRefresh(t, c, g.name, id); r.Status != "Cancelled" || r.EndTime == nil {
+		t.Errorf("cancelled while Pending: %s (end %v), want Cancelled with an end time", r.Status, r.EndTime)
+	}
+
+	// In flight: one instance at a time replaced (75% of 4 keeps 3), a replacement Pending.
+	e.setDelays(t, time.Second, time.Second, 300*time.Millisecond)
+	id = startRefresh()
+	waitFor(t, "a replacement pending", func() (bool, error) {
+		return describeRefresh(t, c, g.name, id).Status == "InProgress" && slices.ContainsFunc(describeGroup(t, c, g.name).Instances, func(i asgtypes.Instance) bool {
+			return i.LifecycleState == asgtypes.LifecycleStatePending
+		}), nil
+	})
+	e.setDelays(t, time.Second, time.Second, time.Minute)
+	cancel(nil)
+	if r := describeRefresh(t, c, g.name, id); r.Status != "Cancelling" {
+		t.Errorf("cancelled with a launch in flight: %s, want Cancelling", r.Status)
+	}
+	_, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String(g.name)})
+	wantErr[*asgtypes.InstanceRefreshInProgressFault](t, "StartInstanceRefresh while Cancelling", err)
+	e.setDelays(t, time.Second, time.Second, 300*time.Millisecond)
+	if s := statuses(watchRefresh(t, c, g.name, id)); s[len(s)-1] != "Cancelled" {
+		t.Errorf("statuses %v, want to end Cancelled", s)
+	}
+	grp := describeGroup(t, c, g.name)
+	versions := map[string]int{}
+	for _, i := range grp.Instances {
+		if i.LifecycleState == asgtypes.LifecycleStateInService {
+			versions[aws.ToString(i.LaunchTemplate.Version)]++
+		}
+	}
+	if aws.ToString(grp.LaunchTemplate.Version) != "1" || versions["1"]+versions["2"] != 4 || versions["1"] == 0 || versions["2"] == 0 {
+		t.Errorf("after the cancel: group on version %q, instances in service by version %v; want version 1, four in service, old and new", aws.ToString(grp.LaunchTemplate.Version), versions)
+	}
+
+	// Without waiting for transitioning instances.
+	id = startRefresh()
+	waitFor(t, "the refresh in progress", func() (bool, error) { return describeRefresh(t, c, g.name, id).Status == "InProgress", nil })
+	e.setDelays(t, time.Second, time.Second, time.Minute)
+	cancel(aws.Bool(false))
+	if r := describeRefresh(t, c, g.name, id); r.Status != "Cancelled" {
+		t.Errorf("cancelled without waiting: %s, want Cancelled", r.Status)
+	}
+}
+
+// StartInstanceRefresh refuses what the service model and the API reference
+// rule out, with ValidationError; DescribeInstanceRefreshes pages newest
+// first with an opaque token, and a token it did not give is InvalidNextToken.
+func TestEmulatorInstanceRefreshValidation(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	g := createRefreshGroup(t, c, "valid", 1)
+	v2 := &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}}
+	cases := map[string]*autoscaling.StartInstanceRefreshInput{
+		"unknown group":                                 {AutoScalingGroupName: aws.String("nope")},
+		"max without min":                               {Preferences: &asgtypes.RefreshPreferences{MaxHealthyPercentage: aws.Int32(150)}},
+		"range wider than 100":                          {Preferences: &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(0), MaxHealthyPercentage: aws.Int32(150)}},
+		"checkpoint delay alone":                        {Preferences: &asgtypes.RefreshPreferences{CheckpointDelay: aws.Int32(60)}},
+		"checkpoints not ascending":                     {Preferences: &asgtypes.RefreshPreferences{CheckpointPercentages: []int32{50, 20, 100}}},
+		"auto rollback with $Latest":                    {Preferences: &asgtypes.RefreshPreferences{AutoRollback: aws.Bool(true)}, DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("$Latest")}}},
+		"auto rollback without a desired configuration": {Preferences: &asgtypes.RefreshPreferences{AutoRollback: aws.Bool(true)}},
+		"unknown launch template version":               {DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("9")}}},
+		"unknown launch template":                       {DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("nope")}}},
+		"replace root volume without overrides":         {Strategy: asgtypes.RefreshStrategyReplaceRootVolume, DesiredConfiguration: v2},
+	}
+	for name, in := range cases {
+		if in.AutoScalingGroupName == nil {
+			in.AutoScalingGroupName = aws.String(g.name)
+		}
+		_, err := c.asg.StartInstanceRefresh(t.Context(), in)
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationError" {
+			t.Errorf("%s: %v, want ValidationError", name, err)
+		}
+	}
+
+	// Paging: three refreshes, newest first, two per page.
+	e.setDelays(t, 0, 0, 0)
+	var ids []string
+	for range 3 {
+		out, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String(g.name), DesiredConfiguration: v2})
+		if err != nil {
+			t.Fatalf("StartInstanceRefresh: %v", err)
+		}
+		ids = append([]string{aws.ToString(out.InstanceRefreshId)}, ids...)
+		watchRefresh(t, c, g.name, aws.ToString(out.InstanceRefreshId))
+	}
+	var got []string
+	var token *string
+	for page := 0; ; page++ {
+		out, err := c.asg.DescribeInstanceRefreshes(t.Context(), &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String(g.name), MaxRecords: aws.Int32(2), NextToken: token})
+		if err != nil {
+			t.Fatalf("DescribeInstanceRefreshes page %d: %v", page, err)
+		}
+		for _, r := range out.InstanceRefreshes {
+			got = append(got, aws.ToString(r.InstanceRefreshId))
+		}
+		if token = out.NextToken; token == nil {
+			break
+		}
+	}
+	if !slices.Equal(got, ids) {
+		t.Errorf("DescribeInstanceRefreshes paged: %v, want newest first %v", got, ids)
+	}
+	_, err := c.asg.DescribeInstanceRefreshes(t.Context(), &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String(g.name), NextToken: aws.String("made-up")})
+	wantErr[*asgtypes.InvalidNextToken](t, "DescribeInstanceRefreshes with a made-up token", err)
+}
+
+// SkipMatching: instances already on the desired launch template version
+// stay; only the others are replaced (InstancesToUpdate counts them only).
+func TestEmulatorInstanceRefreshSkipMatching(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond)
+	g := createRefreshGroup(t, c, "skip", 2)
+	// A third instance from version 2.
+	if _, err := c.asg.UpdateAutoScalingGroup(t.Context(), &autoscaling.UpdateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String(g.name), DesiredCapacity: aws.Int32(3),
+		LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")},
+	}); err != nil {
+		t.Fatalf("UpdateAutoScalingGroup: %v", err)
+	}
+	var keep string
+	for _, i := range describeGroup(t, c, g.name).Instances {
+		if !slices.Contains(g.instances, aws.ToString(i.InstanceId)) {
+			keep = aws.ToString(i.InstanceId)
+		}
+	}
+	out, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String(g.name),
+		Preferences:          &asgtypes.RefreshPreferences{SkipMatching: aws.Bool(true), MinHealthyPercentage: aws.Int32(50)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	samples := watchRefresh(t, c, g.name, aws.ToString(out.InstanceRefreshId))
+	maxToUpdate := int32(0)
+	for _, s := range samples {
+		maxToUpdate = max(maxToUpdate, s.toUpdate)
+	}
+	end := samples[len(samples)-1]
+	if maxToUpdate != 2 || end.status != "Successful" || len(end.ids) != 3 || !slices.Contains(end.ids, keep) ||
+		slices.ContainsFunc(end.ids, func(id string) bool { return slices.Contains(g.instances, id) }) {
+		t.Errorf("InstancesToUpdate at most %d, end %+v; want 2 to update, %s kept, the two old ones replaced", maxToUpdate, end, keep)
+	}
+}
+
+// Patch asg-instance-details: each instance of a group shows the launch
+// template version it was launched from (moto: the template's default
+// version for all) and its AMI (moto: none), in DescribeAutoScalingGroups
+// and DescribeAutoScalingInstances.
+func TestEmulatorASGInstanceDetails(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	g := createRefreshGroup(t, c, "details", 1)
+	if _, err := c.asg.UpdateAutoScalingGroup(t.Context(), &autoscaling.UpdateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String(g.name), DesiredCapacity: aws.Int32(2),
+		LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("$Latest")},
+	}); err != nil {
+		t.Fatalf("UpdateAutoScalingGroup: %v", err)
+	}
+	want := map[string][2]string{}
+	for _, i := range describeGroup(t, c, g.name).Instances {
+		if aws.ToString(i.InstanceId) == g.instances[0] {
+			want[g.instances[0]] = [2]string{"1", g.amiV1}
+		} else {
+			want[aws.ToString(i.InstanceId)] = [2]string{"2", g.amiV2}
+		}
+	}
+	got := map[string][2]string{}
+	for _, i := range describeGroup(t, c, g.name).Instances {
+		got[aws.ToString(i.InstanceId)] = [2]string{aws.ToString(i.LaunchTemplate.Version), aws.ToString(i.ImageId)}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DescribeAutoScalingGroups instances (version, image) (-want +got):\n%s", diff)
+	}
+	out, err := c.asg.DescribeAutoScalingInstances(t.Context(), &autoscaling.DescribeAutoScalingInstancesInput{})
+	if err != nil {
+		t.Fatalf("DescribeAutoScalingInstances: %v", err)
+	}
+	got = map[string][2]string{}
+	for _, i := range out.AutoScalingInstances {
+		got[aws.ToString(i.InstanceId)] = [2]string{aws.ToString(i.LaunchTemplate.Version), aws.ToString(i.ImageId)}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DescribeAutoScalingInstances (version, image) (-want +got):\n%s", diff)
+	}
 }

@@ -334,6 +334,8 @@ class Refresh:
             remaining = [s for s in self.to_replace if s in self.group.instance_states
                          and s.lifecycle_state not in ("Terminating",)]
             if not remaining:
+                if any(t[0] in self.to_replace for t in _transitions):
+                    return True  # the last old instances still terminating
                 if self.preferences.get("BakeTime", 0) > 0:
                     self.status, self.pause_until = BAKING, now + d
                     return True
