@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
@@ -709,5 +710,198 @@ func TestEmulatorASGInstanceDetails(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DescribeAutoScalingInstances (version, image) (-want +got):\n%s", diff)
+	}
+}
+
+// testVPC creates a VPC with a subnet in each of two zones.
+func testVPC(t *testing.T, c clients11) (subnets []string) {
+	t.Helper()
+	vpc, err := c.ec2.CreateVpc(t.Context(), &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	if err != nil {
+		t.Fatalf("CreateVpc: %v", err)
+	}
+	for i, az := range []string{"us-east-1a", "us-east-1b"} {
+		s, err := c.ec2.CreateSubnet(t.Context(), &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("10.0.%d.0/24", i+1)), AvailabilityZone: aws.String(az)})
+		if err != nil {
+			t.Fatalf("CreateSubnet: %v", err)
+		}
+		subnets = append(subnets, aws.ToString(s.Subnet.SubnetId))
+	}
+	return subnets
+}
+
+// Patch ec2-lt-source-version: a new launch template version from a
+// source version inherits its launch parameters, those given overwrite
+// them (CreateLaunchTemplateVersion SourceVersion).
+func TestEmulatorLaunchTemplateSourceVersion(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("nodes"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{
+			ImageId: aws.String("ami-00000000000000001"), InstanceType: ec2types.InstanceTypeM5Large,
+			UserData:           aws.String("I2Nsb3VkLWNvbmZpZwo="),
+			IamInstanceProfile: &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String("nodes")},
+		},
+	})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	v2, err := c.ec2.CreateLaunchTemplateVersion(t.Context(), &ec2.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, SourceVersion: aws.String("1"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-00000000000000002")},
+	})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplateVersion: %v", err)
+	}
+	d := v2.LaunchTemplateVersion.LaunchTemplateData
+	if aws.ToString(d.ImageId) != "ami-00000000000000002" || d.InstanceType != ec2types.InstanceTypeM5Large ||
+		aws.ToString(d.UserData) != "I2Nsb3VkLWNvbmZpZwo=" || d.IamInstanceProfile == nil || aws.ToString(d.IamInstanceProfile.Name) != "nodes" {
+		t.Errorf("version 2 from version 1 with a new AMI: %+v; want the new AMI and version 1's type, user data, profile", d)
+	}
+	out, err := c.ec2.DescribeLaunchTemplateVersions(t.Context(), &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Versions: []string{"$Latest"}})
+	if err != nil || len(out.LaunchTemplateVersions) != 1 || out.LaunchTemplateVersions[0].LaunchTemplateData.InstanceType != ec2types.InstanceTypeM5Large {
+		t.Errorf("DescribeLaunchTemplateVersions $Latest: %v %v; want version 2 with the inherited instance type", out, err)
+	}
+	// Without a source version, only what is given.
+	v3, err := c.ec2.CreateLaunchTemplateVersion(t.Context(), &ec2.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId:   lt.LaunchTemplate.LaunchTemplateId,
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-00000000000000003")},
+	})
+	if err != nil || v3.LaunchTemplateVersion.LaunchTemplateData.InstanceType != "" {
+		t.Errorf("version 3 without a source: %v %v; want no instance type", v3, err)
+	}
+}
+
+// Patch asg-launch-from-template: the instances of a group have the launch
+// template's instance profile, are spread over its subnets, and a mixed
+// instances policy launches its first override's type.
+func TestEmulatorASGLaunchesAsTemplateSays(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	subnets := testVPC(t, c)
+	if _, err := e.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("node"), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatalf("CreateRole: %v", err)
+	}
+	prof, err := e.iam.CreateInstanceProfile(t.Context(), &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("node")})
+	if err != nil {
+		t.Fatalf("CreateInstanceProfile: %v", err)
+	}
+	if _, err := e.iam.AddRoleToInstanceProfile(t.Context(), &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("node"), RoleName: aws.String("node")}); err != nil {
+		t.Fatalf("AddRoleToInstanceProfile: %v", err)
+	}
+	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("nodes"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{
+			ImageId: aws.String("ami-00000000000000001"), InstanceType: ec2types.InstanceTypeM5Large,
+			IamInstanceProfile: &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Arn: prof.InstanceProfile.Arn},
+		},
+	})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	spec := &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Version: aws.String("$Latest")}
+	if _, err := c.asg.CreateAutoScalingGroup(t.Context(), &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String("nodes"), MinSize: aws.Int32(0), MaxSize: aws.Int32(4), DesiredCapacity: aws.Int32(4),
+		VPCZoneIdentifier: aws.String(strings.Join(subnets, ",")), LaunchTemplate: spec,
+	}); err != nil {
+		t.Fatalf("CreateAutoScalingGroup: %v", err)
+	}
+	if _, err := c.asg.CreateAutoScalingGroup(t.Context(), &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String("mixed"), MinSize: aws.Int32(0), MaxSize: aws.Int32(2), DesiredCapacity: aws.Int32(1),
+		VPCZoneIdentifier: aws.String(subnets[0]),
+		MixedInstancesPolicy: &asgtypes.MixedInstancesPolicy{LaunchTemplate: &asgtypes.LaunchTemplate{
+			LaunchTemplateSpecification: spec,
+			Overrides:                   []asgtypes.LaunchTemplateOverrides{{InstanceType: aws.String("c5.xlarge")}, {InstanceType: aws.String("m5.xlarge")}},
+		}},
+	}); err != nil {
+		t.Fatalf("CreateAutoScalingGroup mixed: %v", err)
+	}
+	perSubnet := map[string]int{}
+	for _, name := range []string{"nodes", "mixed"} {
+		var ids []string
+		for _, i := range describeGroup(t, c, name).Instances {
+			ids = append(ids, aws.ToString(i.InstanceId))
+		}
+		out, err := c.ec2.DescribeInstances(t.Context(), &ec2.DescribeInstancesInput{InstanceIds: ids})
+		if err != nil {
+			t.Fatalf("DescribeInstances: %v", err)
+		}
+		for _, r := range out.Reservations {
+			for _, i := range r.Instances {
+				if i.IamInstanceProfile == nil || aws.ToString(i.IamInstanceProfile.Arn) != aws.ToString(prof.InstanceProfile.Arn) {
+					t.Errorf("%s instance %s: instance profile %+v, want %s", name, aws.ToString(i.InstanceId), i.IamInstanceProfile, aws.ToString(prof.InstanceProfile.Arn))
+				}
+				if name == "nodes" {
+					perSubnet[aws.ToString(i.SubnetId)]++
+				} else if i.InstanceType != "c5.xlarge" {
+					t.Errorf("mixed instance %s is %s, want the first override c5.xlarge", aws.ToString(i.InstanceId), i.InstanceType)
+				}
+			}
+		}
+	}
+	if perSubnet[subnets[0]] != 2 || perSubnet[subnets[1]] != 2 {
+		t.Errorf("instances per subnet %v, want two in each of %v", perSubnet, subnets)
+	}
+}
+
+// Patch asg-group-rules: an existing name is AlreadyExists, sizes must hold
+// min <= desired <= max, a group with instances (or an instance refresh)
+// is deleted only with ForceDelete, the health check grace period defaults
+// to 0, and an unknown launch template is ValidationError.
+func TestEmulatorASGGroupRules(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, time.Second, time.Second, time.Minute)
+	g := createRefreshGroup(t, c, "rules", 2)
+	spec := &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID)}
+	create := func(name string, mn, mx, desired int32, lt *asgtypes.LaunchTemplateSpecification) error {
+		_, err := c.asg.CreateAutoScalingGroup(t.Context(), &autoscaling.CreateAutoScalingGroupInput{
+			AutoScalingGroupName: aws.String(name), MinSize: aws.Int32(mn), MaxSize: aws.Int32(mx), DesiredCapacity: aws.Int32(desired),
+			AvailabilityZones: []string{"us-east-1a"}, LaunchTemplate: lt,
+		})
+		return err
+	}
+	wantErr[*asgtypes.AlreadyExistsFault](t, "CreateAutoScalingGroup of an existing name", create("rules", 0, 3, 1, spec))
+	if n := len(describeGroup(t, c, "rules").Instances); n != 2 {
+		t.Errorf("the existing group has %d instances after the refused create, want 2", n)
+	}
+	validation := func(what string, err error) {
+		t.Helper()
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationError" {
+			t.Errorf("%s: %v, want ValidationError", what, err)
+		}
+	}
+	validation("min above max", create("bad", 3, 1, 1, spec))
+	validation("desired above max", create("bad", 0, 1, 2, spec))
+	validation("unknown launch template", create("bad", 0, 1, 1, &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String("lt-0123456789abcdef0")}))
+	_, err := c.asg.SetDesiredCapacity(t.Context(), &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("rules"), DesiredCapacity: aws.Int32(11)})
+	validation("SetDesiredCapacity above max", err)
+	_, err = c.asg.UpdateAutoScalingGroup(t.Context(), &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: aws.String("rules"), MinSize: aws.Int32(11)})
+	validation("UpdateAutoScalingGroup min above max", err)
+	if _, err := c.asg.UpdateAutoScalingGroup(t.Context(), &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: aws.String("rules"), MinSize: aws.Int32(1)}); err != nil {
+		t.Errorf("UpdateAutoScalingGroup min 1: %v", err)
+	}
+	if grp := describeGroup(t, c, "rules"); aws.ToInt32(grp.HealthCheckGracePeriod) != 0 {
+		t.Errorf("HealthCheckGracePeriod %d by default, want 0", aws.ToInt32(grp.HealthCheckGracePeriod))
+	}
+
+	_, err = c.asg.DeleteAutoScalingGroup(t.Context(), &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String("rules")})
+	wantErr[*asgtypes.ResourceInUseFault](t, "DeleteAutoScalingGroup with instances", err)
+	if _, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("rules")}); err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	_, err = c.asg.DeleteAutoScalingGroup(t.Context(), &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String("rules")})
+	wantErr[*asgtypes.ScalingActivityInProgressFault](t, "DeleteAutoScalingGroup during an instance refresh", err)
+	if _, err := c.asg.DeleteAutoScalingGroup(t.Context(), &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String("rules"), ForceDelete: aws.Bool(true)}); err != nil {
+		t.Fatalf("DeleteAutoScalingGroup ForceDelete: %v", err)
+	}
+	out, err := c.asg.DescribeAutoScalingGroups(t.Context(), &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{"rules"}})
+	if err != nil || len(out.AutoScalingGroups) != 0 {
+		t.Errorf("after ForceDelete: %v %v; want no group", out, err)
 	}
 }

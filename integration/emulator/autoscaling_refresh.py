@@ -149,6 +149,8 @@ def _launch(group, count, desired):
             group.ec2_launch_template = _template(group.autoscaling_backend, spec)
             group.launch_template_version = spec.get("Version") or "$Default"
             group.launch_config = None
+        if desired and desired.get("MixedInstancesPolicy"):
+            group.mixed_instances_policy = desired["MixedInstancesPolicy"]
         before = set(group.instance_states)
         group.replace_autoscaling_group_instances(count, group.get_propagated_tags())
         new = [s for s in group.instance_states if s not in before]

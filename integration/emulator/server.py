@@ -15,6 +15,8 @@ runs) with:
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * ssm_eks_ami.py: the EKS optimized and Bottlerocket AMIs as SSM public
     parameters and EC2 images (issue 11);
+  * asg_fidelity.py: launch template versions and Auto Scaling groups as
+    AWS has them (source versions, instance profiles, subnets, sizes, deletes);
   * autoscaling_refresh.py: Auto Scaling instance refresh, and each
     instance's launch template version and AMI (issue 11);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
@@ -74,6 +76,7 @@ def main(argv=None):
         )
         return 3
 
+    import asg_fidelity
     import autoscaling_refresh
     import control
     import eks_access
@@ -98,6 +101,7 @@ def main(argv=None):
     eks_pod_identity.install()
     iam_fidelity.install()
     ssm_eks_ami.install()
+    asg_fidelity.install()
     autoscaling_refresh.install()
 
     if not args.verbose:

@@ -1,0 +1,260 @@
+"""Patches to moto 5.2.1's EC2 launch templates and Auto Scaling groups
+where they differ from AWS in ways a self-managed node group (issue 11)
+meets. Each is switched off by name (control.DISABLED):
+
+  ec2-lt-source-version     CreateLaunchTemplateVersion with SourceVersion
+                            inherits the source version's launch parameters,
+                            those given overwriting them ("If you specify this
+                            parameter, the new version inherits the launch
+                            parameters from the source version"); moto keeps
+                            only the parameters given
+  asg-launch-from-template  instances an Auto Scaling group launches get the
+                            launch template's IamInstanceProfile (moto: none),
+                            are spread over the group's subnets (moto: all in
+                            the first), and a MixedInstancesPolicy launches the
+                            first override's instance type (the "prioritized"
+                            on-demand strategy; moto: the template's)
+  asg-group-rules           CreateAutoScalingGroup of an existing name is
+                            AlreadyExists (moto replaces the group); min <=
+                            desired <= max on create, update and
+                            SetDesiredCapacity (ValidationError); DeleteAutoScalingGroup
+                            of a group with instances is ResourceInUse, during
+                            an instance refresh ScalingActivityInProgress,
+                            unless ForceDelete (moto deletes); HealthCheckGracePeriod
+                            defaults to 0 ("Default: 0 seconds"; moto: 300);
+                            an unknown launch template is ValidationError
+                            (moto: EC2's InvalidLaunchTemplateId.NotFound,
+                            which Auto Scaling does not declare)
+"""
+
+import copy
+
+import control
+from moto.autoscaling.exceptions import AutoscalingClientError, ValidationError
+from moto.autoscaling.models import AutoScalingBackend, FakeAutoScalingGroup
+from moto.autoscaling.responses import AutoScalingResponse
+from moto.core.responses import EmptyResult
+
+
+def enabled(rule):
+    return rule not in control.DISABLED
+
+
+class AlreadyExists(AutoscalingClientError):
+    code = "AlreadyExists"
+
+
+class ResourceInUse(AutoscalingClientError):
+    code = "ResourceInUse"
+
+
+class ScalingActivityInProgress(AutoscalingClientError):
+    code = "ScalingActivityInProgress"
+
+
+# ---------------------------------------------------------------------------
+# ec2-lt-source-version
+
+
+def _install_source_version():
+    from moto.ec2.responses import EC2Response
+
+    create_version = EC2Response.create_launch_template_version
+
+    def create_launch_template_version(self):
+        source = self._get_param("SourceVersion")
+        if source is None:
+            return create_version(self)
+        name, tmpl_id = self._get_param("LaunchTemplateName"), self._get_param("LaunchTemplateId")
+        template = (self.ec2_backend.get_launch_template(tmpl_id) if tmpl_id
+                    else self.ec2_backend.get_launch_template_by_name(name))
+        merged = copy.deepcopy(template.get_version(source).data)
+        merged.update(self._get_param("LaunchTemplateData", {}) or {})
+        get_param = self._get_param
+
+        def _get_param(key, default=None):
+            if key == "LaunchTemplateData":
+                return merged
+            return get_param(key, default)
+
+        self._get_param = _get_param
+        try:
+            return create_version(self)
+        finally:
+            self._get_param = get_param
+
+    EC2Response.create_launch_template_version = create_launch_template_version
+
+
+# ---------------------------------------------------------------------------
+# asg-launch-from-template
+
+
+def _install_launches():
+    replace = FakeAutoScalingGroup.replace_autoscaling_group_instances
+
+    def live(group):
+        return [s for s in group.instance_states if s.lifecycle_state not in ("Terminating", "Terminated")]
+
+    def replace_autoscaling_group_instances(self, count_needed, propagated_tags):
+        # Spread over the subnets (or zones): each new instance where the
+        # group has fewest ("Amazon EC2 Auto Scaling attempts to distribute
+        # instances evenly between the Availability Zones").
+        subnets = self.vpc_zone_identifier.split(",") if self.vpc_zone_identifier else []
+        slots = subnets or list(self.availability_zones)
+        if len(slots) > 1:
+            counts = {s: 0 for s in slots}
+            for st in live(self):
+                key = getattr(st.instance, "subnet_id", None) if subnets else st.instance.placement
+                if key in counts:
+                    counts[key] += 1
+            plan = {}
+            for _ in range(count_needed):
+                s = min(slots, key=lambda k: (counts[k], slots.index(k)))
+                counts[s] += 1
+                plan[s] = plan.get(s, 0) + 1
+            saved = (self.vpc_zone_identifier, self.availability_zones)
+            try:
+                for s, n in plan.items():
+                    if subnets:
+                        self.vpc_zone_identifier = s
+                    else:
+                        self.availability_zones = [s]
+                    replace(self, n, dict(propagated_tags))
+            finally:
+                self.vpc_zone_identifier, self.availability_zones = saved
+        else:
+            replace(self, count_needed, propagated_tags)
+        new = [s for s in self.instance_states if not hasattr(s, "launch_checked")]
+        lt = self.ec2_launch_template
+        data = lt.get_version(self.launch_template_version).data if lt is not None else {}
+        profile = data.get("IamInstanceProfile") or {}
+        overrides = ((self.mixed_instances_policy or {}).get("LaunchTemplate") or {}).get("Overrides") or []
+        itype = overrides[0].get("InstanceType") if overrides else None
+        ec2 = self.autoscaling_backend.ec2_backend
+        for s in new:
+            s.launch_checked = True
+            if itype:
+                s.instance.instance_type = itype
+                s.instance_type = itype
+            if profile and s.instance.id not in ec2.iam_instance_profile_associations:
+                try:
+                    ec2.associate_iam_instance_profile(
+                        instance_id=s.instance.id, iam_instance_profile_name=profile.get("Name"),
+                        iam_instance_profile_arn=profile.get("Arn"))
+                except Exception:
+                    pass  # AWS: the launch fails; here the instance runs without a profile
+
+    FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_autoscaling_group_instances
+
+# ---------------------------------------------------------------------------
+# asg-group-rules
+
+
+def _check_sizes(min_size, max_size, desired):
+    if min_size is not None and max_size is not None and min_size > max_size:
+        raise ValidationError("The value of MinSize (%d) must be less than or equal to the value of MaxSize (%d)."
+                              % (min_size, max_size))
+    if desired is not None and ((min_size is not None and desired < min_size) or
+                                (max_size is not None and desired > max_size)):
+        raise ValidationError("Desired capacity:%d must be between the specified min size:%s and max size:%s"
+                              % (desired, min_size, max_size))
+
+
+def _int(v):
+    return int(v) if v is not None else None
+
+
+def _install_group_rules():
+    create = AutoScalingBackend.create_auto_scaling_group
+
+    def template_error(f):
+        """CreateAutoScalingGroup and UpdateAutoScalingGroup declare no EC2
+        error: an unknown launch template or version is ValidationError
+        ("You must use a valid fully-formed launch template")."""
+
+        def call(*args, **kwargs):
+            try:
+                return f(*args, **kwargs)
+            except Exception as e:
+                if str(getattr(e, "code", "")).startswith("InvalidLaunchTemplate"):
+                    raise ValidationError("You must use a valid fully-formed launch template. %s"
+                                          % getattr(e, "message", e))
+                raise
+
+        return call
+
+    def create_auto_scaling_group(self, name, *args, **kwargs):
+        if name in self.autoscaling_groups:
+            raise AlreadyExists("AutoScalingGroup by this name already exists - A group with the name %s already exists"
+                                % name)
+        _check_sizes(_int(kwargs.get("min_size")), _int(kwargs.get("max_size")), _int(kwargs.get("desired_capacity")))
+        grace = kwargs.get("health_check_period")
+        group = create(self, name, *args, **kwargs)
+        group.health_check_grace_period = int(grace) if grace is not None else 0  # moto: 0 or absent -> 300
+        return group
+
+    AutoScalingBackend.create_auto_scaling_group = template_error(create_auto_scaling_group)
+
+    update = AutoScalingBackend.update_auto_scaling_group
+
+    def update_auto_scaling_group(self, name, *args, **kwargs):
+        group = self.autoscaling_groups.get(name)
+        if group is not None:
+            mn = _int(kwargs.get("min_size"))
+            mx = _int(kwargs.get("max_size"))
+            desired = _int(kwargs.get("desired_capacity"))
+            mn = group.min_size if mn is None else mn
+            mx = group.max_size if mx is None else mx
+            _check_sizes(mn, mx, desired)
+        return update(self, name, *args, **kwargs)
+
+    AutoScalingBackend.update_auto_scaling_group = template_error(update_auto_scaling_group)
+
+    set_desired = AutoScalingResponse.set_desired_capacity
+
+    def set_desired_capacity(self):
+        group = self.autoscaling_backend.autoscaling_groups.get(self._get_param("AutoScalingGroupName"))
+        desired = self._get_int_param("DesiredCapacity")
+        if group is not None and desired is not None:
+            _check_sizes(group.min_size, group.max_size, desired)
+        return set_desired(self)
+
+    AutoScalingResponse.set_desired_capacity = set_desired_capacity
+
+    def delete_auto_scaling_group(self):
+        """ "If the group has instances or scaling activities in progress,
+        you must specify the option to force the deletion in order for it
+        to succeed. The force delete operation will also terminate the EC2
+        instances" (DeleteAutoScalingGroup)."""
+        name = self._get_param("AutoScalingGroupName")
+        force = self._get_param("ForceDelete")
+        force = force is True or str(force).lower() == "true"
+        group = self.autoscaling_backend.autoscaling_groups.get(name)
+        if group is not None and not force:
+            refreshes = getattr(group, "instance_refreshes", [])
+            if any(r.status in ("Pending", "InProgress", "Cancelling", "Baking") for r in refreshes):
+                raise ScalingActivityInProgress(
+                    "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.")
+            if group.instance_states:
+                raise ResourceInUse("You cannot delete an AutoScalingGroup while there are instances or pending Spot "
+                                    "instance request(s) still in the group.")
+        if group is not None:
+            for r in getattr(group, "instance_refreshes", []):
+                if r.status in ("Pending", "InProgress", "Cancelling", "Baking"):
+                    r._end("Cancelled", "Cancelled: the group was deleted.")
+        self.autoscaling_backend.delete_auto_scaling_group(name)
+        return EmptyResult()
+
+    AutoScalingResponse.delete_auto_scaling_group = delete_auto_scaling_group
+
+
+def install():
+    """Call before autoscaling_refresh.install() (whose instance details
+    wrap the launches patched here)."""
+    if enabled("ec2-lt-source-version"):
+        _install_source_version()
+    if enabled("asg-launch-from-template"):
+        _install_launches()
+    if enabled("asg-group-rules"):
+        _install_group_rules()
