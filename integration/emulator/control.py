@@ -13,6 +13,8 @@ and is wrapped around moto's WSGI application by server.py:
   DELETE /_eksctl_lite/faults   clear every fault
   GET    /_eksctl_lite/calls    -> {"calls": [{"service","operation","status"}...]}
   DELETE /_eksctl_lite/calls    clear the call log
+  GET/POST /_eksctl_lite/NAME   endpoints registered in ENDPOINTS by the
+                                service patches, e.g. eks-ami (ssm_eks_ami.py)
 
 POST /moto-api/reset (moto's own reset) also resets all of this state: faults
 and the call log are cleared and the delays return to the values the server
