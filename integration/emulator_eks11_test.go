@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
@@ -903,5 +904,99 @@ func TestEmulatorASGGroupRules(t *testing.T) {
 	out, err := c.asg.DescribeAutoScalingGroups(t.Context(), &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{"rules"}})
 	if err != nil || len(out.AutoScalingGroups) != 0 {
 		t.Errorf("after ForceDelete: %v %v; want no group", out, err)
+	}
+}
+
+// Patch eks-nodegroup-launch-template: a managed node group's launch
+// template must exist and be named once (id or name), is described with its
+// version (the default one when none is given), may not hold an instance
+// profile or repeat instanceTypes; with a custom AMI the node group is
+// CUSTOM with the AMI as release and refuses amiType/version/releaseVersion;
+// UpdateNodegroupVersion moves it to another version of the same template.
+func TestEmulatorNodegroupLaunchTemplate(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	createCluster(t, e, "lt", "1.31", true)
+	g := createRefreshGroup(t, c, "ltnodes", 0) // a template whose versions 1 and 2 have AMIs
+	plain, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("plain"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{InstanceType: ec2types.InstanceTypeM5Large, UserData: aws.String("I2Nsb3VkLWNvbmZpZwo=")},
+	})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	withProfile, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("profile"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{IamInstanceProfile: &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String("nodes")}},
+	})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	plainID := aws.ToString(plain.LaunchTemplate.LaunchTemplateId)
+	ng := func(name string, lt *ekstypes.LaunchTemplateSpecification, mod func(*eks.CreateNodegroupInput)) (*ekstypes.Nodegroup, error) {
+		in := &eks.CreateNodegroupInput{ClusterName: aws.String("lt"), NodegroupName: aws.String(name), LaunchTemplate: lt}
+		if mod != nil {
+			mod(in)
+		}
+		return createNodegroupWith(t, e, in)
+	}
+	refused := map[string]error{}
+	_, refused["id and name"] = ng("x", &ekstypes.LaunchTemplateSpecification{Id: aws.String(plainID), Name: aws.String("plain")}, nil)
+	_, refused["unknown template"] = ng("x", &ekstypes.LaunchTemplateSpecification{Name: aws.String("nope")}, nil)
+	_, refused["unknown version"] = ng("x", &ekstypes.LaunchTemplateSpecification{Id: aws.String(plainID), Version: aws.String("7")}, nil)
+	_, refused["instance profile in the template"] = ng("x", &ekstypes.LaunchTemplateSpecification{Id: withProfile.LaunchTemplate.LaunchTemplateId}, nil)
+	_, refused["instanceTypes and a type in the template"] = ng("x", &ekstypes.LaunchTemplateSpecification{Id: aws.String(plainID)}, func(in *eks.CreateNodegroupInput) { in.InstanceTypes = []string{"m5.large"} })
+	custom := &ekstypes.LaunchTemplateSpecification{Id: aws.String(g.ltID), Version: aws.String("1")}
+	_, refused["amiType with a custom AMI"] = ng("x", custom, func(in *eks.CreateNodegroupInput) { in.AmiType = ekstypes.AMITypesAl2023X8664Standard })
+	_, refused["releaseVersion with a custom AMI"] = ng("x", custom, func(in *eks.CreateNodegroupInput) { in.ReleaseVersion = aws.String("1.31.4-20250115") })
+	for what, err := range refused {
+		wantErr[*ekstypes.InvalidParameterException](t, "CreateNodegroup, "+what, err)
+	}
+
+	got, err := ng("plain", &ekstypes.LaunchTemplateSpecification{Name: aws.String("plain")}, nil)
+	if err != nil {
+		t.Fatalf("CreateNodegroup with a template: %v", err)
+	}
+	if lt := got.LaunchTemplate; aws.ToString(lt.Id) != plainID || aws.ToString(lt.Name) != "plain" || aws.ToString(lt.Version) != "1" ||
+		got.AmiType != ekstypes.AMITypesAl2023X8664Standard || len(got.InstanceTypes) != 0 || aws.ToString(got.ReleaseVersion) != "1.31.4-20250115" {
+		t.Errorf("node group with a template: launchTemplate %+v, amiType %s, instanceTypes %v, release %s; want id, name, default version 1, AL2023, no instance types, the newest release",
+			lt, got.AmiType, got.InstanceTypes, aws.ToString(got.ReleaseVersion))
+	}
+	got, err = ng("custom", custom, nil)
+	if err != nil {
+		t.Fatalf("CreateNodegroup with a custom AMI: %v", err)
+	}
+	if got.AmiType != ekstypes.AMITypesCustom || aws.ToString(got.ReleaseVersion) != g.amiV1 || aws.ToString(got.Version) != "1.31" {
+		t.Errorf("custom AMI node group: amiType %s release %s version %s; want CUSTOM, %s, 1.31", got.AmiType, aws.ToString(got.ReleaseVersion), aws.ToString(got.Version), g.amiV1)
+	}
+	e.waitNodegroupStatus(t, "lt", "custom", "ACTIVE")
+	e.waitNodegroupStatus(t, "lt", "plain", "ACTIVE")
+
+	_, err = e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("lt"), NodegroupName: aws.String("custom"), LaunchTemplate: &ekstypes.LaunchTemplateSpecification{Name: aws.String("plain")}}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateNodegroupVersion to another template", err)
+	_, err = e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("lt"), NodegroupName: aws.String("custom"), Version: aws.String("1.31"), LaunchTemplate: &ekstypes.LaunchTemplateSpecification{Id: aws.String(g.ltID), Version: aws.String("2")}}, noRetry)
+	wantErr[*ekstypes.InvalidParameterException](t, "UpdateNodegroupVersion with version and a custom AMI", err)
+	upd, err := e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("lt"), NodegroupName: aws.String("custom"), LaunchTemplate: &ekstypes.LaunchTemplateSpecification{Id: aws.String(g.ltID), Version: aws.String("2")}}, noRetry)
+	if err != nil {
+		t.Fatalf("UpdateNodegroupVersion to template version 2: %v", err)
+	}
+	params := map[ekstypes.UpdateParamType]string{}
+	for _, p := range upd.Update.Params {
+		params[p.Type] = aws.ToString(p.Value)
+	}
+	if upd.Update.Type != ekstypes.UpdateTypeVersionUpdate || params[ekstypes.UpdateParamTypeLaunchTemplateVersion] != "2" || params[ekstypes.UpdateParamTypeLaunchTemplateName] != "ltnodes-nodes" {
+		t.Errorf("update %s params %v; want a VersionUpdate with LaunchTemplateName ltnodes-nodes and LaunchTemplateVersion 2", upd.Update.Type, params)
+	}
+	if u := e.waitUpdate(t, "lt", "custom", aws.ToString(upd.Update.Id)); u.Status != ekstypes.UpdateStatusSuccessful {
+		t.Fatalf("update %s", u.Status)
+	}
+	after := describeNodegroup(t, e, "lt", "custom")
+	if aws.ToString(after.LaunchTemplate.Version) != "2" || aws.ToString(after.ReleaseVersion) != g.amiV2 {
+		t.Errorf("after the update: template version %s release %s; want 2 and %s", aws.ToString(after.LaunchTemplate.Version), aws.ToString(after.ReleaseVersion), g.amiV2)
+	}
+	_, err = e.eks.UpdateNodegroupVersion(t.Context(), &eks.UpdateNodegroupVersionInput{ClusterName: aws.String("lt"), NodegroupName: aws.String("plain"), LaunchTemplate: &ekstypes.LaunchTemplateSpecification{Name: aws.String("plain"), Version: aws.String("1")}}, noRetry)
+	if err != nil {
+		t.Errorf("UpdateNodegroupVersion of an EKS AMI node group with its template: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ runs) with:
     reference documents (asynchronous lifecycle, updates, quotas, ...);
   * eks_access.py, eks_addons.py, eks_pod_identity.py: access entries and
     the access config, add-ons, Pod Identity associations (moto has none);
+  * eks_launch_templates.py: managed node groups with launch templates
+    (validated, versioned, custom AMIs, UpdateNodegroupVersion; issue 11);
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * ssm_eks_ami.py: the EKS optimized and Bottlerocket AMIs as SSM public
     parameters and EC2 images (issue 11);
@@ -82,6 +84,7 @@ def main(argv=None):
     import eks_access
     import eks_addons
     import eks_fidelity
+    import eks_launch_templates
     import eks_pod_identity
     import iam_fidelity
     import speed
@@ -99,6 +102,7 @@ def main(argv=None):
     eks_access.install()
     eks_addons.install()
     eks_pod_identity.install()
+    eks_launch_templates.install()
     iam_fidelity.install()
     ssm_eks_ami.install()
     asg_fidelity.install()
