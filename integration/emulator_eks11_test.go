@@ -1000,3 +1000,69 @@ func TestEmulatorNodegroupLaunchTemplate(t *testing.T) {
 		t.Errorf("UpdateNodegroupVersion of an EKS AMI node group with its template: %v", err)
 	}
 }
+
+// Patch ec2-lt-delete-versions: DeleteLaunchTemplateVersions deletes
+// versions but not the default one, reports unknown versions, never reuses
+// a number, and $Latest is the newest version left.
+func TestEmulatorLaunchTemplateDeleteVersions(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("nodes"), LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-00000000000000001")}})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	id := lt.LaunchTemplate.LaunchTemplateId
+	newVersion := func() int64 {
+		t.Helper()
+		out, err := c.ec2.CreateLaunchTemplateVersion(t.Context(), &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: id, SourceVersion: aws.String("1"), LaunchTemplateData: &ec2types.RequestLaunchTemplateData{}})
+		if err != nil {
+			t.Fatalf("CreateLaunchTemplateVersion: %v", err)
+		}
+		return aws.ToInt64(out.LaunchTemplateVersion.VersionNumber)
+	}
+	newVersion()
+	newVersion()
+	del, err := c.ec2.DeleteLaunchTemplateVersions(t.Context(), &ec2.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: id, Versions: []string{"1", "2", "9"}})
+	if err != nil {
+		t.Fatalf("DeleteLaunchTemplateVersions: %v", err)
+	}
+	var deleted []int64
+	failed := map[int64]ec2types.LaunchTemplateErrorCode{}
+	for _, v := range del.SuccessfullyDeletedLaunchTemplateVersions {
+		deleted = append(deleted, aws.ToInt64(v.VersionNumber))
+	}
+	for _, v := range del.UnsuccessfullyDeletedLaunchTemplateVersions {
+		failed[aws.ToInt64(v.VersionNumber)] = v.ResponseError.Code
+	}
+	if !slices.Equal(deleted, []int64{2}) || len(failed) != 2 || failed[9] != ec2types.LaunchTemplateErrorCodeLaunchTemplateVersionDoesNotExist || failed[1] == "" {
+		t.Errorf("deleted %v, failed %v; want 2 deleted, 1 (the default) and 9 (unknown) failed", deleted, failed)
+	}
+	list, err := c.ec2.DescribeLaunchTemplateVersions(t.Context(), &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: id})
+	if err != nil {
+		t.Fatalf("DescribeLaunchTemplateVersions: %v", err)
+	}
+	var left []int64
+	for _, v := range list.LaunchTemplateVersions {
+		left = append(left, aws.ToInt64(v.VersionNumber))
+	}
+	slices.Sort(left)
+	if !slices.Equal(left, []int64{1, 3}) {
+		t.Errorf("versions left %v, want [1 3]", left)
+	}
+	_, err = c.ec2.DescribeLaunchTemplateVersions(t.Context(), &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: id, Versions: []string{"2"}})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidLaunchTemplateId.VersionNotFound" {
+		t.Errorf("DescribeLaunchTemplateVersions of the deleted version: %v, want InvalidLaunchTemplateId.VersionNotFound", err)
+	}
+	if n := newVersion(); n != 4 {
+		t.Errorf("the next version is %d, want 4 (numbers are not reused)", n)
+	}
+	if _, err := c.ec2.DeleteLaunchTemplateVersions(t.Context(), &ec2.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: id, Versions: []string{"4"}}); err != nil {
+		t.Fatalf("DeleteLaunchTemplateVersions 4: %v", err)
+	}
+	tmpl, err := c.ec2.DescribeLaunchTemplates(t.Context(), &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{aws.ToString(id)}})
+	if err != nil || aws.ToInt64(tmpl.LaunchTemplates[0].LatestVersionNumber) != 3 {
+		t.Errorf("DescribeLaunchTemplates after deleting the newest: %v %v; want LatestVersionNumber 3", tmpl, err)
+	}
+}

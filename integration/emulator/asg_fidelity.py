@@ -8,6 +8,8 @@ meets. Each is switched off by name (control.DISABLED):
                             parameter, the new version inherits the launch
                             parameters from the source version"); moto keeps
                             only the parameters given
+  ec2-lt-delete-versions    DeleteLaunchTemplateVersions (moto: not
+                            implemented); the default version cannot go
   asg-launch-from-template  instances an Auto Scaling group launches get the
                             launch template's IamInstanceProfile (moto: none),
                             are spread over the group's subnets (moto: all in
@@ -84,6 +86,76 @@ def _install_source_version():
             self._get_param = get_param
 
     EC2Response.create_launch_template_version = create_launch_template_version
+
+
+# ---------------------------------------------------------------------------
+# ec2-lt-delete-versions
+
+
+def _install_delete_versions():
+    """DeleteLaunchTemplateVersions (moto: not implemented, HTTP 500): "You
+    can't delete the default version of a launch template"; up to 200
+    versions a request; each version deleted or reported unsuccessful with a
+    LaunchTemplateErrorCode. Version numbers are not reused; $Latest is the
+    newest version left."""
+    from moto.core.responses import ActionResult
+    from moto.ec2.exceptions import InvalidLaunchTemplateVersionNotFound
+    from moto.ec2.models.launch_templates import LaunchTemplate, LaunchTemplateBackend
+    from moto.ec2.responses import EC2Response
+
+    def deleted(t):
+        return getattr(t, "deleted_versions", set())
+
+    get_version = LaunchTemplate.get_version
+
+    def _get_version(self, num):
+        if str(num).lower() == "$latest":
+            return self.latest_version()
+        v = get_version(self, num)
+        if v.number in deleted(self) or (str(num).lstrip("-").isdigit() and int(num) < 1):
+            raise InvalidLaunchTemplateVersionNotFound(template_id=self.id, version=num)
+        return v
+
+    LaunchTemplate.get_version = _get_version
+    LaunchTemplate.latest_version = lambda self: [v for v in self.versions if v.number not in deleted(self)][-1]
+
+    describe = LaunchTemplateBackend.describe_launch_template_versions
+
+    def describe_launch_template_versions(self, *args, **kwargs):
+        return [(t, v) for t, v in describe(self, *args, **kwargs) if v.number not in deleted(t)]
+
+    LaunchTemplateBackend.describe_launch_template_versions = describe_launch_template_versions
+
+    def delete_launch_template_versions(self):
+        name, tmpl_id = self._get_param("LaunchTemplateName"), self._get_param("LaunchTemplateId")
+        versions = self._get_param("Versions", [])
+        self.error_on_dryrun()
+        if len(versions) > 200:
+            from moto.ec2.exceptions import InvalidParameterValueError
+
+            raise InvalidParameterValueError("You can delete up to 200 launch template versions in a single request")
+        template = (self.ec2_backend.get_launch_template(tmpl_id) if tmpl_id
+                    else self.ec2_backend.get_launch_template_by_name(name))
+        ok, failed = [], []
+        for v in versions:
+            item = {"LaunchTemplateId": template.id, "LaunchTemplateName": template.name}
+            number = int(v) if str(v).isdigit() else None
+            if number is None or number < 1 or number > len(template.versions) or number in deleted(template):
+                failed.append(dict(item, VersionNumber=number or 0, ResponseError={
+                    "Code": "launchTemplateVersionDoesNotExist",
+                    "Message": "The specified launch template version does not exist: %s" % v}))
+            elif number == template.default_version_number:
+                failed.append(dict(item, VersionNumber=number, ResponseError={
+                    "Code": "unexpectedError",
+                    "Message": "The default version of a launch template cannot be deleted; make another version "
+                               "the default first, or delete the launch template"}))
+            else:
+                template.deleted_versions = deleted(template) | {number}
+                ok.append(dict(item, VersionNumber=number))
+        return ActionResult({"SuccessfullyDeletedLaunchTemplateVersions": ok,
+                             "UnsuccessfullyDeletedLaunchTemplateVersions": failed})
+
+    EC2Response.delete_launch_template_versions = delete_launch_template_versions
 
 
 # ---------------------------------------------------------------------------
@@ -254,6 +326,8 @@ def install():
     wrap the launches patched here)."""
     if enabled("ec2-lt-source-version"):
         _install_source_version()
+    if enabled("ec2-lt-delete-versions"):
+        _install_delete_versions()
     if enabled("asg-launch-from-template"):
         _install_launches()
     if enabled("asg-group-rules"):
