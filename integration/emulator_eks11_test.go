@@ -1066,3 +1066,64 @@ func TestEmulatorLaunchTemplateDeleteVersions(t *testing.T) {
 		t.Errorf("DescribeLaunchTemplates after deleting the newest: %v %v; want LatestVersionNumber 3", tmpl, err)
 	}
 }
+
+// Patch ec2-resolve-ssm: a launch template whose ImageId is
+// resolve:ssm:<the recommended AMI parameter> launches that AMI, shown by
+// DescribeLaunchTemplateVersions with ResolveAlias; once a newer AMI is
+// published, an instance refresh without a desired configuration replaces
+// the instances with ones running it.
+func TestEmulatorLaunchTemplateResolveSSM(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond)
+	const param = "/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id"
+	vals, _ := ssmValues(t, c, []string{param})
+	old := vals[param]
+	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("nodes"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("resolve:ssm:" + param), InstanceType: ec2types.InstanceTypeM5Large}})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	for resolve, want := range map[bool]string{false: "resolve:ssm:" + param, true: old} {
+		out, err := c.ec2.DescribeLaunchTemplateVersions(t.Context(), &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, ResolveAlias: aws.Bool(resolve)})
+		if err != nil {
+			t.Fatalf("DescribeLaunchTemplateVersions: %v", err)
+		}
+		if got := aws.ToString(out.LaunchTemplateVersions[0].LaunchTemplateData.ImageId); got != want {
+			t.Errorf("DescribeLaunchTemplateVersions ResolveAlias=%v: ImageId %s, want %s", resolve, got, want)
+		}
+	}
+	if _, err := c.asg.CreateAutoScalingGroup(t.Context(), &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String("nodes"), MinSize: aws.Int32(0), MaxSize: aws.Int32(4), DesiredCapacity: aws.Int32(2),
+		AvailabilityZones: []string{"us-east-1a"}, LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId},
+	}); err != nil {
+		t.Fatalf("CreateAutoScalingGroup: %v", err)
+	}
+	images := func() []string {
+		var out []string
+		for _, i := range describeGroup(t, c, "nodes").Instances {
+			out = append(out, aws.ToString(i.ImageId))
+		}
+		return out
+	}
+	if got := images(); !slices.Equal(got, []string{old, old}) {
+		t.Errorf("instances run %v, want the recommended AMI %s", got, old)
+	}
+	id, _ := publishAMI(t, e, "1.31", "amazon-linux-2023/x86_64/standard")
+	start, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("nodes"), Preferences: &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(50)}})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	if s := statuses(watchRefresh(t, c, "nodes", aws.ToString(start.InstanceRefreshId))); s[len(s)-1] != "Successful" {
+		t.Fatalf("refresh statuses %v", s)
+	}
+	if got := images(); !slices.Equal(got, []string{id, id}) {
+		t.Errorf("after publishing %s and a refresh the instances run %v", id, got)
+	}
+	_, err = c.ec2.RunInstances(t.Context(), &ec2.RunInstancesInput{ImageId: aws.String("resolve:ssm:/no/such/parameter"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidParameterValue" {
+		t.Errorf("RunInstances with an unknown parameter: %v, want InvalidParameterValue", err)
+	}
+}

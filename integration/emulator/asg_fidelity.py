@@ -10,6 +10,10 @@ meets. Each is switched off by name (control.DISABLED):
                             only the parameters given
   ec2-lt-delete-versions    DeleteLaunchTemplateVersions (moto: not
                             implemented); the default version cannot go
+  ec2-resolve-ssm           an ImageId "resolve:ssm:NAME" (RunInstances, launch
+                            templates) launches the AMI the SSM parameter
+                            holds at that moment; DescribeLaunchTemplateVersions
+                            ResolveAlias shows it (moto: the alias as AMI id)
   asg-launch-from-template  instances an Auto Scaling group launches get the
                             launch template's IamInstanceProfile (moto: none),
                             are spread over the group's subnets (moto: all in
@@ -156,6 +160,60 @@ def _install_delete_versions():
                              "UnsuccessfullyDeletedLaunchTemplateVersions": failed})
 
     EC2Response.delete_launch_template_versions = delete_launch_template_versions
+
+
+# ---------------------------------------------------------------------------
+# ec2-resolve-ssm
+
+SSM_ALIAS = "resolve:ssm:"
+
+
+def resolve_image(ec2, image_id):
+    """The AMI id a "resolve:ssm:NAME[:version|:label]" image id names ("The
+    Systems Manager parameter will resolve to an AMI ID on launch"), from the
+    SSM parameters of the same account and region; other ids as they are."""
+    if not (image_id or "").startswith(SSM_ALIAS):
+        return image_id
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ssm.models import ssm_backends
+
+    ref = image_id[len(SSM_ALIAS):]
+    if ref.startswith("arn:"):  # arn:aws:ssm:REGION:ACCOUNT:parameter/NAME[:version]
+        ref = "/" + ref.split(":parameter/", 1)[-1]
+    try:
+        p = ssm_backends[ec2.account_id][ec2.region_name].get_parameter(ref)
+    except Exception:
+        p = None
+    if p is None or not str(p.value).startswith("ami-"):
+        raise EC2ClientError("InvalidParameterValue",
+                             "The SSM parameter %s does not exist or does not resolve to an AMI ID." % ref)
+    return p.value
+
+
+def _install_resolve_ssm():
+    from moto.ec2.models.instances import InstanceBackend
+    from moto.ec2.responses import EC2Response
+
+    run = InstanceBackend.run_instances
+
+    def run_instances(self, image_id, *args, **kwargs):
+        return run(self, resolve_image(self, image_id), *args, **kwargs)
+
+    InstanceBackend.run_instances = run_instances
+
+    describe = EC2Response.describe_launch_template_versions
+
+    def describe_launch_template_versions(self):
+        out = describe(self)
+        resolve = self._get_param("ResolveAlias")
+        if resolve is True or str(resolve).lower() == "true":
+            for v in out.result["LaunchTemplateVersions"]:
+                data = v["LaunchTemplateData"]
+                if str(data.get("ImageId", "")).startswith(SSM_ALIAS):
+                    v["LaunchTemplateData"] = dict(data, ImageId=resolve_image(self.ec2_backend, data["ImageId"]))
+        return out
+
+    EC2Response.describe_launch_template_versions = describe_launch_template_versions
 
 
 # ---------------------------------------------------------------------------
@@ -328,6 +386,8 @@ def install():
         _install_source_version()
     if enabled("ec2-lt-delete-versions"):
         _install_delete_versions()
+    if enabled("ec2-resolve-ssm"):
+        _install_resolve_ssm()
     if enabled("asg-launch-from-template"):
         _install_launches()
     if enabled("asg-group-rules"):

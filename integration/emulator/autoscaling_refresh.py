@@ -509,6 +509,10 @@ def _preferences(raw, group, desired):
             raise ValidationError("AutoRollback requires a DesiredConfiguration.")
         if not version or version.lower() in ("$latest", "$default"):
             raise ValidationError("AutoRollback is not supported with the launch template version $Latest or $Default.")
+        lt = _template(group.autoscaling_backend, spec)
+        if str(lt.get_version(version).image_id).startswith("resolve:ssm:"):
+            raise ValidationError("AutoRollback is not supported with a launch template that uses a Systems Manager "
+                                  "parameter instead of an AMI ID.")
     return p
 
 
