@@ -793,10 +793,11 @@ func TestEmulatorASGLaunchesAsTemplateSays(t *testing.T) {
 	if _, err := e.iam.AddRoleToInstanceProfile(t.Context(), &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("node"), RoleName: aws.String("node")}); err != nil {
 		t.Fatalf("AddRoleToInstanceProfile: %v", err)
 	}
+	ami, _ := ssmValues(t, c, []string{"/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id"})
 	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{
 		LaunchTemplateName: aws.String("nodes"),
 		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{
-			ImageId: aws.String("ami-00000000000000001"), InstanceType: ec2types.InstanceTypeM5Large,
+			ImageId: aws.String(ami["/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id"]), InstanceType: ec2types.InstanceTypeM5Large,
 			IamInstanceProfile: &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Arn: prof.InstanceProfile.Arn},
 		},
 	})
@@ -1125,5 +1126,109 @@ func TestEmulatorLaunchTemplateResolveSSM(t *testing.T) {
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidParameterValue" {
 		t.Errorf("RunInstances with an unknown parameter: %v, want InvalidParameterValue", err)
+	}
+}
+
+// Patch ec2-ami-must-exist: RunInstances of an AMI that is no image is
+// InvalidAMIID.NotFound; of a recommended EKS AMI it runs.
+func TestEmulatorRunInstancesUnknownAMI(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	_, err := c.ec2.RunInstances(t.Context(), &ec2.RunInstancesInput{ImageId: aws.String("ami-00000000000000001"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidAMIID.NotFound" {
+		t.Errorf("RunInstances of an unknown AMI: %v, want InvalidAMIID.NotFound", err)
+	}
+	g := createRefreshGroup(t, c, "ok", 0)
+	if _, err := c.ec2.RunInstances(t.Context(), &ec2.RunInstancesInput{ImageId: aws.String(g.amiV1), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}); err != nil {
+		t.Errorf("RunInstances of %s: %v", g.amiV1, err)
+	}
+}
+
+// Patch asg-activities: DescribeScalingActivities lists each launch and
+// each instance refresh termination, newest first; a group whose template
+// names an AMI that is no image is created with no instances and a Failed
+// activity saying why; an instance refresh to such a version fails and
+// keeps the old instances.
+func TestEmulatorASGScalingActivities(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond)
+	g := createRefreshGroup(t, c, "acts", 2)
+	activities := func(group string) []asgtypes.Activity {
+		t.Helper()
+		out, err := c.asg.DescribeScalingActivities(t.Context(), &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String(group)})
+		if err != nil {
+			t.Fatalf("DescribeScalingActivities %s: %v", group, err)
+		}
+		return out.Activities
+	}
+	var launched []string
+	for _, a := range activities("acts") {
+		if a.StatusCode == asgtypes.ScalingActivityStatusCodeSuccessful && strings.HasPrefix(aws.ToString(a.Description), "Launching a new EC2 instance: ") {
+			launched = append(launched, strings.TrimPrefix(aws.ToString(a.Description), "Launching a new EC2 instance: "))
+		}
+	}
+	slices.Sort(launched)
+	if want := slices.Sorted(slices.Values(g.instances)); !slices.Equal(launched, want) {
+		t.Errorf("launch activities for %v, want one per instance %v", launched, want)
+	}
+
+	bad, err := c.ec2.CreateLaunchTemplateVersion(t.Context(), &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(g.ltID), SourceVersion: aws.String("1"), LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-00000000000000bad")}})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplateVersion: %v", err)
+	}
+	badVersion := fmt.Sprint(aws.ToInt64(bad.LaunchTemplateVersion.VersionNumber))
+	if _, err := c.asg.CreateAutoScalingGroup(t.Context(), &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String("broken"), MinSize: aws.Int32(0), MaxSize: aws.Int32(2), DesiredCapacity: aws.Int32(2), AvailabilityZones: []string{"us-east-1a"},
+		LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String(badVersion)},
+	}); err != nil {
+		t.Fatalf("CreateAutoScalingGroup with an AMI that is no image: %v (AWS creates the group; its launches fail)", err)
+	}
+	grp := describeGroup(t, c, "broken")
+	acts := activities("broken")
+	if len(grp.Instances) != 0 || aws.ToInt32(grp.DesiredCapacity) != 2 || len(acts) == 0 || acts[0].StatusCode != asgtypes.ScalingActivityStatusCodeFailed ||
+		!strings.Contains(aws.ToString(acts[0].StatusMessage), "ami-00000000000000bad") {
+		t.Errorf("broken group: %d instances, desired %d, activities %+v; want none, 2, a Failed activity naming the AMI", len(grp.Instances), aws.ToInt32(grp.DesiredCapacity), acts)
+	}
+
+	start, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String("acts"), Preferences: &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(50)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String(badVersion)}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	watchRefresh(t, c, "acts", aws.ToString(start.InstanceRefreshId))
+	r := describeRefresh(t, c, "acts", aws.ToString(start.InstanceRefreshId))
+	var ids []string
+	for _, i := range describeGroup(t, c, "acts").Instances {
+		ids = append(ids, aws.ToString(i.InstanceId))
+	}
+	slices.Sort(ids)
+	if r.Status != asgtypes.InstanceRefreshStatusFailed || !strings.Contains(aws.ToString(r.StatusReason), "ami-00000000000000bad") || !slices.Equal(ids, slices.Sorted(slices.Values(g.instances))) {
+		t.Errorf("refresh to the broken version: %s (%s), instances %v; want Failed naming the AMI, the old instances %v", r.Status, aws.ToString(r.StatusReason), ids, g.instances)
+	}
+
+	// A successful refresh's terminations are activities too.
+	start, err = c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String("acts"), Preferences: &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(50)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	watchRefresh(t, c, "acts", aws.ToString(start.InstanceRefreshId))
+	var terminated []string
+	for _, a := range activities("acts") {
+		if d := aws.ToString(a.Description); strings.HasPrefix(d, "Terminating EC2 instance: ") {
+			terminated = append(terminated, strings.TrimPrefix(d, "Terminating EC2 instance: "))
+		}
+	}
+	slices.Sort(terminated)
+	if !slices.Equal(terminated, slices.Sorted(slices.Values(g.instances))) {
+		t.Errorf("termination activities for %v, want the old instances %v", terminated, g.instances)
 	}
 }

@@ -20,6 +20,12 @@ meets. Each is switched off by name (control.DISABLED):
                             the first), and a MixedInstancesPolicy launches the
                             first override's instance type (the "prioritized"
                             on-demand strategy; moto: the template's)
+  ec2-ami-must-exist        RunInstances (and a group's launch) of an AMI that
+                            is no image: InvalidAMIID.NotFound (moto: any id)
+  asg-activities            DescribeScalingActivities lists each launch (and
+                            refresh termination); a launch that fails (no such
+                            AMI) is a Failed activity, the group's request
+                            succeeds with fewer instances (moto: no activities)
   asg-group-rules           CreateAutoScalingGroup of an existing name is
                             AlreadyExists (moto replaces the group); min <=
                             desired <= max on create, update and
@@ -217,22 +223,146 @@ def _install_resolve_ssm():
 
 
 # ---------------------------------------------------------------------------
+# ec2-ami-must-exist
+
+
+def _install_ami_must_exist():
+    """RunInstances of an AMI that is no image is InvalidAMIID.NotFound (moto
+    checks only with MOTO_ENABLE_AMI_VALIDATION). A group's launch of one
+    fails without failing the group's request: asg-activities records it."""
+    from moto.ec2.models.instances import InstanceBackend
+
+    run = InstanceBackend.run_instances
+
+    def run_instances(self, image_id, *args, **kwargs):
+        if image_id and not str(image_id).startswith(SSM_ALIAS):
+            self.describe_images(ami_ids=[image_id])  # InvalidAMIID.NotFound / .Malformed
+        return run(self, image_id, *args, **kwargs)
+
+    InstanceBackend.run_instances = run_instances
+
+
+# ---------------------------------------------------------------------------
+# asg-activities
+
+
+def record(group, description, cause, status="Successful", message=None):
+    """Adds a scaling activity to the group (newest first, as
+    DescribeScalingActivities lists them)."""
+    import uuid as _uuid
+
+    from moto.core.utils import utcnow
+
+    now = utcnow()
+    a = {"ActivityId": str(_uuid.uuid4()), "AutoScalingGroupName": group.name, "Description": description,
+         "Cause": cause[:1023], "StartTime": now, "EndTime": now, "StatusCode": status, "Progress": 100,
+         "Details": '{"Subnet ID":"%s","Availability Zone":"%s"}' % (
+             (group.vpc_zone_identifier or "").split(",")[0], (group.availability_zones or [""])[0]),
+         "AutoScalingGroupARN": group.arn}
+    if message:
+        a["StatusMessage"] = message[:255]
+    if not hasattr(group, "activities"):
+        group.activities = []
+    group.activities.insert(0, a)
+    return a
+
+
+def _install_activities():
+    import base64 as _b64
+    import json as _json
+
+    from moto.autoscaling.models import autoscaling_backends
+
+    # Every group ever seen, to list a deleted group's activities (IncludeDeletedGroups).
+    deleted = {}
+
+    delete = AutoScalingBackend.delete_auto_scaling_group
+
+    def delete_auto_scaling_group(self, group_name):
+        group = self.autoscaling_groups.get(group_name)
+        delete(self, group_name)
+        if group is not None:
+            deleted.setdefault((self.account_id, self.region_name), []).append(group)
+
+    AutoScalingBackend.delete_auto_scaling_group = delete_auto_scaling_group
+    control.RESET_HOOKS.append(deleted.clear)
+
+    def describe_scaling_activities(self):
+        name = self._get_param("AutoScalingGroupName")
+        ids = self._get_param("ActivityIds", [])
+        include_deleted = str(self._get_param("IncludeDeletedGroups")).lower() == "true"
+        max_records = self._get_int_param("MaxRecords") or 100
+        if max_records < 1 or max_records > 100:
+            raise ValidationError("MaxRecords must be between 1 and 100.")
+        groups = list(self.autoscaling_backend.autoscaling_groups.values())
+        if include_deleted:
+            groups += deleted.get((self.current_account, self.region), [])
+        if name:
+            groups = [g for g in groups if g.name == name]
+        found = sorted((a for g in groups for a in getattr(g, "activities", [])),
+                       key=lambda a: a["StartTime"], reverse=True)
+        if ids:
+            found = [a for a in found if a["ActivityId"] in ids]
+        token = self._get_param("NextToken")
+        start = 0
+        if token:
+            try:
+                start = int(_json.loads(_b64.urlsafe_b64decode(token.encode()))["o"])
+            except Exception:
+                raise AutoscalingClientError("InvalidNextToken", "The token is invalid.")
+        page = found[start:start + max_records]
+        nxt = (_b64.urlsafe_b64encode(_json.dumps({"o": start + max_records}).encode()).decode()
+               if start + max_records < len(found) else None)
+        from moto.core.responses import ActionResult
+
+        return ActionResult({"Activities": page, "NextToken": nxt})
+
+    AutoScalingResponse.describe_scaling_activities = describe_scaling_activities
+    _ = autoscaling_backends
+
+
+# ---------------------------------------------------------------------------
 # asg-launch-from-template
 
 
+def _stamp():
+    from moto.core.utils import utcnow
+
+    return utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _install_launches():
-    replace = FakeAutoScalingGroup.replace_autoscaling_group_instances
+    """asg-launch-from-template and asg-activities: both act on each launch."""
+    moto_replace = FakeAutoScalingGroup.replace_autoscaling_group_instances
+    spread = enabled("asg-launch-from-template")
 
     def live(group):
         return [s for s in group.instance_states if s.lifecycle_state not in ("Terminating", "Terminated")]
 
     def replace_autoscaling_group_instances(self, count_needed, propagated_tags):
+        before_count = len(live(self))
+        cause = ("At %s an instance was started in response to a difference between desired and actual capacity, "
+                 "increasing the capacity from %d to %d." % (_stamp(), before_count, before_count + count_needed))
+
+        def launch(n, tags):
+            try:
+                moto_replace(self, n, tags)
+            except Exception as e:
+                # A launch that fails (an AMI that is no image, an SSM alias
+                # that resolves to none) fails the scaling activity, not the
+                # request that asked for capacity.
+                code = str(getattr(e, "code", ""))
+                if not enabled("asg-activities") or not (code.startswith("InvalidAMIID") or code == "InvalidParameterValue"):
+                    raise
+                msg = "%s. Launching EC2 instance failed." % getattr(e, "message", e)
+                record(self, "Launching a new EC2 instance.  Status Reason: " + msg, cause, status="Failed", message=msg)
+
         # Spread over the subnets (or zones): each new instance where the
         # group has fewest ("Amazon EC2 Auto Scaling attempts to distribute
         # instances evenly between the Availability Zones").
         subnets = self.vpc_zone_identifier.split(",") if self.vpc_zone_identifier else []
         slots = subnets or list(self.availability_zones)
-        if len(slots) > 1:
+        if spread and len(slots) > 1:
             counts = {s: 0 for s in slots}
             for st in live(self):
                 key = getattr(st.instance, "subnet_id", None) if subnets else st.instance.placement
@@ -250,11 +380,11 @@ def _install_launches():
                         self.vpc_zone_identifier = s
                     else:
                         self.availability_zones = [s]
-                    replace(self, n, dict(propagated_tags))
+                    launch(n, dict(propagated_tags))
             finally:
                 self.vpc_zone_identifier, self.availability_zones = saved
         else:
-            replace(self, count_needed, propagated_tags)
+            launch(count_needed, propagated_tags)
         new = [s for s in self.instance_states if not hasattr(s, "launch_checked")]
         lt = self.ec2_launch_template
         data = lt.get_version(self.launch_template_version).data if lt is not None else {}
@@ -264,6 +394,10 @@ def _install_launches():
         ec2 = self.autoscaling_backend.ec2_backend
         for s in new:
             s.launch_checked = True
+            if enabled("asg-activities"):
+                record(self, "Launching a new EC2 instance: %s" % s.instance.id, cause)
+            if not spread:
+                continue
             if itype:
                 s.instance.instance_type = itype
                 s.instance_type = itype
@@ -276,6 +410,7 @@ def _install_launches():
                     pass  # AWS: the launch fails; here the instance runs without a profile
 
     FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_autoscaling_group_instances
+
 
 # ---------------------------------------------------------------------------
 # asg-group-rules
@@ -388,7 +523,11 @@ def install():
         _install_delete_versions()
     if enabled("ec2-resolve-ssm"):
         _install_resolve_ssm()
-    if enabled("asg-launch-from-template"):
+    if enabled("ec2-ami-must-exist"):
+        _install_ami_must_exist()
+    if enabled("asg-activities"):
+        _install_activities()
+    if enabled("asg-launch-from-template") or enabled("asg-activities"):
         _install_launches()
     if enabled("asg-group-rules"):
         _install_group_rules()

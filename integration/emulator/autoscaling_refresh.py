@@ -164,9 +164,15 @@ def _launch(group, count, desired):
 
 
 def _terminate(group, states):
+    import asg_fidelity
+
     for s in states:
         s.lifecycle_state = "Terminating"
         _transitions.append([s, group, _now(), "terminate"])
+        if enabled("asg-activities"):
+            asg_fidelity.record(group, "Terminating EC2 instance: %s" % s.instance.id,
+                                "At %s an instance was taken out of service in response to an instance refresh."
+                                % utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def _advance_transitions(now, d):
@@ -349,6 +355,8 @@ class Refresh:
                 return True
             self.reason = None
             self._start_batch(olds)
+            if self.status != IN_PROGRESS:
+                return False
 
     def _start_batch(self, olds):
         group, p = self.group, self.preferences
@@ -369,8 +377,16 @@ class Refresh:
         # A replaced instance that is not counted in the desired capacity
         # (Standby) gets no replacement.
         replacements = launch - sum(1 for s in terminate_now if s.lifecycle_state == "Standby")
-        _terminate(group, terminate_now)
         new = _launch(group, replacements, self.desired) if replacements > 0 else []
+        if len(new) < replacements:
+            # The launch failed (asg_fidelity records the failed activity):
+            # the refresh fails, the old instances stay.
+            failed = [a for a in getattr(group, "activities", []) if a["StatusCode"] == "Failed"]
+            _terminate(group, new)
+            self._end("Failed", ("%d of %d instances failed to launch: %s" % (
+                replacements - len(new), replacements, failed[0].get("StatusMessage", "") if failed else ""))[:1023])
+            return
+        _terminate(group, terminate_now)
         self.batch = {"new": new, "old_later": later, "count": launch}
 
     def _succeed(self):
