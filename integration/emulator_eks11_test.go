@@ -350,7 +350,8 @@ func watchRefresh(t *testing.T, c clients11, group, id string) []refreshSample {
 		}
 		samples = append(samples, s)
 		switch r.Status {
-		case asgtypes.InstanceRefreshStatusPending, asgtypes.InstanceRefreshStatusInProgress, asgtypes.InstanceRefreshStatusCancelling, asgtypes.InstanceRefreshStatusBaking:
+		case asgtypes.InstanceRefreshStatusPending, asgtypes.InstanceRefreshStatusInProgress, asgtypes.InstanceRefreshStatusCancelling,
+			asgtypes.InstanceRefreshStatusBaking, asgtypes.InstanceRefreshStatusRollbackInProgress:
 			return false, nil
 		}
 		return true, nil
@@ -1230,5 +1231,89 @@ func TestEmulatorASGScalingActivities(t *testing.T) {
 	slices.Sort(terminated)
 	if !slices.Equal(terminated, slices.Sorted(slices.Values(g.instances))) {
 		t.Errorf("termination activities for %v, want the old instances %v", terminated, g.instances)
+	}
+}
+
+// RollbackInstanceRefresh: a refresh half done is rolled back, the
+// instances it launched replaced by ones of the group's version, progress
+// going back to 0 (RollbackDetails); a refresh without a desired
+// configuration is IrreversibleInstanceRefresh, none active
+// ActiveInstanceRefreshNotFound; with AutoRollback a refresh whose launch
+// fails rolls back by itself.
+func TestEmulatorInstanceRefreshRollback(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond)
+	g := createRefreshGroup(t, c, "rb", 4)
+	rollback := func() error {
+		_, err := c.asg.RollbackInstanceRefresh(t.Context(), &autoscaling.RollbackInstanceRefreshInput{AutoScalingGroupName: aws.String("rb")})
+		return err
+	}
+	wantErr[*asgtypes.ActiveInstanceRefreshNotFoundFault](t, "RollbackInstanceRefresh with none active", rollback())
+	plain, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("rb")})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	wantErr[*asgtypes.IrreversibleInstanceRefreshFault](t, "RollbackInstanceRefresh without a desired configuration", rollback())
+	if _, err := c.asg.CancelInstanceRefresh(t.Context(), &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String("rb"), WaitForTransitioningInstances: aws.Bool(false)}); err != nil {
+		t.Fatalf("CancelInstanceRefresh: %v", err)
+	}
+	watchRefresh(t, c, "rb", aws.ToString(plain.InstanceRefreshId))
+
+	start, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String("rb"), Preferences: &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(75)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	id := aws.ToString(start.InstanceRefreshId)
+	waitFor(t, "half the instances replaced", func() (bool, error) {
+		r := describeRefresh(t, c, "rb", id)
+		return r.Status == asgtypes.InstanceRefreshStatusInProgress && aws.ToInt32(r.PercentageComplete) >= 50, nil
+	})
+	if err := rollback(); err != nil {
+		t.Fatalf("RollbackInstanceRefresh: %v", err)
+	}
+	samples := watchRefresh(t, c, "rb", id)
+	if s := statuses(samples); s[0] != asgtypes.InstanceRefreshStatusRollbackInProgress || s[len(s)-1] != asgtypes.InstanceRefreshStatusRollbackSuccessful {
+		t.Errorf("statuses after the rollback %v, want RollbackInProgress to RollbackSuccessful", s)
+	}
+	for _, s := range samples {
+		if s.inService < 3 {
+			t.Errorf("%d in service during the rollback (%+v), want at least 3 (75%% of 4)", s.inService, s)
+		}
+	}
+	r := describeRefresh(t, c, "rb", id)
+	if r.RollbackDetails == nil || aws.ToString(r.RollbackDetails.RollbackReason) == "" || aws.ToInt32(r.RollbackDetails.PercentageCompleteOnRollback) != 100 || aws.ToInt32(r.PercentageComplete) != 0 {
+		t.Errorf("after the rollback: PercentageComplete %d, RollbackDetails %+v; want 0 and a reason, 100%% rolled back", aws.ToInt32(r.PercentageComplete), r.RollbackDetails)
+	}
+	grp := describeGroup(t, c, "rb")
+	if aws.ToString(grp.LaunchTemplate.Version) != "1" || len(grp.Instances) != 4 {
+		t.Errorf("group after the rollback: version %s, %d instances; want 1 and 4", aws.ToString(grp.LaunchTemplate.Version), len(grp.Instances))
+	}
+	for _, i := range grp.Instances {
+		if aws.ToString(i.LaunchTemplate.Version) != "1" || aws.ToString(i.ImageId) != g.amiV1 {
+			t.Errorf("instance %s after the rollback: version %s image %s; want 1 and %s", aws.ToString(i.InstanceId), aws.ToString(i.LaunchTemplate.Version), aws.ToString(i.ImageId), g.amiV1)
+		}
+	}
+
+	// AutoRollback: the launches of version 3 fail (its AMI is no image).
+	bad, err := c.ec2.CreateLaunchTemplateVersion(t.Context(), &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(g.ltID), SourceVersion: aws.String("1"), LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-00000000000000bad")}})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplateVersion: %v", err)
+	}
+	auto, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String("rb"), Preferences: &asgtypes.RefreshPreferences{AutoRollback: aws.Bool(true), MinHealthyPercentage: aws.Int32(50)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String(fmt.Sprint(aws.ToInt64(bad.LaunchTemplateVersion.VersionNumber)))}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh with AutoRollback: %v", err)
+	}
+	watchRefresh(t, c, "rb", aws.ToString(auto.InstanceRefreshId))
+	r = describeRefresh(t, c, "rb", aws.ToString(auto.InstanceRefreshId))
+	if r.Status != asgtypes.InstanceRefreshStatusRollbackSuccessful || r.RollbackDetails == nil || !strings.Contains(aws.ToString(r.RollbackDetails.RollbackReason), "ami-00000000000000bad") {
+		t.Errorf("AutoRollback after a failed launch: %s, %+v; want RollbackSuccessful with the launch failure as reason", r.Status, r.RollbackDetails)
 	}
 }

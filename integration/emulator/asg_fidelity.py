@@ -498,7 +498,7 @@ def _install_group_rules():
         group = self.autoscaling_backend.autoscaling_groups.get(name)
         if group is not None and not force:
             refreshes = getattr(group, "instance_refreshes", [])
-            if any(r.status in ("Pending", "InProgress", "Cancelling", "Baking") for r in refreshes):
+            if any(r.status in ("Pending", "InProgress", "Cancelling", "Baking", "RollbackInProgress") for r in refreshes):
                 raise ScalingActivityInProgress(
                     "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.")
             if group.instance_states:
@@ -506,7 +506,7 @@ def _install_group_rules():
                                     "instance request(s) still in the group.")
         if group is not None:
             for r in getattr(group, "instance_refreshes", []):
-                if r.status in ("Pending", "InProgress", "Cancelling", "Baking"):
+                if r.status in ("Pending", "InProgress", "Cancelling", "Baking", "RollbackInProgress"):
                     r._end("Cancelled", "Cancelled: the group was deleted.")
         self.autoscaling_backend.delete_auto_scaling_group(name)
         return EmptyResult()

@@ -31,7 +31,12 @@ delay (control.DELAYS, read at each request):
   Cancelling   CancelInstanceRefresh while launches are in flight
                (WaitForTransitioningInstances, default true), then
   Cancelled    the group keeps its configuration and whatever instances
-               it has ("this does not roll back any changes that it made").
+               it has ("this does not roll back any changes that it made");
+  Failed       a launch failed (asg_fidelity: an AMI that is no image), or
+  RollbackInProgress -> RollbackSuccessful: RollbackInstanceRefresh, or a
+               failure with AutoRollback, replaces the instances the refresh
+               launched with ones of the group's (unchanged) configuration,
+               in batches as above.
 
 AWS durations (InstanceWarmup, CheckpointDelay, BakeTime: seconds, often
 minutes or hours) are compressed to the update delay: 0 is no wait, any
@@ -65,6 +70,7 @@ LOCK = threading.RLock()
 
 PENDING, IN_PROGRESS, SUCCESSFUL, CANCELLING, CANCELLED, BAKING = (
     "Pending", "InProgress", "Successful", "Cancelling", "Cancelled", "Baking")
+ROLLBACK, ROLLBACK_OK, ROLLBACK_FAILED, FAILED = "RollbackInProgress", "RollbackSuccessful", "RollbackFailed", "Failed"
 ACTIVE = (PENDING, IN_PROGRESS, CANCELLING, BAKING, "RollbackInProgress")
 
 # Instances launched or terminated by a refresh, in transition:
@@ -224,7 +230,8 @@ class Refresh:
         self.batch = None  # {"new": [...], "old_later": [...], "since": t}
         self.pause_until = None
         self.passed_checkpoints = 0
-        self.wait_transitions = True
+        self.launched = []  # instance states this refresh launched
+        self.rollback = None  # {"reason", "start", "total", "replaced", "forward_replaced"} once rolling back
 
     # What DescribeInstanceRefreshes shows.
     def describe(self):
@@ -245,7 +252,34 @@ class Refresh:
             d["EndTime"] = self.end_time
         if self.desired:
             d["DesiredConfiguration"] = self.desired
+        rb = self.rollback
+        if rb is not None:
+            # "PercentageComplete ... gradually goes back down to zero during a rollback";
+            # InstancesToUpdate: "the number of instances that were not yet updated by the instance refresh".
+            fwd = rb["forward_replaced"]
+            back = min(rb["replaced"], fwd)
+            d["PercentageComplete"] = 0 if rb["forward_total"] == 0 else (fwd - back) * 100 // rb["forward_total"]
+            d["InstancesToUpdate"] = rb["forward_total"] - fwd
+            d["ProgressDetails"] = {"LivePoolProgress": {"PercentageComplete": d["PercentageComplete"],
+                                                         "InstancesToUpdate": d["InstancesToUpdate"]}}
+            rpct = 100 if rb["total"] == 0 else rb["replaced"] * 100 // rb["total"]
+            left = rb["total"] - rb["replaced"]
+            d["RollbackDetails"] = {"RollbackReason": rb["reason"], "RollbackStartTime": rb["start"],
+                                    "PercentageCompleteOnRollback": rpct, "InstancesToUpdateOnRollback": left,
+                                    "ProgressDetailsOnRollback": {"LivePoolProgress": {
+                                        "PercentageComplete": rpct, "InstancesToUpdate": left}}}
         return d
+
+    def start_rollback(self, reason):
+        """Replaces the instances this refresh launched with ones of the
+        group's configuration (unchanged until a refresh succeeds)."""
+        fwd_total, fwd = self.total, self.replaced + (self.batch["count"] if self.batch else 0)
+        self.batch, self.pause_until = None, None
+        keep = [s for s in self.launched if s in self.group.instance_states and s.lifecycle_state != "Terminating"]
+        self.rollback = {"reason": reason, "start": utcnow(), "total": len(keep), "replaced": 0,
+                         "forward_total": fwd_total, "forward_replaced": fwd}
+        self.to_replace, self.total, self.replaced = keep, len(keep), 0
+        self.status, self.reason = ROLLBACK, None
 
     def _matches_desired(self, state):
         spec = _desired_spec(self.desired)
@@ -320,9 +354,11 @@ class Refresh:
             if now < self.pause_until:
                 return True
             return self._succeed()
-        if self.status != IN_PROGRESS:
+        if self.status not in (IN_PROGRESS, ROLLBACK):
             return False
         while True:
+            if self.rollback is not None and any(t[0] in self.launched and t[3] == "launch" for t in _transitions):
+                return True  # a rollback begins once the refresh's launches in flight are in service
             if self.batch is not None:
                 b = self.batch
                 if any(t[0] in b["new"] for t in _transitions):
@@ -333,6 +369,8 @@ class Refresh:
                 if b["old_later"]:
                     _terminate(self.group, b["old_later"])
                 self.replaced += b["count"]
+                if self.rollback is not None:
+                    self.rollback["replaced"] = self.replaced
                 self.batch = None
                 self._checkpoint(now, d)
             if self.pause_until is not None:
@@ -344,6 +382,9 @@ class Refresh:
             if not remaining:
                 if any(t[0] in self.to_replace for t in _transitions):
                     return True  # the last old instances still terminating
+                if self.rollback is not None:
+                    self._end(ROLLBACK_OK, "The rollback completed: the instances run the group's configuration.")
+                    return False
                 if self.preferences.get("BakeTime", 0) > 0:
                     self.status, self.pause_until = BAKING, now + d
                     return True
@@ -355,7 +396,7 @@ class Refresh:
                 return True
             self.reason = None
             self._start_batch(olds)
-            if self.status != IN_PROGRESS:
+            if self.status not in (IN_PROGRESS, ROLLBACK):
                 return False
 
     def _start_batch(self, olds):
@@ -377,15 +418,24 @@ class Refresh:
         # A replaced instance that is not counted in the desired capacity
         # (Standby) gets no replacement.
         replacements = launch - sum(1 for s in terminate_now if s.lifecycle_state == "Standby")
-        new = _launch(group, replacements, self.desired) if replacements > 0 else []
+        desired_config = None if self.rollback is not None else self.desired
+        new = _launch(group, replacements, desired_config) if replacements > 0 else []
         if len(new) < replacements:
             # The launch failed (asg_fidelity records the failed activity):
-            # the refresh fails, the old instances stay.
+            # the refresh fails, the old instances of the batch stay.
             failed = [a for a in getattr(group, "activities", []) if a["StatusCode"] == "Failed"]
             _terminate(group, new)
-            self._end("Failed", ("%d of %d instances failed to launch: %s" % (
-                replacements - len(new), replacements, failed[0].get("StatusMessage", "") if failed else ""))[:1023])
+            reason = ("%d of %d instances failed to launch: %s" % (
+                replacements - len(new), replacements, failed[0].get("StatusMessage", "") if failed else ""))[:1023]
+            if self.rollback is not None:
+                self._end(ROLLBACK_FAILED, reason)
+            elif p.get("AutoRollback"):
+                self.start_rollback(reason)
+            else:
+                self._end(FAILED, reason)
             return
+        if self.rollback is None:
+            self.launched += new
         _terminate(group, terminate_now)
         self.batch = {"new": new, "old_later": later, "count": launch}
 
@@ -410,7 +460,9 @@ class Refresh:
         self.pause_until = None
 
     def cancel(self, wait):
-        if self.status == PENDING or not wait or self.batch is None:
+        if self.status == ROLLBACK and (not wait or self.batch is None):
+            self._end(CANCELLED, "Rollback cancelled due to user request.")
+        elif self.status == PENDING or not wait or self.batch is None:
             self._end(CANCELLED, "Cancelled due to user request.")
         else:
             self.status = CANCELLING
@@ -604,13 +656,56 @@ def describe(backend, name, ids, max_records, token):
 
 def cancel(backend, name, wait):
     group = _group(backend, name)
-    active = [r for r in _refreshes_of(group) if r.status in (PENDING, IN_PROGRESS, BAKING)]
+    active = [r for r in _refreshes_of(group) if r.status in (PENDING, IN_PROGRESS, BAKING, ROLLBACK)]
     if not active:
         raise ActiveInstanceRefreshNotFound("No in progress or pending Instance Refresh found for Auto Scaling group %s"
                                             % name)
     r = active[-1]
     r.cancel(True if wait is None else _bool(wait))
     return r
+
+
+class IrreversibleInstanceRefresh(AutoscalingClientError):
+    code = "IrreversibleInstanceRefresh"
+
+
+def rollback(backend, name):
+    """RollbackInstanceRefresh: "A rollback is not supported in the following
+    situations: There is no desired configuration specified for the instance
+    refresh. The Auto Scaling group has a launch template that uses an Amazon
+    Web Services Systems Manager parameter instead of an AMI ID for the
+    ImageId property. The Auto Scaling group uses the launch template's
+    $Latest or $Default version." """
+    group = _group(backend, name)
+    active = [r for r in _refreshes_of(group) if r.status in (PENDING, IN_PROGRESS, BAKING)]
+    if not active:
+        raise ActiveInstanceRefreshNotFound("No in progress or pending Instance Refresh found for Auto Scaling group %s"
+                                            % name)
+    r = active[-1]
+    if not r.desired:
+        raise IrreversibleInstanceRefresh("The instance refresh %s has no desired configuration: it cannot be "
+                                          "rolled back." % r.id)
+    lt = group.ec2_launch_template
+    if lt is not None:
+        version = str(group.launch_template_version or "$Default")
+        if version.lower() in ("$latest", "$default"):
+            raise IrreversibleInstanceRefresh("The Auto Scaling group %s uses the launch template version %s: the "
+                                              "instance refresh cannot be rolled back." % (name, version))
+        if str(lt.get_version(version).image_id).startswith("resolve:ssm:"):
+            raise IrreversibleInstanceRefresh("The Auto Scaling group %s's launch template uses a Systems Manager "
+                                              "parameter instead of an AMI ID: the instance refresh cannot be rolled "
+                                              "back." % name)
+    if r.status == PENDING:
+        r._begin()
+    r.start_rollback("Rollback started by user request.")
+    return r
+
+
+def _r_rollback(self):
+    with LOCK:
+        tick()
+        r = rollback(self.autoscaling_backend, self._get_param("AutoScalingGroupName"))
+    return ActionResult({"InstanceRefreshId": r.id})
 
 
 def _r_start(self):
@@ -690,3 +785,4 @@ def install():
     AutoScalingResponse.start_instance_refresh = _r_start
     AutoScalingResponse.describe_instance_refreshes = _r_describe
     AutoScalingResponse.cancel_instance_refresh = _r_cancel
+    AutoScalingResponse.rollback_instance_refresh = _r_rollback
