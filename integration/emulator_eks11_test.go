@@ -1317,3 +1317,66 @@ func TestEmulatorInstanceRefreshRollback(t *testing.T) {
 		t.Errorf("AutoRollback after a failed launch: %s, %+v; want RollbackSuccessful with the launch failure as reason", r.Status, r.RollbackDetails)
 	}
 }
+
+// Patch eks-cluster-sg: a cluster on subnets EC2 has gets the subnets' VPC
+// and a cluster security group that exists in EC2 (tagged as EKS tags it),
+// which instances can be launched with; DeleteCluster deletes it. A cluster
+// on subnets EC2 does not have keeps made-up ids.
+func TestEmulatorClusterSecurityGroupInEC2(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	subnets := testVPC(t, c)
+	sn, err := c.ec2.DescribeSubnets(t.Context(), &ec2.DescribeSubnetsInput{SubnetIds: subnets})
+	if err != nil {
+		t.Fatalf("DescribeSubnets: %v", err)
+	}
+	vpc := aws.ToString(sn.Subnets[0].VpcId)
+	if err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String("sg"), Version: aws.String("1.31"), ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: subnets}}); err != nil {
+		t.Fatalf("CreateCluster: %v", err)
+	}
+	e.waitClusterStatus(t, "sg", "ACTIVE")
+	rvc := describeCluster(t, e, "sg").ResourcesVpcConfig
+	sgID := aws.ToString(rvc.ClusterSecurityGroupId)
+	if aws.ToString(rvc.VpcId) != vpc {
+		t.Errorf("vpcId %s, want the subnets' VPC %s", aws.ToString(rvc.VpcId), vpc)
+	}
+	groups, err := c.ec2.DescribeSecurityGroups(t.Context(), &ec2.DescribeSecurityGroupsInput{GroupIds: []string{sgID}})
+	if err != nil || len(groups.SecurityGroups) != 1 {
+		t.Fatalf("DescribeSecurityGroups %s: %v %v", sgID, groups, err)
+	}
+	sg := groups.SecurityGroups[0]
+	tags := map[string]string{}
+	for _, tag := range sg.Tags {
+		tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+	}
+	if aws.ToString(sg.VpcId) != vpc || !strings.HasPrefix(aws.ToString(sg.GroupName), "eks-cluster-sg-sg-") ||
+		tags["aws:eks:cluster-name"] != "sg" || tags["kubernetes.io/cluster/sg"] != "owned" {
+		t.Errorf("cluster security group %s in %s, tags %v; want eks-cluster-sg-sg-* in %s tagged for the cluster", aws.ToString(sg.GroupName), aws.ToString(sg.VpcId), tags, vpc)
+	}
+	g := createRefreshGroup(t, c, "ids", 0)
+	if _, err := c.ec2.RunInstances(t.Context(), &ec2.RunInstancesInput{ImageId: aws.String(g.amiV1), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String(subnets[0]), SecurityGroupIds: []string{sgID}}); err != nil {
+		t.Errorf("RunInstances with the cluster security group: %v", err)
+	}
+
+	createCluster(t, e, "fake", "1.31", true) // on testSubnets, which EC2 does not have
+	if id := aws.ToString(describeCluster(t, e, "fake").ResourcesVpcConfig.ClusterSecurityGroupId); !strings.HasPrefix(id, "sg-") {
+		t.Errorf("cluster on made-up subnets: security group %q, want a made-up sg- id", id)
+	}
+
+	// Deleted with the cluster once nothing uses it.
+	if err := createClusterWith(t, e, &eks.CreateClusterInput{Name: aws.String("gone"), Version: aws.String("1.31"), ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: subnets}}); err != nil {
+		t.Fatalf("CreateCluster: %v", err)
+	}
+	e.waitClusterStatus(t, "gone", "ACTIVE")
+	goneSG := aws.ToString(describeCluster(t, e, "gone").ResourcesVpcConfig.ClusterSecurityGroupId)
+	if _, err := e.eks.DeleteCluster(t.Context(), &eks.DeleteClusterInput{Name: aws.String("gone")}); err != nil {
+		t.Fatalf("DeleteCluster: %v", err)
+	}
+	e.waitClusterStatus(t, "gone", "")
+	_, err = c.ec2.DescribeSecurityGroups(t.Context(), &ec2.DescribeSecurityGroupsInput{GroupIds: []string{goneSG}})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidGroup.NotFound" {
+		t.Errorf("the deleted cluster's security group: %v, want InvalidGroup.NotFound", err)
+	}
+}

@@ -14,6 +14,8 @@ runs) with:
     the access config, add-ons, Pod Identity associations (moto has none);
   * eks_launch_templates.py: managed node groups with launch templates
     (validated, versioned, custom AMIs, UpdateNodegroupVersion; issue 11);
+  * eks_cluster_sg.py: the cluster security group in EC2 when the
+    cluster's subnets are EC2's (issue 11);
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * ssm_eks_ami.py: the EKS optimized and Bottlerocket AMIs as SSM public
     parameters and EC2 images (issue 11);
@@ -83,6 +85,7 @@ def main(argv=None):
     import control
     import eks_access
     import eks_addons
+    import eks_cluster_sg
     import eks_fidelity
     import eks_launch_templates
     import eks_pod_identity
@@ -103,6 +106,7 @@ def main(argv=None):
     eks_addons.install()
     eks_pod_identity.install()
     eks_launch_templates.install()
+    eks_cluster_sg.install()
     iam_fidelity.install()
     ssm_eks_ami.install()
     asg_fidelity.install()
