@@ -521,10 +521,10 @@ def install():
         _install_source_version()
     if enabled("ec2-lt-delete-versions"):
         _install_delete_versions()
-    if enabled("ec2-resolve-ssm"):
-        _install_resolve_ssm()
     if enabled("ec2-ami-must-exist"):
         _install_ami_must_exist()
+    if enabled("ec2-resolve-ssm"):
+        _install_resolve_ssm()  # outside the AMI check: the AMI it resolves to is checked
     if enabled("asg-activities"):
         _install_activities()
     if enabled("asg-launch-from-template") or enabled("asg-activities"):
