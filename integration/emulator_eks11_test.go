@@ -1380,3 +1380,48 @@ func TestEmulatorClusterSecurityGroupInEC2(t *testing.T) {
 		t.Errorf("the deleted cluster's security group: %v, want InvalidGroup.NotFound", err)
 	}
 }
+
+// Patch ec2-lt-not-found: a launch template that does not exist is an
+// error by ID and by name, for DescribeLaunchTemplates and
+// DeleteLaunchTemplate alike (the observe step sees "not found", never an
+// empty answer it could take for one).
+func TestEmulatorLaunchTemplateNotFound(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	code := func(err error) string {
+		var apiErr smithy.APIError
+		if errors.As(err, &apiErr) {
+			return apiErr.ErrorCode()
+		}
+		return fmt.Sprint(err)
+	}
+	const byID, byName = "InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateName.NotFoundException"
+	_, err := c.ec2.DescribeLaunchTemplates(t.Context(), &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{"lt-0123456789abcdef0"}})
+	if got := code(err); got != byID {
+		t.Errorf("DescribeLaunchTemplates of an unknown ID: %s, want %s", got, byID)
+	}
+	_, err = c.ec2.DescribeLaunchTemplates(t.Context(), &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"nope"}})
+	if got := code(err); got != byName {
+		t.Errorf("DescribeLaunchTemplates of an unknown name: %s, want %s", got, byName)
+	}
+	_, err = c.ec2.DeleteLaunchTemplate(t.Context(), &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String("nope")})
+	if got := code(err); got != byName {
+		t.Errorf("DeleteLaunchTemplate of an unknown name: %s, want %s", got, byName)
+	}
+	_, err = c.ec2.DeleteLaunchTemplate(t.Context(), &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String("lt-0123456789abcdef0")})
+	if got := code(err); got != byID {
+		t.Errorf("DeleteLaunchTemplate of an unknown ID: %s, want %s", got, byID)
+	}
+	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("here"), LaunchTemplateData: &ec2types.RequestLaunchTemplateData{}})
+	if err != nil {
+		t.Fatalf("CreateLaunchTemplate: %v", err)
+	}
+	out, err := c.ec2.DescribeLaunchTemplates(t.Context(), &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{aws.ToString(lt.LaunchTemplate.LaunchTemplateId)}})
+	if err != nil || len(out.LaunchTemplates) != 1 {
+		t.Errorf("DescribeLaunchTemplates of an existing ID: %v %v", out, err)
+	}
+	if _, err := c.ec2.DeleteLaunchTemplate(t.Context(), &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId}); err != nil {
+		t.Errorf("DeleteLaunchTemplate: %v", err)
+	}
+}

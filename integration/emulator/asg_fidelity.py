@@ -10,6 +10,11 @@ meets. Each is switched off by name (control.DISABLED):
                             only the parameters given
   ec2-lt-delete-versions    DeleteLaunchTemplateVersions (moto: not
                             implemented); the default version cannot go
+  ec2-lt-not-found          DescribeLaunchTemplates of an unknown ID
+                            (moto: an empty list) and DeleteLaunchTemplate of
+                            an unknown name (moto: MissingParameter) or ID are
+                            InvalidLaunchTemplateId.NotFound /
+                            InvalidLaunchTemplateName.NotFoundException
   ec2-resolve-ssm           an ImageId "resolve:ssm:NAME" (RunInstances, launch
                             templates) launches the AMI the SSM parameter
                             holds at that moment; DescribeLaunchTemplateVersions
@@ -166,6 +171,43 @@ def _install_delete_versions():
                              "UnsuccessfullyDeletedLaunchTemplateVersions": failed})
 
     EC2Response.delete_launch_template_versions = delete_launch_template_versions
+
+
+# ---------------------------------------------------------------------------
+# ec2-lt-not-found
+
+
+def _install_lt_not_found():
+    """An unknown launch template is an error, as on AWS, wherever it is
+    named: DescribeLaunchTemplates by ID (moto: an empty list) and
+    DeleteLaunchTemplate by name (moto: MissingParameter) or ID."""
+    from moto.ec2.exceptions import EC2ClientError, InvalidLaunchTemplateNameNotFoundError
+    from moto.ec2.models.launch_templates import LaunchTemplateBackend
+
+    def id_not_found(tid):
+        return EC2ClientError("InvalidLaunchTemplateId.NotFound",
+                              "The specified launch template, with template ID %s, does not exist." % tid)
+
+    describe = LaunchTemplateBackend.describe_launch_templates
+
+    def describe_launch_templates(self, template_names=None, template_ids=None, filters=None):
+        for tid in template_ids or []:
+            if tid not in self.launch_templates:
+                raise id_not_found(tid)
+        return describe(self, template_names=template_names, template_ids=template_ids, filters=filters)
+
+    LaunchTemplateBackend.describe_launch_templates = describe_launch_templates
+
+    delete = LaunchTemplateBackend.delete_launch_template
+
+    def delete_launch_template(self, name, tid):
+        if name and name not in self.launch_template_name_to_ids:
+            raise InvalidLaunchTemplateNameNotFoundError()
+        if tid and not name and tid not in self.launch_templates:
+            raise id_not_found(tid)
+        return delete(self, name, tid)
+
+    LaunchTemplateBackend.delete_launch_template = delete_launch_template
 
 
 # ---------------------------------------------------------------------------
@@ -521,6 +563,8 @@ def install():
         _install_source_version()
     if enabled("ec2-lt-delete-versions"):
         _install_delete_versions()
+    if enabled("ec2-lt-not-found"):
+        _install_lt_not_found()
     if enabled("ec2-ami-must-exist"):
         _install_ami_must_exist()
     if enabled("ec2-resolve-ssm"):
