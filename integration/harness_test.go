@@ -37,7 +37,11 @@
 // these names): createCluster, createNodegroup, createFargate,
 // describeCluster, describeNodegroup, wantErr[T] (errors.As or fail),
 // noRetry / noRetryIAM (per-call options disabling retries), testSubnets,
-// testClusterRole, testNodeRole, testPodRole.
+// testClusterRole, testNodeRole, testPodRole. emulator_eks11_test.go adds,
+// for SSM, EC2 and Auto Scaling: newClients11(e) (ssm, ec2 and asg clients
+// configured as e.eks), ssmValues, publishAMI (a newer recommended EKS AMI),
+// testVPC, createRefreshGroup, describeGroup, describeRefresh and
+// watchRefresh (an instance refresh and its group, sampled until it ends).
 //
 // env.run sets AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID=test,
 // AWS_SECRET_ACCESS_KEY=test, AWS_EC2_METADATA_DISABLED=true, NO_COLOR=1,

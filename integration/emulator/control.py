@@ -20,6 +20,8 @@ and is wrapped around moto's WSGI application by server.py:
   POST   /_eksctl_lite/prices   body: {"instanceType": "m6i.large", "regionCode": "us-east-1", "usd": "0.5"}
                                 (or "volumeApiName": "gp3", or "fargate": "vCPU"|"GB"): that price instead
   DELETE /_eksctl_lite/prices   every price back to the table's
+  GET/POST /_eksctl_lite/NAME   endpoints registered in ENDPOINTS by the
+                                service patches, e.g. eks-ami (ssm_eks_ami.py)
 
 POST /moto-api/reset (moto's own reset) also resets all of this state: faults
 and the call log are cleared, the delays return to the values the server
@@ -57,6 +59,13 @@ PRICE_OVERRIDES = {}
 # Read once at start; the names are listed in integration/README.md.
 DISABLED = frozenset(n.strip() for n in os.environ.get("EKSCTL_LITE_EMULATOR_DISABLE", "").split(",") if n.strip())
 
+# Extensions registered by the service patches (autoscaling_refresh,
+# ssm_eks_ami): functions called on a moto reset, and control endpoints
+# /_eksctl_lite/<name> served by handler(method, body) -> JSON-able object
+# (a ValueError is HTTP 400).
+RESET_HOOKS = []
+ENDPOINTS = {}
+
 _lock = threading.Lock()
 _faults = []  # dicts: operation, kind, remaining (None = unlimited), latency
 _calls = []  # dicts: service, operation, status
@@ -83,6 +92,8 @@ def reset():
         DELAYS.update(_LAUNCH_DELAYS)
         TODAY.clear()
         PRICE_OVERRIDES.clear()
+    for hook in RESET_HOOKS:
+        hook()
 
 
 class _EKSOperations:
@@ -129,7 +140,7 @@ def identify(environ):
             environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
         )
     target = environ.get("HTTP_X_AMZ_TARGET", "")
-    if target:  # the JSON protocol (Price List): X-Amz-Target: AWSPriceListService.GetProducts
+    if target:  # JSON protocols: "AWSPriceListService.GetProducts", "AmazonSSM.GetParameter"
         return service, target.rsplit(".", 1)[-1]
     action = None
     query = parse_qs(environ.get("QUERY_STRING", ""))
@@ -376,6 +387,9 @@ class ControlMiddleware:
                         PRICE_OVERRIDES[key] = usd
                     return _json(start_response, "200 OK", {"overrides": [
                         dict(k, usd=v) for k, v in ((dict(key), v) for key, v in PRICE_OVERRIDES.items())]})
+            if what in ENDPOINTS:
+                body = _read_json(environ) if method in ("POST", "PUT") else {}
+                return _json(start_response, "200 OK", ENDPOINTS[what](method, body))
             return _json(start_response, "404 Not Found", {"error": "no control endpoint /_eksctl_lite/%s" % what})
         except (ValueError, TypeError) as e:
             return _json(start_response, "400 Bad Request", {"error": str(e)})

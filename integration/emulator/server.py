@@ -16,7 +16,17 @@ runs) with:
     has none), which also gives CreateCluster its default version;
   * pricing.py: the AWS Price List API (GetProducts, DescribeServices,
     GetAttributeValues) over a small price table (moto has none);
+  * eks_launch_templates.py: managed node groups with launch templates
+    (validated, versioned, custom AMIs, UpdateNodegroupVersion; issue 11);
+  * eks_cluster_sg.py: the cluster security group in EC2 when the
+    cluster's subnets are EC2's (issue 11);
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
+  * ssm_eks_ami.py: the EKS optimized and Bottlerocket AMIs as SSM public
+    parameters and EC2 images (issue 11);
+  * asg_fidelity.py: launch template versions and Auto Scaling groups as
+    AWS has them (source versions, instance profiles, subnets, sizes, deletes);
+  * autoscaling_refresh.py: Auto Scaling instance refresh, and each
+    instance's launch template version and AMI (issue 11);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
 
 Lifecycle delays in seconds come from, last one winning: the defaults
@@ -74,15 +84,20 @@ def main(argv=None):
         )
         return 3
 
+    import asg_fidelity
+    import autoscaling_refresh
     import control
     import eks_access
     import eks_addons
+    import eks_cluster_sg
     import eks_fidelity
+    import eks_launch_templates
     import eks_pod_identity
     import eks_versions
     import iam_fidelity
     import pricing
     import speed
+    import ssm_eks_ami
 
     control.set_launch_delays(
         {
@@ -97,7 +112,12 @@ def main(argv=None):
     eks_addons.install()
     eks_pod_identity.install()
     eks_versions.install()
+    eks_launch_templates.install()
+    eks_cluster_sg.install()
     iam_fidelity.install()
+    ssm_eks_ami.install()
+    asg_fidelity.install()
+    autoscaling_refresh.install()
 
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
