@@ -122,18 +122,25 @@ func TestAccessEntriesLifecycle(t *testing.T) {
 	}
 
 	// Groups and a scope change in place: the same entry (its ARN), with
-	// UpdateAccessEntry and AssociateAccessPolicy. (The emulator's call log
-	// names the access policy calls by their URL prefix, as access entry
-	// calls, so the calls are checked in apply's output.)
+	// UpdateAccessEntry and AssociateAccessPolicy (a namespace set, and a
+	// scope type), and nothing deleted or created (the emulator's call log
+	// says).
 	edit(t, dir, `kubernetes_groups = ["deployers"]`, `kubernetes_groups = ["deployers", "releasers"]`,
 		`namespaces = ["apps"]`, `namespaces = ["web", "apps"]`,
 		`policy "AmazonEKSViewPolicy" {}`, `policy "AmazonEKSViewPolicy" {
       scope      = "namespace"
       namespaces = ["apps"]
     }`)
+	e.clearCalls(t)
 	r := mustApply(t, e, dir)
-	if !strings.Contains(r.stdout, "UpdateAccessEntry") || !strings.Contains(r.stdout, "AssociateAccessPolicy") {
-		t.Errorf("apply output lacks the update calls:\n%s", r.stdout)
+	ops := map[string]int{}
+	for _, c := range e.calls(t) {
+		if c.Service == "eks" {
+			ops[c.Operation]++
+		}
+	}
+	if ops["UpdateAccessEntry"] != 1 || ops["AssociateAccessPolicy"] != 2 || ops["CreateAccessEntry"]+ops["DeleteAccessEntry"]+ops["DisassociateAccessPolicy"] != 0 {
+		t.Errorf("EKS calls %v, want one UpdateAccessEntry, two AssociateAccessPolicy (one per rescoped policy), nothing created or deleted\n%s", ops, r.stdout)
 	}
 	now := accessEntries(t, e, name)[accessCIRole]
 	if aws.ToString(now.AccessEntryArn) != aws.ToString(ci.AccessEntryArn) || !cmp.Equal(now.KubernetesGroups, []string{"deployers", "releasers"}) {

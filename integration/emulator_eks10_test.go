@@ -707,3 +707,39 @@ func TestEmulatorPodIdentityOnePerServiceAccount(t *testing.T) {
 	}, noRetry)
 	wantErr[*ekstypes.InvalidParameterException](t, "UpdatePodIdentityAssociation that changes nothing", err)
 }
+
+// The call log names access policy calls by their operation: the
+// principal ARN in their path holds a "/" (role/NAME), which the decoded
+// path would take for part of UpdateAccessEntry's or DescribeAccessEntry's.
+func TestEmulatorCallLogNamesAccessPolicyCalls(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	createClusterAccess(t, e, "calllog", ekstypes.AuthenticationModeApi, aws.Bool(false))
+	if _, err := e.eks.CreateAccessEntry(t.Context(), &eks.CreateAccessEntryInput{ClusterName: aws.String("calllog"), PrincipalArn: aws.String(testDevRole)}, noRetry); err != nil {
+		t.Fatal(err)
+	}
+	e.clearCalls(t)
+	scope := &ekstypes.AccessScope{Type: ekstypes.AccessScopeTypeCluster}
+	if _, err := e.eks.AssociateAccessPolicy(t.Context(), &eks.AssociateAccessPolicyInput{ClusterName: aws.String("calllog"), PrincipalArn: aws.String(testDevRole), PolicyArn: aws.String(viewPolicy), AccessScope: scope}, noRetry); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.eks.ListAssociatedAccessPolicies(t.Context(), &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String("calllog"), PrincipalArn: aws.String(testDevRole)}, noRetry); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.eks.DisassociateAccessPolicy(t.Context(), &eks.DisassociateAccessPolicyInput{ClusterName: aws.String("calllog"), PrincipalArn: aws.String(testDevRole), PolicyArn: aws.String(viewPolicy)}, noRetry); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.eks.DescribeAccessEntry(t.Context(), &eks.DescribeAccessEntryInput{ClusterName: aws.String("calllog"), PrincipalArn: aws.String(testDevRole)}, noRetry); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range e.calls(t) {
+		if c.Service == "eks" {
+			got = append(got, c.Operation)
+		}
+	}
+	want := []string{"AssociateAccessPolicy", "ListAssociatedAccessPolicies", "DisassociateAccessPolicy", "DescribeAccessEntry"}
+	if !cmp.Equal(got, want) {
+		t.Errorf("call log %v, want %v", got, want)
+	}
+}

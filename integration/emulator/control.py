@@ -38,7 +38,7 @@ import struct
 import threading
 import time
 import uuid
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 CONTROL_PREFIX = "/_eksctl_lite/"
 
@@ -136,9 +136,14 @@ def identify(environ):
         return None, None
     service = m.group(1).lower()
     if service == "eks":
-        return service, _eks_ops.name(
-            environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
-        )
+        # The raw path: PATH_INFO has the escapes decoded, so a principal
+        # ARN's "/" (role/NAME) would make AssociateAccessPolicy look like
+        # UpdateAccessEntry to the patterns.
+        path = environ.get("PATH_INFO", "")
+        raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+        if raw and "call-log-raw-path" not in DISABLED:
+            path = urlsplit(raw).path
+        return service, _eks_ops.name(environ.get("REQUEST_METHOD", ""), path)
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if target:  # JSON protocols: "AWSPriceListService.GetProducts", "AmazonSSM.GetParameter"
         return service, target.rsplit(".", 1)[-1]
