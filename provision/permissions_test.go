@@ -1,0 +1,30 @@
+package provision
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestREADMEListsEveryPermission keeps the README's IAM permissions
+// complete: every call eksctl-lite makes (the EKSAPI and IAMAPI
+// interfaces) is listed as eks:NAME or iam:NAME in its section.
+func TestREADMEListsEveryPermission(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, readme, ok := strings.Cut(string(b), "### IAM permissions")
+	if !ok {
+		t.Fatal("README has no IAM permissions section")
+	}
+	readme, _, _ = strings.Cut(readme, "\n## ")
+	for prefix, api := range map[string]reflect.Type{"eks:": reflect.TypeFor[EKSAPI](), "iam:": reflect.TypeFor[IAMAPI]()} {
+		for i := range api.NumMethod() {
+			if p := prefix + api.Method(i).Name; !strings.Contains(readme, "`"+p+"`") {
+				t.Errorf("README's permissions do not list %s", p)
+			}
+		}
+	}
+}
