@@ -50,9 +50,10 @@ type Cluster struct {
 	// KMSKeyARN is the secrets encryption key; "" means no encryption block.
 	KMSKeyARN string
 
-	NodeGroups      []*NodeGroup
-	FargateProfiles []*FargateProfile
-	IRSA            []*IRSA
+	NodeGroups            []*NodeGroup
+	SelfManagedNodeGroups []*SelfManagedNodeGroup
+	FargateProfiles       []*FargateProfile
+	IRSA                  []*IRSA
 
 	// Access is the `access` block: nil when the user wrote none (then the
 	// authentication mode is API at creation and the live one afterwards).
@@ -99,11 +100,106 @@ type NodeGroup struct {
 	Scaling        Scaling
 	Update         UpdateConfig
 	Taints         []Taint
+	// LaunchTemplate is nil when the user wrote no launch_template block
+	// (EKS then launches the nodes from a template of its own).
+	LaunchTemplate *LaunchTemplate
 
 	DeclRange hcl.Range
 	// Ranges are the source ranges of the attributes the user wrote; use
 	// AttrRange, which falls back to DeclRange.
 	Ranges map[string]hcl.Range
+}
+
+// LaunchTemplate is a `launch_template` block of a node group or of a
+// self-managed node group: an EC2 launch template eksctl-lite creates and
+// versions (each change is a new version, never an edit).
+type LaunchTemplate struct {
+	// AMIID is "" when EKS (managed node groups) or the AMI family
+	// (self-managed) chooses the AMI. Set on a managed node group, the
+	// group is ami_type CUSTOM and eksctl-lite writes the nodeadm user data
+	// that joins the cluster. Self-managed groups take ami_id at the top
+	// level, never here.
+	AMIID string
+	// SecurityGroupIDs are added to the cluster security group, as written.
+	SecurityGroupIDs []string
+	// MetadataHTTPTokens is "required" (the default: IMDSv2) or "optional".
+	MetadataHTTPTokens string
+	// MetadataHopLimit is 1-64, default 2 (pods reach IMDS through one hop).
+	MetadataHopLimit int
+	// RootVolume is nil when the user wrote no root_volume block (the
+	// AMI's own root volume).
+	RootVolume *RootVolume
+	// UserData is extra nodeadm NodeConfig or shell the user wrote, "" for
+	// none; merged with eksctl-lite's as MIME multipart.
+	UserData string
+	// Tags go on the instances and volumes launched from the template.
+	Tags map[string]string
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
+}
+
+// RootVolume is a launch template's `root_volume` block.
+type RootVolume struct {
+	// Size is in GiB (default 20, like a managed node group's disk_size).
+	Size int
+	// Type is an EBS volume type: gp3 (the default), gp2, io1, io2, st1, sc1.
+	Type string
+	// IOPS and Throughput are nil when not written (EBS's defaults for the
+	// type: 3000 IOPS and 125 MiB/s for gp3).
+	IOPS       *int
+	Throughput *int
+	// Encrypted defaults to true.
+	Encrypted bool
+}
+
+// SelfManagedNodeGroup is a `self_managed_node_group "NAME"` block: an EC2
+// Auto Scaling group of nodes eksctl-lite launches itself (a launch
+// template, the Auto Scaling group, the node role's instance profile and the
+// access entry that lets the nodes join).
+type SelfManagedNodeGroup struct {
+	// Name is the label, the node group's name (the Auto Scaling group's
+	// name is derived from cluster and label by the planner).
+	Name string
+	// InstanceTypes are as written; more than one means a mixed-instances
+	// policy.
+	InstanceTypes []string
+	// AMIFamily is one of AMIFamilies, default AL2023_x86_64_STANDARD.
+	AMIFamily string
+	// AMIID is "" for the family's recommended AMI (the SSM parameter EKS
+	// publishes for the version and family).
+	AMIID string
+	// AMIRelease is "pinned" (the default: the AMI of creation stays until
+	// the version changes) or "latest" (a newer recommended AMI is a
+	// planned rolling update).
+	AMIRelease string
+	// Version is the group's Kubernetes version; when the user did not set
+	// it, it is the cluster's and VersionFollowsCluster is true.
+	Version               string
+	VersionFollowsCluster bool
+	// SubnetIDs are the cluster's vpc.subnet_ids when not written.
+	SubnetIDs []string
+	// NodeRoleARN is "" when eksctl-lite manages the node role (the
+	// cluster's managed node role, shared with managed node groups).
+	NodeRoleARN string
+	// CapacityType is ON_DEMAND (the default) or SPOT.
+	CapacityType string
+	// Labels and Taints are passed to the kubelet by the user data.
+	Labels map[string]string
+	Taints []Taint
+	// Tags are propagated to the instances.
+	Tags    map[string]string
+	Scaling Scaling
+	// Update says how many instances an instance refresh may take out of
+	// service at once; both nil means the instance refresh default (a
+	// minimum healthy percentage of 90).
+	Update UpdateConfig
+	// LaunchTemplate is never nil: the block's values, or its defaults
+	// when the user wrote none. Its AMIID is always "" (see AMIID above).
+	LaunchTemplate *LaunchTemplate
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
 }
 
 // Scaling is a node group's `scaling` block.
