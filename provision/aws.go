@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go"
@@ -346,7 +347,7 @@ func newFactory(cfg aws.Config) ClientsFactory {
 		}
 		rc := cfg.Copy()
 		rc.Region = region
-		c := &Clients{EKS: eks.NewFromConfig(rc), IAM: iam.NewFromConfig(rc)}
+		c := &Clients{EKS: eks.NewFromConfig(rc), IAM: iam.NewFromConfig(rc), EC2: ec2.NewFromConfig(rc)}
 		cache[region] = c
 		return c, nil
 	}

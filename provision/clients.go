@@ -71,6 +71,8 @@ type IAMAPI interface {
 type Clients struct {
 	EKS EKSAPI
 	IAM IAMAPI
+	// EC2 is for the launch templates of node groups (launchtemplate.go).
+	EC2 EC2API
 }
 
 var (

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,6 +60,19 @@ func (a *fakeAccount) fakeNodegroupOps(f *fakeEKS, region string) {
 			o.ng = &ekstypes.Nodegroup{ClusterName: in.ClusterName, NodegroupName: in.NodegroupName, NodegroupArn: aws.String(o.arn), NodeRole: in.NodeRole,
 				Subnets: in.Subnets, InstanceTypes: in.InstanceTypes, AmiType: in.AmiType, CapacityType: in.CapacityType, DiskSize: in.DiskSize,
 				ScalingConfig: in.ScalingConfig, Labels: in.Labels, Taints: in.Taints, UpdateConfig: update, Version: version, ReleaseVersion: release}
+			if lt := in.LaunchTemplate; lt != nil {
+				t := r().templates[aws.ToString(lt.Name)]
+				v, _ := strconv.ParseInt(aws.ToString(lt.Version), 10, 64)
+				if t == nil || v < 1 || v > int64(len(t.versions)) {
+					a.violate("CreateNodegroup %s with launch template %s version %s, which does not exist", name, aws.ToString(lt.Name), aws.ToString(lt.Version))
+					return nil, invalid("Launch template %s version %s does not exist", aws.ToString(lt.Name), aws.ToString(lt.Version))
+				}
+				if in.DiskSize != nil {
+					a.violate("CreateNodegroup %s with a launch template and diskSize", name)
+					return nil, invalid("Disk size must be specified within the launch template.")
+				}
+				o.ng.LaunchTemplate = &ekstypes.LaunchTemplateSpecification{Name: lt.Name, Id: aws.String(t.id), Version: lt.Version}
+			}
 			r().nodegroups[cluster+"/"+name] = o
 			return &eks.CreateNodegroupOutput{Nodegroup: describeNodegroup(o)}, nil
 		})
@@ -170,6 +184,13 @@ func (a *fakeAccount) fakeNodegroupOps(f *fakeEKS, region string) {
 			detail = " " + aws.ToString(in.Version)
 		}
 		u, err := nodegroupUpdate("UpdateNodegroupVersion", cluster, name, detail, ekstypes.UpdateTypeVersionUpdate, func(ng *ekstypes.Nodegroup) error {
+			if lt := in.LaunchTemplate; lt != nil {
+				if ng.LaunchTemplate == nil || aws.ToString(lt.Name) != aws.ToString(ng.LaunchTemplate.Name) {
+					a.violate("UpdateNodegroupVersion %s with launch template %s, not the one it was created with", name, aws.ToString(lt.Name))
+					return invalid("You cannot specify a launch template for a node group created without one, or another one")
+				}
+				return nil
+			}
 			if in.ReleaseVersion == nil && aws.ToString(in.Version) == aws.ToString(ng.Version) {
 				return invalid("Nodegroup %s is already at version %s", name, aws.ToString(in.Version))
 			}
@@ -183,6 +204,9 @@ func (a *fakeAccount) fakeNodegroupOps(f *fakeEKS, region string) {
 			}
 			if in.ReleaseVersion != nil {
 				ng.ReleaseVersion = in.ReleaseVersion
+			}
+			if lt := in.LaunchTemplate; lt != nil {
+				ng.LaunchTemplate.Version = lt.Version
 			}
 		})
 		if err != nil {

@@ -80,13 +80,14 @@ type eksUpdate struct {
 }
 
 type eksRegion struct {
-	clusters   map[string]*eksObject // by name
-	nodegroups map[string]*eksObject // by cluster/name
-	fargate    map[string]*eksObject // by cluster/name
-	pods       map[string]*eksObject // Pod Identity associations, by cluster/ID
-	podSeq     map[string]int        // associations made per cluster/namespace/service account, and access entries per "access/"cluster/principal
-	addons     map[string]*eksObject // by cluster/name
-	access     map[string]*eksObject // access entries, by cluster/principal
+	clusters   map[string]*eksObject    // by name
+	nodegroups map[string]*eksObject    // by cluster/name
+	fargate    map[string]*eksObject    // by cluster/name
+	pods       map[string]*eksObject    // Pod Identity associations, by cluster/ID
+	podSeq     map[string]int           // associations made per cluster/namespace/service account, and access entries per "access/"cluster/principal
+	addons     map[string]*eksObject    // by cluster/name
+	access     map[string]*eksObject    // access entries, by cluster/principal
+	templates  map[string]*fakeTemplate // EC2 launch templates, by name
 }
 
 type iamRole struct {
@@ -170,7 +171,7 @@ func (a *fakeAccount) factory() ClientsFactory {
 		if a.clients[""] == nil {
 			a.clients[""] = &Clients{IAM: a.fakeIAM()}
 		}
-		c := &Clients{EKS: regionEKS{a.fakeEKS(region), region}, IAM: a.clients[""].IAM}
+		c := &Clients{EKS: regionEKS{a.fakeEKS(region), region}, IAM: a.clients[""].IAM, EC2: &fakeEC2{a: a, region: region}}
 		a.clients[region] = c
 		return c, nil
 	}
@@ -290,7 +291,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}, templates: map[string]*fakeTemplate{}}
 		a.regions[region] = r
 	}
 	return r

@@ -179,6 +179,9 @@ func init() {
 	kindList = []*kind{
 		clusterKind(),
 		nodeGroupKind(),
+		// Launch templates plan after the groups that hold them: their
+		// own pass deletes the templates no group claimed.
+		launchTemplateKind(),
 		fargateProfileKind(),
 		// The OIDC provider plans before the roles: irsa roles trust it.
 		oidcProviderKind(),

@@ -216,12 +216,14 @@ type ClusterAttrs struct {
 // NodeGroupAttrs are a managed node group's attributes. Name is the physical
 // EKS name, which differs from the block label after a replacement.
 type NodeGroupAttrs struct {
-	Name                     string            `json:"node_group_name"`
-	ARN                      string            `json:"arn,omitempty"`
-	InstanceTypes            []string          `json:"instance_types"`
-	AMIType                  string            `json:"ami_type"`
-	CapacityType             string            `json:"capacity_type"`
-	DiskSize                 int               `json:"disk_size"`
+	Name          string   `json:"node_group_name"`
+	ARN           string   `json:"arn,omitempty"`
+	InstanceTypes []string `json:"instance_types"`
+	AMIType       string   `json:"ami_type"`
+	CapacityType  string   `json:"capacity_type"`
+	// DiskSize is 0 for a group with a launch template (its root_volume
+	// sizes the disk).
+	DiskSize                 int               `json:"disk_size,omitempty"`
 	SubnetIDs                []string          `json:"subnet_ids"`
 	NodeRoleARN              string            `json:"node_role_arn"`
 	Version                  string            `json:"version"`
@@ -234,7 +236,12 @@ type NodeGroupAttrs struct {
 	MaxUnavailable           *int              `json:"update.max_unavailable"`
 	MaxUnavailablePercentage *int              `json:"update.max_unavailable_percentage"`
 	Taints                   []TaintAttrs      `json:"taints"`
-	Status                   string            `json:"status,omitempty"`
+	// LaunchTemplateName and LaunchTemplateVersion are the launch template
+	// the group launches from, eksctl-lite's (launchtemplate.go); empty
+	// when EKS uses a template of its own.
+	LaunchTemplateName    string `json:"launch_template.name,omitempty"`
+	LaunchTemplateVersion string `json:"launch_template.version,omitempty"`
+	Status                string `json:"status,omitempty"`
 	// Updates are the node group's update IDs; see ClusterAttrs.Updates.
 	Updates []string `json:"-"`
 }

@@ -41,6 +41,11 @@ var nodeGroupSchema = Schema{
 	"update.max_unavailable":            {},
 	"update.max_unavailable_percentage": {},
 	"taints":                            {Set: true},
+	// EKS updates a group created with a launch template to another
+	// version of the same template (UpdateNodegroupVersion); adding,
+	// removing or changing the template is a new group.
+	"launch_template.name":    {ForceNew: true},
+	"launch_template.version": {},
 }
 
 // nodeGroupConfigParts are the attributes UpdateNodegroupConfig changes, by
@@ -137,6 +142,11 @@ func nodeGroupAttrs(c *spec.Cluster, ng *spec.NodeGroup, name, roleARN, version 
 	if a.MaxUnavailable == nil && a.MaxUnavailablePercentage == nil {
 		a.MaxUnavailable = aws.Int(defaultMaxUnavailable)
 	}
+	if ng.LaunchTemplate != nil {
+		// EKS refuses diskSize with a launch template: the template's
+		// root_volume sizes the disk.
+		a.DiskSize = 0
+	}
 	for _, t := range ng.Taints {
 		a.Taints = append(a.Taints, TaintAttrs{Key: t.Key, Value: t.Value, Effect: t.Effect})
 	}
@@ -162,7 +172,9 @@ func nodeGroupFromAWS(n *ekstypes.Nodegroup) *NodeGroupAttrs {
 		Tags:           liveTags(n.Tags),
 		Status:         string(n.Status),
 	}
-	if a.DiskSize == 0 {
+	if lt := n.LaunchTemplate; lt != nil {
+		a.LaunchTemplateName, a.LaunchTemplateVersion = aws.ToString(lt.Name), aws.ToString(lt.Version)
+	} else if a.DiskSize == 0 {
 		a.DiskSize = defaultDiskSize
 	}
 	if a.CapacityType == "" {
@@ -202,10 +214,20 @@ func nodeGroupSteps(before, after *NodeGroupAttrs, diffs []AttrDiff) []Step {
 	if paths["tags"] {
 		steps = append(steps, tagSteps("TagResource", "UntagResource", before.Tags, after.Tags)...)
 	}
-	if p := pathsIn(paths, "version", "release_version"); len(p) > 0 {
+	if p := pathsIn(paths, "version", "release_version", "launch_template.version"); len(p) > 0 {
 		detail := before.Version + " -> " + after.Version
+		if before.Version == after.Version {
+			detail = after.Version
+		}
 		if after.ReleaseVersion != "" {
 			detail += " (release " + after.ReleaseVersion + ")"
+		}
+		if paths["launch_template.version"] {
+			v := "version " + after.LaunchTemplateVersion
+			if after.LaunchTemplateVersion == KnownAfterApply {
+				v = "its new version"
+			}
+			detail += ", launch template " + after.LaunchTemplateName + " at " + v
 		}
 		steps = append(steps, Step{Call: "UpdateNodegroupVersion", Detail: detail, Paths: p, Target: after.Version})
 	}
@@ -398,12 +420,28 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		addr := NodeGroupAddress(c.Name, ng.Name)
 		refs, changing := map[string]string{}, map[string]bool{}
 		roleARN := use(ng.NodeRoleARN, NodeRoleAddress(c.Name), "node_role_arn", refs, changing)
+		deps := []string{clusterAddr}
+		var tmpl templateUse
+		if lt := ng.LaunchTemplate; lt != nil {
+			want, ds := nodeGroupTemplate(cp, ng, addr)
+			if ds.HasErrors() {
+				diags = append(diags, ds...)
+				delete(byAddr, addr)
+				continue
+			}
+			tmpl = cp.planLaunchTemplate(addr, want)
+			deps = append(deps, LaunchTemplateAddress(addr))
+			if tmpl.Changing {
+				refs["launch_template.version"] = LaunchTemplateAddress(addr)
+				changing["launch_template.version"] = true
+			}
+		}
 		desired := func(name string) *NodeGroupAttrs {
 			a := nodeGroupAttrs(c, ng, name, roleARN, ng.Version)
+			a.LaunchTemplateName, a.LaunchTemplateVersion = tmpl.Name, tmpl.Version
 			cp.configTags(a.Tags)
 			return a
 		}
-		deps := []string{clusterAddr}
 		if ng.NodeRoleARN == "" {
 			deps = append(deps, NodeRoleAddress(c.Name))
 		}
@@ -451,7 +489,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 				da := deposedAddress(addr, n.Name)
 				deposed = append(deposed, da)
 				cp.add(&ResourceChange{Address: da, Type: TypeNodeGroup, Action: Delete, Before: n,
-					DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...),
+					DependsOn: append(nodeGroupDeleteDeps(clusterAddr, addr, n), cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...),
 					Reason:    "left over from an interrupted or failed replacement of " + addr})
 			}
 		}
@@ -498,7 +536,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 	for _, addr := range sortedKeys(byAddr) {
 		for _, n := range byAddr[addr] {
 			cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
-				DependsOn: append([]string{clusterAddr}, cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...),
+				DependsOn: append(nodeGroupDeleteDeps(clusterAddr, addr, n), cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...),
 				Reason:    "not in the configuration"})
 		}
 	}
@@ -566,7 +604,7 @@ func (pl *planner) destroyNodeGroups(cp *clusterPlan, reason string) {
 			addr = NodeGroupAddress(c.Name, n.Name)
 		}
 		cp.add(&ResourceChange{Address: addr, Type: TypeNodeGroup, Action: Delete, Before: n,
-			DependsOn: append([]string{ClusterAddress(c.Name)}, cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...), Reason: reason})
+			DependsOn: append(nodeGroupDeleteDeps(ClusterAddress(c.Name), addr, n), cp.roleDeps(pl.liveRoles(), n.NodeRoleARN)...), Reason: reason})
 	}
 }
 
@@ -589,4 +627,33 @@ func findNodeGroup(lc *liveCluster, ch *ResourceChange) *NodeGroupAttrs {
 		}
 	}
 	return nil
+}
+
+// nodeGroupDeleteDeps are what the deletion of live group n at addr
+// names: its cluster, and its launch template, so that the template is
+// deleted only once the group is gone.
+func nodeGroupDeleteDeps(clusterAddr, addr string, n *NodeGroupAttrs) []string {
+	deps := []string{clusterAddr}
+	if n.LaunchTemplateName != "" {
+		deps = append(deps, LaunchTemplateAddress(baseAddress(addr)))
+	}
+	return deps
+}
+
+// nodeGroupTemplate is the desired launch template of node group ng at
+// addr. EKS adds its own bootstrap to the user data of a group on an EKS
+// AMI, so the template holds only the user's (as MIME multipart, which EKS
+// requires).
+func nodeGroupTemplate(cp *clusterPlan, ng *spec.NodeGroup, addr string) (*LaunchTemplateAttrs, hcl.Diagnostics) {
+	lt := ng.LaunchTemplate
+	if lt.AMIID != "" {
+		return nil, hcl.Diagnostics{errorDiag(rangeOr(lt.Ranges, "ami_id", lt.DeclRange), fmt.Sprintf("Custom AMIs for node group %q are not supported yet", ng.Name),
+			"This eksctl-lite does not yet write the nodeadm user data a custom AMI needs to join the cluster. Remove ami_id to let EKS choose the AMI for ami_type.")}
+	}
+	ud, err := managedUserData(ng.AMIType, lt.UserData)
+	if err != nil {
+		return nil, hcl.Diagnostics{errorDiag(rangeOr(lt.Ranges, "user_data", lt.DeclRange), fmt.Sprintf("Invalid user data for node group %q", ng.Name), err.Error())}
+	}
+	name := LaunchTemplateName(cp.spec.Name, "ng", ng.Name)
+	return launchTemplateAttrs(cp, addr, name, lt, ng.AMIType, "", ud), nil
 }

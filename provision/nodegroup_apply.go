@@ -79,6 +79,9 @@ func createNodeGroup(ctx context.Context, x *execution, w waiter, a *NodeGroupAt
 	if a.ReleaseVersion != "" {
 		in.ReleaseVersion = aws.String(a.ReleaseVersion)
 	}
+	if a.LaunchTemplateName != "" {
+		in.LaunchTemplate = &ekstypes.LaunchTemplateSpecification{Name: aws.String(a.LaunchTemplateName), Version: aws.String(a.LaunchTemplateVersion)}
+	}
 	// In use: the group exists (an interrupted apply created it), or the
 	// cluster is busy (then it does not exist yet: retry).
 	_, adopted, err := createOrAdopt(ctx, w, "EKS to accept node group "+a.Name, x.e.busyFor(a.NodeRoleARN), eksAdoption(x, nodegroupResource, a.Name,
@@ -170,7 +173,10 @@ func sendNodeGroupStep(ctx context.Context, x *execution, s Step, cur, a *NodeGr
 		if a.ReleaseVersion != "" && a.ReleaseVersion != cur.ReleaseVersion {
 			in.ReleaseVersion = aws.String(a.ReleaseVersion)
 		}
-		if in.Version == nil && in.ReleaseVersion == nil {
+		if a.LaunchTemplateName != "" && a.LaunchTemplateVersion != cur.LaunchTemplateVersion {
+			in.LaunchTemplate = &ekstypes.LaunchTemplateSpecification{Name: aws.String(a.LaunchTemplateName), Version: aws.String(a.LaunchTemplateVersion)}
+		}
+		if in.Version == nil && in.ReleaseVersion == nil && in.LaunchTemplate == nil {
 			in.Version = aws.String(version)
 		}
 		out, err := x.eks.UpdateNodegroupVersion(ctx, in)
@@ -198,7 +204,8 @@ func nodeGroupStepDone(s Step, cur, a *NodeGroupAttrs) bool {
 	case "UpdateNodegroupVersion":
 		version := stepTarget(s, a.Version)
 		return (version == "" || versionReached(cur.Version, version)) &&
-			(a.ReleaseVersion == "" || a.ReleaseVersion == cur.ReleaseVersion)
+			(a.ReleaseVersion == "" || a.ReleaseVersion == cur.ReleaseVersion) &&
+			(a.LaunchTemplateName == "" || a.LaunchTemplateVersion == cur.LaunchTemplateVersion)
 	case "UpdateNodegroupConfig":
 		paths := s.Paths
 		if len(paths) == 0 {

@@ -43,7 +43,7 @@ import (
 const DefaultReadParallelism = 32
 
 type observer struct {
-	eks, iam limiter
+	eks, iam, ec2 limiter
 }
 
 // newObserver bounds concurrent reads at parallelism per service
@@ -52,7 +52,7 @@ func newObserver(parallelism int) *observer {
 	if parallelism <= 0 {
 		parallelism = DefaultReadParallelism
 	}
-	return &observer{eks: make(limiter, parallelism), iam: make(limiter, parallelism)}
+	return &observer{eks: make(limiter, parallelism), iam: make(limiter, parallelism), ec2: make(limiter, parallelism)}
 }
 
 // limiter is a semaphore bounding the concurrent calls to one service.

@@ -117,6 +117,21 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	accessAfter.AccessEntries[1].PrincipalARN = "arn:aws:iam::111122223333:user/dev-2"
 	testAccessPolicy(testAccessEntry(accessAfter, "ops", "arn:aws:iam::111122223333:role/ops", "ops"), "AmazonEKSAdminPolicy", "ops", "kube-system")
 	plans["access"] = mustPlan(t, converged(t, testConfig(accessBefore)), testConfig(accessAfter), PlanOptions{})
+	// Launch templates: one group's template gets a new version (hop
+	// limit, user data, instance tags), the group moving to it in place;
+	// a new group comes with its template.
+	ltBefore := fullCluster("demo")
+	ltBefore.NodeGroups[0].LaunchTemplate = testLaunchTemplate()
+	ltAfter := fullCluster("demo")
+	ltAfter.NodeGroups[0].LaunchTemplate = testLaunchTemplate()
+	ltAfter.NodeGroups[0].LaunchTemplate.MetadataHopLimit = 1
+	ltAfter.NodeGroups[0].LaunchTemplate.UserData = "#!/bin/bash\necho hello\n"
+	ltAfter.NodeGroups[0].LaunchTemplate.Tags = map[string]string{"team": "data", "cost-center": "42"}
+	gpu := testNodeGroup(ltAfter, "io")
+	gpu.LaunchTemplate = testLaunchTemplate()
+	gpu.LaunchTemplate.SecurityGroupIDs = []string{"sg-0123456789abcdef0"}
+	gpu.LaunchTemplate.RootVolume = &spec.RootVolume{Size: 200, Type: "io2", IOPS: intPtr(6000), Encrypted: true}
+	plans["launch_template"] = mustPlan(t, converged(t, testConfig(ltBefore)), testConfig(ltAfter), PlanOptions{})
 	return plans
 }
 

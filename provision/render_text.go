@@ -282,6 +282,9 @@ func fmtValue(v any) string {
 				return "jsonencode(" + string(b) + ")"
 			}
 		}
+		if heredoc := heredocOf(x); heredoc != "" {
+			return heredoc
+		}
 		return strconv.Quote(x)
 	case []any:
 		parts := make([]string, len(x))
@@ -321,4 +324,34 @@ func maxLen(keys []string) int {
 
 func pad(s string, width int) string {
 	return s + strings.Repeat(" ", width-len(s))
+}
+
+// heredocOf shows a string of several lines (user data) as Terraform does,
+// a heredoc, one line of the text a line; "" for a string that is one
+// line, or holds what a heredoc cannot show (control characters other
+// than newlines and tabs), which stays quoted.
+func heredocOf(s string) string {
+	body := strings.TrimSuffix(s, "\n")
+	if !strings.Contains(body, "\n") {
+		return ""
+	}
+	for _, r := range body {
+		if r != '\n' && r != '\t' && (r < ' ' || r == 0x7f) {
+			return ""
+		}
+	}
+	delim := "EOT"
+	for strings.Contains("\n"+body+"\n", "\n"+delim+"\n") {
+		delim += "_"
+	}
+	var b strings.Builder
+	b.WriteString("<<-" + delim + "\n")
+	for _, l := range strings.Split(body, "\n") {
+		if l != "" {
+			l = "    " + l
+		}
+		b.WriteString(l + "\n")
+	}
+	b.WriteString(delim)
+	return b.String()
 }

@@ -52,7 +52,7 @@ func (r *textRenderer) attrLines(col int, sign, key string, v value, comment str
 		lines := strings.Split(v.text, "\n")
 		out := []string{prefix + lines[0]}
 		for _, l := range lines[1:] {
-			out = append(out, strings.Repeat(" ", col+2)+l)
+			out = append(out, strings.TrimRight(strings.Repeat(" ", col+2)+l, " "))
 		}
 		out[len(out)-1] += comment
 		return out

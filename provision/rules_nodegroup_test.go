@@ -8,6 +8,7 @@ package provision
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -63,7 +64,7 @@ func (r *sentCalls) factory(f ClientsFactory) ClientsFactory {
 		if o, ok := c.EKS.(regioner); ok {
 			rg = o.Options().Region
 		}
-		return &Clients{EKS: sentEKS{EKSAPI: c.EKS, region: rg, rec: r}, IAM: c.IAM}, nil
+		return &Clients{EKS: sentEKS{EKSAPI: c.EKS, region: rg, rec: r}, IAM: c.IAM, EC2: c.EC2}, nil
 	}
 }
 
@@ -148,7 +149,20 @@ func TestNodeGroupReplacementAttributes(t *testing.T) {
 		wantReplace bool
 		// wantStep is the AWS call an in-place change makes.
 		wantStep string
+		// base, when set, is applied before give and to the converged
+		// world the row starts from (a group that already has what the
+		// attribute needs); alsoReplace are other attributes the change
+		// necessarily changes too.
+		base        func(c *spec.Cluster)
+		alsoReplace []string
 	}{
+		// A template added to a group made without one: EKS cannot, so a
+		// new group (the disk size moves into the template).
+		"launch_template.name": {give: func(_ *spec.Cluster, ng *spec.NodeGroup) { ng.LaunchTemplate = testLaunchTemplate() }, wantReplace: true, alsoReplace: []string{"disk_size"}},
+		// What the template launches changed: a new version, to which EKS
+		// rolls the group.
+		"launch_template.version": {base: func(c *spec.Cluster) { c.NodeGroups[0].LaunchTemplate = testLaunchTemplate() },
+			give: func(_ *spec.Cluster, ng *spec.NodeGroup) { ng.LaunchTemplate.MetadataHopLimit = 1 }, wantStep: "UpdateNodegroupVersion"},
 		"instance_types":                    {give: func(_ *spec.Cluster, ng *spec.NodeGroup) { ng.InstanceTypes = []string{"m5.large"} }, wantReplace: true},
 		"ami_type":                          {give: func(_ *spec.Cluster, ng *spec.NodeGroup) { ng.AMIType = "BOTTLEROCKET_x86_64" }, wantReplace: true},
 		"capacity_type":                     {give: func(_ *spec.Cluster, ng *spec.NodeGroup) { ng.CapacityType = "SPOT" }, wantReplace: true},
@@ -178,10 +192,17 @@ func TestNodeGroupReplacementAttributes(t *testing.T) {
 			t.Errorf("node group attributes (-schema +table); add a row saying whether the new attribute forces replacement:\n%s", d)
 		}
 	})
-	w := converged(t, testConfig(fullCluster("demo")))
+	shared := converged(t, testConfig(fullCluster("demo")))
 	for attr, tt := range tests {
 		t.Run(attr, func(t *testing.T) {
+			w := shared
 			c := fullCluster("demo")
+			if tt.base != nil {
+				tt.base(c)
+				w = converged(t, testConfig(c))
+				c = fullCluster("demo")
+				tt.base(c)
+			}
 			ng := c.NodeGroups[0]
 			ng.VersionFollowsCluster = false
 			tt.give(c, ng)
@@ -203,10 +224,16 @@ func TestNodeGroupReplacementAttributes(t *testing.T) {
 				if ch.Action != Replace {
 					t.Errorf("changing %s: action %s, want replace", attr, ch.Action)
 				}
-				if diff := cmp.Diff([]string{attr}, ch.ReplacePaths); diff != "" {
+				wantPaths := append(append([]string{}, tt.alsoReplace...), attr)
+				sort.Strings(wantPaths)
+				if diff := cmp.Diff(wantPaths, ch.ReplacePaths); diff != "" {
 					t.Errorf("replace paths (-want +got):\n%s", diff)
 				}
-				if want := attr + " forces replacement"; ch.Reason != want {
+				want := attr + " forces replacement"
+				if len(wantPaths) > 1 {
+					want = strings.Join(wantPaths, ", ") + " force replacement"
+				}
+				if ch.Reason != want {
 					t.Errorf("reason = %q, want %q", ch.Reason, want)
 				}
 				return

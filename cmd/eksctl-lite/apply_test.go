@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -178,6 +179,13 @@ func (f emptyEKS) ListAccessPolicies(context.Context, *eks.ListAccessPoliciesInp
 	return &eks.ListAccessPoliciesOutput{}, nil
 }
 
+// emptyEC2 is an EC2 without launch templates.
+type emptyEC2 struct{ provision.EC2API }
+
+func (emptyEC2) DescribeLaunchTemplates(context.Context, *ec2.DescribeLaunchTemplatesInput, ...func(*ec2.Options)) (*ec2.DescribeLaunchTemplatesOutput, error) {
+	return &ec2.DescribeLaunchTemplatesOutput{}, nil
+}
+
 type emptyIAM struct {
 	provision.IAMAPI
 	calls *int
@@ -207,7 +215,7 @@ func fakeAWS(t *testing.T) *int {
 	t.Cleanup(func() { newClientsFactory = old })
 	newClientsFactory = func(context.Context, provision.AWSOptions) (provision.ClientsFactory, error) {
 		return func(string) (*provision.Clients, error) {
-			return &provision.Clients{EKS: emptyEKS{calls: calls}, IAM: emptyIAM{calls: calls}}, nil
+			return &provision.Clients{EKS: emptyEKS{calls: calls}, IAM: emptyIAM{calls: calls}, EC2: emptyEC2{}}, nil
 		}, nil
 	}
 	return calls

@@ -1,0 +1,110 @@
+package provision
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
+)
+
+// testLaunchTemplate is a launch_template block with spec's defaults and
+// a root volume.
+func testLaunchTemplate() *spec.LaunchTemplate {
+	return &spec.LaunchTemplate{
+		MetadataHTTPTokens: "required",
+		MetadataHopLimit:   2,
+		RootVolume:         &spec.RootVolume{Size: 50, Type: "gp3", Encrypted: true},
+		Tags:               map[string]string{"team": "data"},
+	}
+}
+
+const generalTemplateAddr = generalAddr + ".launch_template"
+
+// A node group with a launch template: the template is created first,
+// the group launches from its version 1 without a disk size, and a plan
+// right after apply is empty.
+func TestNodeGroupLaunchTemplateCreate(t *testing.T) {
+	w := newFakeAccount()
+	c := fullCluster("demo")
+	c.NodeGroups[0].LaunchTemplate = testLaunchTemplate()
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	lt := changeOf(t, p, generalTemplateAddr)
+	if lt.Action != Create || lt.Type != TypeLaunchTemplate {
+		t.Fatalf("template change = %s %s, want create %s", lt.Action, lt.Type, TypeLaunchTemplate)
+	}
+	ng := changeOf(t, p, generalAddr)
+	if !contains(ng.DependsOn, generalTemplateAddr) {
+		t.Errorf("node group depends on %v, not on its template", ng.DependsOn)
+	}
+	if got := ng.Refs["launch_template.version"]; got != generalTemplateAddr {
+		t.Errorf("node group's template version comes from %q, want %q", got, generalTemplateAddr)
+	}
+	w.apply(t, p)
+	if i, j := w.logIndex("CreateLaunchTemplate eksctl-lite-demo-ng-general"), w.logIndex("CreateNodegroup demo/general"); i < 0 || j < 0 || i > j {
+		t.Errorf("template created at %d, node group at %d: want the template first\n%v", i, j, w.log)
+	}
+	w.mu.Lock()
+	got := w.nodegroup("demo", "general").ng
+	w.mu.Unlock()
+	if got.LaunchTemplate == nil || *got.LaunchTemplate.Version != "1" || got.DiskSize != nil {
+		t.Errorf("node group launches from %+v with disk size %v; want version 1 and no disk size", got.LaunchTemplate, got.DiskSize)
+	}
+	if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
+		t.Errorf("plan after apply: %v", summaryOfChanges(p))
+	}
+}
+
+// A change of what the template launches is a new version and the group's
+// UpdateNodegroupVersion to it, never a new template or a new group.
+func TestNodeGroupLaunchTemplateChangeIsNewVersion(t *testing.T) {
+	c := fullCluster("demo")
+	c.NodeGroups[0].LaunchTemplate = testLaunchTemplate()
+	w := converged(t, testConfig(c))
+	c.NodeGroups[0].LaunchTemplate.RootVolume.Size = 80
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	want := []string{
+		generalAddr + " update UpdateNodegroupVersion:1.31",
+		generalTemplateAddr + " update CreateLaunchTemplateVersion",
+	}
+	if d := cmp.Diff(want, summaryOfChanges(p)); d != "" {
+		t.Fatalf("changes (-want +got):\n%s", d)
+	}
+	w.apply(t, p)
+	if d := cmp.Diff([]string{"CreateLaunchTemplateVersion eksctl-lite-demo-ng-general 2"}, w.logged("CreateLaunchTemplateVersion")); d != "" {
+		t.Errorf("versions made (-want +got):\n%s", d)
+	}
+	w.mu.Lock()
+	got := *w.nodegroup("demo", "general").ng.LaunchTemplate.Version
+	w.mu.Unlock()
+	if got != "2" {
+		t.Errorf("node group launches from version %s, want 2", got)
+	}
+	if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
+		t.Errorf("plan after apply: %v", summaryOfChanges(p))
+	}
+}
+
+// Removing the node group deletes its template, after the group is gone;
+// so does destroy.
+func TestNodeGroupLaunchTemplateDeletedAfterGroup(t *testing.T) {
+	for _, destroy := range []bool{false, true} {
+		c := fullCluster("demo")
+		c.NodeGroups[0].LaunchTemplate = testLaunchTemplate()
+		w := converged(t, testConfig(c))
+		next := fullCluster("demo")
+		next.NodeGroups = next.NodeGroups[1:]
+		if destroy {
+			next = c
+		}
+		p := mustPlan(t, w, testConfig(next), PlanOptions{Destroy: destroy})
+		if ch := changeOf(t, p, generalTemplateAddr); ch.Action != Delete {
+			t.Fatalf("destroy=%v: template change %s, want delete", destroy, ch.Action)
+		}
+		w.apply(t, p) // the fake records deleting a template in use as a violation
+		i, j := w.logIndex("DeleteLaunchTemplate eksctl-lite-demo-ng-general"), w.logIndex("DeleteNodegroup demo/general")
+		if i < 0 || j < 0 || i < j {
+			t.Errorf("destroy=%v: template deleted at %d, node group at %d: want the group first\n%v", destroy, i, j, w.log)
+		}
+	}
+}
