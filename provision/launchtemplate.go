@@ -421,38 +421,3 @@ func rangeOr(ranges map[string]hcl.Range, key string, def hcl.Range) hcl.Range {
 	}
 	return def
 }
-
-// managedUserData is the user data of a managed node group's template on
-// an EKS AMI: only the user's, since EKS adds the bootstrap that joins the
-// cluster. EKS takes it as MIME multipart for Amazon Linux ("Amazon EC2
-// user data", EKS user guide: "must be in the MIME multi-part archive
-// format") and as Bottlerocket's TOML settings as written; text that is
-// not MIME already becomes one part, a nodeadm NodeConfig or a script.
-func managedUserData(amiType, extra string) (string, error) {
-	if extra == "" || strings.HasPrefix(amiType, "BOTTLEROCKET") || strings.HasPrefix(amiType, "WINDOWS") {
-		return extra, nil
-	}
-	if isMIME(extra) {
-		return extra, nil
-	}
-	ct := "text/x-shellscript; charset=\"us-ascii\""
-	if strings.Contains(extra, "node.eks.aws/") {
-		ct = "application/node.eks.aws"
-	}
-	var b strings.Builder
-	b.WriteString("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"" + mimeBoundary + "\"\n\n")
-	b.WriteString("--" + mimeBoundary + "\nContent-Type: " + ct + "\n\n")
-	b.WriteString(strings.TrimRight(extra, "\n") + "\n\n")
-	b.WriteString("--" + mimeBoundary + "--\n")
-	return b.String(), nil
-}
-
-// mimeBoundary is the boundary of the MIME documents eksctl-lite writes:
-// fixed, so that the same input makes the same user data (no diff).
-const mimeBoundary = "//eksctl-lite//"
-
-// isMIME reports whether user data is a MIME document already.
-func isMIME(s string) bool {
-	head := strings.ToLower(strings.TrimSpace(s))
-	return strings.HasPrefix(head, "mime-version:") || strings.HasPrefix(head, "content-type: multipart/")
-}

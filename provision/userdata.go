@@ -150,8 +150,29 @@ func nodeadmUserData(j nodeJoin, extra string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	parts = append(parts, more...)
+	return mimeDocument(append(parts, more...))
+}
 
+// managedUserData is the user data of a managed node group's template on
+// an EKS AMI: only the user's, since EKS merges in the bootstrap that joins
+// the cluster. EKS takes it as a MIME multipart document for Amazon Linux
+// (EKS user guide, "Amazon EC2 user data": "must be in the MIME
+// multi-part archive format") and as Bottlerocket's TOML settings as
+// written; text that is not MIME already becomes parts as extraParts says.
+func managedUserData(amiType, extra string) (string, error) {
+	if strings.HasPrefix(amiType, "BOTTLEROCKET") || strings.HasPrefix(amiType, "WINDOWS") {
+		return extra, nil
+	}
+	parts, err := extraParts(extra)
+	if err != nil || len(parts) == 0 {
+		return "", err
+	}
+	return mimeDocument(parts)
+}
+
+// mimeDocument is a MIME multipart/mixed document of parts, separated by
+// userDataBoundary (fixed: the same parts make the same user data).
+func mimeDocument(parts []mimePart) (string, error) {
 	var b strings.Builder
 	b.WriteString("MIME-Version: 1.0\n")
 	b.WriteString("Content-Type: " + mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": userDataBoundary}) + "\n")
