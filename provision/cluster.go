@@ -146,6 +146,16 @@ func clusterFromAWS(c *ekstypes.Cluster) *ClusterAttrs {
 	if c.Identity != nil && c.Identity.Oidc != nil {
 		a.OIDCIssuer = aws.ToString(c.Identity.Oidc.Issuer)
 	}
+	a.Endpoint = aws.ToString(c.Endpoint)
+	if c.CertificateAuthority != nil {
+		a.CertificateAuthority = aws.ToString(c.CertificateAuthority.Data)
+	}
+	if n := c.KubernetesNetworkConfig; n != nil {
+		a.ServiceCIDR = aws.ToString(n.ServiceIpv4Cidr)
+	}
+	if v := c.ResourcesVpcConfig; v != nil {
+		a.ClusterSecurityGroupID = aws.ToString(v.ClusterSecurityGroupId)
+	}
 	return a
 }
 
@@ -312,12 +322,30 @@ func (a *ClusterAttrs) physicalName() string { return a.Name }
 func (a *ClusterAttrs) updateIDs() []string  { return a.Updates }
 
 // refValue: a cluster gives its ARN to an attribute whose name ends in
-// arn, and its OIDC issuer URL otherwise (an OIDC provider's url).
-func (a *ClusterAttrs) refValue(path string, _ any) (string, error) {
-	if strings.HasSuffix(path, "arn") {
+// arn, its security group to cluster_security_group_id, what joins nodes
+// to it to a dependant that makes user data from it (a launch template:
+// joinUserData), and its OIDC issuer URL otherwise (an OIDC provider's
+// url).
+func (a *ClusterAttrs) refValue(path string, after any) (string, error) {
+	switch {
+	case strings.HasSuffix(path, "arn"):
 		return a.ARN, nil
+	case path == "cluster_security_group_id":
+		return a.ClusterSecurityGroupID, nil
+	case path == "user_data":
+		j, ok := after.(interface {
+			joinUserData(*ClusterAttrs) (string, error)
+		})
+		if !ok {
+			return "", fmt.Errorf("%T makes no user data", after)
+		}
+		return j.joinUserData(a)
 	}
 	return a.OIDCIssuer, nil
+}
+
+func (a *ClusterAttrs) internalKeys() []string {
+	return []string{"endpoint", "certificate_authority", "service_ipv4_cidr", "cluster_security_group_id"}
 }
 
 // clusterOwnership decides what the plan may do with the live cluster of a

@@ -5,6 +5,7 @@ package provision
 
 import (
 	"context"
+	"encoding/base64"
 	"sort"
 	"strings"
 	"time"
@@ -295,6 +296,17 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 func describeCluster(o *eksObject) *ekstypes.Cluster {
 	c := *o.cl
 	c.Status, c.Tags = ekstypes.ClusterStatus(o.status), copyTags(o.tags)
+	// What nodes join with, made up from the cluster's ARN as EKS makes
+	// it up: stable for one cluster.
+	h := shortHash(o.arn)
+	c.Endpoint = aws.String("https://" + strings.ToUpper(h) + ".gr7.eks.amazonaws.com")
+	c.CertificateAuthority = &ekstypes.Certificate{Data: aws.String(base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\n" + h + "\n-----END CERTIFICATE-----\n")))}
+	c.KubernetesNetworkConfig = &ekstypes.KubernetesNetworkConfigResponse{ServiceIpv4Cidr: aws.String("172.20.0.0/16")}
+	if c.ResourcesVpcConfig != nil {
+		vc := *c.ResourcesVpcConfig
+		vc.ClusterSecurityGroupId = aws.String("sg-0" + h + h + "00")
+		c.ResourcesVpcConfig = &vc
+	}
 	return &c
 }
 

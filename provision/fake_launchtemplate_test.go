@@ -98,15 +98,6 @@ func (f *fakeEC2) DescribeLaunchTemplates(_ context.Context, in *ec2.DescribeLau
 	})
 }
 
-func contains(xs []string, x string) bool {
-	for _, e := range xs {
-		if e == x {
-			return true
-		}
-	}
-	return false
-}
-
 // responseData converts what a version holds to how EC2 describes it.
 func responseData(d *ec2types.RequestLaunchTemplateData) *ec2types.ResponseLaunchTemplateData {
 	out := &ec2types.ResponseLaunchTemplateData{ImageId: d.ImageId, SecurityGroupIds: d.SecurityGroupIds, UserData: d.UserData}

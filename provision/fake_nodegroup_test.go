@@ -72,6 +72,16 @@ func (a *fakeAccount) fakeNodegroupOps(f *fakeEKS, region string) {
 					return nil, invalid("Disk size must be specified within the launch template.")
 				}
 				o.ng.LaunchTemplate = &ekstypes.LaunchTemplateSpecification{Name: lt.Name, Id: aws.String(t.id), Version: lt.Version}
+				if ami := t.versions[v-1].ImageId; ami != nil {
+					// A custom AMI: EKS refuses amiType, version and
+					// releaseVersion, and reports CUSTOM, the cluster's
+					// version and the AMI as the release.
+					if in.AmiType != "" || in.Version != nil || in.ReleaseVersion != nil {
+						a.violate("CreateNodegroup %s with a custom AMI and amiType %q, version %v, releaseVersion %v", name, in.AmiType, aws.ToString(in.Version), aws.ToString(in.ReleaseVersion))
+						return nil, invalid("You cannot specify amiType, version or releaseVersion with a launch template that has a custom AMI")
+					}
+					o.ng.AmiType, o.ng.Version, o.ng.ReleaseVersion = ekstypes.AMITypesCustom, c.cl.Version, ami
+				}
 			}
 			r().nodegroups[cluster+"/"+name] = o
 			return &eks.CreateNodegroupOutput{Nodegroup: describeNodegroup(o)}, nil

@@ -238,6 +238,10 @@ type (
 	referencedAttrs interface {
 		refValue(path string, after any) (string, error)
 	}
+	// internalAttrs keep values in the plan that apply needs but people
+	// do not (a cluster's certificate authority, what a launch template's
+	// user data is made from): the text plan does not show them.
+	internalAttrs interface{ internalKeys() []string }
 )
 
 // statusOf is attrs' live status, "" for kinds without one.

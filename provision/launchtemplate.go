@@ -53,10 +53,15 @@ type LaunchTemplateAttrs struct {
 	LatestVersion int64  `json:"latest_version,omitempty"`
 	// ImageID is "" when EKS chooses the AMI (a managed node group's
 	// ami_type).
-	ImageID            string   `json:"image_id"`
-	SecurityGroupIDs   []string `json:"security_group_ids"`
-	MetadataHTTPTokens string   `json:"metadata_options.http_tokens"`
-	MetadataHopLimit   int      `json:"metadata_options.http_put_response_hop_limit"`
+	ImageID string `json:"image_id"`
+	// ClusterSecurityGroupID is the cluster's security group, which the
+	// template lists before SecurityGroupIDs when it names any security
+	// group (EKS then does not add it itself) or joins nodes itself; ""
+	// otherwise.
+	ClusterSecurityGroupID string   `json:"cluster_security_group_id"`
+	SecurityGroupIDs       []string `json:"security_group_ids"`
+	MetadataHTTPTokens     string   `json:"metadata_options.http_tokens"`
+	MetadataHopLimit       int      `json:"metadata_options.http_put_response_hop_limit"`
 	// RootDevice is the device the root_volume block describes; not
 	// diffed: it follows from the AMI family.
 	RootDevice           string `json:"root_volume.device_name,omitempty"`
@@ -71,24 +76,54 @@ type LaunchTemplateAttrs struct {
 	InstanceTags map[string]string `json:"instance_tags"`
 	// Tags are the template's own tags (ownership).
 	Tags map[string]string `json:"tags"`
+	// Join is what eksctl-lite's user data is made from when the
+	// template's nodes join the cluster through it (custom AMIs,
+	// self-managed groups): kept in the plan so that apply can make the
+	// user data once a new cluster exists. nil otherwise.
+	Join *templateJoin `json:"node_join,omitempty"`
+}
+
+// templateJoin is what joins a template's nodes, besides the cluster's
+// own details: the AMI family (userData), the kubelet's labels and
+// taints, and the user's user data.
+type templateJoin struct {
+	Family string            `json:"family"`
+	Labels map[string]string `json:"labels,omitempty"`
+	Taints []TaintAttrs      `json:"taints,omitempty"`
+	Extra  string            `json:"extra,omitempty"`
+}
+
+func (a *LaunchTemplateAttrs) internalKeys() []string {
+	return []string{"node_join", "latest_version", "id"}
+}
+
+// joinUserData is the user data that joins the template's nodes to
+// cluster c (see ClusterAttrs.refValue).
+func (a *LaunchTemplateAttrs) joinUserData(c *ClusterAttrs) (string, error) {
+	if a.Join == nil {
+		return "", fmt.Errorf("launch template %s joins no nodes", a.Name)
+	}
+	return userData(a.Join.Family, nodeJoin{ClusterName: c.Name, Endpoint: c.Endpoint, CertificateAuthority: c.CertificateAuthority,
+		ServiceCIDR: c.ServiceCIDR, Labels: a.Join.Labels, Taints: a.Join.Taints}, a.Join.Extra)
 }
 
 // launchTemplateSchema: everything but the template's own tags is in a
 // version, and a new version is how it changes; nothing forces a new
 // template.
 var launchTemplateSchema = Schema{
-	"image_id":                     {},
-	"security_group_ids":           {Set: true},
-	"metadata_options.http_tokens": {},
+	"image_id":                                     {},
+	"cluster_security_group_id":                    {},
+	"security_group_ids":                           {Set: true},
+	"metadata_options.http_tokens":                 {},
 	"metadata_options.http_put_response_hop_limit": {},
-	"root_volume.size":       {},
-	"root_volume.type":       {},
-	"root_volume.iops":       {},
-	"root_volume.throughput": {},
-	"root_volume.encrypted":  {},
-	"user_data":              {},
-	"instance_tags":          {},
-	"tags":                   {},
+	"root_volume.size":                             {},
+	"root_volume.type":                             {},
+	"root_volume.iops":                             {},
+	"root_volume.throughput":                       {},
+	"root_volume.encrypted":                        {},
+	"user_data":                                    {},
+	"instance_tags":                                {},
+	"tags":                                         {},
 }
 
 // launchTemplateVersionPaths are the attributes held in a version.
@@ -253,16 +288,44 @@ type templateUse struct {
 
 // planLaunchTemplate plans the template of the block at owner with
 // desired attributes want, and says what the group's change should use.
-func (cp *clusterPlan) planLaunchTemplate(owner string, want *LaunchTemplateAttrs) templateUse {
+// What want needs from the cluster (its security group, the user data
+// that joins it) is filled in from the live cluster, or known after apply
+// when the cluster is new.
+func (cp *clusterPlan) planLaunchTemplate(owner string, want *LaunchTemplateAttrs, withClusterSG bool) templateUse {
 	addr := LaunchTemplateAddress(owner)
-	deps := []string{ClusterAddress(cp.spec.Name)}
+	clusterAddr := ClusterAddress(cp.spec.Name)
+	deps := []string{clusterAddr}
+	refs := map[string]string{}
+	lc := cp.live.cluster
+	if withClusterSG {
+		want.ClusterSecurityGroupID = KnownAfterApply
+		if lc != nil && lc.ClusterSecurityGroupID != "" {
+			want.ClusterSecurityGroupID = lc.ClusterSecurityGroupID
+		} else {
+			refs["cluster_security_group_id"] = clusterAddr
+		}
+	}
+	if want.Join != nil {
+		want.UserData = KnownAfterApply
+		if lc != nil && lc.Endpoint != "" {
+			if ud, err := want.joinUserData(lc); err == nil {
+				want.UserData = ud
+			}
+		}
+		if want.UserData == KnownAfterApply {
+			refs["user_data"] = clusterAddr
+		}
+	}
 	cur := findLaunchTemplate(cp.live, addr, want.Name)
 	if cur == nil {
-		cp.add(&ResourceChange{Address: addr, Type: TypeLaunchTemplate, Action: Create, After: want, DependsOn: deps})
+		cp.add(&ResourceChange{Address: addr, Type: TypeLaunchTemplate, Action: Create, After: want, DependsOn: deps, Refs: refs})
 		return templateUse{Name: want.Name, Version: KnownAfterApply, Changing: true}
 	}
+	if lc != nil && lc.ClusterSecurityGroupID != "" {
+		cur = withClusterSecurityGroup(cur, lc.ClusterSecurityGroupID)
+	}
 	want.Name = cur.Name
-	ch := &ResourceChange{Address: addr, Type: TypeLaunchTemplate, Before: cur, After: want, DependsOn: deps}
+	ch := &ResourceChange{Address: addr, Type: TypeLaunchTemplate, Before: cur, After: want, DependsOn: deps, Refs: refs}
 	ch.Diffs = diffAttrs(launchTemplateSchema, cur, want, nil)
 	ch.Action = actionOf(ch.Diffs)
 	use := templateUse{Name: cur.Name, Version: strconv.FormatInt(cur.LatestVersion, 10)}
@@ -274,6 +337,33 @@ func (cp *clusterPlan) planLaunchTemplate(owner string, want *LaunchTemplateAttr
 	}
 	cp.add(ch)
 	return use
+}
+
+// withClusterSecurityGroup is live template t with the cluster's security
+// group sg, when its latest version lists it, told apart from the others
+// (as the plan's desired attributes hold it).
+func withClusterSecurityGroup(t *LaunchTemplateAttrs, sg string) *LaunchTemplateAttrs {
+	if !contains(t.SecurityGroupIDs, sg) {
+		return t
+	}
+	c := *t
+	c.ClusterSecurityGroupID, c.SecurityGroupIDs = sg, nil
+	for _, g := range t.SecurityGroupIDs {
+		if g != sg {
+			c.SecurityGroupIDs = append(c.SecurityGroupIDs, g)
+		}
+	}
+	return &c
+}
+
+// contains reports whether xs holds x.
+func contains(xs []string, x string) bool {
+	for _, e := range xs {
+		if e == x {
+			return true
+		}
+	}
+	return false
 }
 
 // launchTemplateSteps: a new version for what the version holds, then the

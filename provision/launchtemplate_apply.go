@@ -40,6 +40,9 @@ func applyLaunchTemplate(ctx context.Context, x *execution) (any, string, error)
 // templateData is what a version of a holds, as EC2 takes it.
 func templateData(a *LaunchTemplateAttrs) *ec2types.RequestLaunchTemplateData {
 	d := &ec2types.RequestLaunchTemplateData{SecurityGroupIds: a.SecurityGroupIDs}
+	if a.ClusterSecurityGroupID != "" {
+		d.SecurityGroupIds = append([]string{a.ClusterSecurityGroupID}, a.SecurityGroupIDs...)
+	}
 	if a.ImageID != "" {
 		d.ImageId = aws.String(a.ImageID)
 	}

@@ -1,8 +1,10 @@
 package provision
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksctl-lite/eksctl-lite/spec"
@@ -106,5 +108,56 @@ func TestNodeGroupLaunchTemplateDeletedAfterGroup(t *testing.T) {
 		if i < 0 || j < 0 || i < j {
 			t.Errorf("destroy=%v: template deleted at %d, node group at %d: want the group first\n%v", destroy, i, j, w.log)
 		}
+	}
+}
+
+// A managed node group on a custom AMI: EKS adds nothing to its user
+// data, so the template holds the nodeadm NodeConfig that joins the
+// cluster (made at apply when the cluster is new, from its endpoint and
+// certificate authority), and CreateNodegroup sends no AMI type, version
+// or release (the fake refuses them). A new ami_id is a new version.
+func TestNodeGroupCustomAMIJoinsCluster(t *testing.T) {
+	w := newFakeAccount()
+	c := fullCluster("demo")
+	ng := c.NodeGroups[0]
+	ng.AMIType = "CUSTOM"
+	ng.LaunchTemplate = testLaunchTemplate()
+	ng.LaunchTemplate.AMIID = "ami-0123456789abcdef0"
+	ng.LaunchTemplate.UserData = "#!/bin/bash\necho extra\n"
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	lt := changeOf(t, p, generalTemplateAddr)
+	if got := lt.Refs["user_data"]; got != "cluster.demo" {
+		t.Errorf("user data of a new cluster's template comes from %q, want cluster.demo", got)
+	}
+	w.apply(t, p)
+	w.mu.Lock()
+	tmpl := w.in("").templates["eksctl-lite-demo-ng-general"]
+	cl := clusterFromAWS(describeCluster(w.in("").clusters["demo"]))
+	ud, err := decodeUserData(aws.ToString(tmpl.versions[0].UserData))
+	w.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"application/node.eks.aws", "apiServerEndpoint: " + cl.Endpoint, cl.CertificateAuthority, "name: demo", "echo extra", "--node-labels=role=general"} {
+		if !strings.Contains(ud, want) {
+			t.Errorf("user data lacks %q:\n%s", want, ud)
+		}
+	}
+	if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
+		t.Fatalf("plan after apply: %v", summaryOfChanges(p))
+	}
+
+	ng.LaunchTemplate.AMIID = "ami-0fedcba9876543210"
+	p = mustPlan(t, w, testConfig(c), PlanOptions{})
+	want := []string{
+		generalAddr + " update UpdateNodegroupVersion:1.31",
+		generalTemplateAddr + " update CreateLaunchTemplateVersion",
+	}
+	if d := cmp.Diff(want, summaryOfChanges(p)); d != "" {
+		t.Fatalf("changes (-want +got):\n%s", d)
+	}
+	w.apply(t, p)
+	if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
+		t.Errorf("plan after the new AMI: %v", summaryOfChanges(p))
 	}
 }

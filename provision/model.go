@@ -205,7 +205,14 @@ type ClusterAttrs struct {
 	Tags                  map[string]string `json:"tags"`
 	// OIDCIssuer is the cluster's issuer URL, known only once it exists.
 	OIDCIssuer string `json:"oidc_issuer,omitempty"`
-	Status     string `json:"status,omitempty"`
+	// What nodes need to join the cluster, known once it exists: its API
+	// endpoint, certificate authority (base64, as EKS gives it), service
+	// CIDR and the security group EKS made for it. Not attributes.
+	Endpoint               string `json:"endpoint,omitempty"`
+	CertificateAuthority   string `json:"certificate_authority,omitempty"`
+	ServiceCIDR            string `json:"service_ipv4_cidr,omitempty"`
+	ClusterSecurityGroupID string `json:"cluster_security_group_id,omitempty"`
+	Status                 string `json:"status,omitempty"`
 	// Updates are the IDs of the cluster's updates (ListUpdates), sorted:
 	// not an attribute, but part of the fingerprint, so that an update
 	// started after the plan (whose values EKS shows only once it is done)

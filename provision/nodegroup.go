@@ -429,7 +429,7 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 				delete(byAddr, addr)
 				continue
 			}
-			tmpl = cp.planLaunchTemplate(addr, want)
+			tmpl = cp.planLaunchTemplate(addr, want, len(lt.SecurityGroupIDs) > 0)
 			deps = append(deps, LaunchTemplateAddress(addr))
 			if tmpl.Changing {
 				refs["launch_template.version"] = LaunchTemplateAddress(addr)
@@ -494,6 +494,12 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			}
 		}
 		after := desired(cur.Name)
+		if after.AMIType == customAMIType {
+			// EKS takes no version for a custom AMI: the AMI is the
+			// version (and the release_version EKS reports); the group
+			// moves when ami_id does.
+			after.Version, after.ReleaseVersion = cur.Version, ""
+		}
 		// The current change names the deposed groups so that apply
 		// deletes them only once it is done (a delete of X waits for every
 		// change whose DependsOn names X; see Apply's graph): capacity
@@ -629,6 +635,10 @@ func findNodeGroup(lc *liveCluster, ch *ResourceChange) *NodeGroupAttrs {
 	return nil
 }
 
+// customAMIType is the AMI type of a node group whose launch template
+// names its AMI.
+const customAMIType = "CUSTOM"
+
 // nodeGroupDeleteDeps are what the deletion of live group n at addr
 // names: its cluster, and its launch template, so that the template is
 // deleted only once the group is gone.
@@ -643,17 +653,29 @@ func nodeGroupDeleteDeps(clusterAddr, addr string, n *NodeGroupAttrs) []string {
 // nodeGroupTemplate is the desired launch template of node group ng at
 // addr. EKS adds its own bootstrap to the user data of a group on an EKS
 // AMI, so the template holds only the user's (as MIME multipart, which EKS
-// requires).
+// requires); a custom AMI (ami_id) gets eksctl-lite's nodeadm NodeConfig
+// that joins the cluster, with the group's labels and taints, before the
+// user's, since EKS adds nothing to a custom AMI's user data.
 func nodeGroupTemplate(cp *clusterPlan, ng *spec.NodeGroup, addr string) (*LaunchTemplateAttrs, hcl.Diagnostics) {
 	lt := ng.LaunchTemplate
+	name := LaunchTemplateName(cp.spec.Name, "ng", ng.Name)
+	udRange := rangeOr(lt.Ranges, "user_data", lt.DeclRange)
 	if lt.AMIID != "" {
-		return nil, hcl.Diagnostics{errorDiag(rangeOr(lt.Ranges, "ami_id", lt.DeclRange), fmt.Sprintf("Custom AMIs for node group %q are not supported yet", ng.Name),
-			"This eksctl-lite does not yet write the nodeadm user data a custom AMI needs to join the cluster. Remove ami_id to let EKS choose the AMI for ami_type.")}
+		a := launchTemplateAttrs(cp, addr, name, lt, "CUSTOM", lt.AMIID, "")
+		a.Join = &templateJoin{Family: "CUSTOM", Labels: ng.Labels, Extra: lt.UserData}
+		for _, t := range ng.Taints {
+			a.Join.Taints = append(a.Join.Taints, TaintAttrs{Key: t.Key, Value: t.Value, Effect: t.Effect})
+		}
+		// What the cluster gives is checked at apply; what the block
+		// gives is checked now, against a stand-in cluster.
+		if _, err := a.joinUserData(&ClusterAttrs{Name: cp.spec.Name, Endpoint: "https://x", CertificateAuthority: "eA==", ServiceCIDR: "10.100.0.0/16"}); err != nil {
+			return nil, hcl.Diagnostics{errorDiag(udRange, fmt.Sprintf("Invalid user data for node group %q", ng.Name), err.Error())}
+		}
+		return a, nil
 	}
 	ud, err := managedUserData(ng.AMIType, lt.UserData)
 	if err != nil {
-		return nil, hcl.Diagnostics{errorDiag(rangeOr(lt.Ranges, "user_data", lt.DeclRange), fmt.Sprintf("Invalid user data for node group %q", ng.Name), err.Error())}
+		return nil, hcl.Diagnostics{errorDiag(udRange, fmt.Sprintf("Invalid user data for node group %q", ng.Name), err.Error())}
 	}
-	name := LaunchTemplateName(cp.spec.Name, "ng", ng.Name)
 	return launchTemplateAttrs(cp, addr, name, lt, ng.AMIType, "", ud), nil
 }

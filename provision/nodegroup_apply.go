@@ -73,10 +73,16 @@ func createNodeGroup(ctx context.Context, x *execution, w waiter, a *NodeGroupAt
 	if a.DiskSize > 0 {
 		in.DiskSize = aws.Int32(int32(a.DiskSize))
 	}
-	if a.Version != "" {
+	// A custom AMI is its own version and type: EKS refuses amiType,
+	// version and releaseVersion with one (CreateNodegroup: "don't
+	// specify amiType").
+	if a.AMIType == customAMIType {
+		in.AmiType = ""
+	}
+	if a.Version != "" && a.AMIType != customAMIType {
 		in.Version = aws.String(a.Version)
 	}
-	if a.ReleaseVersion != "" {
+	if a.ReleaseVersion != "" && a.AMIType != customAMIType {
 		in.ReleaseVersion = aws.String(a.ReleaseVersion)
 	}
 	if a.LaunchTemplateName != "" {
@@ -175,6 +181,9 @@ func sendNodeGroupStep(ctx context.Context, x *execution, s Step, cur, a *NodeGr
 		}
 		if a.LaunchTemplateName != "" && a.LaunchTemplateVersion != cur.LaunchTemplateVersion {
 			in.LaunchTemplate = &ekstypes.LaunchTemplateSpecification{Name: aws.String(a.LaunchTemplateName), Version: aws.String(a.LaunchTemplateVersion)}
+		}
+		if a.AMIType == customAMIType {
+			in.Version, in.ReleaseVersion = nil, nil
 		}
 		if in.Version == nil && in.ReleaseVersion == nil && in.LaunchTemplate == nil {
 			in.Version = aws.String(version)

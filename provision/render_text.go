@@ -255,9 +255,15 @@ func visibleKeys(v any, fields map[string]any) []string {
 	if fields == nil {
 		return nil
 	}
+	internal := map[string]bool{"status": true}
+	if in, ok := v.(internalAttrs); ok {
+		for _, k := range in.internalKeys() {
+			internal[k] = true
+		}
+	}
 	var keys []string
 	for _, k := range attrKeys(v) {
-		if k == "status" || isEmpty(fields[k]) {
+		if internal[k] || isEmpty(fields[k]) {
 			continue
 		}
 		keys = append(keys, k)
