@@ -16,9 +16,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 )
@@ -347,7 +349,8 @@ func newFactory(cfg aws.Config) ClientsFactory {
 		}
 		rc := cfg.Copy()
 		rc.Region = region
-		c := &Clients{EKS: eks.NewFromConfig(rc), IAM: iam.NewFromConfig(rc), EC2: ec2.NewFromConfig(rc)}
+		c := &Clients{EKS: eks.NewFromConfig(rc), IAM: iam.NewFromConfig(rc), EC2: ec2.NewFromConfig(rc),
+			AutoScaling: autoscaling.NewFromConfig(rc), SSM: ssm.NewFromConfig(rc)}
 		cache[region] = c
 		return c, nil
 	}

@@ -64,6 +64,8 @@ type IAMAPI interface {
 	DeleteOpenIDConnectProvider(context.Context, *iam.DeleteOpenIDConnectProviderInput, ...func(*iam.Options)) (*iam.DeleteOpenIDConnectProviderOutput, error)
 	TagOpenIDConnectProvider(context.Context, *iam.TagOpenIDConnectProviderInput, ...func(*iam.Options)) (*iam.TagOpenIDConnectProviderOutput, error)
 	UntagOpenIDConnectProvider(context.Context, *iam.UntagOpenIDConnectProviderInput, ...func(*iam.Options)) (*iam.UntagOpenIDConnectProviderOutput, error)
+
+	instanceProfileAPI
 }
 
 // Clients are the AWS clients for one region. IAM is global but its client
@@ -71,8 +73,11 @@ type IAMAPI interface {
 type Clients struct {
 	EKS EKSAPI
 	IAM IAMAPI
-	// EC2 is for the launch templates of node groups (launchtemplate.go).
-	EC2 EC2API
+	// EC2 is for the launch templates of node groups (launchtemplate.go);
+	// AutoScaling and SSM for self-managed node groups (selfmanaged.go).
+	EC2         EC2API
+	AutoScaling AutoScalingAPI
+	SSM         SSMAPI
 }
 
 var (

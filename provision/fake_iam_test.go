@@ -34,7 +34,7 @@ func (a *fakeAccount) roleFolded(name string) (*iamRole, string) {
 }
 
 func (a *fakeAccount) fakeIAM() *fakeIAM {
-	f := &fakeIAM{}
+	f := &fakeIAM{instanceProfileAPI: &fakeProfiles{a: a}}
 	// roleOp runs fn on an existing role.
 	roleOp := func(op, name string, fn func(r *iamRole) error) error {
 		_, err := iamCall(a, op, name, func() (*struct{}, error) {
@@ -200,6 +200,12 @@ func (a *fakeAccount) fakeIAM() *fakeIAM {
 		return &iam.DeleteRoleOutput{}, roleOp("DeleteRole", aws.ToString(in.RoleName), func(r *iamRole) error {
 			if len(r.attached) > 0 || len(r.inline) > 0 {
 				return &iamtypes.DeleteConflictException{Message: aws.String("Cannot delete entity, must detach all policies first.")}
+			}
+			for _, p := range a.profiles {
+				if len(p.roles) > 0 && p.roles[0] == r.name {
+					a.violate("DeleteRole %s while instance profile %s holds it", r.name, p.name)
+					return &iamtypes.DeleteConflictException{Message: aws.String("Cannot delete entity, must remove roles from instance profile first.")}
+				}
 			}
 			for _, reg := range a.regions {
 				for _, m := range []map[string]*eksObject{reg.clusters, reg.nodegroups, reg.fargate} {

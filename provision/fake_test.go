@@ -188,6 +188,7 @@ func (f *fakeEKS) DeleteFargateProfile(ctx context.Context, in *eks.DeleteFargat
 }
 
 type fakeIAM struct {
+	instanceProfileAPI
 	getRoleFn                     func(context.Context, *iam.GetRoleInput) (*iam.GetRoleOutput, error)
 	listRolesFn                   func(context.Context, *iam.ListRolesInput) (*iam.ListRolesOutput, error)
 	createRoleFn                  func(context.Context, *iam.CreateRoleInput) (*iam.CreateRoleOutput, error)

@@ -126,6 +126,7 @@ type fakeAccount struct {
 	updates   map[string]*eksUpdate
 	roles     map[string]*iamRole
 	providers map[string]*iamProvider // by ARN
+	profiles  map[string]*iamProfile  // instance profiles, by name
 	clients   map[string]*Clients
 	nextID    int
 
@@ -145,7 +146,7 @@ type fakeAccount struct {
 func newFakeAccount() *fakeAccount {
 	return &fakeAccount{
 		region: "eu-west-1", failUpdates: map[string]bool{}, regions: map[string]*eksRegion{}, updates: map[string]*eksUpdate{},
-		roles: map[string]*iamRole{}, providers: map[string]*iamProvider{}, clients: map[string]*Clients{}, calls: map[string]int{},
+		roles: map[string]*iamRole{}, providers: map[string]*iamProvider{}, profiles: map[string]*iamProfile{}, clients: map[string]*Clients{}, calls: map[string]int{},
 	}
 }
 

@@ -8,8 +8,9 @@ import (
 )
 
 // TestREADMEListsEveryPermission keeps the README's IAM permissions
-// complete: every call eksctl-lite makes (the EKSAPI, IAMAPI and EC2API
-// interfaces) is listed as eks:NAME, iam:NAME or ec2:NAME in its section.
+// complete: every call eksctl-lite makes (the EKSAPI, IAMAPI, EC2API,
+// AutoScalingAPI and SSMAPI interfaces) is listed as SERVICE:NAME in its
+// section.
 func TestREADMEListsEveryPermission(t *testing.T) {
 	b, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -20,7 +21,8 @@ func TestREADMEListsEveryPermission(t *testing.T) {
 		t.Fatal("README has no IAM permissions section")
 	}
 	readme, _, _ = strings.Cut(readme, "\n## ")
-	for prefix, api := range map[string]reflect.Type{"eks:": reflect.TypeFor[EKSAPI](), "iam:": reflect.TypeFor[IAMAPI](), "ec2:": reflect.TypeFor[EC2API]()} {
+	for prefix, api := range map[string]reflect.Type{"eks:": reflect.TypeFor[EKSAPI](), "iam:": reflect.TypeFor[IAMAPI](), "ec2:": reflect.TypeFor[EC2API](),
+		"autoscaling:": reflect.TypeFor[AutoScalingAPI](), "ssm:": reflect.TypeFor[SSMAPI]()} {
 		for i := range api.NumMethod() {
 			if p := prefix + api.Method(i).Name; !strings.Contains(readme, "`"+p+"`") {
 				t.Errorf("README's permissions do not list %s", p)
