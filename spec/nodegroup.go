@@ -12,23 +12,24 @@ import (
 
 // rawNodeGroup is a `node_group "NAME"` block as written.
 type rawNodeGroup struct {
-	Name           string            `hcl:"name,label"`
-	InstanceTypes  *[]string         `hcl:"instance_types,optional"`
-	AMIType        *string           `hcl:"ami_type,optional"`
-	CapacityType   *string           `hcl:"capacity_type,optional"`
-	DiskSize       *int              `hcl:"disk_size,optional"`
-	SubnetIDs      *[]string         `hcl:"subnet_ids,optional"`
-	NodeRoleARN    *string           `hcl:"node_role_arn,optional"`
-	Version        *string           `hcl:"version,optional"`
-	ReleaseVersion *string           `hcl:"release_version,optional"`
-	Labels         map[string]string `hcl:"labels,optional"`
-	Tags           map[string]string `hcl:"tags,optional"`
-	Scaling        *rawScaling       `hcl:"scaling,block"`
-	Update         *rawUpdate        `hcl:"update,block"`
-	Taints         []*rawTaint       `hcl:"taint,block"`
-	Body           hcl.Body          `hcl:",body"`
-	DefRange       hcl.Range         `hcl:",def_range"`
-	NameRange      hcl.Range         `hcl:"name,label_range"`
+	Name           string             `hcl:"name,label"`
+	InstanceTypes  *[]string          `hcl:"instance_types,optional"`
+	AMIType        *string            `hcl:"ami_type,optional"`
+	CapacityType   *string            `hcl:"capacity_type,optional"`
+	DiskSize       *int               `hcl:"disk_size,optional"`
+	SubnetIDs      *[]string          `hcl:"subnet_ids,optional"`
+	NodeRoleARN    *string            `hcl:"node_role_arn,optional"`
+	Version        *string            `hcl:"version,optional"`
+	ReleaseVersion *string            `hcl:"release_version,optional"`
+	Labels         map[string]string  `hcl:"labels,optional"`
+	Tags           map[string]string  `hcl:"tags,optional"`
+	Scaling        *rawScaling        `hcl:"scaling,block"`
+	Update         *rawUpdate         `hcl:"update,block"`
+	Taints         []*rawTaint        `hcl:"taint,block"`
+	LaunchTemplate *rawLaunchTemplate `hcl:"launch_template,block"`
+	Body           hcl.Body           `hcl:",body"`
+	DefRange       hcl.Range          `hcl:",def_range"`
+	NameRange      hcl.Range          `hcl:"name,label_range"`
 
 	versionFollowsCluster bool
 }
@@ -121,12 +122,28 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 		l.checkPattern(instanceTypeRE, s, rng, "Invalid instance type",
 			"%q is not an EC2 instance type: instance_types takes names such as \"m6i.large\" or \"t3.medium\".", s)
 	})
-	if l.oneOf("AMI type", ng.AMIType, AMITypes, at(body, "ami_type", def)) && ng.AMIType == "CUSTOM" {
-		l.errorf(at(body, "ami_type", def), "Unsupported AMI type",
-			"EKS accepts ami_type = \"CUSTOM\" only with a launch template, which eksctl-lite does not manage. Choose one of the EKS-optimized AMI types, e.g. %q.", DefaultAMIType)
+	// customAMI says whether the launch template gives an AMI of the
+	// user's: the group is then ami_type CUSTOM (see applyDefaults).
+	lt := r.LaunchTemplate
+	customAMI := lt != nil && has(lt.Body, "ami_id")
+	if l.oneOf("AMI type", ng.AMIType, AMITypes, at(body, "ami_type", def)) {
+		switch {
+		case customAMI && has(body, "ami_type") && ng.AMIType != CustomAMIType:
+			l.errorf(at(body, "ami_type", def), "AMI type with a custom AMI",
+				"launch_template.ami_id at %s gives an AMI of your own, which EKS runs as ami_type = %q, not %q. Remove ami_type: with ami_id it is %q.",
+				at(lt.Body, "ami_id", lt.DefRange), CustomAMIType, ng.AMIType, CustomAMIType)
+		case !customAMI && ng.AMIType == CustomAMIType:
+			l.errorf(at(body, "ami_type", def), "Custom AMI type without an AMI",
+				"ami_type = %q means an AMI of your own, which EKS takes from a launch template: set launch_template { ami_id = \"ami-...\" } (eksctl-lite then writes the user data that joins the cluster, and ami_type may be left out), or choose one of the EKS-optimized AMI types, e.g. %q.",
+				CustomAMIType, DefaultAMIType)
+		}
 	}
 	l.oneOf("capacity type", ng.CapacityType, CapacityTypes, at(body, "capacity_type", def))
-	if ng.DiskSize < 1 || ng.DiskSize > maxDiskSize {
+	switch {
+	case lt != nil && has(body, "disk_size"):
+		l.errorf(at(body, "disk_size", def), "Disk size with a launch template",
+			"EKS refuses disk_size on a node group with a launch template (CreateNodegroup diskSize): the root volume is the template's. Remove disk_size and set launch_template { root_volume { size = %d } } instead.", ng.DiskSize)
+	case lt == nil && (ng.DiskSize < 1 || ng.DiskSize > maxDiskSize):
 		l.errorf(at(body, "disk_size", def), "Invalid disk size",
 			"disk_size is the root volume size in GiB: a whole number from 1 to %d, not %d.", maxDiskSize, ng.DiskSize)
 	}
@@ -139,13 +156,22 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 	}
 	l.checkRoleARN(body, "node_role_arn", ng.NodeRoleARN, def)
 	versionKnown := l.checkGroupVersion(rc, "Node group", r.Name, body, def, ng.Version, ng.VersionFollowsCluster, clusterVersionOK)
-	l.checkReleaseVersion(rc, r, ng, versionKnown)
+	if customAMI && has(body, "release_version") {
+		l.errorf(at(body, "release_version", def), "Release version with a custom AMI",
+			"release_version picks a release of an EKS-optimized AMI, but launch_template.ami_id at %s gives an AMI of your own, which has no EKS releases. Remove release_version; to move the nodes to another AMI, change ami_id.",
+			at(lt.Body, "ami_id", lt.DefRange))
+	} else {
+		l.checkReleaseVersion(rc, r, ng, versionKnown)
+	}
 	l.checkK8sLabels(body, "labels", ng.Labels, def)
 	l.checkTags(body, ng.Tags, def)
 
 	ng.Scaling = l.buildScaling("Node group", r.Name, r.Scaling, r.Body, r.NameRange)
 	ng.Update = l.buildUpdate(r.Update)
 	ng.Taints = l.buildTaints("Node group", r.Name, r.Taints)
+	if lt != nil {
+		ng.LaunchTemplate = l.buildLaunchTemplate(lt, def, false)
+	}
 	return ng
 }
 
