@@ -96,6 +96,23 @@ func applyDefaults(clusters []*rawCluster) {
 				ng.versionFollowsCluster = true
 			}
 		}
+		for _, g := range c.SelfManagedNodeGroups {
+			setDefault(&g.AMIFamily, DefaultAMIFamily)
+			setDefault(&g.AMIID, "")
+			setDefault(&g.AMIRelease, AMIReleasePinned)
+			setDefault(&g.SubnetIDs, clone(c.VPC.SubnetIDs))
+			setDefault(&g.NodeRoleARN, "")
+			setDefault(&g.CapacityType, DefaultCapacityType)
+			if g.Version == nil {
+				g.Version = ptr(*c.Version)
+				g.versionFollowsCluster = true
+			}
+			// The group always has a launch template: eksctl-lite's.
+			if g.LaunchTemplate == nil {
+				g.LaunchTemplate = &rawLaunchTemplate{}
+			}
+			defaultLaunchTemplate(g.LaunchTemplate)
+		}
 		for _, fp := range c.FargateProfiles {
 			setDefault(&fp.SubnetIDs, clone(c.VPC.SubnetIDs))
 			setDefault(&fp.PodExecutionRoleARN, "")

@@ -95,3 +95,9 @@ func attrRange(ranges map[string]hcl.Range, name string, decl hcl.Range) hcl.Ran
 func (lt *LaunchTemplate) AttrRange(name string) hcl.Range {
 	return attrRange(lt.Ranges, name, lt.DeclRange)
 }
+
+// AttrRange is where the user wrote attribute name in the
+// self_managed_node_group block, or the block itself.
+func (g *SelfManagedNodeGroup) AttrRange(name string) hcl.Range {
+	return attrRange(g.Ranges, name, g.DeclRange)
+}
