@@ -136,6 +136,8 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 			l.errorf(at(body, "ami_type", def), "Custom AMI type without an AMI",
 				"ami_type = %q means an AMI of your own, which EKS takes from a launch template: set launch_template { ami_id = \"ami-...\" } (eksctl-lite then writes the user data that joins the cluster, and ami_type may be left out), or choose one of the EKS-optimized AMI types, e.g. %q.",
 				CustomAMIType, DefaultAMIType)
+		default:
+			l.checkInstanceFamilies(body, "ami_type", ng.AMIType, AMITypes, ng.InstanceTypes, false, def)
 		}
 	}
 	l.oneOf("capacity type", ng.CapacityType, CapacityTypes, at(body, "capacity_type", def))

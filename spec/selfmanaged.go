@@ -86,7 +86,9 @@ func (l *loader) buildSelfManagedNodeGroup(rc *rawCluster, r *rawSelfManagedNode
 		l.checkPattern(instanceTypeRE, s, rng, "Invalid instance type",
 			"%q is not an EC2 instance type: instance_types takes names such as \"m6i.large\" or \"g5.xlarge\".", s)
 	})
-	l.oneOf("AMI family", g.AMIFamily, AMIFamilies, at(body, "ami_family", def))
+	if l.oneOf("AMI family", g.AMIFamily, AMIFamilies, at(body, "ami_family", def)) {
+		l.checkInstanceFamilies(body, "ami_family", g.AMIFamily, AMIFamilies, g.InstanceTypes, has(body, "ami_id"), def)
+	}
 	if has(body, "ami_id") {
 		l.checkAMIID(body, g.AMIID, def)
 	}
