@@ -172,14 +172,14 @@ func (l *loader) buildRootVolume(r *rawRootVolume) *RootVolume {
 	lim := ebsVolumes[rv.Type]
 	if !lim.boot {
 		l.errorf(typeRng, "Volume type cannot boot",
-			"type = %q is an HDD volume type, and EBS does not boot from HDD volumes (Amazon EBS User Guide, \"Amazon EBS volume types\"); the root volume is the boot volume. Use \"gp3\" (the default) or another SSD type: %s.",
+			"type = %q is an HDD volume type, and EBS does not boot from HDD volumes (Amazon EBS User Guide, \"Amazon EBS volume types\"); the root volume is the boot volume. Use one of the SSD types, %s (gp3 is the default).",
 			rv.Type, quoteAll(bootVolumeTypes()))
 		return rv
 	}
 	sizeOK := rv.Size >= lim.minSize && rv.Size <= maxDiskSize
 	if !sizeOK {
 		l.errorf(at(body, "size", def), "Invalid root volume size",
-			"size is the root volume size in GiB: a %s volume takes a whole number from %d to %d, not %d.", rv.Type, lim.minSize, maxDiskSize, rv.Size)
+			"size is the root volume size in GiB: for %s, a whole number from %d to %d, not %d.", rv.Type, lim.minSize, maxDiskSize, rv.Size)
 	}
 	iops := lim.baseIOPS
 	if rv.IOPS != nil {
@@ -189,17 +189,17 @@ func (l *loader) buildRootVolume(r *rawRootVolume) *RootVolume {
 	switch {
 	case rv.IOPS == nil && lim.iopsRequired:
 		l.errorf(def.Ptr(), "Missing IOPS",
-			"A %s volume has only the IOPS you provision: add iops, from %d to %d (at most %d per GiB of size).", rv.Type, lim.minIOPS, lim.maxIOPS, lim.iopsPerGiB)
+			"%s volumes have only the IOPS you provision: add iops, from %d to %d (at most %d per GiB of size).", rv.Type, lim.minIOPS, lim.maxIOPS, lim.iopsPerGiB)
 	case rv.IOPS == nil:
 	case lim.maxIOPS == 0:
 		l.errorf(iopsRng, "IOPS for a volume type without them",
-			"A %s volume takes no iops: its performance follows its size. Remove iops, or use type = \"gp3\", \"io1\" or \"io2\", which take them.", rv.Type)
+			"%s volumes take no iops: their performance follows their size. Remove iops, or use type = \"gp3\", \"io1\" or \"io2\", which take them.", rv.Type)
 	case iops < lim.minIOPS || iops > lim.maxIOPS:
 		l.errorf(iopsRng, "Invalid IOPS",
-			"A %s volume takes iops from %d to %d, not %d.", rv.Type, lim.minIOPS, lim.maxIOPS, iops)
+			"%s volumes take iops from %d to %d, not %d.", rv.Type, lim.minIOPS, lim.maxIOPS, iops)
 	case sizeOK && iops > lim.baseIOPS && iops > lim.iopsPerGiB*rv.Size:
 		l.errorf(iopsRng, "Too many IOPS for the volume size",
-			"A %s volume takes at most %d IOPS per GiB: %d IOPS need a size of at least %d GiB, not %d. Raise size or lower iops.",
+			"%s volumes take at most %d IOPS per GiB: %d IOPS need a size of at least %d GiB, not %d. Raise size or lower iops.",
 			rv.Type, lim.iopsPerGiB, iops, (iops+lim.iopsPerGiB-1)/lim.iopsPerGiB, rv.Size)
 	}
 	if rv.Throughput == nil {
@@ -210,7 +210,7 @@ func (l *loader) buildRootVolume(r *rawRootVolume) *RootVolume {
 	switch {
 	case !lim.throughput:
 		l.errorf(tRng, "Throughput for a volume type without it",
-			"Only gp3 volumes take a provisioned throughput; a %s volume's follows its size or IOPS. Remove throughput, or use type = \"gp3\".", rv.Type)
+			"Only gp3 volumes take a provisioned throughput; that of %s volumes follows their size or IOPS. Remove throughput, or use type = \"gp3\".", rv.Type)
 	case t < minThroughput || t > maxThroughput:
 		l.errorf(tRng, "Invalid throughput",
 			"throughput is in MiB/s: a gp3 volume takes from %d to %d, not %d.", minThroughput, maxThroughput, t)
