@@ -98,6 +98,11 @@ func TestInstanceTypesFitTheAMI(t *testing.T) {
 			want:   []string{"main.hcl:4,23: Instance type does not fit the AMI family"},
 			detail: `use ami_family = "AL2023_x86_64_NVIDIA"`,
 		},
+		"Neuron family, plain type": {
+			give:   sm(`["m6i.large"]`, "AL2023_x86_64_NEURON"),
+			want:   []string{"main.hcl:4,23: Instance type does not fit the AMI family"},
+			detail: `"m6i.large" has no AWS Inferentia or Trainium chip, but ami_family = "AL2023_x86_64_NEURON" is the Neuron AMI, for the inf and trn instance families: use ami_family = "AL2023_x86_64_STANDARD"`,
+		},
 		"ARM family, x86 type": {
 			give:   sm(`["m6i.large"]`, "AL2023_ARM_64_STANDARD"),
 			want:   []string{"main.hcl:4,23: Instance type does not fit the AMI family"},
