@@ -10,21 +10,22 @@ import (
 
 // rawCluster is the body of a `cluster "NAME"` block as written.
 type rawCluster struct {
-	Region          *string              `hcl:"region,optional"`
-	Version         *string              `hcl:"version,optional"`
-	RoleARN         *string              `hcl:"role_arn,optional"`
-	Tags            map[string]string    `hcl:"tags,optional"`
-	VPC             *rawVPC              `hcl:"vpc,block"`
-	Logging         *rawLogging          `hcl:"logging,block"`
-	Encryption      *rawEncryption       `hcl:"encryption,block"`
-	NodeGroups      []*rawNodeGroup      `hcl:"node_group,block"`
-	FargateProfiles []*rawFargateProfile `hcl:"fargate_profile,block"`
-	IRSA            []*rawIRSA           `hcl:"irsa,block"`
-	Access          *rawAccess           `hcl:"access,block"`
-	AccessEntries   []*rawAccessEntry    `hcl:"access_entry,block"`
-	Addons          []*rawAddon          `hcl:"addon,block"`
-	PodIdentities   []*rawPodIdentity    `hcl:"pod_identity,block"`
-	Body            hcl.Body             `hcl:",body"`
+	Region                *string                    `hcl:"region,optional"`
+	Version               *string                    `hcl:"version,optional"`
+	RoleARN               *string                    `hcl:"role_arn,optional"`
+	Tags                  map[string]string          `hcl:"tags,optional"`
+	VPC                   *rawVPC                    `hcl:"vpc,block"`
+	Logging               *rawLogging                `hcl:"logging,block"`
+	Encryption            *rawEncryption             `hcl:"encryption,block"`
+	NodeGroups            []*rawNodeGroup            `hcl:"node_group,block"`
+	SelfManagedNodeGroups []*rawSelfManagedNodeGroup `hcl:"self_managed_node_group,block"`
+	FargateProfiles       []*rawFargateProfile       `hcl:"fargate_profile,block"`
+	IRSA                  []*rawIRSA                 `hcl:"irsa,block"`
+	Access                *rawAccess                 `hcl:"access,block"`
+	AccessEntries         []*rawAccessEntry          `hcl:"access_entry,block"`
+	Addons                []*rawAddon                `hcl:"addon,block"`
+	PodIdentities         []*rawPodIdentity          `hcl:"pod_identity,block"`
+	Body                  hcl.Body                   `hcl:",body"`
 
 	name      string
 	declRange hcl.Range
@@ -151,6 +152,7 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 		seen[rng.Name] = rng.DefRange
 		c.NodeGroups = append(c.NodeGroups, l.buildNodeGroup(rc, rng, versionOK))
 	}
+	c.SelfManagedNodeGroups = l.buildSelfManagedNodeGroups(rc, versionOK)
 	seen = map[string]hcl.Range{}
 	for _, rf := range rc.FargateProfiles {
 		if prev, dup := seen[rf.Name]; dup {

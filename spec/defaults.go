@@ -29,6 +29,24 @@ const (
 	DefaultPublicAccessCIDR = "0.0.0.0/0"
 )
 
+// Launch template defaults.
+const (
+	// DefaultMetadataHTTPTokens makes instances take IMDSv2 only.
+	DefaultMetadataHTTPTokens = "required"
+	// DefaultMetadataHopLimit lets pods, one network hop from the node,
+	// reach instance metadata (EKS User Guide, "Restrict access to the
+	// instance profile assigned to the worker node" recommends 2 for
+	// pods that need IMDS).
+	DefaultMetadataHopLimit = 2
+	// DefaultRootVolumeSize is in GiB, like DefaultDiskSize.
+	DefaultRootVolumeSize = DefaultDiskSize
+	DefaultRootVolumeType = "gp3"
+	// CustomAMIType is the ami_type of a node group whose launch template
+	// gives an AMI of the user's (EKS API reference, CreateNodegroup
+	// amiType).
+	CustomAMIType = "CUSTOM"
+)
+
 // Access entry, add-on and Pod Identity defaults.
 const (
 	DefaultAccessEntryType = "STANDARD"
@@ -56,6 +74,16 @@ func applyDefaults(clusters []*rawCluster) {
 		setDefault(&c.VPC.PublicAccessCIDRs, []string{DefaultPublicAccessCIDR})
 
 		for _, ng := range c.NodeGroups {
+			if lt := ng.LaunchTemplate; lt != nil {
+				// A custom AMI is ami_type CUSTOM; EKS refuses diskSize
+				// with a launch template, whose root volume it is: 0 is
+				// never sent.
+				if lt.AMIID != nil {
+					setDefault(&ng.AMIType, CustomAMIType)
+				}
+				setDefault(&ng.DiskSize, 0)
+				defaultLaunchTemplate(lt)
+			}
 			setDefault(&ng.InstanceTypes, []string{DefaultInstanceType})
 			setDefault(&ng.AMIType, DefaultAMIType)
 			setDefault(&ng.CapacityType, DefaultCapacityType)
@@ -67,6 +95,23 @@ func applyDefaults(clusters []*rawCluster) {
 				ng.Version = ptr(*c.Version)
 				ng.versionFollowsCluster = true
 			}
+		}
+		for _, g := range c.SelfManagedNodeGroups {
+			setDefault(&g.AMIFamily, DefaultAMIFamily)
+			setDefault(&g.AMIID, "")
+			setDefault(&g.AMIRelease, AMIReleasePinned)
+			setDefault(&g.SubnetIDs, clone(c.VPC.SubnetIDs))
+			setDefault(&g.NodeRoleARN, "")
+			setDefault(&g.CapacityType, DefaultCapacityType)
+			if g.Version == nil {
+				g.Version = ptr(*c.Version)
+				g.versionFollowsCluster = true
+			}
+			// The group always has a launch template: eksctl-lite's.
+			if g.LaunchTemplate == nil {
+				g.LaunchTemplate = &rawLaunchTemplate{}
+			}
+			defaultLaunchTemplate(g.LaunchTemplate)
 		}
 		for _, fp := range c.FargateProfiles {
 			setDefault(&fp.SubnetIDs, clone(c.VPC.SubnetIDs))
@@ -108,6 +153,20 @@ func applyDefaults(clusters []*rawCluster) {
 			setDefault(&p.TargetRoleARN, "")
 			setDefault(&p.DisableSessionTags, false)
 		}
+	}
+}
+
+// defaultLaunchTemplate fills the attributes of a launch_template block
+// the user left out.
+func defaultLaunchTemplate(lt *rawLaunchTemplate) {
+	setDefault(&lt.AMIID, "")
+	setDefault(&lt.MetadataHTTPTokens, DefaultMetadataHTTPTokens)
+	setDefault(&lt.MetadataHopLimit, DefaultMetadataHopLimit)
+	setDefault(&lt.UserData, "")
+	if rv := lt.RootVolume; rv != nil {
+		setDefault(&rv.Size, DefaultRootVolumeSize)
+		setDefault(&rv.Type, DefaultRootVolumeType)
+		setDefault(&rv.Encrypted, true)
 	}
 }
 

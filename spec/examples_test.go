@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 // TestExamplesAreValid loads every directory under examples/ as a user
@@ -38,7 +40,7 @@ func TestExamplesAreValid(t *testing.T) {
 			}
 		})
 	}
-	for _, want := range []string{"minimal", "full", "multi-cluster"} {
+	for _, want := range []string{"minimal", "full", "multi-cluster", "gpu"} {
 		if _, err := os.Stat(filepath.Join(root, want)); err != nil {
 			t.Errorf("examples/%s is missing: %v", want, err)
 		}
@@ -104,6 +106,43 @@ func TestFullExampleUsesEveryBlock(t *testing.T) {
 	for what, ok := range checks {
 		if !ok {
 			t.Errorf("examples/full does not use %s", what)
+		}
+	}
+}
+
+// TestGPUExampleUsesIssue11Blocks keeps examples/gpu showing what it is
+// for: a managed node group with a launch template and a self-managed GPU
+// node group, which examples/full (applied end to end against the
+// emulator) does not hold.
+func TestGPUExampleUsesIssue11Blocks(t *testing.T) {
+	cfg, diags := Load(LoadOptions{Paths: []string{filepath.Join("..", "examples", "gpu")}})
+	if diags.HasErrors() {
+		t.Fatal(brief(diags))
+	}
+	c := cfg.Clusters[0]
+	var lt *LaunchTemplate
+	if len(c.NodeGroups) > 0 {
+		lt = c.NodeGroups[0].LaunchTemplate
+	}
+	var gpu *SelfManagedNodeGroup
+	if len(c.SelfManagedNodeGroups) > 0 {
+		gpu = c.SelfManagedNodeGroups[0]
+	}
+	checks := map[string]bool{
+		"access API":                            c.Access != nil && c.Access.AuthenticationMode == "API",
+		"node_group launch_template":            lt != nil,
+		"launch_template security_group_ids":    lt != nil && len(lt.SecurityGroupIDs) > 0,
+		"launch_template metadata":              lt != nil && lt.Ranges["metadata_http_tokens"] != (hcl.Range{}) && lt.Ranges["metadata_hop_limit"] != (hcl.Range{}),
+		"launch_template root_volume":           lt != nil && lt.RootVolume != nil && lt.RootVolume.IOPS != nil && lt.RootVolume.Throughput != nil,
+		"self_managed_node_group":               gpu != nil,
+		"self-managed NVIDIA on a GPU instance": gpu != nil && gpu.AMIFamily == "AL2023_x86_64_NVIDIA" && len(gpu.InstanceTypes) > 0 && isGPUInstanceType(gpu.InstanceTypes[0]),
+		"self-managed GPU taint":                gpu != nil && len(gpu.Taints) > 0 && gpu.Taints[0].Key == "nvidia.com/gpu",
+		"self-managed scaling from zero":        gpu != nil && gpu.Scaling.MinSize == 0 && gpu.Scaling.DesiredSize != nil,
+		"self-managed update":                   gpu != nil && gpu.Update.MaxUnavailablePercentage != nil,
+	}
+	for what, ok := range checks {
+		if !ok {
+			t.Errorf("examples/gpu does not use %s", what)
 		}
 	}
 }

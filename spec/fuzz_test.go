@@ -60,6 +60,41 @@ func FuzzLoad(f *testing.F) {
   }
 }`))
 
+	// Issue 11's blocks, valid, likewise.
+	f.Add([]byte(`cluster "c" {
+  vpc { subnet_ids = ["subnet-00000001", "subnet-00000002"] }
+  node_group "n" {
+    launch_template {
+      ami_id             = "ami-00000001"
+      security_group_ids = ["sg-00000001"]
+      metadata_hop_limit = 1
+      root_volume {
+        type = "io2"
+        iops = 4000
+      }
+    }
+    scaling {
+      min_size = 1
+      max_size = 2
+    }
+  }
+  self_managed_node_group "g" {
+    instance_types = ["g5.xlarge"]
+    ami_family     = "AL2023_x86_64_NVIDIA"
+    ami_release    = "latest"
+    taint {
+      key    = "nvidia.com/gpu"
+      effect = "NO_SCHEDULE"
+    }
+    scaling {
+      min_size = 0
+      max_size = 4
+    }
+    update { max_unavailable_percentage = 25 }
+    launch_template { root_volume { throughput = 250 } }
+  }
+}`))
+
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > maxFuzzInput {
 			return

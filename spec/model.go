@@ -85,8 +85,11 @@ type NodeGroup struct {
 	InstanceTypes []string
 	AMIType       string
 	CapacityType  string
-	DiskSize      int
-	SubnetIDs     []string
+	// DiskSize is the root volume size in GiB; 0 when the group has a
+	// launch template (EKS refuses diskSize then: the template's
+	// root_volume says it).
+	DiskSize  int
+	SubnetIDs []string
 	// NodeRoleARN is "" when eksctl-lite manages the node role.
 	NodeRoleARN string
 	// Version is the node group's Kubernetes version; when the user did not

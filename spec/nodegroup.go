@@ -12,23 +12,24 @@ import (
 
 // rawNodeGroup is a `node_group "NAME"` block as written.
 type rawNodeGroup struct {
-	Name           string            `hcl:"name,label"`
-	InstanceTypes  *[]string         `hcl:"instance_types,optional"`
-	AMIType        *string           `hcl:"ami_type,optional"`
-	CapacityType   *string           `hcl:"capacity_type,optional"`
-	DiskSize       *int              `hcl:"disk_size,optional"`
-	SubnetIDs      *[]string         `hcl:"subnet_ids,optional"`
-	NodeRoleARN    *string           `hcl:"node_role_arn,optional"`
-	Version        *string           `hcl:"version,optional"`
-	ReleaseVersion *string           `hcl:"release_version,optional"`
-	Labels         map[string]string `hcl:"labels,optional"`
-	Tags           map[string]string `hcl:"tags,optional"`
-	Scaling        *rawScaling       `hcl:"scaling,block"`
-	Update         *rawUpdate        `hcl:"update,block"`
-	Taints         []*rawTaint       `hcl:"taint,block"`
-	Body           hcl.Body          `hcl:",body"`
-	DefRange       hcl.Range         `hcl:",def_range"`
-	NameRange      hcl.Range         `hcl:"name,label_range"`
+	Name           string             `hcl:"name,label"`
+	InstanceTypes  *[]string          `hcl:"instance_types,optional"`
+	AMIType        *string            `hcl:"ami_type,optional"`
+	CapacityType   *string            `hcl:"capacity_type,optional"`
+	DiskSize       *int               `hcl:"disk_size,optional"`
+	SubnetIDs      *[]string          `hcl:"subnet_ids,optional"`
+	NodeRoleARN    *string            `hcl:"node_role_arn,optional"`
+	Version        *string            `hcl:"version,optional"`
+	ReleaseVersion *string            `hcl:"release_version,optional"`
+	Labels         map[string]string  `hcl:"labels,optional"`
+	Tags           map[string]string  `hcl:"tags,optional"`
+	Scaling        *rawScaling        `hcl:"scaling,block"`
+	Update         *rawUpdate         `hcl:"update,block"`
+	Taints         []*rawTaint        `hcl:"taint,block"`
+	LaunchTemplate *rawLaunchTemplate `hcl:"launch_template,block"`
+	Body           hcl.Body           `hcl:",body"`
+	DefRange       hcl.Range          `hcl:",def_range"`
+	NameRange      hcl.Range          `hcl:"name,label_range"`
 
 	versionFollowsCluster bool
 }
@@ -121,12 +122,30 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 		l.checkPattern(instanceTypeRE, s, rng, "Invalid instance type",
 			"%q is not an EC2 instance type: instance_types takes names such as \"m6i.large\" or \"t3.medium\".", s)
 	})
-	if l.oneOf("AMI type", ng.AMIType, AMITypes, at(body, "ami_type", def)) && ng.AMIType == "CUSTOM" {
-		l.errorf(at(body, "ami_type", def), "Unsupported AMI type",
-			"EKS accepts ami_type = \"CUSTOM\" only with a launch template, which eksctl-lite does not manage. Choose one of the EKS-optimized AMI types, e.g. %q.", DefaultAMIType)
+	// customAMI says whether the launch template gives an AMI of the
+	// user's: the group is then ami_type CUSTOM (see applyDefaults).
+	lt := r.LaunchTemplate
+	customAMI := lt != nil && has(lt.Body, "ami_id")
+	if l.oneOf("AMI type", ng.AMIType, AMITypes, at(body, "ami_type", def)) {
+		switch {
+		case customAMI && has(body, "ami_type") && ng.AMIType != CustomAMIType:
+			l.errorf(at(body, "ami_type", def), "AMI type with a custom AMI",
+				"launch_template.ami_id at %s gives an AMI of your own, which EKS runs as ami_type = %q, not %q. Remove ami_type: with ami_id it is %q.",
+				at(lt.Body, "ami_id", lt.DefRange), CustomAMIType, ng.AMIType, CustomAMIType)
+		case !customAMI && ng.AMIType == CustomAMIType:
+			l.errorf(at(body, "ami_type", def), "Custom AMI type without an AMI",
+				"ami_type = %q means an AMI of your own, which EKS takes from a launch template: set launch_template { ami_id = \"ami-...\" } (eksctl-lite then writes the user data that joins the cluster, and ami_type may be left out), or choose one of the EKS-optimized AMI types, e.g. %q.",
+				CustomAMIType, DefaultAMIType)
+		default:
+			l.checkInstanceFamilies(body, "ami_type", ng.AMIType, AMITypes, ng.InstanceTypes, false, def)
+		}
 	}
 	l.oneOf("capacity type", ng.CapacityType, CapacityTypes, at(body, "capacity_type", def))
-	if ng.DiskSize < 1 || ng.DiskSize > maxDiskSize {
+	switch {
+	case lt != nil && has(body, "disk_size"):
+		l.errorf(at(body, "disk_size", def), "Disk size with a launch template",
+			"EKS refuses disk_size on a node group with a launch template (CreateNodegroup diskSize): the root volume is the template's. Remove disk_size and set launch_template { root_volume { size = %d } } instead.", ng.DiskSize)
+	case lt == nil && (ng.DiskSize < 1 || ng.DiskSize > maxDiskSize):
 		l.errorf(at(body, "disk_size", def), "Invalid disk size",
 			"disk_size is the root volume size in GiB: a whole number from 1 to %d, not %d.", maxDiskSize, ng.DiskSize)
 	}
@@ -138,31 +157,44 @@ func (l *loader) buildNodeGroup(rc *rawCluster, r *rawNodeGroup, clusterVersionO
 		l.checkSubnets(body, "subnet_ids", ng.SubnetIDs, def)
 	}
 	l.checkRoleARN(body, "node_role_arn", ng.NodeRoleARN, def)
-	// versionKnown says whether the node group's Kubernetes version is one
-	// the user wrote, here or on the cluster it follows, and valid; a
-	// defaulted version is only known at plan time (an existing cluster
-	// keeps its live version).
-	versionKnown := false
-	if !ng.VersionFollowsCluster {
-		rng := at(body, "version", def)
-		ok := l.checkVersion(body, ng.Version, def) && l.usable(body, "version")
-		versionKnown = ok
-		if ok && clusterVersionOK && minor(ng.Version) > minor(*rc.Version) {
-			l.errorf(rng, "Node group version newer than cluster",
-				"Node group %q asks for Kubernetes %s, but cluster %q runs %s. Nodes may never be newer than the control plane: upgrade the cluster first, or leave version out to follow the cluster.",
-				r.Name, ng.Version, rc.name, *rc.Version)
-		}
+	versionKnown := l.checkGroupVersion(rc, "Node group", r.Name, body, def, ng.Version, ng.VersionFollowsCluster, clusterVersionOK)
+	if customAMI && has(body, "release_version") {
+		l.errorf(at(body, "release_version", def), "Release version with a custom AMI",
+			"release_version picks a release of an EKS-optimized AMI, but launch_template.ami_id at %s gives an AMI of your own, which has no EKS releases. Remove release_version; to move the nodes to another AMI, change ami_id.",
+			at(lt.Body, "ami_id", lt.DefRange))
 	} else {
-		versionKnown = clusterVersionOK && !rc.versionDefaulted
+		l.checkReleaseVersion(rc, r, ng, versionKnown)
 	}
-	l.checkReleaseVersion(rc, r, ng, versionKnown)
 	l.checkK8sLabels(body, "labels", ng.Labels, def)
 	l.checkTags(body, ng.Tags, def)
 
-	ng.Scaling = l.buildScaling(r)
+	ng.Scaling = l.buildScaling("Node group", r.Name, r.Scaling, r.Body, r.NameRange)
 	ng.Update = l.buildUpdate(r.Update)
-	ng.Taints = l.buildTaints(r)
+	ng.Taints = l.buildTaints("Node group", r.Name, r.Taints)
+	if lt != nil {
+		ng.LaunchTemplate = l.buildLaunchTemplate(lt, def, false)
+	}
 	return ng
+}
+
+// checkGroupVersion checks the version of a node group of kind ("Node
+// group", "Self-managed node group") named name in cluster rc: supported,
+// and never newer than the cluster's. It reports whether the group's
+// Kubernetes version is known: one the user wrote, here or on the cluster
+// it follows, and valid; a defaulted version is only known at plan time
+// (an existing cluster keeps its live version).
+func (l *loader) checkGroupVersion(rc *rawCluster, kind, name string, body hcl.Body, def hcl.Range, version string, follows, clusterVersionOK bool) bool {
+	if follows {
+		return clusterVersionOK && !rc.versionDefaulted
+	}
+	rng := at(body, "version", def)
+	ok := l.checkVersion(body, version, def) && l.usable(body, "version")
+	if ok && clusterVersionOK && minor(version) > minor(*rc.Version) {
+		l.errorf(rng, "Node group version newer than cluster",
+			"%s %q asks for Kubernetes %s, but cluster %q runs %s. Nodes may never be newer than the control plane: upgrade the cluster first, or leave version out to follow the cluster.",
+			kind, name, version, rc.name, *rc.Version)
+	}
+	return ok
 }
 
 // checkReleaseVersion checks a node group's release_version: not empty,
@@ -236,17 +268,17 @@ func ReleaseMinor(amiType, releaseVersion string) (minor string, ok bool) {
 	return m[1] + "." + m[2], true
 }
 
-// buildScaling validates a node group's scaling block:
-// 0 <= min_size <= desired_size <= max_size and max_size >= 1. Each
+// buildScaling validates the scaling block s of a node group of kind
+// ("Node group", "Self-managed node group") named name, whose body is
+// body: 0 <= min_size <= desired_size <= max_size and max_size >= 1. Each
 // violation that does not follow from another is reported.
-func (l *loader) buildScaling(r *rawNodeGroup) Scaling {
-	s := r.Scaling
+func (l *loader) buildScaling(kind, name string, s *rawScaling, body hcl.Body, nameRange hcl.Range) Scaling {
 	if s == nil {
-		if blockCount(r.Body, "scaling") > 1 {
+		if blockCount(body, "scaling") > 1 {
 			return Scaling{} // several scaling blocks, reported by the decoder
 		}
-		l.errorf(r.NameRange.Ptr(), "Missing scaling block",
-			"Node group %q has no scaling block. Add one such as scaling { min_size = 1  max_size = 3 } to say how many nodes it may run.", r.Name)
+		l.errorf(nameRange.Ptr(), "Missing scaling block",
+			"%s %q has no scaling block. Add one such as scaling { min_size = 1  max_size = 3 } to say how many nodes it may run.", kind, name)
 		return Scaling{}
 	}
 	out := Scaling{MinSize: s.MinSize, MaxSize: s.MaxSize, DesiredSize: s.DesiredSize}
@@ -304,15 +336,16 @@ func (l *loader) buildUpdate(u *rawUpdate) UpdateConfig {
 	return out
 }
 
-// buildTaints validates a node group's taint blocks.
-func (l *loader) buildTaints(r *rawNodeGroup) []Taint {
-	if len(r.Taints) > maxTaints {
-		l.errorf(r.Taints[maxTaints].DefRange.Ptr(), "Too many taints",
-			"Node group %q has %d taint blocks; EKS accepts at most %d.", r.Name, len(r.Taints), maxTaints)
+// buildTaints validates the taint blocks of a node group of kind ("Node
+// group", "Self-managed node group") named name.
+func (l *loader) buildTaints(kind, name string, taints []*rawTaint) []Taint {
+	if len(taints) > maxTaints {
+		l.errorf(taints[maxTaints].DefRange.Ptr(), "Too many taints",
+			"%s %q has %d taint blocks; EKS accepts at most %d.", kind, name, len(taints), maxTaints)
 	}
 	var out []Taint
 	seen := map[string]hcl.Range{}
-	for _, t := range r.Taints {
+	for _, t := range taints {
 		tt := Taint{Key: t.Key, Effect: t.Effect}
 		if t.Value != nil {
 			tt.Value = *t.Value
@@ -330,8 +363,8 @@ func (l *loader) buildTaints(r *rawNodeGroup) []Taint {
 			id := fmt.Sprintf("%s:%s", t.Key, t.Effect)
 			if prev, dup := seen[id]; dup {
 				l.errorf(t.DefRange.Ptr(), "Duplicate taint",
-					"Node group %q already has a taint with key %q and effect %s, declared at %s. Kubernetes keeps one taint per key and effect; remove one of them.",
-					r.Name, t.Key, t.Effect, prev)
+					"%s %q already has a taint with key %q and effect %s, declared at %s. Kubernetes keeps one taint per key and effect; remove one of them.",
+					kind, name, t.Key, t.Effect, prev)
 			}
 			seen[id] = t.DefRange
 		}

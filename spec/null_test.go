@@ -56,6 +56,48 @@ cluster "demo" {
       @value@
     }
   }
+  self_managed_node_group "smng" {
+    instance_types = ["m6i.large"]
+    @ami_family@
+    @ami_id@
+    @ami_release@
+    @smng.version@
+    @smng.subnet_ids@
+    @smng.node_role_arn@
+    @smng.capacity_type@
+    @smng.labels@
+    @smng.tags@
+    scaling {
+      min_size = 0
+      max_size = 3
+      @smng.desired_size@
+    }
+    launch_template {
+      @lt.security_group_ids@
+      @metadata_http_tokens@
+      @metadata_hop_limit@
+      @user_data@
+      @lt.tags@
+      root_volume {
+        @size@
+        @volume.type@
+        @iops@
+        @throughput@
+        @encrypted@
+      }
+    }
+  }
+  node_group "custom" {
+    @custom.ami_type@
+    @custom.release_version@
+    launch_template {
+      ami_id = "ami-0a1b2c3d"
+    }
+    scaling {
+      min_size = 1
+      max_size = 3
+    }
+  }
   fargate_profile "fp" {
     @fp.subnet_ids@
     @pod_execution_role_arn@
@@ -130,7 +172,7 @@ func TestNullMeansUnset(t *testing.T) {
 		key := k[1]
 		attr := key[strings.LastIndex(key, ".")+1:]
 		for _, value := range []string{"null", "var.n", "var.s", `true ? null : "x"`} {
-			if value == "var.s" && !strings.Contains("region version role_arn ami_type capacity_type node_role_arn release_version pod_execution_role_arn role_name inline_policy authentication_mode type username scope configuration_values resolve_conflicts service_account_role_arn target_role_arn", attr) {
+			if value == "var.s" && !strings.Contains("region version role_arn ami_type ami_family ami_id ami_release metadata_http_tokens user_data capacity_type node_role_arn release_version pod_execution_role_arn role_name inline_policy authentication_mode type username scope configuration_values resolve_conflicts service_account_role_arn target_role_arn", attr) {
 				continue // a string variable fits only string attributes
 			}
 			line := attr + " = " + value

@@ -88,3 +88,16 @@ func attrRange(ranges map[string]hcl.Range, name string, decl hcl.Range) hcl.Ran
 	}
 	return decl
 }
+
+// AttrRange is where the user wrote attribute name ("ami_id",
+// "root_volume.size") in the launch_template block, or the block itself
+// (for a self-managed node group without one, the group's block).
+func (lt *LaunchTemplate) AttrRange(name string) hcl.Range {
+	return attrRange(lt.Ranges, name, lt.DeclRange)
+}
+
+// AttrRange is where the user wrote attribute name in the
+// self_managed_node_group block, or the block itself.
+func (g *SelfManagedNodeGroup) AttrRange(name string) hcl.Range {
+	return attrRange(g.Ranges, name, g.DeclRange)
+}

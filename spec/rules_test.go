@@ -219,9 +219,9 @@ func TestValidationRules(t *testing.T) {
 			give: nodeGroup(`    ami_type = "AL2_X86_64"`),
 			want: []string{"main.hcl:4,16: Invalid AMI type"},
 		},
-		"custom ami type needs a launch template": {
+		"custom ami type needs a launch template's ami_id": {
 			give: nodeGroup(`    ami_type = "CUSTOM"`),
-			want: []string{"main.hcl:4,16: Unsupported AMI type"},
+			want: []string{"main.hcl:4,16: Custom AMI type without an AMI"},
 		},
 		"capacity type": {
 			give: nodeGroup(`    capacity_type = "spot"`),

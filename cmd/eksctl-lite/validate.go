@@ -178,11 +178,13 @@ func countDiagnostics(diags hcl.Diagnostics) (errs, warns int) {
 
 // configSummary is one line counting what a configuration declares, e.g.
 // "1 cluster, 2 node groups, 1 Fargate profile, 0 IRSA roles.", with the
-// access entries, add-ons and Pod Identity associations when there are any.
+// self-managed node groups (after the node groups), access entries,
+// add-ons and Pod Identity associations when there are any.
 func configSummary(cfg *spec.Config) string {
-	var ngs, fps, irsa, entries, addons, pods int
+	var ngs, smngs, fps, irsa, entries, addons, pods int
 	for _, c := range cfg.Clusters {
 		ngs += len(c.NodeGroups)
+		smngs += len(c.SelfManagedNodeGroups)
 		fps += len(c.FargateProfiles)
 		irsa += len(c.IRSA)
 		entries += len(c.AccessEntries)
@@ -192,9 +194,14 @@ func configSummary(cfg *spec.Config) string {
 	parts := []string{
 		plural(len(cfg.Clusters), "cluster", "clusters"),
 		plural(ngs, "node group", "node groups"),
+	}
+	if smngs > 0 {
+		parts = append(parts, plural(smngs, "self-managed node group", "self-managed node groups"))
+	}
+	parts = append(parts,
 		plural(fps, "Fargate profile", "Fargate profiles"),
 		plural(irsa, "IRSA role", "IRSA roles"),
-	}
+	)
 	for _, p := range []struct {
 		n         int
 		one, many string

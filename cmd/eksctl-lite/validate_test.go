@@ -59,6 +59,7 @@ func TestValidateExamples(t *testing.T) {
 		"minimal":       {args: []string{"../../examples/minimal"}, summary: "1 cluster, 1 node group, 0 Fargate profiles, 0 IRSA roles."},
 		"full":          {args: []string{"../../examples/full"}, summary: "1 cluster, 2 node groups, 2 Fargate profiles, 2 IRSA roles, 1 access entry, 2 add-ons, 1 Pod Identity association."},
 		"multi-cluster": {args: []string{"../../examples/multi-cluster"}, summary: "2 clusters, 2 node groups, 0 Fargate profiles, 0 IRSA roles."},
+		"gpu":           {args: []string{"../../examples/gpu"}, summary: "1 cluster, 1 node group, 1 self-managed node group, 0 Fargate profiles, 0 IRSA roles."},
 		"multi-cluster with a var file and a var": {
 			args:    []string{"../../examples/multi-cluster", "--var-file", "../../examples/multi-cluster/example.vars", "--var", "env=qa"},
 			summary: "2 clusters, 2 node groups, 0 Fargate profiles, 0 IRSA roles.",
