@@ -1425,3 +1425,43 @@ func TestEmulatorLaunchTemplateNotFound(t *testing.T) {
 		t.Errorf("DeleteLaunchTemplate: %v", err)
 	}
 }
+
+// Patch ec2-lt-version-user-data: a launch template version made by
+// CreateLaunchTemplateVersion with user data launches (moto kept the user
+// data undecoded, and every launch from such a version failed), and
+// describes its user data as given.
+func TestEmulatorLaunchTemplateVersionUserData(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	subnets := testVPC(t, c)
+	vals, _ := ssmValues(t, c, []string{"/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id"})
+	ami := vals["/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id"]
+	lt, err := c.ec2.CreateLaunchTemplate(t.Context(), &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("ud-nodes"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String(ami), InstanceType: ec2types.InstanceTypeM5Large}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ud = "IyEvYmluL2Jhc2gKZWNobyBoaQo=" // #!/bin/bash\necho hi\n
+	if _, err := c.ec2.CreateLaunchTemplateVersion(t.Context(), &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId,
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String(ami), InstanceType: ec2types.InstanceTypeM5Large, UserData: aws.String(ud)}}); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := c.ec2.DescribeLaunchTemplateVersions(t.Context(), &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Versions: []string{"2"}})
+	if err != nil || len(vs.LaunchTemplateVersions) != 1 {
+		t.Fatalf("DescribeLaunchTemplateVersions: %v %v", vs, err)
+	}
+	if got := aws.ToString(vs.LaunchTemplateVersions[0].LaunchTemplateData.UserData); got != ud {
+		t.Errorf("version 2 describes user data %q, want %q", got, ud)
+	}
+	if _, err := c.asg.CreateAutoScalingGroup(t.Context(), &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String("ud-group"), MinSize: aws.Int32(0), MaxSize: aws.Int32(2), DesiredCapacity: aws.Int32(1),
+		VPCZoneIdentifier: aws.String(subnets[0]),
+		LaunchTemplate:    &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Version: aws.String("2")},
+	}); err != nil {
+		t.Fatalf("CreateAutoScalingGroup from a version with user data: %v", err)
+	}
+	if g := describeGroup(t, c, "ud-group"); len(g.Instances) != 1 {
+		t.Errorf("the group launched %d instances from the version with user data, want 1", len(g.Instances))
+	}
+}

@@ -8,6 +8,11 @@ meets. Each is switched off by name (control.DISABLED):
                             parameter, the new version inherits the launch
                             parameters from the source version"); moto keeps
                             only the parameters given
+  ec2-lt-version-user-data  CreateLaunchTemplateVersion decodes UserData as
+                            CreateLaunchTemplate does (moto keeps the raw
+                            text, and every launch from that version, a
+                            group's or an instance refresh's, then fails on
+                            an assertion)
   ec2-lt-delete-versions    DeleteLaunchTemplateVersions (moto: not
                             implemented); the default version cannot go
   ec2-lt-not-found          DescribeLaunchTemplates of an unknown ID
@@ -556,9 +561,43 @@ def _install_group_rules():
     AutoScalingResponse.delete_auto_scaling_group = delete_auto_scaling_group
 
 
+# ---------------------------------------------------------------------------
+# ec2-lt-version-user-data
+
+
+def _install_version_user_data():
+    from moto.ec2.responses import EC2Response
+    from moto.ec2.utils import parse_user_data
+
+    create_version = EC2Response.create_launch_template_version
+
+    def create_launch_template_version(self):
+        get_param = self._get_param
+        raw = get_param("LaunchTemplateData.UserData")
+
+        def _get_param(key, default=None):
+            if key == "LaunchTemplateData":
+                data = get_param(key, default)
+                if isinstance(data, dict) and raw is not None:
+                    data = dict(data)
+                    data["UserData"] = parse_user_data(raw)
+                return data
+            return get_param(key, default)
+
+        self._get_param = _get_param
+        try:
+            return create_version(self)
+        finally:
+            self._get_param = get_param
+
+    EC2Response.create_launch_template_version = create_launch_template_version
+
+
 def install():
     """Call before autoscaling_refresh.install() (whose instance details
     wrap the launches patched here)."""
+    if enabled("ec2-lt-version-user-data"):
+        _install_version_user_data()
     if enabled("ec2-lt-source-version"):
         _install_source_version()
     if enabled("ec2-lt-delete-versions"):
