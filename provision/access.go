@@ -476,8 +476,16 @@ func (pl *planner) planAccessEntries(cp *clusterPlan, _ useFunc) hcl.Diagnostics
 		}
 		cp.add(ch)
 	}
+	// Entries another kind planned (the node role entry of a self-managed
+	// node group) are that kind's.
+	claimed := map[string]bool{}
+	for _, ch := range cp.changes {
+		if ch.Type == TypeAccessEntry {
+			claimed[ch.Address] = true
+		}
+	}
 	for _, e := range live.accessEntries() {
-		if !kept[e] && owner(e.Tags) == c.Name {
+		if !kept[e] && owner(e.Tags) == c.Name && !claimed[e.Tags[TagAddress]] {
 			cp.add(cp.deleteAccessEntry(e, "not in the configuration"))
 		}
 	}

@@ -406,6 +406,7 @@ type execution struct {
 	eks     EKSAPI
 	iam     IAMAPI
 	ec2     EC2API
+	as      AutoScalingAPI
 	opts    ApplyOptions
 	act     *activity
 	e       *executor
@@ -444,7 +445,7 @@ func (e *executor) run(ctx context.Context, c *ResourceChange) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.Address, err)
 	}
-	x := &execution{c: c, before: before, after: after, eks: cl.EKS, iam: cl.IAM, ec2: cl.EC2, opts: e.opts, e: e, cluster: c.Cluster}
+	x := &execution{c: c, before: before, after: after, eks: cl.EKS, iam: cl.IAM, ec2: cl.EC2, as: cl.AutoScaling, opts: e.opts, e: e, cluster: c.Cluster}
 	x.act = e.progress.begin(c, actionDetail(c, k))
 	defer x.act.end() // stops the "Still ..." ticker even if fn panics
 	live, id, err := fn(x.act.watch(ctx), x)

@@ -453,6 +453,15 @@ func withLiveVersion(c *spec.Cluster, version string) *spec.Cluster {
 		}
 		cc.NodeGroups[i] = ng
 	}
+	cc.SelfManagedNodeGroups = make([]*spec.SelfManagedNodeGroup, len(c.SelfManagedNodeGroups))
+	for i, g := range c.SelfManagedNodeGroups {
+		if g.VersionFollowsCluster {
+			n := *g
+			n.Version = version
+			g = &n
+		}
+		cc.SelfManagedNodeGroups[i] = g
+	}
 	return &cc
 }
 

@@ -36,9 +36,11 @@ type InstanceProfileAttrs struct {
 	Name string `json:"name"`
 	Path string `json:"path"`
 	ARN  string `json:"arn,omitempty"`
-	// Role is the name of the role the profile holds ("" for none).
-	Role string            `json:"role"`
-	Tags map[string]string `json:"tags"`
+	// Role is the name of the role the profile holds ("" for none);
+	// RoleARN its ARN, as IAM shows it (not diffed).
+	Role    string            `json:"role"`
+	RoleARN string            `json:"role_arn,omitempty"`
+	Tags    map[string]string `json:"tags"`
 }
 
 // instanceProfileSchema: the role changes in place (remove, then add: a
@@ -118,6 +120,7 @@ func instanceProfileKind() *kind {
 }
 
 func (a *InstanceProfileAttrs) physicalName() string { return a.Name }
+func (a *InstanceProfileAttrs) usedRoleARN() string  { return a.RoleARN }
 
 // refValue: a profile gives its ARN.
 func (a *InstanceProfileAttrs) refValue(string, any) (string, error) { return a.ARN, nil }
@@ -206,7 +209,7 @@ func observeInstanceProfiles(ctx context.Context, o *observer, api IAMAPI, clust
 func instanceProfileFromAWS(p *iamtypes.InstanceProfile) *InstanceProfileAttrs {
 	a := &InstanceProfileAttrs{Name: aws.ToString(p.InstanceProfileName), Path: aws.ToString(p.Path), ARN: aws.ToString(p.Arn), Tags: map[string]string{}}
 	if len(p.Roles) > 0 {
-		a.Role = aws.ToString(p.Roles[0].RoleName)
+		a.Role, a.RoleARN = aws.ToString(p.Roles[0].RoleName), aws.ToString(p.Roles[0].Arn)
 	}
 	for _, t := range p.Tags {
 		a.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)

@@ -179,9 +179,11 @@ func init() {
 	kindList = []*kind{
 		clusterKind(),
 		nodeGroupKind(),
-		// Launch templates plan after the groups that hold them: their
-		// own pass deletes the templates no group claimed.
+		autoScalingGroupKind(),
+		// Launch templates and instance profiles plan after the groups
+		// that hold them: their own passes delete those no group claimed.
 		launchTemplateKind(),
+		instanceProfileKind(),
 		fargateProfileKind(),
 		// The OIDC provider plans before the roles: irsa roles trust it.
 		oidcProviderKind(),
@@ -242,7 +244,19 @@ type (
 	// do not (a cluster's certificate authority, what a launch template's
 	// user data is made from): the text plan does not show them.
 	internalAttrs interface{ internalKeys() []string }
+	// shownAttrs show some values otherwise in the text plan than they
+	// are (user data with its certificate authority shortened); the JSON
+	// plan holds them as they are.
+	shownAttrs interface{ shown(key string, v any) any }
 )
+
+// shownValue is v, attribute key of attrs, as the text plan shows it.
+func shownValue(attrs any, key string, v any) any {
+	if s, ok := attrs.(shownAttrs); ok {
+		return s.shown(key, v)
+	}
+	return v
+}
 
 // statusOf is attrs' live status, "" for kinds without one.
 func statusOf(attrs any) string {

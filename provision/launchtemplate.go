@@ -60,8 +60,12 @@ type LaunchTemplateAttrs struct {
 	// otherwise.
 	ClusterSecurityGroupID string   `json:"cluster_security_group_id"`
 	SecurityGroupIDs       []string `json:"security_group_ids"`
-	MetadataHTTPTokens     string   `json:"metadata_options.http_tokens"`
-	MetadataHopLimit       int      `json:"metadata_options.http_put_response_hop_limit"`
+	// IAMInstanceProfile is the name of the instance profile a
+	// self-managed group's instances get ("" for a managed node group:
+	// EKS gives its own).
+	IAMInstanceProfile string `json:"iam_instance_profile"`
+	MetadataHTTPTokens string `json:"metadata_options.http_tokens"`
+	MetadataHopLimit   int    `json:"metadata_options.http_put_response_hop_limit"`
 	// RootDevice is the device the root_volume block describes; not
 	// diffed: it follows from the AMI family.
 	RootDevice           string `json:"root_volume.device_name,omitempty"`
@@ -93,6 +97,14 @@ type templateJoin struct {
 	Extra  string            `json:"extra,omitempty"`
 }
 
+// shown: user data with its certificate authority shortened.
+func (a *LaunchTemplateAttrs) shown(key string, v any) any {
+	if s, ok := v.(string); ok && key == "user_data" && s != KnownAfterApply {
+		return readableUserData(s)
+	}
+	return v
+}
+
 func (a *LaunchTemplateAttrs) internalKeys() []string {
 	return []string{"node_join", "latest_version", "id"}
 }
@@ -114,6 +126,7 @@ var launchTemplateSchema = Schema{
 	"image_id":                                     {},
 	"cluster_security_group_id":                    {},
 	"security_group_ids":                           {Set: true},
+	"iam_instance_profile":                         {},
 	"metadata_options.http_tokens":                 {},
 	"metadata_options.http_put_response_hop_limit": {},
 	"root_volume.size":                             {},
@@ -291,10 +304,10 @@ type templateUse struct {
 // What want needs from the cluster (its security group, the user data
 // that joins it) is filled in from the live cluster, or known after apply
 // when the cluster is new.
-func (cp *clusterPlan) planLaunchTemplate(owner string, want *LaunchTemplateAttrs, withClusterSG bool) templateUse {
+func (cp *clusterPlan) planLaunchTemplate(owner string, want *LaunchTemplateAttrs, withClusterSG bool, deps ...string) templateUse {
 	addr := LaunchTemplateAddress(owner)
 	clusterAddr := ClusterAddress(cp.spec.Name)
-	deps := []string{clusterAddr}
+	deps = append([]string{clusterAddr}, deps...)
 	refs := map[string]string{}
 	lc := cp.live.cluster
 	if withClusterSG {
@@ -386,8 +399,11 @@ func deleteLaunchTemplate(cp *clusterPlan, t *LaunchTemplateAttrs, reason string
 	if addr == "" {
 		addr = ClusterAddress(cp.spec.Name) + ".launch_template." + t.Name
 	}
+	// A self-managed group's instance profile is deleted after its
+	// template (the dependency is dropped when there is none).
+	owner := strings.TrimSuffix(addr, ".launch_template")
 	return &ResourceChange{Address: addr, Type: TypeLaunchTemplate, Action: Delete, Before: t,
-		DependsOn: []string{ClusterAddress(cp.spec.Name)}, Reason: reason}
+		DependsOn: []string{ClusterAddress(cp.spec.Name), InstanceProfileAddress(owner)}, Reason: reason}
 }
 
 // observeLaunchTemplates reads the launch templates tagged with cluster's
@@ -456,6 +472,9 @@ func fromTemplateData(a *LaunchTemplateAttrs, d *ec2types.ResponseLaunchTemplate
 		return
 	}
 	a.ImageID = aws.ToString(d.ImageId)
+	if p := d.IamInstanceProfile; p != nil {
+		a.IAMInstanceProfile = aws.ToString(p.Name)
+	}
 	a.SecurityGroupIDs = d.SecurityGroupIds
 	if m := d.MetadataOptions; m != nil {
 		a.MetadataHTTPTokens = string(m.HttpTokens)

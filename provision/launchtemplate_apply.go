@@ -46,6 +46,9 @@ func templateData(a *LaunchTemplateAttrs) *ec2types.RequestLaunchTemplateData {
 	if a.ImageID != "" {
 		d.ImageId = aws.String(a.ImageID)
 	}
+	if a.IAMInstanceProfile != "" {
+		d.IamInstanceProfile = &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String(a.IAMInstanceProfile)}
+	}
 	if a.MetadataHTTPTokens != "" || a.MetadataHopLimit != 0 {
 		d.MetadataOptions = &ec2types.LaunchTemplateInstanceMetadataOptionsRequest{
 			HttpTokens:              ec2types.LaunchTemplateHttpTokensState(a.MetadataHTTPTokens),

@@ -181,7 +181,7 @@ func (r *textRenderer) attrs(v any, sign string) {
 	keys := visibleKeys(v, fields)
 	width := maxLen(keys)
 	for _, k := range keys {
-		r.lines(r.attrLines(attrCol, sign, pad(k, width), wholeValue(v, k, fields[k], sign), ""))
+		r.lines(r.attrLines(attrCol, sign, pad(k, width), wholeValue(v, k, shownValue(v, k, fields[k]), sign), ""))
 	}
 }
 
@@ -209,7 +209,7 @@ func (r *textRenderer) diffs(ch *ResourceChange) {
 	}
 	schema := displaySchema(ch.Type)
 	for _, d := range ch.Diffs {
-		sign, v := changedValue(ch.After, d.Path, schema[d.Path], d.Before, d.After)
+		sign, v := changedValue(ch.After, d.Path, schema[d.Path], shownValue(ch.After, d.Path, d.Before), shownValue(ch.After, d.Path, d.After))
 		comment := ""
 		if d.ForcesReplacement {
 			comment = r.paint(red, "# forces replacement")

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
@@ -186,9 +187,21 @@ func (emptyEC2) DescribeLaunchTemplates(context.Context, *ec2.DescribeLaunchTemp
 	return &ec2.DescribeLaunchTemplatesOutput{}, nil
 }
 
+// emptyAutoScaling is an Auto Scaling without groups.
+type emptyAutoScaling struct{ provision.AutoScalingAPI }
+
+func (emptyAutoScaling) DescribeAutoScalingGroups(context.Context, *autoscaling.DescribeAutoScalingGroupsInput, ...func(*autoscaling.Options)) (*autoscaling.DescribeAutoScalingGroupsOutput, error) {
+	return &autoscaling.DescribeAutoScalingGroupsOutput{}, nil
+}
+
 type emptyIAM struct {
 	provision.IAMAPI
 	calls *int
+}
+
+func (f emptyIAM) ListInstanceProfiles(context.Context, *iam.ListInstanceProfilesInput, ...func(*iam.Options)) (*iam.ListInstanceProfilesOutput, error) {
+	*f.calls++
+	return &iam.ListInstanceProfilesOutput{}, nil
 }
 
 func (f emptyIAM) GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
@@ -215,7 +228,7 @@ func fakeAWS(t *testing.T) *int {
 	t.Cleanup(func() { newClientsFactory = old })
 	newClientsFactory = func(context.Context, provision.AWSOptions) (provision.ClientsFactory, error) {
 		return func(string) (*provision.Clients, error) {
-			return &provision.Clients{EKS: emptyEKS{calls: calls}, IAM: emptyIAM{calls: calls}, EC2: emptyEC2{}}, nil
+			return &provision.Clients{EKS: emptyEKS{calls: calls}, IAM: emptyIAM{calls: calls}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}}, nil
 		}, nil
 	}
 	return calls

@@ -68,7 +68,7 @@ func TestApplyNeedsAllowClusterDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	deleted := false
-	fakeClients(t, &provision.Clients{EKS: removedEKS{emptyEKS: emptyEKS{calls: new(int)}, mu: &sync.Mutex{}, deleted: &deleted}, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}})
+	fakeClients(t, &provision.Clients{EKS: removedEKS{emptyEKS: emptyEKS{calls: new(int)}, mu: &sync.Mutex{}, deleted: &deleted}, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}})
 
 	planFile := filepath.Join(t.TempDir(), "p.plan")
 	if code, _, stderr := runCLI(t, "", "plan", "--out", planFile, dir); code != 0 {

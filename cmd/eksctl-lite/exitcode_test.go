@@ -166,6 +166,10 @@ func (deniedIAM) ListOpenIDConnectProviders(context.Context, *iam.ListOpenIDConn
 	return nil, errors.New("api error AccessDenied: not allowed")
 }
 
+func (deniedIAM) ListInstanceProfiles(context.Context, *iam.ListInstanceProfilesInput, ...func(*iam.Options)) (*iam.ListInstanceProfilesOutput, error) {
+	return nil, errors.New("api error AccessDenied: not allowed")
+}
+
 func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
 	select {
@@ -208,7 +212,7 @@ func TestExitCodes(t *testing.T) {
 			if tt.iam != nil {
 				iamAPI = tt.iam
 			}
-			fakeClients(t, &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: iamAPI, EC2: emptyEC2{}})
+			fakeClients(t, &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: iamAPI, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}})
 			code, stdout, stderr := runCLI(t, tt.stdin, tt.args...)
 			if code != tt.want {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.want, stdout, stderr)
@@ -243,7 +247,7 @@ func TestInterruptWhilePlanning(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			send, exits := fakeSignals(t)
 			hang := newHangingEKS(false)
-			fakeClients(t, &provision.Clients{EKS: hang, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}})
+			fakeClients(t, &provision.Clients{EKS: hang, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}})
 			c := startCLI(t, nil, append(tt.args, "../../examples/minimal")...)
 			waitClosed(t, hang.called, "a read of AWS")
 			send(tt.sig)
@@ -278,7 +282,7 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			send, exits := fakeSignals(t)
 			hang := newHangingEKS(true)
-			fakeClients(t, &provision.Clients{EKS: hang, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}})
+			fakeClients(t, &provision.Clients{EKS: hang, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}})
 			c := startCLI(t, nil, "plan", "../../examples/minimal")
 			waitClosed(t, hang.called, "a read of AWS")
 			send(tt.first)
@@ -313,7 +317,7 @@ func TestInterruptWhileApplying(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			send, exits := fakeSignals(t)
 			stalled := stalledIAM{emptyIAM: emptyIAM{calls: new(int)}, called: make(chan struct{}), release: make(chan struct{}), once: &sync.Once{}}
-			fakeClients(t, &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: stalled, EC2: emptyEC2{}})
+			fakeClients(t, &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: stalled, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}})
 			c := startCLI(t, nil, "apply", "--auto-approve", "../../examples/minimal")
 			waitClosed(t, stalled.called, "CreateRole")
 			send(tt.sig)
@@ -348,7 +352,7 @@ func TestInterruptWhileAskingForConfirmation(t *testing.T) {
 	defer func(f func(io.Reader) bool) { stdinIsTerminal = f }(stdinIsTerminal)
 	stdinIsTerminal = func(io.Reader) bool { return true }
 	send, _ := fakeSignals(t)
-	fakeClients(t, &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}})
+	fakeClients(t, &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}})
 	in := &waitingReader{reading: make(chan struct{}), release: make(chan struct{})}
 	defer close(in.release)
 	c := startCLI(t, in, "apply", "../../examples/minimal")
@@ -381,7 +385,7 @@ func TestPlanReadsAreBounded(t *testing.T) {
 	offlineAWS(t)
 	t.Setenv("EKSCTL_LITE_TIMEOUT_PLAN", "200ms")
 	hang := newHangingEKS(false)
-	fakeClients(t, &provision.Clients{EKS: hang, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}})
+	fakeClients(t, &provision.Clients{EKS: hang, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}})
 	start := time.Now()
 	code, stdout, stderr := runCLI(t, "", "plan", "../../examples/minimal")
 	if took := time.Since(start); took > 5*time.Second {

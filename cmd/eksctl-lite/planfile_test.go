@@ -20,7 +20,7 @@ func noAWSCalls(t *testing.T) {
 		t.Error("AWS clients were built")
 		return func(string) (*provision.Clients, error) {
 			t.Error("AWS was called")
-			return &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}}, nil
+			return &provision.Clients{EKS: emptyEKS{calls: new(int)}, IAM: emptyIAM{calls: new(int)}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}}, nil
 		}, nil
 	}
 }
