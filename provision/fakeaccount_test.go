@@ -88,6 +88,7 @@ type eksRegion struct {
 	addons     map[string]*eksObject    // by cluster/name
 	access     map[string]*eksObject    // access entries, by cluster/principal
 	templates  map[string]*fakeTemplate // EC2 launch templates, by name
+	asgs       map[string]*fakeASG      // EC2 Auto Scaling groups, by name
 }
 
 type iamRole struct {
@@ -172,7 +173,8 @@ func (a *fakeAccount) factory() ClientsFactory {
 		if a.clients[""] == nil {
 			a.clients[""] = &Clients{IAM: a.fakeIAM()}
 		}
-		c := &Clients{EKS: regionEKS{a.fakeEKS(region), region}, IAM: a.clients[""].IAM, EC2: &fakeEC2{a: a, region: region}}
+		c := &Clients{EKS: regionEKS{a.fakeEKS(region), region}, IAM: a.clients[""].IAM, EC2: &fakeEC2{a: a, region: region},
+			AutoScaling: &fakeAutoScaling{a: a, region: region}}
 		a.clients[region] = c
 		return c, nil
 	}
@@ -292,7 +294,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}, templates: map[string]*fakeTemplate{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}, templates: map[string]*fakeTemplate{}, asgs: map[string]*fakeASG{}}
 		a.regions[region] = r
 	}
 	return r
