@@ -61,6 +61,7 @@ import (
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 )
@@ -1272,4 +1273,43 @@ func TestFakeAutoScalingMixedInstancesAndScaling(t *testing.T) {
 		t.Errorf("desired above max: %v, want ValidationError", err)
 	}
 	requireNoViolations(t, a)
+}
+
+func TestFakeSSMPublicAMIs(t *testing.T) {
+	a := newFakeAccount()
+	ctx := context.Background()
+	get := func(region string, names ...string) *ssm.GetParametersOutput {
+		t.Helper()
+		c, err := a.factory()(region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.SSM.GetParameters(ctx, &ssm.GetParametersInput{Names: names})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	al, _ := amiParameter("AL2023_x86_64_STANDARD", "1.35")
+	br, _ := amiParameter("BOTTLEROCKET_ARM_64_NVIDIA", "1.28")
+	unknown, _ := amiParameter("AL2023_x86_64_STANDARD", "1.41")
+
+	out := get("", al, br, unknown)
+	if diff := cmp.Diff([]string{unknown}, out.InvalidParameters); diff != "" {
+		t.Errorf("InvalidParameters (-want +got):\n%s", diff)
+	}
+	if len(out.Parameters) != 2 || aws.ToString(out.Parameters[0].Value) != fakeAMIID("eu-west-1", al) || aws.ToString(out.Parameters[1].Name) != br {
+		t.Fatalf("Parameters = %+v", out.Parameters)
+	}
+	if id := aws.ToString(out.Parameters[0].Value); len(id) != len("ami-")+17 {
+		t.Errorf("AMI ID %s is not ami- and 17 hex digits", id)
+	}
+	if other := get("us-east-2", al); aws.ToString(other.Parameters[0].Value) == aws.ToString(out.Parameters[0].Value) {
+		t.Errorf("the same AMI ID in two regions: %s", aws.ToString(other.Parameters[0].Value))
+	}
+
+	a.publishAMI(al, "ami-0newer")
+	if got := aws.ToString(get("", al).Parameters[0].Value); got != "ami-0newer" {
+		t.Errorf("after publishAMI: %s, want ami-0newer", got)
+	}
 }

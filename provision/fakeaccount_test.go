@@ -128,6 +128,7 @@ type fakeAccount struct {
 	roles     map[string]*iamRole
 	providers map[string]*iamProvider // by ARN
 	profiles  map[string]*iamProfile  // instance profiles, by name
+	amis      map[string]string       // SSM public AMI parameters published by a test (publishAMI), by name
 	clients   map[string]*Clients
 	nextID    int
 
@@ -147,7 +148,7 @@ type fakeAccount struct {
 func newFakeAccount() *fakeAccount {
 	return &fakeAccount{
 		region: "eu-west-1", failUpdates: map[string]bool{}, regions: map[string]*eksRegion{}, updates: map[string]*eksUpdate{},
-		roles: map[string]*iamRole{}, providers: map[string]*iamProvider{}, profiles: map[string]*iamProfile{}, clients: map[string]*Clients{}, calls: map[string]int{},
+		roles: map[string]*iamRole{}, providers: map[string]*iamProvider{}, profiles: map[string]*iamProfile{}, amis: map[string]string{}, clients: map[string]*Clients{}, calls: map[string]int{},
 	}
 }
 
@@ -174,7 +175,7 @@ func (a *fakeAccount) factory() ClientsFactory {
 			a.clients[""] = &Clients{IAM: a.fakeIAM()}
 		}
 		c := &Clients{EKS: regionEKS{a.fakeEKS(region), region}, IAM: a.clients[""].IAM, EC2: &fakeEC2{a: a, region: region},
-			AutoScaling: &fakeAutoScaling{a: a, region: region}}
+			AutoScaling: &fakeAutoScaling{a: a, region: region}, SSM: &fakeSSM{a: a, region: region}}
 		a.clients[region] = c
 		return c, nil
 	}
