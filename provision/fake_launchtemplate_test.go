@@ -2,7 +2,8 @@ package provision
 
 // The fake account's EC2 launch templates: what EC2 does (versions that
 // are never edited, names unique per region, its error codes), and the
-// rule that a template is not deleted while a node group launches from it.
+// rule that a template is not deleted while a node group or an Auto
+// Scaling group launches from it.
 
 import (
 	"context"
@@ -186,6 +187,9 @@ func (f *fakeEC2) DeleteLaunchTemplate(_ context.Context, in *ec2.DeleteLaunchTe
 			if o.ng != nil && o.ng.LaunchTemplate != nil && aws.ToString(o.ng.LaunchTemplate.Name) == t.name {
 				f.a.violate("DeleteLaunchTemplate %s while node group %s launches from it", t.name, key)
 			}
+		}
+		for _, g := range f.r().usingTemplate(t) {
+			f.a.violate("DeleteLaunchTemplate %s while Auto Scaling group %s launches from it", t.name, g)
 		}
 		delete(f.r().templates, t.name)
 		f.a.record("DeleteLaunchTemplate %s", t.name)

@@ -88,6 +88,7 @@ type eksRegion struct {
 	addons     map[string]*eksObject    // by cluster/name
 	access     map[string]*eksObject    // access entries, by cluster/principal
 	templates  map[string]*fakeTemplate // EC2 launch templates, by name
+	asgs       map[string]*fakeASG      // EC2 Auto Scaling groups, by name
 }
 
 type iamRole struct {
@@ -127,6 +128,7 @@ type fakeAccount struct {
 	roles     map[string]*iamRole
 	providers map[string]*iamProvider // by ARN
 	profiles  map[string]*iamProfile  // instance profiles, by name
+	amis      map[string]string       // SSM public AMI parameters published by a test (publishAMI), by name
 	clients   map[string]*Clients
 	nextID    int
 
@@ -146,7 +148,7 @@ type fakeAccount struct {
 func newFakeAccount() *fakeAccount {
 	return &fakeAccount{
 		region: "eu-west-1", failUpdates: map[string]bool{}, regions: map[string]*eksRegion{}, updates: map[string]*eksUpdate{},
-		roles: map[string]*iamRole{}, providers: map[string]*iamProvider{}, profiles: map[string]*iamProfile{}, clients: map[string]*Clients{}, calls: map[string]int{},
+		roles: map[string]*iamRole{}, providers: map[string]*iamProvider{}, profiles: map[string]*iamProfile{}, amis: map[string]string{}, clients: map[string]*Clients{}, calls: map[string]int{},
 	}
 }
 
@@ -172,7 +174,8 @@ func (a *fakeAccount) factory() ClientsFactory {
 		if a.clients[""] == nil {
 			a.clients[""] = &Clients{IAM: a.fakeIAM()}
 		}
-		c := &Clients{EKS: regionEKS{a.fakeEKS(region), region}, IAM: a.clients[""].IAM, EC2: &fakeEC2{a: a, region: region}}
+		c := &Clients{EKS: regionEKS{a.fakeEKS(region), region}, IAM: a.clients[""].IAM, EC2: &fakeEC2{a: a, region: region},
+			AutoScaling: &fakeAutoScaling{a: a, region: region}, SSM: &fakeSSM{a: a, region: region}}
 		a.clients[region] = c
 		return c, nil
 	}
@@ -292,7 +295,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}, templates: map[string]*fakeTemplate{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}, templates: map[string]*fakeTemplate{}, asgs: map[string]*fakeASG{}}
 		a.regions[region] = r
 	}
 	return r
