@@ -102,6 +102,9 @@ func (f *fakeEC2) DescribeLaunchTemplates(_ context.Context, in *ec2.DescribeLau
 // responseData converts what a version holds to how EC2 describes it.
 func responseData(d *ec2types.RequestLaunchTemplateData) *ec2types.ResponseLaunchTemplateData {
 	out := &ec2types.ResponseLaunchTemplateData{ImageId: d.ImageId, SecurityGroupIds: d.SecurityGroupIds, UserData: d.UserData}
+	if p := d.IamInstanceProfile; p != nil {
+		out.IamInstanceProfile = &ec2types.LaunchTemplateIamInstanceProfileSpecification{Name: p.Name, Arn: p.Arn}
+	}
 	if m := d.MetadataOptions; m != nil {
 		out.MetadataOptions = &ec2types.LaunchTemplateInstanceMetadataOptions{HttpTokens: m.HttpTokens, HttpPutResponseHopLimit: m.HttpPutResponseHopLimit,
 			HttpEndpoint: m.HttpEndpoint}

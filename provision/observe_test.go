@@ -237,7 +237,7 @@ func TestPlanReadLimitsPerService(t *testing.T) {
 				if err != nil {
 					return nil, err
 				}
-				return &Clients{EKS: gaugedEKS{c.EKS, eksG}, IAM: gaugedIAM{c.IAM, iamG}, EC2: c.EC2}, nil
+				return &Clients{EKS: gaugedEKS{c.EKS, eksG}, IAM: gaugedIAM{c.IAM, iamG}, EC2: c.EC2, AutoScaling: c.AutoScaling, SSM: c.SSM}, nil
 			}
 			p, diags := MakePlan(context.Background(), cfg, factory, PlanOptions{Parallelism: tc.parallelism})
 			if diags.HasErrors() {

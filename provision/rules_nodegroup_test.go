@@ -64,7 +64,7 @@ func (r *sentCalls) factory(f ClientsFactory) ClientsFactory {
 		if o, ok := c.EKS.(regioner); ok {
 			rg = o.Options().Region
 		}
-		return &Clients{EKS: sentEKS{EKSAPI: c.EKS, region: rg, rec: r}, IAM: c.IAM, EC2: c.EC2}, nil
+		return &Clients{EKS: sentEKS{EKSAPI: c.EKS, region: rg, rec: r}, IAM: c.IAM, EC2: c.EC2, AutoScaling: c.AutoScaling, SSM: c.SSM}, nil
 	}
 }
 

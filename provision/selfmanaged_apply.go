@@ -247,13 +247,14 @@ func refreshInstances(ctx context.Context, x *execution, w waiter, name string, 
 		return nil
 	}
 	subnetsOnly := len(s.Paths) == 1 && s.Paths[0] == "subnet_ids"
+	lo, hi := refreshHealth(a.MinHealthyPercentage, derefOr(live.DesiredSize, a.MinSize))
 	out, err := as.StartInstanceRefresh(callCtx(ctx), &autoscaling.StartInstanceRefreshInput{
 		AutoScalingGroupName: aws.String(name),
 		Strategy:             astypes.RefreshStrategyRolling,
 		DesiredConfiguration: &astypes.DesiredConfiguration{MixedInstancesPolicy: mixedInstancesPolicy(a)},
 		Preferences: &astypes.RefreshPreferences{
-			MinHealthyPercentage: aws.Int32(int32(a.MinHealthyPercentage)),
-			MaxHealthyPercentage: aws.Int32(100),
+			MinHealthyPercentage: aws.Int32(int32(lo)),
+			MaxHealthyPercentage: aws.Int32(int32(hi)),
 			// Instances already launched from the new configuration (a
 			// refresh an interrupt cancelled) are kept; a subnet change
 			// alone replaces them all, to move them.
@@ -350,4 +351,34 @@ func deleteAutoScalingGroupNamed(ctx context.Context, x *execution, w waiter, na
 		}
 		return false, fmt.Sprintf("%d instances", len(g.Instances)), nil
 	})
+}
+
+// maxHealthy is the maximum healthy percentage of a refresh of a group of
+// desired instances that keeps min percent in service: room for as many
+// new instances as the minimum lets go, and for one at least, so that a
+// small group launches a replacement before it terminates (Auto Scaling
+// replaces at least one instance at a time, and with a maximum of 100 a
+// group of 1 to 9 under the default minimum of 90 would dip below it).
+// Auto Scaling takes 100 to 200, at most 100 above the minimum.
+func maxHealthy(minHealthy, desired int) int {
+	_, hi := refreshHealth(minHealthy, desired)
+	return hi
+}
+
+// refreshHealth is the minimum and maximum healthy percentages a refresh
+// of desired instances is started with to keep minHealthy percent in
+// service. When Auto Scaling's limit on the maximum (min + 100) leaves no
+// room for a replacement to launch first, and the minimum lets no
+// instance go (a group of one), the refresh runs at 100 and 200: one new
+// instance in service before one old goes, which keeps the promise.
+func refreshHealth(minHealthy, desired int) (lo, hi int) {
+	if desired <= 0 {
+		return minHealthy, 100
+	}
+	extra := max(100-minHealthy, (100+desired-1)/desired)
+	hi = clamp(100+extra, 100, min(200, minHealthy+100))
+	if desired*hi/100 <= desired && (desired*minHealthy+99)/100 >= desired {
+		return 100, 200
+	}
+	return minHealthy, hi
 }

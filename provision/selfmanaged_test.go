@@ -92,7 +92,7 @@ func TestSelfManagedLabelChangeRefreshes(t *testing.T) {
 	c.SelfManagedNodeGroups[0].Labels = map[string]string{"tier": "b"}
 	p := mustPlan(t, w, testConfig(c), PlanOptions{})
 	want := []string{
-		gpuAddr + " update CreateOrUpdateTags,StartInstanceRefresh",
+		gpuAddr + " update CreateOrUpdateTags StartInstanceRefresh",
 		gpuAddr + ".launch_template update CreateLaunchTemplateVersion",
 	}
 	if d := cmp.Diff(want, summaryOfChanges(p)); d != "" {
@@ -223,5 +223,33 @@ func TestSelfManagedAttributeChanges(t *testing.T) {
 				t.Errorf("changing %s: steps %s, want %s", attr, got, tt.steps)
 			}
 		})
+	}
+}
+
+// The maximum healthy percentage lets a refresh launch before it
+// terminates, so that even a group of one (where Auto Scaling replaces at
+// least one instance at a time) never drops below the minimum.
+func TestSelfManagedSmallGroupRefreshKeepsCapacity(t *testing.T) {
+	for _, desired := range []int{1, 2, 5} {
+		c := smCluster()
+		g := c.SelfManagedNodeGroups[0]
+		g.Scaling.DesiredSize = aws.Int(desired)
+		g.Update = spec.UpdateConfig{} // the refresh default: 90% in service
+		w := converged(t, testConfig(c))
+		g.Labels = map[string]string{"tier": "b"}
+		w.apply(t, mustPlan(t, w, testConfig(c), PlanOptions{})) // fails on a capacity violation
+		if low := w.asgCapacityLow("", gpuGroupName); low < desired {
+			t.Errorf("desired %d: %d in service during the refresh, want all %d (90%% rounds up)", desired, low, desired)
+		}
+	}
+}
+
+func TestMaxHealthy(t *testing.T) {
+	for _, tt := range []struct{ min, desired, want int }{
+		{90, 1, 200}, {90, 2, 150}, {90, 10, 110}, {90, 100, 110}, {75, 4, 125}, {0, 4, 100}, {100, 3, 134}, {75, 0, 100}, {50, 1, 200}, {50, 4, 150},
+	} {
+		if got := maxHealthy(tt.min, tt.desired); got != tt.want {
+			t.Errorf("maxHealthy(%d, %d) = %d, want %d", tt.min, tt.desired, got, tt.want)
+		}
 	}
 }
