@@ -1465,3 +1465,38 @@ func TestEmulatorLaunchTemplateVersionUserData(t *testing.T) {
 		t.Errorf("the group launched %d instances from the version with user data, want 1", len(g.Instances))
 	}
 }
+
+// A refresh that launches before it terminates, cancelled while it holds
+// an old instance back, leaves the group above its desired capacity; Auto
+// Scaling terminates the surplus, the old instance first (the default
+// termination policy), so the group is back at its desired capacity.
+func TestEmulatorInstanceRefreshCancelDropsSurplus(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	c := newClients11(e)
+	e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, time.Second)
+	g := createRefreshGroup(t, c, "surplus", 2)
+	start, err := c.asg.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{
+		AutoScalingGroupName: aws.String(g.name),
+		Preferences:          &asgtypes.RefreshPreferences{MinHealthyPercentage: aws.Int32(100), MaxHealthyPercentage: aws.Int32(150)},
+		DesiredConfiguration: &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.ltID), Version: aws.String("2")}},
+	})
+	if err != nil {
+		t.Fatalf("StartInstanceRefresh: %v", err)
+	}
+	waitFor(t, "a third instance", func() (bool, error) { return len(describeGroup(t, c, g.name).Instances) == 3, nil })
+	if _, err := c.asg.CancelInstanceRefresh(t.Context(), &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String(g.name)}); err != nil {
+		t.Fatalf("CancelInstanceRefresh: %v", err)
+	}
+	waitFor(t, "the refresh cancelled and the group at 2 instances", func() (bool, error) {
+		r := describeRefresh(t, c, g.name, aws.ToString(start.InstanceRefreshId))
+		return r.Status == asgtypes.InstanceRefreshStatusCancelled && len(describeGroup(t, c, g.name).Instances) == 2, nil
+	})
+	var kept []string
+	for _, i := range describeGroup(t, c, g.name).Instances {
+		kept = append(kept, aws.ToString(i.InstanceId))
+	}
+	if !slices.ContainsFunc(kept, func(id string) bool { return !slices.Contains(g.instances, id) }) {
+		t.Errorf("after the cancel the group keeps %v, only old instances %v: the new one should stay", kept, g.instances)
+	}
+}

@@ -231,8 +231,10 @@ func refreshInstances(ctx context.Context, x *execution, w waiter, name string, 
 	if id, err := activeRefresh(ctx, x, name); err != nil {
 		return err
 	} else if id != "" {
+		// However it ends (an interrupted apply's is Cancelling), this
+		// apply goes on from what the group has then.
 		x.act.note("waiting for the instance refresh %s of %s an earlier apply started", id, name)
-		if err := waitRefresh(ctx, x, w, name, id); err != nil {
+		if err := waitRefresh(ctx, x, w, name, id, true); err != nil {
 			return err
 		}
 	}
@@ -266,7 +268,7 @@ func refreshInstances(ctx context.Context, x *execution, w waiter, name string, 
 	}
 	id := aws.ToString(out.InstanceRefreshId)
 	x.act.note("instance refresh %s of %s: replacing instances, at least %d%% in service", id, name, a.MinHealthyPercentage)
-	return waitRefresh(ctx, x, w, name, id)
+	return waitRefresh(ctx, x, w, name, id, false)
 }
 
 // activeRefresh is the ID of the group's instance refresh under way, ""
@@ -289,10 +291,11 @@ func activeRefresh(ctx context.Context, x *execution, name string) (string, erro
 // errRefreshCancelled is a refresh that ended Cancelled.
 var errRefreshCancelled = errors.New("instance refresh cancelled")
 
-// waitRefresh waits for refresh id of group name to succeed. If the wait
-// is interrupted, it cancels the refresh, so that nothing goes on
-// replacing instances after eksctl-lite stopped.
-func waitRefresh(ctx context.Context, x *execution, w waiter, name, id string) error {
+// waitRefresh waits for refresh id of group name to succeed (or, when
+// earlier, an earlier apply's, to end however it does). If the wait is
+// interrupted, it cancels the refresh, so that nothing goes on replacing
+// instances after eksctl-lite stopped.
+func waitRefresh(ctx context.Context, x *execution, w waiter, name, id string, earlier bool) error {
 	as := x.as
 	err := w.poll(ctx, "instance refresh "+id+" of Auto Scaling group "+name, func(pctx context.Context) (bool, string, error) {
 		out, err := as.DescribeInstanceRefreshes(pctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String(name), InstanceRefreshIds: []string{id}})
@@ -304,6 +307,13 @@ func waitRefresh(ctx context.Context, x *execution, w waiter, name, id string) e
 		}
 		r := out.InstanceRefreshes[0]
 		status := fmt.Sprintf("%s, %d%% done", r.Status, aws.ToInt32(r.PercentageComplete))
+		switch r.Status {
+		case astypes.InstanceRefreshStatusCancelled, astypes.InstanceRefreshStatusFailed,
+			astypes.InstanceRefreshStatusRollbackSuccessful, astypes.InstanceRefreshStatusRollbackFailed:
+			if earlier {
+				return true, status, nil
+			}
+		}
 		switch r.Status {
 		case astypes.InstanceRefreshStatusSuccessful:
 			return true, status, nil

@@ -4,8 +4,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksctl-lite/eksctl-lite/spec"
@@ -32,10 +35,10 @@ func testSelfManaged(c *spec.Cluster, name string) *spec.SelfManagedNodeGroup {
 	return &spec.SelfManagedNodeGroup{
 		Name: name, InstanceTypes: []string{"g5.xlarge"}, AMIFamily: "AL2023_x86_64_NVIDIA", AMIRelease: "pinned",
 		Version: c.Version, VersionFollowsCluster: true, SubnetIDs: c.VPC.SubnetIDs, CapacityType: "ON_DEMAND",
-		Labels:  map[string]string{"tier": "a"},
-		Taints:  []spec.Taint{{Key: "nvidia.com/gpu", Effect: "NO_SCHEDULE"}},
-		Scaling: spec.Scaling{MinSize: 0, MaxSize: 6, DesiredSize: aws.Int(4)},
-		Update:  spec.UpdateConfig{MaxUnavailablePercentage: aws.Int(25)},
+		Labels:         map[string]string{"tier": "a"},
+		Taints:         []spec.Taint{{Key: "nvidia.com/gpu", Effect: "NO_SCHEDULE"}},
+		Scaling:        spec.Scaling{MinSize: 0, MaxSize: 6, DesiredSize: aws.Int(4)},
+		Update:         spec.UpdateConfig{MaxUnavailablePercentage: aws.Int(25)},
 		LaunchTemplate: &spec.LaunchTemplate{MetadataHTTPTokens: "required", MetadataHopLimit: 2},
 	}
 }
@@ -251,5 +254,36 @@ func TestMaxHealthy(t *testing.T) {
 		if got := maxHealthy(tt.min, tt.desired); got != tt.want {
 			t.Errorf("maxHealthy(%d, %d) = %d, want %d", tt.min, tt.desired, got, tt.want)
 		}
+	}
+}
+
+// A refresh an interrupted apply cancelled (still Cancelling, or
+// Cancelled) does not fail the next apply: it waits for it to end, then
+// starts its own.
+func TestSelfManagedApplyAfterCancelledRefresh(t *testing.T) {
+	c := smCluster()
+	w := converged(t, testConfig(c))
+	c.SelfManagedNodeGroups[0].Labels = map[string]string{"tier": "b"}
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	cl, _ := w.factory()("")
+	w.mu.Lock()
+	w.life.update = 30 * time.Millisecond // the cancel takes a step to end
+	w.mu.Unlock()
+	if _, err := cl.AutoScaling.StartInstanceRefresh(t.Context(), &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String(gpuGroupName),
+		Preferences: &astypes.RefreshPreferences{SkipMatching: aws.Bool(false), MinHealthyPercentage: aws.Int32(50)}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // Pending, then a batch in flight
+		time.Sleep(35 * time.Millisecond)
+		if _, err := cl.AutoScaling.DescribeInstanceRefreshes(t.Context(), &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String(gpuGroupName)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cl.AutoScaling.CancelInstanceRefresh(t.Context(), &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String(gpuGroupName)}); err != nil {
+		t.Fatal(err)
+	}
+	w.apply(t, p)
+	if got := w.asgInstanceVersions("", gpuGroupName); slices.ContainsFunc(got, func(s string) bool { return s != gpuTemplate+":2" }) {
+		t.Errorf("instances %v, want all on version 2", got)
 	}
 }

@@ -348,6 +348,7 @@ class Refresh:
         if self.status == CANCELLING:
             if any(t[0] in self.batch["new"] for t in _transitions) if self.batch else False:
                 return True
+            self._drop_held_back()
             self._end(CANCELLED, "Cancelled due to user request.")
             return False
         if self.status == BAKING:
@@ -459,10 +460,28 @@ class Refresh:
         self.end_time = utcnow()
         self.pause_until = None
 
+    def _drop_held_back(self):
+        """A batch launched before it terminates (a maximum healthy
+        percentage above 100) holds old instances back until the new ones
+        are in service. Cancelled then, the group is above its desired
+        capacity, and Auto Scaling terminates the surplus, the instances of
+        the older configuration first (the default termination policy):
+        those held back."""
+        b = self.batch
+        if b is None or not b["old_later"]:
+            return
+        group = self.group
+        live = [s for s in group.instance_states if s.lifecycle_state not in ("Terminating",)]
+        surplus = len(live) - int(group.desired_capacity or 0)
+        if surplus > 0:
+            _terminate(group, b["old_later"][:surplus])
+        b["old_later"] = []
+
     def cancel(self, wait):
         if self.status == ROLLBACK and (not wait or self.batch is None):
             self._end(CANCELLED, "Rollback cancelled due to user request.")
         elif self.status == PENDING or not wait or self.batch is None:
+            self._drop_held_back()
             self._end(CANCELLED, "Cancelled due to user request.")
         else:
             self.status = CANCELLING
