@@ -320,7 +320,6 @@ func decodeB64(t *testing.T, s string) string {
 	return string(b)
 }
 
-
 // A 1.34 -> 1.35 upgrade rolls the self-managed group to the 1.35 AMI
 // after the control plane; an apply interrupted during that refresh
 // cancels it, and the next apply finishes it.
