@@ -572,3 +572,39 @@ func TestEmulatorPriceOverride(t *testing.T) {
 		t.Errorf("c6i.xlarge in eu-west-1 after a reset: %v, want the table's [0.1920000000]", got)
 	}
 }
+
+// Patch eks-upgrade-policy-at-create: CreateCluster keeps the upgrade
+// policy it is given (EKS's default, EXTENDED, when none), and refuses one
+// that is neither STANDARD nor EXTENDED.
+func TestEmulatorUpgradePolicyAtCreate(t *testing.T) {
+	e := newEnv(t)
+	e.requireMoto(t)
+	create := func(name string, p *ekstypes.UpgradePolicyRequest) error {
+		_, err := e.eks.CreateCluster(t.Context(), &eks.CreateClusterInput{Name: aws.String(name), RoleArn: aws.String("arn:aws:iam::123456789012:role/c"),
+			ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-00000001", "subnet-00000002"}}, UpgradePolicy: p})
+		return err
+	}
+	support := func(name string) ekstypes.SupportType {
+		out, err := e.eks.DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Cluster.UpgradePolicy.SupportType
+	}
+	if err := create("std", &ekstypes.UpgradePolicyRequest{SupportType: ekstypes.SupportTypeStandard}); err != nil {
+		t.Fatal(err)
+	}
+	if err := create("dflt", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := support("std"); got != ekstypes.SupportTypeStandard {
+		t.Errorf("created with STANDARD, described %s", got)
+	}
+	if got := support("dflt"); got != ekstypes.SupportTypeExtended {
+		t.Errorf("created with none, described %s; want EKS's default EXTENDED", got)
+	}
+	var bad *ekstypes.InvalidParameterException
+	if err := create("bad", &ekstypes.UpgradePolicyRequest{SupportType: "FOREVER"}); !errors.As(err, &bad) {
+		t.Errorf("CreateCluster with support type FOREVER: %v, want InvalidParameterException", err)
+	}
+}

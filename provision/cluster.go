@@ -34,6 +34,9 @@ var clusterSchema = Schema{
 	"enabled_cluster_log_types": {Set: true},
 	"kms_key_arn":               {},
 	"authentication_mode":       {},
+	// upgrade_policy: UpdateClusterConfig upgradePolicy, its own update;
+	// left out at creation, EKS's default.
+	"upgrade_policy": {Optional: true},
 	// bootstrap_cluster_creator_admin: EKS decides it in CreateCluster
 	// and no call changes it.
 	"bootstrap_cluster_creator_admin": {Impossible: true},
@@ -103,6 +106,7 @@ func clusterAttrs(c *spec.Cluster, roleARN string) *ClusterAttrs {
 		PublicAccessCIDRs:     c.VPC.PublicAccessCIDRs,
 		Logging:               c.Logging,
 		KMSKeyARN:             c.KMSKeyARN,
+		UpgradePolicy:         c.UpgradePolicy,
 		Tags:                  ownedTags(c.Tags, c.Name, ClusterAddress(c.Name)),
 	}
 }
@@ -145,6 +149,9 @@ func clusterFromAWS(c *ekstypes.Cluster) *ClusterAttrs {
 	}
 	if c.Identity != nil && c.Identity.Oidc != nil {
 		a.OIDCIssuer = aws.ToString(c.Identity.Oidc.Issuer)
+	}
+	if u := c.UpgradePolicy; u != nil {
+		a.UpgradePolicy = string(u.SupportType)
 	}
 	a.Endpoint = aws.ToString(c.Endpoint)
 	if c.CertificateAuthority != nil {
@@ -217,6 +224,9 @@ func clusterSteps(before, after *ClusterAttrs, diffs []AttrDiff) []Step {
 	}
 	if paths["kms_key_arn"] && before.KMSKeyARN == "" {
 		steps = append(steps, Step{Call: "AssociateEncryptionConfig", Detail: "secrets encryption", Paths: []string{"kms_key_arn"}})
+	}
+	if paths["upgrade_policy"] {
+		steps = append(steps, Step{Call: "UpdateClusterConfig", Detail: "upgrade policy to " + after.UpgradePolicy, Paths: []string{"upgrade_policy"}, Target: after.UpgradePolicy})
 	}
 	if paths["authentication_mode"] {
 		// One mode at a time: CONFIG_MAP goes to API through API_AND_CONFIG_MAP.
@@ -477,6 +487,7 @@ var clusterSpecPath = map[string]string{
 	"endpoint_private_access":   "vpc.endpoint_private_access",
 	"public_access_cidrs":       "vpc.public_access_cidrs",
 	"enabled_cluster_log_types": "logging",
+	"upgrade_policy":            "upgrade_policy",
 }
 
 // clusterDiffRange is where the user wrote the attribute of diff path, or

@@ -57,6 +57,9 @@ func createCluster(ctx context.Context, x *execution) (any, string, error) {
 	if a.KMSKeyARN != "" {
 		in.EncryptionConfig = encryptionConfig(a.KMSKeyARN)
 	}
+	if a.UpgradePolicy != "" {
+		in.UpgradePolicy = &ekstypes.UpgradePolicyRequest{SupportType: ekstypes.SupportType(a.UpgradePolicy)}
+	}
 	if a.AuthenticationMode != "" || a.BootstrapCreatorAdmin != nil {
 		in.AccessConfig = &ekstypes.CreateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationMode(a.AuthenticationMode), BootstrapClusterCreatorAdminPermissions: a.BootstrapCreatorAdmin}
 	}
@@ -228,6 +231,8 @@ func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterA
 			in.Logging = clusterLogging(cur.Logging, a.Logging)
 		case p["authentication_mode"]:
 			in.AccessConfig = &ekstypes.UpdateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationMode(stepTarget(s, a.AuthenticationMode))}
+		case p["upgrade_policy"]:
+			in.UpgradePolicy = &ekstypes.UpgradePolicyRequest{SupportType: ekstypes.SupportType(a.UpgradePolicy)}
 		default:
 			// Only the endpoint fields: EKS merges what is sent into the
 			// VPC configuration (EMULATOR-GAPS 3).
@@ -265,6 +270,9 @@ func clusterStepDone(s Step, cur, a *ClusterAttrs) bool {
 	case "UpdateClusterVersion":
 		return versionReached(cur.Version, stepTarget(s, a.Version))
 	case "UpdateClusterConfig":
+		if toSet(s.Paths)["upgrade_policy"] {
+			return cur.UpgradePolicy == a.UpgradePolicy
+		}
 		if toSet(s.Paths)["authentication_mode"] {
 			return authModeRank(cur.AuthenticationMode) >= authModeRank(stepTarget(s, a.AuthenticationMode))
 		}

@@ -37,7 +37,11 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 				Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String(issuerOf(region, name))}},
 				Logging:  mergeLogging(nil, in.Logging), EncryptionConfig: in.EncryptionConfig,
 				// EKS's defaults when CreateCluster says nothing.
-				AccessConfig: &ekstypes.AccessConfigResponse{AuthenticationMode: ekstypes.AuthenticationModeConfigMap, BootstrapClusterCreatorAdminPermissions: aws.Bool(true)}}
+				UpgradePolicy: &ekstypes.UpgradePolicyResponse{SupportType: ekstypes.SupportTypeExtended},
+				AccessConfig:  &ekstypes.AccessConfigResponse{AuthenticationMode: ekstypes.AuthenticationModeConfigMap, BootstrapClusterCreatorAdminPermissions: aws.Bool(true)}}
+			if u := in.UpgradePolicy; u != nil {
+				o.cl.UpgradePolicy = &ekstypes.UpgradePolicyResponse{SupportType: u.SupportType}
+			}
 			if ac := in.AccessConfig; ac != nil {
 				if ac.AuthenticationMode != "" {
 					o.cl.AccessConfig.AuthenticationMode = ac.AuthenticationMode
@@ -159,7 +163,13 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 		if in.AccessConfig != nil {
 			what, typ = append(what, "authentication mode "+string(in.AccessConfig.AuthenticationMode)), ekstypes.UpdateTypeAccessConfigUpdate
 		}
+		if in.UpgradePolicy != nil {
+			what, typ = append(what, "upgrade policy "+string(in.UpgradePolicy.SupportType)), ekstypes.UpdateTypeUpgradePolicyUpdate
+		}
 		change := func(c *ekstypes.Cluster) {
+			if u := in.UpgradePolicy; u != nil {
+				c.UpgradePolicy = &ekstypes.UpgradePolicyResponse{SupportType: u.SupportType}
+			}
 			if ac := in.AccessConfig; ac != nil {
 				cc := *c.AccessConfig
 				cc.AuthenticationMode = ac.AuthenticationMode

@@ -201,8 +201,11 @@ type ClusterAttrs struct {
 	AuthenticationMode string `json:"authentication_mode"`
 	// BootstrapCreatorAdmin is whether EKS gave the cluster's creator an
 	// admin access entry at creation (nil: unknown, never a diff).
-	BootstrapCreatorAdmin *bool             `json:"bootstrap_cluster_creator_admin"`
-	Tags                  map[string]string `json:"tags"`
+	BootstrapCreatorAdmin *bool `json:"bootstrap_cluster_creator_admin"`
+	// UpgradePolicy is EKS's support type, STANDARD or EXTENDED; "" when
+	// left to EKS at creation (then not a diff).
+	UpgradePolicy string            `json:"upgrade_policy"`
+	Tags          map[string]string `json:"tags"`
 	// OIDCIssuer is the cluster's issuer URL, known only once it exists.
 	OIDCIssuer string `json:"oidc_issuer,omitempty"`
 	// What nodes need to join the cluster, known once it exists: its API

@@ -13,6 +13,7 @@ type rawCluster struct {
 	Region                *string                    `hcl:"region,optional"`
 	Version               *string                    `hcl:"version,optional"`
 	RoleARN               *string                    `hcl:"role_arn,optional"`
+	UpgradePolicy         *string                    `hcl:"upgrade_policy,optional"`
 	Tags                  map[string]string          `hcl:"tags,optional"`
 	VPC                   *rawVPC                    `hcl:"vpc,block"`
 	Logging               *rawLogging                `hcl:"logging,block"`
@@ -131,6 +132,10 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 		(!has(rc.Body, "version") || l.usable(rc.Body, "version"))
 	l.checkRoleARN(rc.Body, "role_arn", c.RoleARN, rc.declRange)
 	l.checkTags(rc.Body, c.Tags, rc.declRange)
+	if rc.UpgradePolicy != nil && l.usable(rc.Body, "upgrade_policy") {
+		c.UpgradePolicy = *rc.UpgradePolicy
+		l.oneOf("upgrade policy", c.UpgradePolicy, UpgradePolicies, at(rc.Body, "upgrade_policy", rc.declRange))
+	}
 
 	c.VPC = l.buildVPC(rc)
 	c.Logging = l.buildLogging(rc.Logging)

@@ -14,6 +14,12 @@ import (
 // newest version this release of eksctl-lite supports.
 const DefaultVersion = "1.35"
 
+// UpgradePolicies are the values of a cluster's upgrade_policy (EKS's
+// SupportType: STANDARD upgrades the cluster automatically when standard
+// support ends, EXTENDED keeps it on its version in extended support, at
+// the extended support rate).
+var UpgradePolicies = []string{"STANDARD", "EXTENDED"}
+
 // SupportedVersions are the Kubernetes versions a cluster or node group may
 // ask for, oldest first.
 var SupportedVersions = []string{"1.30", "1.31", "1.32", "1.33", "1.34", "1.35"}

@@ -42,6 +42,10 @@ type Cluster struct {
 	VersionDefaulted bool
 	// RoleARN is "" when eksctl-lite manages the cluster role.
 	RoleARN string
+	// UpgradePolicy is STANDARD or EXTENDED (EKS's support type: what
+	// happens when the version leaves standard support), "" when the user
+	// did not write it: EKS's default at creation, the live policy after.
+	UpgradePolicy string
 	Tags    map[string]string
 
 	VPC VPC

@@ -478,6 +478,12 @@ def create_cluster(self, **kw):
         "publicAccessCidrs": list(rvc.get("publicAccessCidrs") or ["0.0.0.0/0"]),
     }
     access = kw.pop("access_config", None) or {}
+    policy = kw.pop("upgrade_policy", None) or {}
+    support = "EXTENDED"  # EKS's default ("the default upgrade policy is EXTENDED")
+    if enabled("eks-upgrade-policy-at-create") and policy.get("supportType"):
+        if policy["supportType"] not in ("STANDARD", "EXTENDED"):
+            raise _invalid("Invalid upgradePolicy supportType %s" % policy["supportType"], kw.get("name"))
+        support = policy["supportType"]
     cluster = _orig_create_cluster(self, **kw)
 
     # moto uses one random issuer per process for every cluster (gap 4); EKS
@@ -493,7 +499,7 @@ def create_cluster(self, **kw):
         "authenticationMode": access.get("authenticationMode", "CONFIG_MAP"),
         "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
     }
-    cluster.upgrade_policy = {"supportType": "EXTENDED"}
+    cluster.upgrade_policy = {"supportType": support}
     _st(cluster)["request"] = request
     _start_creating(cluster)
     # The API server endpoint, its CA and the OIDC issuer appear only once
@@ -1215,6 +1221,7 @@ def _r_create_cluster(self):
         "kubernetes_network_config": "kubernetesNetworkConfig", "logging": "logging",
         "client_request_token": "clientRequestToken", "tags": "tags", "encryption_config": "encryptionConfig",
         "remote_network_config": "remoteNetworkConfig", "access_config": "accessConfig",
+        "upgrade_policy": "upgradePolicy",
     }
     kw = {k: self._get_param(v) for k, v in params.items()}
     return ActionResult({"cluster": self.eks_backend.create_cluster(**kw)})
