@@ -46,7 +46,7 @@ type Cluster struct {
 	// happens when the version leaves standard support), "" when the user
 	// did not write it: EKS's default at creation, the live policy after.
 	UpgradePolicy string
-	Tags    map[string]string
+	Tags          map[string]string
 
 	VPC VPC
 	// Logging lists the enabled control plane log types, sorted; empty means none.
