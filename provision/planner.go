@@ -163,20 +163,29 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 				mu.Unlock()
 				return
 			}
+			// What the blocks need besides live objects (the add-on
+			// catalogue, recommended AMIs), every kind's at once: one
+			// round trip however many kinds read.
 			cp.reads = map[Type]any{}
+			var reads sync.WaitGroup
 			for _, k := range kindList {
 				if k.readForBlocks == nil || cp.removed || pl.opts.Destroy {
 					// A destroy plans from what is live, never from blocks.
 					continue
 				}
-				v, err := k.readForBlocks(ctx, pl.obs, cp)
-				mu.Lock()
-				cp.reads[k.typ] = v
-				if err != nil {
-					diags = append(diags, awsDiag(cp.spec.DeclRange, fmt.Sprintf("%s for cluster %q in %s", k.blockReadFailure, cp.spec.Name, cp.region), err))
-				}
-				mu.Unlock()
+				reads.Add(1)
+				go func() {
+					defer reads.Done()
+					v, err := k.readForBlocks(ctx, pl.obs, cp)
+					mu.Lock()
+					cp.reads[k.typ] = v
+					if err != nil {
+						diags = append(diags, awsDiag(cp.spec.DeclRange, fmt.Sprintf("%s for cluster %q in %s", k.blockReadFailure, cp.spec.Name, cp.region), err))
+					}
+					mu.Unlock()
+				}()
 			}
+			reads.Wait()
 		}()
 	}
 	wg.Wait()
