@@ -97,6 +97,20 @@ type Plan struct {
 	// InputsFingerprint hashes the configuration and variables the plan was
 	// made from.
 	InputsFingerprint string `json:"inputs_fingerprint,omitempty"`
+	// Warnings are the warnings the plan was made with (a Pod Identity
+	// association without its agent add-on, a role kept because something
+	// uses it, ...), so that the JSON plan, and a policy reading it, has
+	// them too.
+	Warnings []PlanWarning `json:"warnings,omitempty"`
+}
+
+// PlanWarning is one warning of a plan, with where in the configuration
+// it points ("" and 0 when nowhere).
+type PlanWarning struct {
+	Summary string `json:"summary"`
+	Detail  string `json:"detail,omitempty"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
 }
 
 // ResourceChange is the plan for one resource.

@@ -79,7 +79,18 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return pl.assemble(), diags
+	p := pl.assemble()
+	for _, d := range diags {
+		if d.Severity != hcl.DiagWarning {
+			continue
+		}
+		w := PlanWarning{Summary: d.Summary, Detail: d.Detail}
+		if d.Subject != nil {
+			w.File, w.Line = d.Subject.Filename, d.Subject.Start.Line
+		}
+		p.Warnings = append(p.Warnings, w)
+	}
+	return p, diags
 }
 
 // planner holds one plan run.

@@ -22,11 +22,15 @@ func RenderJSON(w io.Writer, p *Plan) error {
 			Destroy:           p.Destroy,
 			InputsFingerprint: p.InputsFingerprint,
 			Summary:           jsonSummary{Add: add, Change: change, Replace: replace, Destroy: destroy},
+			Warnings:          p.Warnings,
 		},
 		ResourceChanges: []jsonResourceChange{},
 	}
 	if out.FormatVersion == "" {
 		out.FormatVersion = FormatVersion
+	}
+	if out.EksctlLite.Warnings == nil {
+		out.EksctlLite.Warnings = []PlanWarning{}
 	}
 	for _, ch := range p.Changes {
 		after, unknown := splitUnknown(ch.After)
@@ -72,6 +76,9 @@ type jsonPlanExtras struct {
 	Destroy           bool        `json:"destroy"`
 	InputsFingerprint string      `json:"inputs_fingerprint,omitempty"`
 	Summary           jsonSummary `json:"summary"`
+	// Warnings are always present, empty when there are none, so that a
+	// policy can require none.
+	Warnings []PlanWarning `json:"warnings"`
 }
 
 type jsonSummary struct {
