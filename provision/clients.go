@@ -38,6 +38,7 @@ type EKSAPI interface {
 	podIdentityAPI
 	addonAPI
 	accessAPI
+	versionsAPI
 }
 
 // IAMAPI is the part of the IAM API eksctl-lite calls; *iam.Client satisfies it.

@@ -304,8 +304,11 @@ func clusterKind() *kind {
 			}
 			return nil
 		},
-		plan:  (*planner).planClusterChange,
-		gates: true,
+		plan: (*planner).planClusterChange,
+		// The support calendar, for the plan's warnings (versions.go).
+		readForBlocks:    readClusterVersions,
+		blockReadFailure: "Cannot read the Kubernetes versions EKS offers",
+		gates:            true,
 		destroy: func(pl *planner, cp *clusterPlan, reason string) {
 			if cp.owned {
 				cp.warn(pl.destroyCluster(cp, reason)...)
@@ -394,6 +397,13 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 		refs, changing := map[string]string{}, map[string]bool{}
 		after := withAccess(clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing)), c, live.cluster)
 		cp.configTags(after.Tags)
+		if vs, ok := cp.reads[TypeCluster].(clusterVersions); ok {
+			policy := after.UpgradePolicy
+			if policy == "" && live.cluster != nil {
+				policy = live.cluster.UpgradePolicy
+			}
+			diags = append(diags, supportWarnings(c.Name, after.Version, policy, vs, pl.opts.today(), c.AttrRange("version"))...)
+		}
 		ch := &ResourceChange{Address: ClusterAddress(c.Name), Type: TypeCluster, After: after, Refs: refs}
 		if c.RoleARN == "" {
 			ch.DependsOn = []string{ClusterRoleAddress(c.Name)}

@@ -14,6 +14,7 @@ import (
 
 type fakeEKS struct {
 	createClusterFn             func(context.Context, *eks.CreateClusterInput) (*eks.CreateClusterOutput, error)
+	describeClusterVersionsFn   func(context.Context, *eks.DescribeClusterVersionsInput) (*eks.DescribeClusterVersionsOutput, error)
 	describeClusterFn           func(context.Context, *eks.DescribeClusterInput) (*eks.DescribeClusterOutput, error)
 	listClustersFn              func(context.Context, *eks.ListClustersInput) (*eks.ListClustersOutput, error)
 	deleteClusterFn             func(context.Context, *eks.DeleteClusterInput) (*eks.DeleteClusterOutput, error)
@@ -38,6 +39,13 @@ type fakeEKS struct {
 	fakePodIdentityEKS
 	fakeAddonEKS
 	fakeAccessEKS
+}
+
+func (f *fakeEKS) DescribeClusterVersions(ctx context.Context, in *eks.DescribeClusterVersionsInput, _ ...func(*eks.Options)) (*eks.DescribeClusterVersionsOutput, error) {
+	if f.describeClusterVersionsFn == nil {
+		panic(fmt.Sprintf("unexpected call DescribeClusterVersions(%+v)", in))
+	}
+	return f.describeClusterVersionsFn(ctx, in)
 }
 
 func (f *fakeEKS) CreateCluster(ctx context.Context, in *eks.CreateClusterInput, _ ...func(*eks.Options)) (*eks.CreateClusterOutput, error) {

@@ -128,9 +128,12 @@ type fakeAccount struct {
 	roles     map[string]*iamRole
 	providers map[string]*iamProvider // by ARN
 	profiles  map[string]*iamProfile  // instance profiles, by name
-	amis      map[string]string       // SSM public AMI parameters published by a test (publishAMI), by name
-	clients   map[string]*Clients
-	nextID    int
+	// calendar is what DescribeClusterVersions answers (nil: every
+	// version in standard support; see fake_versions_test.go).
+	calendar []fakeVersion
+	amis     map[string]string // SSM public AMI parameters published by a test (publishAMI), by name
+	clients  map[string]*Clients
+	nextID   int
 
 	calls map[string]int
 	// log lists the accepted mutating calls in order, e.g.
@@ -508,6 +511,7 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 	a.fakePodIdentityOps(f, region)
 	a.fakeAddonOps(f, region)
 	a.fakeAccessOps(f, region)
+	a.fakeVersionOps(f)
 	return f
 }
 

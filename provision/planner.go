@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -26,6 +27,15 @@ type PlanOptions struct {
 	// many EKS reads and this many IAM reads at once (default
 	// DefaultReadParallelism).
 	Parallelism int
+	// Today is the day support warnings are reckoned from; zero: now.
+	Today time.Time
+}
+
+func (o PlanOptions) today() time.Time {
+	if o.Today.IsZero() {
+		return time.Now().UTC()
+	}
+	return o.Today
 }
 
 // MakePlan observes live EKS and IAM for every cluster of cfg and plans the

@@ -137,6 +137,11 @@ type emptyEKS struct {
 	calls *int
 }
 
+func (f emptyEKS) DescribeClusterVersions(context.Context, *eks.DescribeClusterVersionsInput, ...func(*eks.Options)) (*eks.DescribeClusterVersionsOutput, error) {
+	*f.calls++
+	return &eks.DescribeClusterVersionsOutput{}, nil
+}
+
 func (f emptyEKS) DescribeCluster(context.Context, *eks.DescribeClusterInput, ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
 	*f.calls++
 	return nil, &ekstypes.ResourceNotFoundException{Message: aws.String("No cluster found")}
