@@ -308,6 +308,7 @@ func clusterKind() *kind {
 		// The support calendar, for the plan's warnings (versions.go).
 		readForBlocks:    readClusterVersions,
 		blockReadFailure: "Cannot read the Kubernetes versions EKS offers",
+		readsBeside:      true,
 		gates:            true,
 		destroy: func(pl *planner, cp *clusterPlan, reason string) {
 			if cp.owned {

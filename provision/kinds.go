@@ -110,6 +110,10 @@ type kind struct {
 	// when it fails.
 	readForBlocks    func(ctx context.Context, o *observer, cp *clusterPlan) (any, error)
 	blockReadFailure string
+	// readsBeside says readForBlocks needs nothing observed (EKS's
+	// version calendar): it starts with the cluster's own reads instead
+	// of after them, and costs no round trip of its own.
+	readsBeside bool
 
 	// Roles. wantsRoles gives the IAM roles the kind's blocks of a cluster
 	// want eksctl-lite to manage, by the address of the role's change:

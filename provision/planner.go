@@ -176,24 +176,9 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			live, err := pl.obs.observeCluster(ctx, cp.clients, cp.spec.Name, account)
-			cp.live = live
-			if err != nil {
-				mu.Lock()
-				diags = append(diags, awsDiag(cp.spec.DeclRange, fmt.Sprintf("Cannot read cluster %q in %s", cp.spec.Name, cp.region), err))
-				mu.Unlock()
-				return
-			}
-			// What the blocks need besides live objects (the add-on
-			// catalogue, recommended AMIs), every kind's at once: one
-			// round trip however many kinds read.
 			cp.reads = map[Type]any{}
 			var reads sync.WaitGroup
-			for _, k := range kindList {
-				if k.readForBlocks == nil || cp.removed || pl.opts.Destroy {
-					// A destroy plans from what is live, never from blocks.
-					continue
-				}
+			read := func(k *kind) {
 				reads.Add(1)
 				go func() {
 					defer reads.Done()
@@ -206,7 +191,30 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 					mu.Unlock()
 				}()
 			}
-			reads.Wait()
+			// A destroy plans from what is live, never from blocks.
+			blocks := !cp.removed && !pl.opts.Destroy
+			for _, k := range kindList {
+				if k.readForBlocks != nil && k.readsBeside && blocks {
+					read(k)
+				}
+			}
+			defer reads.Wait()
+			live, err := pl.obs.observeCluster(ctx, cp.clients, cp.spec.Name, account)
+			cp.live = live
+			if err != nil {
+				mu.Lock()
+				diags = append(diags, awsDiag(cp.spec.DeclRange, fmt.Sprintf("Cannot read cluster %q in %s", cp.spec.Name, cp.region), err))
+				mu.Unlock()
+				return
+			}
+			// What the blocks need besides live objects that depends on
+			// them (the add-on catalogue, recommended AMIs), every kind's
+			// at once: one round trip however many kinds read.
+			for _, k := range kindList {
+				if k.readForBlocks != nil && !k.readsBeside && blocks {
+					read(k)
+				}
+			}
 		}()
 	}
 	wg.Wait()
