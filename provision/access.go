@@ -106,7 +106,11 @@ func AccessPolicyAddress(entryAddress, policyARN string) string {
 
 // accessPolicyName is the name of an access policy ARN
 // (arn:aws:eks::aws:cluster-access-policy/NAME).
-func accessPolicyName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+func accessPolicyName(arn string) string { return arnName(arn) }
+
+// arnName is the last part of an ARN's resource path: the name of an
+// access policy or an IAM role; "" for "".
+func arnName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
 func accessEntryFromAWS(e *ekstypes.AccessEntry) *AccessEntryAttrs {
 	return &AccessEntryAttrs{

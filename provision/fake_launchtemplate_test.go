@@ -8,6 +8,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,7 +90,7 @@ func (f *fakeEC2) DescribeLaunchTemplates(_ context.Context, in *ec2.DescribeLau
 					return nil, ec2Err("InvalidParameterValue", "the fake knows only tag filters, not %s", aws.ToString(fl.Name))
 				}
 				v, has := t.tags[key]
-				ok = ok && has && (len(fl.Values) == 0 || contains(fl.Values, v))
+				ok = ok && has && (len(fl.Values) == 0 || slices.Contains(fl.Values, v))
 			}
 			if ok {
 				out.LaunchTemplates = append(out.LaunchTemplates, f.describe(t))

@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,6 +108,14 @@ func (a *LaunchTemplateAttrs) shown(key string, v any) any {
 
 func (a *LaunchTemplateAttrs) internalKeys() []string {
 	return []string{"node_join", "latest_version", "id"}
+}
+
+// checkJoin checks, at plan, what the template's user data is made of
+// that the block gives (labels, taints, the user's part), against a
+// stand-in for the cluster, whose own details are checked at apply.
+func (a *LaunchTemplateAttrs) checkJoin(cluster string) error {
+	_, err := a.joinUserData(&ClusterAttrs{Name: cluster, Endpoint: "https://x", CertificateAuthority: "eA==", ServiceCIDR: "10.100.0.0/16"})
+	return err
 }
 
 // joinUserData is the user data that joins the template's nodes to
@@ -356,7 +365,7 @@ func (cp *clusterPlan) planLaunchTemplate(owner string, want *LaunchTemplateAttr
 // group sg, when its latest version lists it, told apart from the others
 // (as the plan's desired attributes hold it).
 func withClusterSecurityGroup(t *LaunchTemplateAttrs, sg string) *LaunchTemplateAttrs {
-	if !contains(t.SecurityGroupIDs, sg) {
+	if !slices.Contains(t.SecurityGroupIDs, sg) {
 		return t
 	}
 	c := *t
@@ -367,16 +376,6 @@ func withClusterSecurityGroup(t *LaunchTemplateAttrs, sg string) *LaunchTemplate
 		}
 	}
 	return &c
-}
-
-// contains reports whether xs holds x.
-func contains(xs []string, x string) bool {
-	for _, e := range xs {
-		if e == x {
-			return true
-		}
-	}
-	return false
 }
 
 // launchTemplateSteps: a new version for what the version holds, then the
@@ -449,13 +448,7 @@ func observeLaunchTemplates(ctx context.Context, o *observer, api EC2API, cluste
 				errs.add(fmt.Errorf("reading launch template %s of cluster %q: %w", aws.ToString(t.LaunchTemplateName), cluster, err))
 				return
 			}
-			a := &LaunchTemplateAttrs{Name: aws.ToString(t.LaunchTemplateName), ID: aws.ToString(t.LaunchTemplateId),
-				LatestVersion: aws.ToInt64(t.LatestVersionNumber), Tags: liveTags(ec2Tags(t.Tags))}
-			if len(out.LaunchTemplateVersions) > 0 {
-				v := out.LaunchTemplateVersions[0]
-				a.LatestVersion = aws.ToInt64(v.VersionNumber)
-				fromTemplateData(a, v.LaunchTemplateData)
-			}
+			a := templateFromAWS(t, out.LaunchTemplateVersions)
 			mu.Lock()
 			got = append(got, a)
 			mu.Unlock()
@@ -464,6 +457,18 @@ func observeLaunchTemplates(ctx context.Context, o *observer, api EC2API, cluste
 	wg.Wait()
 	sort.Slice(got, func(i, j int) bool { return got[i].Name < got[j].Name })
 	return got
+}
+
+// templateFromAWS converts DescribeLaunchTemplates' template t and
+// DescribeLaunchTemplateVersions' answer for its $Latest.
+func templateFromAWS(t ec2types.LaunchTemplate, latest []ec2types.LaunchTemplateVersion) *LaunchTemplateAttrs {
+	a := &LaunchTemplateAttrs{Name: aws.ToString(t.LaunchTemplateName), ID: aws.ToString(t.LaunchTemplateId),
+		LatestVersion: aws.ToInt64(t.LatestVersionNumber), Tags: liveTags(ec2Tags(t.Tags))}
+	if len(latest) > 0 {
+		a.LatestVersion = aws.ToInt64(latest[0].VersionNumber)
+		fromTemplateData(a, latest[0].LaunchTemplateData)
+	}
+	return a
 }
 
 // fromTemplateData sets a's version attributes from what EC2 holds.
@@ -521,12 +526,4 @@ func ec2Tags(tags []ec2types.Tag) map[string]string {
 		out[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	return out
-}
-
-// rangeOr is ranges[key], or def when the attribute was not written.
-func rangeOr(ranges map[string]hcl.Range, key string, def hcl.Range) hcl.Range {
-	if r, ok := ranges[key]; ok {
-		return r
-	}
-	return def
 }

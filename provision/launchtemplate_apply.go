@@ -233,14 +233,7 @@ func readLaunchTemplate(ctx context.Context, x *execution, name string) (*Launch
 	if err != nil {
 		return nil, fmt.Errorf("describing the versions of launch template %s: %w", name, err)
 	}
-	a := &LaunchTemplateAttrs{Name: aws.ToString(t.LaunchTemplateName), ID: aws.ToString(t.LaunchTemplateId),
-		LatestVersion: aws.ToInt64(t.LatestVersionNumber), Tags: liveTags(ec2Tags(t.Tags))}
-	if len(vs.LaunchTemplateVersions) > 0 {
-		v := vs.LaunchTemplateVersions[0]
-		a.LatestVersion = aws.ToInt64(v.VersionNumber)
-		fromTemplateData(a, v.LaunchTemplateData)
-	}
-	return a, nil
+	return templateFromAWS(t, vs.LaunchTemplateVersions), nil
 }
 
 // deleteLaunchTemplateNamed deletes the live template b, once it is sure

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestNodeGroupLaunchTemplateCreate(t *testing.T) {
 		t.Fatalf("template change = %s %s, want create %s", lt.Action, lt.Type, TypeLaunchTemplate)
 	}
 	ng := changeOf(t, p, generalAddr)
-	if !contains(ng.DependsOn, generalTemplateAddr) {
+	if !slices.Contains(ng.DependsOn, generalTemplateAddr) {
 		t.Errorf("node group depends on %v, not on its template", ng.DependsOn)
 	}
 	if got := ng.Refs["launch_template.version"]; got != generalTemplateAddr {

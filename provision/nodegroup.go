@@ -659,16 +659,14 @@ func nodeGroupDeleteDeps(clusterAddr, addr string, n *NodeGroupAttrs) []string {
 func nodeGroupTemplate(cp *clusterPlan, ng *spec.NodeGroup, addr string) (*LaunchTemplateAttrs, hcl.Diagnostics) {
 	lt := ng.LaunchTemplate
 	name := LaunchTemplateName(cp.spec.Name, "ng", ng.Name)
-	udRange := rangeOr(lt.Ranges, "user_data", lt.DeclRange)
+	udRange := lt.AttrRange("user_data")
 	if lt.AMIID != "" {
 		a := launchTemplateAttrs(cp, addr, name, lt, "CUSTOM", lt.AMIID, "")
 		a.Join = &templateJoin{Family: "CUSTOM", Labels: ng.Labels, Extra: lt.UserData}
 		for _, t := range ng.Taints {
 			a.Join.Taints = append(a.Join.Taints, TaintAttrs{Key: t.Key, Value: t.Value, Effect: t.Effect})
 		}
-		// What the cluster gives is checked at apply; what the block
-		// gives is checked now, against a stand-in cluster.
-		if _, err := a.joinUserData(&ClusterAttrs{Name: cp.spec.Name, Endpoint: "https://x", CertificateAuthority: "eA==", ServiceCIDR: "10.100.0.0/16"}); err != nil {
+		if err := a.checkJoin(cp.spec.Name); err != nil {
 			return nil, hcl.Diagnostics{errorDiag(udRange, fmt.Sprintf("Invalid user data for node group %q", ng.Name), err.Error())}
 		}
 		return a, nil

@@ -294,7 +294,7 @@ func (pl *planner) planSelfManagedNodeGroups(cp *clusterPlan, use useFunc) hcl.D
 
 		refs, changing := map[string]string{}, map[string]bool{}
 		roleARN := use(g.NodeRoleARN, NodeRoleAddress(c.Name), "node_role_arn", refs, changing)
-		roleName, roleAddr := roleNameOfARN(g.NodeRoleARN), ""
+		roleName, roleAddr := arnName(g.NodeRoleARN), ""
 		if g.NodeRoleARN == "" {
 			roleName, roleAddr = NodeRoleName(c.Name, cp.region), NodeRoleAddress(c.Name)
 		}
@@ -328,8 +328,8 @@ func (pl *planner) planSelfManagedNodeGroups(cp *clusterPlan, use useFunc) hcl.D
 		for _, t := range g.Taints {
 			lt.Join.Taints = append(lt.Join.Taints, TaintAttrs{Key: t.Key, Value: t.Value, Effect: t.Effect})
 		}
-		if _, err := lt.joinUserData(&ClusterAttrs{Name: c.Name, Endpoint: "https://x", CertificateAuthority: "eA==", ServiceCIDR: "10.100.0.0/16"}); err != nil {
-			diags = append(diags, errorDiag(rangeOr(g.LaunchTemplate.Ranges, "user_data", g.DeclRange), fmt.Sprintf("Invalid user data for self-managed node group %q", g.Name), err.Error()))
+		if err := lt.checkJoin(c.Name); err != nil {
+			diags = append(diags, errorDiag(g.LaunchTemplate.AttrRange("user_data"), fmt.Sprintf("Invalid user data for self-managed node group %q", g.Name), err.Error()))
 			continue
 		}
 		tmpl := cp.planLaunchTemplate(addr, lt, true, InstanceProfileAddress(addr))
@@ -389,15 +389,6 @@ func (pl *planner) planSelfManagedNodeGroups(cp *clusterPlan, use useFunc) hcl.D
 	return diags
 }
 
-// roleNameOfARN is the name of the role of arn (the part after the last
-// slash), "" for none.
-func roleNameOfARN(arn string) string {
-	if arn == "" {
-		return ""
-	}
-	return arn[strings.LastIndex(arn, "/")+1:]
-}
-
 // minHealthy is the minimum healthy percentage of an instance refresh
 // that keeps the update block's promise: at most max_unavailable_percentage
 // of the instances, or max_unavailable of them (of the group's desired
@@ -434,22 +425,9 @@ func smTags(cp *clusterPlan, g *spec.SelfManagedNodeGroup, addr string) map[stri
 		t["k8s.io/cluster-autoscaler/node-template/label/"+k] = v
 	}
 	for _, tn := range g.Taints {
-		t["k8s.io/cluster-autoscaler/node-template/taint/"+tn.Key] = tn.Value + ":" + kubeEffect(tn.Effect)
+		t["k8s.io/cluster-autoscaler/node-template/taint/"+tn.Key] = tn.Value + ":" + kubeletTaintEffects[tn.Effect]
 	}
 	return t
-}
-
-// kubeEffect is a taint effect as Kubernetes spells it.
-func kubeEffect(e string) string {
-	switch e {
-	case "NO_SCHEDULE":
-		return "NoSchedule"
-	case "NO_EXECUTE":
-		return "NoExecute"
-	case "PREFER_NO_SCHEDULE":
-		return "PreferNoSchedule"
-	}
-	return e
 }
 
 // autoScalingGroupSteps maps a group's diffs to calls, in order: tags, the
