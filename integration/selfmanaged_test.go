@@ -84,6 +84,23 @@ func gpuConfig(name, version string, subnets []string, sg, label string) string 
 `, name, version, subnets[0], subnets[1], sg, label)
 }
 
+// gpuFixture is an emulator with a VPC of two subnets and a security group
+// of its own in it, and a cluster name starting with prefix.
+func gpuFixture(t *testing.T, prefix string) (e *env, c clients11, name string, subnets []string, sg string) {
+	t.Helper()
+	e = newEnv(t)
+	e.requireMoto(t)
+	c = newClients11(e)
+	name = e.uniqueName(prefix)
+	subnets = testVPC(t, c)
+	out, err := c.ec2.CreateSecurityGroup(t.Context(), &ec2.CreateSecurityGroupInput{GroupName: aws.String(name + "-extra"), Description: aws.String("extra"),
+		VpcId: vpcOf(t, c, subnets[0])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, c, name, subnets, aws.ToString(out.GroupId)
+}
+
 // asgOf describes the cluster's self-managed group gpu.
 func asgOf(t *testing.T, c clients11, cluster string) *asgtypes.AutoScalingGroup {
 	t.Helper()
@@ -111,17 +128,7 @@ func templateOf(t *testing.T, c clients11, name string) *ec2types.LaunchTemplate
 }
 
 func TestSelfManagedAndLaunchTemplateLifecycle(t *testing.T) {
-	e := newEnv(t)
-	e.requireMoto(t)
-	c := newClients11(e)
-	name := e.uniqueName("gpu")
-	subnets := testVPC(t, c)
-	sgOut, err := c.ec2.CreateSecurityGroup(t.Context(), &ec2.CreateSecurityGroupInput{GroupName: aws.String(name + "-extra"), Description: aws.String("extra"),
-		VpcId: vpcOf(t, c, subnets[0])})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg := aws.ToString(sgOut.GroupId)
+	e, c, name, subnets, sg := gpuFixture(t, "gpu")
 	dir := configDir(t)
 	writeHCL(t, dir, gpuConfig(name, "1.34", subnets, sg, "a"))
 
@@ -324,17 +331,7 @@ func decodeB64(t *testing.T, s string) string {
 // after the control plane; an apply interrupted during that refresh
 // cancels it, and the next apply finishes it.
 func TestSelfManagedUpgradeAndInterruptedRefresh(t *testing.T) {
-	e := newEnv(t)
-	e.requireMoto(t)
-	c := newClients11(e)
-	name := e.uniqueName("gpuup")
-	subnets := testVPC(t, c)
-	sgOut, err := c.ec2.CreateSecurityGroup(t.Context(), &ec2.CreateSecurityGroupInput{GroupName: aws.String(name + "-extra"), Description: aws.String("extra"),
-		VpcId: vpcOf(t, c, subnets[0])})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg := aws.ToString(sgOut.GroupId)
+	e, c, name, subnets, sg := gpuFixture(t, "gpuup")
 	dir := configDir(t)
 	writeHCL(t, dir, gpuConfig(name, "1.34", subnets, sg, "a"))
 	mustApply(t, e, dir)
@@ -372,7 +369,7 @@ func TestSelfManagedUpgradeAndInterruptedRefresh(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err = <-exited
+	err := <-exited
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("interrupted apply: %v, want exit status 130\nstdout:\n%s\nstderr:\n%s", err, p.stdout.String(), p.stderr.String())

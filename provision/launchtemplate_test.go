@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -104,6 +105,12 @@ func TestNodeGroupLaunchTemplateDeletedAfterGroup(t *testing.T) {
 		if ch := changeOf(t, p, generalTemplateAddr); ch.Action != Delete {
 			t.Fatalf("destroy=%v: template change %s, want delete", destroy, ch.Action)
 		}
+		// The order is the group's dependency on its template (apply
+		// deletes X once every change naming X is done): the fake's
+		// timing alone may not show a wrong order.
+		if ng := changeOf(t, p, generalAddr); !slices.Contains(ng.DependsOn, generalTemplateAddr) {
+			t.Errorf("destroy=%v: the group's deletion depends on %v, not on its template", destroy, ng.DependsOn)
+		}
 		w.apply(t, p) // the fake records deleting a template in use as a violation
 		i, j := w.logIndex("DeleteLaunchTemplate eksctl-lite-demo-ng-general"), w.logIndex("DeleteNodegroup demo/general")
 		if i < 0 || j < 0 || i < j {
@@ -160,5 +167,31 @@ func TestNodeGroupCustomAMIJoinsCluster(t *testing.T) {
 	w.apply(t, p)
 	if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
 		t.Errorf("plan after the new AMI: %v", summaryOfChanges(p))
+	}
+}
+
+// The text plan shows user data with the certificate authority cut to its
+// length and hash (the JSON plan keeps it whole, as apply sends it).
+func TestTextPlanShortensUserDataCA(t *testing.T) {
+	c := fullCluster("demo")
+	ng := c.NodeGroups[0]
+	ng.AMIType = "CUSTOM"
+	ng.LaunchTemplate = testLaunchTemplate()
+	ng.LaunchTemplate.AMIID = "ami-0123456789abcdef0"
+	w := converged(t, testConfig(fullCluster("demo"))) // the cluster exists: the user data is known at plan
+	p := mustPlan(t, w, testConfig(c), PlanOptions{})
+	ud := changeOf(t, p, generalTemplateAddr).After.(*LaunchTemplateAttrs).UserData
+	w.mu.Lock()
+	cl := clusterFromAWS(describeCluster(w.in("").clusters["demo"]))
+	w.mu.Unlock()
+	if !strings.Contains(ud, cl.CertificateAuthority) {
+		t.Fatalf("the plan's user data lacks the cluster's CA:\n%s", ud)
+	}
+	var text bytes.Buffer
+	if err := RenderText(&text, p, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text.String(), cl.CertificateAuthority) || !strings.Contains(text.String(), "<certificate authority, ") {
+		t.Errorf("text plan shows the CA whole, or not shortened:\n%s", text.String())
 	}
 }

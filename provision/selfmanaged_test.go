@@ -81,6 +81,17 @@ func TestSelfManagedCreate(t *testing.T) {
 	if got := w.asgInstanceVersions("", gpuGroupName); len(got) != 4 {
 		t.Errorf("group instances %v, want 4", got)
 	}
+	// The tags the cloud provider and the cluster autoscaler read,
+	// including the node-template ones that let it scale up from zero.
+	tags := changeOf(t, p, gpuAddr).After.(*AutoScalingGroupAttrs).Tags
+	for k, v := range map[string]string{
+		"kubernetes.io/cluster/demo": "owned", "k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/demo": "owned",
+		"k8s.io/cluster-autoscaler/node-template/label/tier": "a", "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu": ":NoSchedule",
+	} {
+		if tags[k] != v {
+			t.Errorf("group tag %s = %q, want %q", k, tags[k], v)
+		}
+	}
 	if p := mustPlan(t, w, testConfig(c), PlanOptions{}); p.HasChanges() {
 		t.Errorf("plan after apply: %v", summaryOfChanges(p))
 	}
@@ -161,6 +172,7 @@ func TestSelfManagedSharesEKSEntryOfManagedGroupRole(t *testing.T) {
 func TestSelfManagedDestroyOrder(t *testing.T) {
 	c := smCluster()
 	w := converged(t, testConfig(c))
+	role := nodeRoleARNOf(w)
 	w.apply(t, mustPlan(t, w, testConfig(c), PlanOptions{Destroy: true}))
 	order := []string{
 		"DeleteAutoScalingGroup " + gpuGroupName,
@@ -171,13 +183,13 @@ func TestSelfManagedDestroyOrder(t *testing.T) {
 	last := -1
 	for _, e := range order {
 		i := w.logIndex(e)
-		if i < last {
-			t.Errorf("%s at %d, before the previous step (%d):\n%s", e, i, last, strings.Join(w.log, "\n"))
+		if i < 0 || i < last {
+			t.Errorf("%s at %d, not after the previous step (%d):\n%s", e, i, last, strings.Join(w.log, "\n"))
 		}
 		last = i
 	}
-	if i, g := w.logIndex("DeleteAccessEntry demo/"+nodeRoleARNOf(w)), w.logIndex(order[0]); i >= 0 && i < g {
-		t.Errorf("access entry deleted before the group")
+	if i, g := w.logIndex("DeleteAccessEntry demo/"+role), w.logIndex(order[0]); i < 0 || i < g {
+		t.Errorf("node access entry deleted at %d, the group at %d: want the entry deleted, after the group", i, g)
 	}
 	if got := w.asgInstanceVersions("", gpuGroupName); got != nil {
 		t.Errorf("instances left: %v", got)
