@@ -28,7 +28,7 @@ import (
 )
 
 // setToday makes the emulator compute EKS version statuses for day
-// ("2026-12-03"); newEnv's reset returns it to the real date.
+// ("2026-12-03"); newEnv returns it to harnessDay.
 func (e *env) setToday(t *testing.T, day string) {
 	t.Helper()
 	e.requireMoto(t)

@@ -290,6 +290,12 @@ type call struct {
 	Status    string `json:"status"`
 }
 
+// harnessDay is the day every test's EKS version calendar is of: 1.35 is
+// EKS's default, 1.32 to 1.34 are in standard support and 1.29 to 1.31 in
+// extended support (integration/emulator/eks_versions.py). A test that
+// needs another day sets it (setToday).
+const harnessDay = "2026-02-01"
+
 // newEnv resets the emulator (POST /moto-api/reset, which also clears faults,
 // the call log and delays), sets fast delays for CLI tests and returns SDK
 // clients pointed at it.
@@ -299,6 +305,10 @@ func newEnv(t *testing.T) *env {
 	if !e.external {
 		e.control(t, http.MethodPost, "/moto-api/reset", nil, nil)
 		e.setDelays(t, 300*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond)
+		// EKS's version calendar as of harnessDay, whatever the real date:
+		// which versions EKS offers must not change under the tests as
+		// the calendar moves on.
+		e.control(t, http.MethodPost, "/_eksctl_lite/today", map[string]string{"date": harnessDay}, nil)
 	}
 	cfg := aws.Config{
 		Region: e.region,

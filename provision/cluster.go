@@ -296,13 +296,21 @@ func clusterKind() *kind {
 			}
 			return o.cluster.cluster
 		},
-		// A version the user did not write is the live one, for every kind.
+		// A version the user did not write is the live one, for every
+		// kind, or EKS's default for a new cluster; one written must be a
+		// version EKS offers (versions.go).
 		prepare: func(_ *planner, cp *clusterPlan) hcl.Diagnostics {
 			c, live := cp.spec, cp.live
-			if live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version {
-				cp.spec = withLiveVersion(c, live.cluster.Version)
+			vs, _ := cp.reads[TypeCluster].(clusterVersions)
+			switch {
+			case live.cluster != nil && c.VersionDefaulted && live.cluster.Version != "" && live.cluster.Version != c.Version:
+				cp.spec = withVersion(c, live.cluster.Version)
+			case live.cluster == nil && c.VersionDefaulted:
+				if d := vs.defaultVersion(); d != "" && d != c.Version {
+					cp.spec = withVersion(c, d)
+				}
 			}
-			return nil
+			return checkOffered(cp.spec, cp.region, live.cluster, vs)
 		},
 		plan: (*planner).planClusterChange,
 		// The support calendar, for the plan's warnings (versions.go).
@@ -456,13 +464,12 @@ func foreignChildren(cluster string, live *liveCluster) []string {
 	return out
 }
 
-// withLiveVersion is c planned at the live version: a version the user did
-// not write is the newest eksctl-lite supports when the cluster is created,
-// and afterwards whatever runs, so that a newer eksctl-lite (with a newer
-// default) or --adopt never upgrades a control plane nobody asked to
-// upgrade. Node groups that follow the cluster follow it there too. c itself
-// is not modified.
-func withLiveVersion(c *spec.Cluster, version string) *spec.Cluster {
+// withVersion is c planned at version: a version the user did not write
+// is EKS's default when the cluster is created, and afterwards whatever
+// runs, so that a newer EKS default or --adopt never upgrades a control
+// plane nobody asked to upgrade. Node groups that follow the cluster
+// follow it there too. c itself is not modified.
+func withVersion(c *spec.Cluster, version string) *spec.Cluster {
 	cc := *c
 	cc.Version = version
 	cc.NodeGroups = make([]*spec.NodeGroup, len(c.NodeGroups))

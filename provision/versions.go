@@ -8,11 +8,15 @@ package provision
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
 // versionsAPI is what the support calendar calls of EKS.
@@ -121,3 +125,77 @@ func newestVersion(vs clusterVersions) string {
 	}
 	return best
 }
+
+// defaultVersion is the version EKS gives a new cluster that names none
+// ("" when the calendar is empty or names no default).
+func (vs clusterVersions) defaultVersion() string {
+	best := ""
+	for v, info := range vs {
+		if info.Default && (best == "" || compareVersions(v, best) > 0) {
+			best = v
+		}
+	}
+	return best
+}
+
+// offered says EKS creates clusters at version v and upgrades them to it:
+// it is in standard or extended support.
+func (vs clusterVersions) offered(v string) bool {
+	switch vs[v].Status {
+	case "STANDARD_SUPPORT", "EXTENDED_SUPPORT":
+		return true
+	}
+	return false
+}
+
+// offeredList lists the versions EKS offers, oldest first, each with its
+// support and the default marked: "1.32 (extended support), 1.33, 1.34
+// (default)".
+func (vs clusterVersions) offeredList() string {
+	var list []string
+	for v := range vs {
+		if vs.offered(v) {
+			list = append(list, v)
+		}
+	}
+	slices.SortFunc(list, compareVersions)
+	for i, v := range list {
+		var notes []string
+		if vs[v].Status == "EXTENDED_SUPPORT" {
+			notes = append(notes, "extended support")
+		}
+		if vs[v].Default {
+			notes = append(notes, "default")
+		}
+		if len(notes) > 0 {
+			list[i] += " (" + strings.Join(notes, ", ") + ")"
+		}
+	}
+	return strings.Join(list, ", ")
+}
+
+// checkOffered refuses a cluster block whose written version EKS does not
+// offer, when the plan would create the cluster at it or upgrade it to it
+// (a cluster already running a version EKS has since stopped supporting is
+// only warned about: supportWarnings). An empty calendar checks nothing
+// (the read failed and said so).
+func checkOffered(c *spec.Cluster, region string, live *ClusterAttrs, vs clusterVersions) hcl.Diagnostics {
+	if c.VersionDefaulted || len(vs) == 0 || vs.offered(c.Version) || (live != nil && live.Version == c.Version) {
+		return nil
+	}
+	why := "EKS does not offer it"
+	switch vs[c.Version].Status {
+	case "UNSUPPORTED":
+		why = fmt.Sprintf("its extended support ended on %s", vs[c.Version].EndOfExtended.UTC().Format("2006-01-02"))
+	case "":
+		why = "EKS does not list it (not released yet, or never offered)"
+	}
+	doing := "create the cluster"
+	if live != nil {
+		doing = fmt.Sprintf("upgrade the cluster from %s", live.Version)
+	}
+	return hcl.Diagnostics{errorDiag(c.AttrRange("version"), fmt.Sprintf("EKS does not offer Kubernetes %s", c.Version),
+		fmt.Sprintf("Cluster %q asks for Kubernetes %s, but %s in %s, so EKS cannot %s at it. EKS offers: %s. Set version to one of them, or leave it out for EKS's default.",
+			c.Name, c.Version, why, region, doing, vs.offeredList()))}
+}
+

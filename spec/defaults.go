@@ -10,8 +10,11 @@ import (
 // before validation. What the user wrote is in the raw structs; what
 // eksctl-lite will ask AWS for is in them once applyDefaults has run.
 
-// DefaultVersion is the Kubernetes version of a cluster that sets none: the
-// newest version this release of eksctl-lite supports.
+// DefaultVersion is the Kubernetes version a cluster that sets none is
+// validated at. It is a placeholder: plan creates such a cluster at EKS's
+// own default version (DescribeClusterVersions) and keeps an existing
+// one's live version; which versions exist is EKS's to say, not a list
+// compiled in here.
 const DefaultVersion = "1.35"
 
 // UpgradePolicies are the values of a cluster's upgrade_policy (EKS's
@@ -19,10 +22,6 @@ const DefaultVersion = "1.35"
 // support ends, EXTENDED keeps it on its version in extended support, at
 // the extended support rate).
 var UpgradePolicies = []string{"STANDARD", "EXTENDED"}
-
-// SupportedVersions are the Kubernetes versions a cluster or node group may
-// ask for, oldest first.
-var SupportedVersions = []string{"1.30", "1.31", "1.32", "1.33", "1.34", "1.35"}
 
 // Node group and cluster defaults.
 const (

@@ -18,8 +18,8 @@ func TestDiagnosticsJSON(t *testing.T) {
 			Detail:   `--var sets "nope", but the configuration declares no variable "nope". Declare it with a block variable "nope" {}, or fix the name.`,
 		},
 		{
-			Severity: "error", Summary: "Unsupported Kubernetes version",
-			Detail: "Kubernetes 1.2 is not supported by this release of eksctl-lite. Supported: 1.30, 1.31, 1.32, 1.33, 1.34, 1.35.",
+			Severity: "error", Summary: "Invalid Kubernetes version",
+			Detail: `"1.2" is not a Kubernetes version EKS could offer: write 1.NN (major.minor, the minor at least two digits) in quotes, e.g. "1.35". Which versions EKS offers is checked by plan, against EKS itself. If you meant 1.20, it was written as a number somewhere (a variable, a local, a var file), which drops the trailing zero: write "1.20" in quotes there.`,
 			File:   "main.hcl", Line: 3, Column: 13, EndLine: 3, EndColumn: 18,
 		},
 	}
@@ -43,12 +43,12 @@ func TestWriteDiagnostics(t *testing.T) {
 		not   []string
 	}{
 		"plain": {
-			want: []string{"Error: Unsupported Kubernetes version", "on main.hcl:3:13, in cluster \"demo\":", `3:   version = "1.2"`},
+			want: []string{"Error: Invalid Kubernetes version", "on main.hcl:3:13, in cluster \"demo\":", `3:   version = "1.2"`},
 			not:  []string{"\x1b["},
 		},
 		"colour": {
 			color: true,
-			want:  []string{"\x1b[31mError\x1b[0m: Unsupported Kubernetes version", "main.hcl:3:13"},
+			want:  []string{"\x1b[31mError\x1b[0m: Invalid Kubernetes version", "main.hcl:3:13"},
 		},
 	}
 	for name, tt := range tests {

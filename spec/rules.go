@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,8 +118,9 @@ var (
 	dns1123SubdomainRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 	// regionRE matches AWS region names such as us-east-1 and us-gov-west-1.
 	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	// versionRE is a Kubernetes minor version as EKS spells it.
-	versionRE = regexp.MustCompile(`^1\.[0-9]{1,3}$`)
+	// versionRE is a Kubernetes minor version as EKS spells it: 1.NN
+	// (EKS began at 1.10), 1.100 allowed.
+	versionRE = regexp.MustCompile(`^1\.[1-9][0-9]{1,2}$`)
 	// roleARNRE is an IAM role ARN in any partition.
 	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
 	// policyARNRE is an IAM managed policy ARN, AWS managed or customer managed.
@@ -171,26 +171,18 @@ func (l *loader) checkVersion(body hcl.Body, v string, fallback hcl.Range) bool 
 			return false
 		}
 	}
-	if !versionRE.MatchString(v) || (!slices.Contains(SupportedVersions, v) && slices.Contains(SupportedVersions, v+"0")) {
+	if !versionRE.MatchString(v) {
 		hint := ""
-		if slices.Contains(SupportedVersions, v+"0") {
+		if m := minor(v); m >= 1 && m <= 9 {
 			// 1.30 written as a number in a variable or local arrives as "1.3".
-			hint = fmt.Sprintf(" If you meant %s, it was written as a number somewhere (a variable, a local, a var file), which drops the trailing zero: write \"%s\" in quotes there.", v+"0", v+"0")
+			hint = fmt.Sprintf(" If you meant %s0, it was written as a number somewhere (a variable, a local, a var file), which drops the trailing zero: write \"%s0\" in quotes there.", v, v)
 		}
 		l.errorf(rng, "Invalid Kubernetes version",
-			"%q is not a Kubernetes version: write major.minor in quotes, e.g. %q. Supported: %s.%s",
-			v, DefaultVersion, strings.Join(SupportedVersions, ", "), hint)
+			"%q is not a Kubernetes version EKS could offer: write 1.NN (major.minor, the minor at least two digits) in quotes, e.g. %q. Which versions EKS offers is checked by plan, against EKS itself.%s",
+			v, DefaultVersion, hint)
 		return false
 	}
-	for _, s := range SupportedVersions {
-		if s == v {
-			return true
-		}
-	}
-	l.errorf(rng, "Unsupported Kubernetes version",
-		"Kubernetes %s is not supported by this release of eksctl-lite. Supported: %s.",
-		v, strings.Join(SupportedVersions, ", "))
-	return false
+	return true
 }
 
 // minor returns the minor number of a "1.NN" version, -1 when malformed.

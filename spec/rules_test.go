@@ -161,13 +161,20 @@ func TestValidationRules(t *testing.T) {
 			give: inCluster(`  version = 1.3`),
 			want: []string{"main.hcl:3,13: Invalid Kubernetes version"},
 		},
-		"version too old": {
+		// Which versions exist is EKS's to say, at plan time: validate
+		// takes any 1.NN, old or not yet released.
+		"old version is plan's to refuse": {
 			give: inCluster(`  version = "1.29"`),
-			want: []string{"main.hcl:3,13: Unsupported Kubernetes version"},
 		},
-		"version too new": {
+		"new version is plan's to refuse": {
 			give: inCluster(`  version = "1.36"`),
-			want: []string{"main.hcl:3,13: Unsupported Kubernetes version"},
+		},
+		"three-digit minor": {
+			give: inCluster(`  version = "1.100"`),
+		},
+		"one-digit minor": {
+			give: inCluster(`  version = "1.9"`),
+			want: []string{"main.hcl:3,13: Invalid Kubernetes version"},
 		},
 		"node group newer than cluster": {
 			give: strings.Replace(nodeGroup(`    version = "1.32"`), "cluster \"demo\" {", "cluster \"demo\" {\n  version = \"1.31\"", 1),

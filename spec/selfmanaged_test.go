@@ -128,9 +128,9 @@ func TestSelfManagedNodeGroupRules(t *testing.T) {
 			give: selfManaged(`    version = 1.30`),
 			want: []string{"main.hcl:5,15: Invalid Kubernetes version"},
 		},
-		"unsupported version": {
-			give: selfManaged(`    version = "1.20"`),
-			want: []string{"main.hcl:5,15: Unsupported Kubernetes version"},
+		"not major.minor": {
+			give: selfManaged(`    version = "1.20.1"`),
+			want: []string{"main.hcl:5,15: Invalid Kubernetes version"},
 		},
 		"empty subnet_ids": {
 			give: selfManaged(`    subnet_ids = []`),

@@ -1,5 +1,5 @@
 cluster "my.cluster" {
-  version = "1.29"
+  version = "1.9"
 
   vpc {
     subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
