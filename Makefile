@@ -10,13 +10,16 @@ build:
 	$(GO) build -o $(BIN) ./cmd/eksctl-lite
 
 ## test: everything CI runs: vet, unit tests, integration tests against the
-## bundled EKS emulator (started and stopped by the tests), a bounded fuzz run.
+## bundled EKS emulator (started and stopped by the tests), the OPA policy
+## example's test (its own Go module: examples/policy), a bounded fuzz run.
 test: vet
 	$(GO) test -count=1 -timeout 30m ./...
+	cd examples/policy && $(GO) test -count=1 ./...
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 0 ./spec
 
 vet:
 	$(GO) vet ./...
+	cd examples/policy && $(GO) vet ./...
 
 unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /integration)

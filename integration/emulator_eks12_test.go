@@ -366,7 +366,7 @@ func TestEmulatorPriceListGetProducts(t *testing.T) {
 		{"gp3 in us-east-1", "AmazonEC2", termMatch("productFamily", "Storage", "volumeApiName", "gp3", "regionCode", "us-east-1"), "Storage", "GB-Mo", "0.0800000000"},
 		{"gp3 in eu-west-1", "AmazonEC2", termMatch("volumeApiName", "gp3", "regionCode", "eu-west-1"), "Storage", "GB-Mo", "0.0880000000"},
 		{"EKS cluster hour", "AmazonEKS", termMatch("usagetype", "USE1-AmazonEKS-Hours:perCluster"), "Compute", "Hours", "0.1000000000"},
-		{"EKS extended support hour", "AmazonEKS", termMatch("usagetype", "EU-AmazonEKS-Hours:extendedSupport"), "Compute", "Hours", "0.6000000000"},
+		{"EKS extended support hour", "AmazonEKS", termMatch("usagetype", "EU-AmazonEKS-Hours:extendedSupport"), "Compute", "Hours", "0.5000000000"},
 		{"Fargate vCPU hour", "AmazonEKS", termMatch("regionCode", "us-east-1", "cputype", "perCPU"), "Compute", "hours", "0.0404800000"},
 		{"Fargate GB hour", "AmazonEKS", termMatch("regionCode", "us-east-1", "memorytype", "perGB"), "Compute", "hours", "0.0044450000"},
 	} {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/eksctl-lite/eksctl-lite/provision/pricing"
 )
 
 // EKSAPI is the part of the EKS API eksctl-lite calls, in the SDK's own
@@ -79,7 +81,15 @@ type Clients struct {
 	EC2         EC2API
 	AutoScaling AutoScalingAPI
 	SSM         SSMAPI
+	// Pricing is the AWS Price List Query API, for --pricing aws
+	// (cost.go): always in PriceListRegion, whatever the clients' region.
+	Pricing pricing.GetProductsAPI
 }
+
+// PriceListRegion is where the AWS Price List Query API is asked: it
+// answers only in us-east-1, eu-central-1 and ap-south-1, for every
+// region's prices.
+const PriceListRegion = "us-east-1"
 
 var (
 	_ EKSAPI = (*eks.Client)(nil)

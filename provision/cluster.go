@@ -313,6 +313,7 @@ func clusterKind() *kind {
 			return checkOffered(cp.spec, cp.region, live.cluster, vs)
 		},
 		plan: (*planner).planClusterChange,
+		cost: clusterCost,
 		// The support calendar, for the plan's warnings (versions.go).
 		readForBlocks:    readClusterVersions,
 		blockReadFailure: "Cannot read the Kubernetes versions EKS offers",

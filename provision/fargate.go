@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -84,6 +85,7 @@ func fargateProfileKind() *kind {
 		nameKey:  "fargate_profile_name",
 		apply:    applyFargateProfile,
 		weight:   2 * time.Minute,
+		cost:     fargateCost,
 		replace:  DeleteThenCreate,
 		replaceNote: func(*ResourceChange) string {
 			return "the profile is deleted, then created again: EKS cannot change Fargate profiles"
@@ -236,4 +238,37 @@ func findFargate(lc *liveCluster, ch *ResourceChange) *FargateProfileAttrs {
 		}
 	}
 	return nil
+}
+
+// fargatePodSizes are common Fargate pod sizes (vCPU, GB), for the rates a
+// profile's cost shows.
+var fargatePodSizes = [][2]float64{{0.25, 0.5}, {0.5, 1}, {1, 2}, {2, 4}, {4, 8}}
+
+// fargateCost is what a Fargate profile's pods cost: Fargate bills each
+// pod per vCPU-hour and GB-hour, and eksctl-lite does not know the pods,
+// so the profile has no figure of its own, only the monthly rate of a pod
+// of each common size.
+func fargateCost(e *costEnv, attrs any) estimate {
+	est := estimate{perPod: true}
+	r, ok := e.fargate()
+	if !ok {
+		est.note = "Fargate bills per pod; no Fargate rates are known for " + e.region
+		return est
+	}
+	for _, s := range fargatePodSizes {
+		m := cents((s[0]*r.VCPUHour + s[1]*r.GBHour) * hoursPerMonth)
+		est.podRates = append(est.podRates, PodRate{VCPU: s[0], GB: s[1], Monthly: m})
+	}
+	est.basis = fmt.Sprintf("per pod at %s per vCPU-hour and %s per GB-hour; a pod a month: %s", rate(r.VCPUHour), rate(r.GBHour), podRatesText(est.podRates))
+	est.note = "Fargate bills each pod, by its size, for as long as it runs; eksctl-lite does not know the pods, so the profile is not in the totals."
+	return est
+}
+
+// podRatesText is "0.25 vCPU/0.5 GB $9.01, 0.5 vCPU/1 GB $18.02, ...".
+func podRatesText(rates []PodRate) string {
+	var sizes []string
+	for _, r := range rates {
+		sizes = append(sizes, fmt.Sprintf("%g vCPU/%g GB %s", r.VCPU, r.GB, dollars(r.Monthly)))
+	}
+	return strings.Join(sizes, ", ")
 }

@@ -133,6 +133,12 @@ type kind struct {
 	// exists (so one eksctl-lite does not own keeps the cluster).
 	noun                  string
 	blocksClusterDeletion bool
+	// cost estimates what one object of the kind costs a month (attrs:
+	// a change's Before or After; e.change is the change): the control
+	// plane, nodes, Fargate (cost.go). nil: the kind costs nothing of its
+	// own (IAM, access entries; a launch template's volumes are its
+	// groups').
+	cost func(e *costEnv, attrs any) estimate
 	// blockRange is the source range of the block of cluster c behind an
 	// address of the kind, for diagnostics; nil or false when it has none.
 	blockRange func(c *spec.Cluster, address string) (hcl.Range, bool)

@@ -102,6 +102,9 @@ type Plan struct {
 	// uses it, ...), so that the JSON plan, and a policy reading it, has
 	// them too.
 	Warnings []PlanWarning `json:"warnings,omitempty"`
+	// CostSummary adds up the changes' costs (cost.go); nil in a plan
+	// made before eksctl-lite estimated costs.
+	CostSummary *CostSummary `json:"cost_summary,omitempty"`
 }
 
 // PlanWarning is one warning of a plan, with where in the configuration
@@ -146,6 +149,9 @@ type ResourceChange struct {
 	// Fingerprint hashes the live resource as observed (empty when absent),
 	// so that applying a saved plan can tell it has gone stale.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Cost is what the resource costs a month before and after the plan
+	// (cost.go); nil for a kind that costs nothing of its own.
+	Cost *Cost `json:"cost,omitempty"`
 }
 
 // AttrDiff is one attribute that differs: a dotted path such as
@@ -247,19 +253,23 @@ type NodeGroupAttrs struct {
 	CapacityType  string   `json:"capacity_type"`
 	// DiskSize is 0 for a group with a launch template (its root_volume
 	// sizes the disk).
-	DiskSize                 int               `json:"disk_size,omitempty"`
-	SubnetIDs                []string          `json:"subnet_ids"`
-	NodeRoleARN              string            `json:"node_role_arn"`
-	Version                  string            `json:"version"`
-	ReleaseVersion           string            `json:"release_version"`
-	Labels                   map[string]string `json:"labels"`
-	Tags                     map[string]string `json:"tags"`
-	MinSize                  int               `json:"scaling.min_size"`
-	MaxSize                  int               `json:"scaling.max_size"`
-	DesiredSize              *int              `json:"scaling.desired_size"`
-	MaxUnavailable           *int              `json:"update.max_unavailable"`
-	MaxUnavailablePercentage *int              `json:"update.max_unavailable_percentage"`
-	Taints                   []TaintAttrs      `json:"taints"`
+	DiskSize       int               `json:"disk_size,omitempty"`
+	SubnetIDs      []string          `json:"subnet_ids"`
+	NodeRoleARN    string            `json:"node_role_arn"`
+	Version        string            `json:"version"`
+	ReleaseVersion string            `json:"release_version"`
+	Labels         map[string]string `json:"labels"`
+	Tags           map[string]string `json:"tags"`
+	MinSize        int               `json:"scaling.min_size"`
+	MaxSize        int               `json:"scaling.max_size"`
+	DesiredSize    *int              `json:"scaling.desired_size"`
+	// Autoscaled says the configuration leaves the size to autoscalers
+	// (no desired_size): the cost estimate is then a range. Not an
+	// attribute (no schema path: never diffed; hidden in the text plan).
+	Autoscaled               bool         `json:"scaling.autoscaled,omitempty"`
+	MaxUnavailable           *int         `json:"update.max_unavailable"`
+	MaxUnavailablePercentage *int         `json:"update.max_unavailable_percentage"`
+	Taints                   []TaintAttrs `json:"taints"`
 	// LaunchTemplateName and LaunchTemplateVersion are the launch template
 	// the group launches from, eksctl-lite's (launchtemplate.go); empty
 	// when EKS uses a template of its own.

@@ -71,7 +71,7 @@ func freeNodeGroupName(label string, after *NodeGroupAttrs, taken map[string]boo
 
 func saltedNodeGroupName(label string, after *NodeGroupAttrs, salt string) string {
 	key := *after
-	key.Name, key.Tags, key.Status, key.ARN = "", nil, "", ""
+	key.Name, key.Tags, key.Status, key.ARN, key.Autoscaled = "", nil, "", "", false
 	b, err := json.Marshal(key)
 	if err != nil {
 		panic(err) // plain data always marshals

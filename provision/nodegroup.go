@@ -136,6 +136,7 @@ func nodeGroupAttrs(c *spec.Cluster, ng *spec.NodeGroup, name, roleARN, version 
 		MinSize:                  ng.Scaling.MinSize,
 		MaxSize:                  ng.Scaling.MaxSize,
 		DesiredSize:              ng.Scaling.DesiredSize,
+		Autoscaled:               ng.Scaling.DesiredSize == nil,
 		MaxUnavailable:           ng.Update.MaxUnavailable,
 		MaxUnavailablePercentage: ng.Update.MaxUnavailablePercentage,
 	}
@@ -328,6 +329,7 @@ func nodeGroupKind() *kind {
 		nameKey:  "node_group_name",
 		apply:    applyNodeGroup,
 		weight:   4 * time.Minute,
+		cost:     nodeGroupCost,
 		replace:  CreateThenDelete,
 		replaceNote: func(ch *ResourceChange) string {
 			b, _ := ch.Before.(*NodeGroupAttrs)
@@ -677,3 +679,22 @@ func nodeGroupTemplate(cp *clusterPlan, ng *spec.NodeGroup, addr string) (*Launc
 	}
 	return launchTemplateAttrs(cp, addr, name, lt, ng.AMIType, "", ud), nil
 }
+
+// nodeGroupCost is what a managed node group's nodes cost a month (see
+// nodeCost): its root volumes are disk_size GiB of gp3, or its launch
+// template's root_volume.
+func nodeGroupCost(e *costEnv, attrs any) estimate {
+	ng := attrs.(*NodeGroupAttrs)
+	disk, volumeType := ng.DiskSize, "gp3"
+	if ng.LaunchTemplateName != "" {
+		disk = 0
+		if lt, ok := e.attrsNamed(TypeLaunchTemplate, ng.LaunchTemplateName).(*LaunchTemplateAttrs); ok {
+			disk, volumeType = lt.RootVolumeSize, lt.RootVolumeType
+		}
+	}
+	return nodeCost(e, ng.InstanceTypes, ng.CapacityType, ng.MinSize, ng.MaxSize, costDesired(e, ng.DesiredSize), disk, volumeType)
+}
+
+func (a *NodeGroupAttrs) autoscaled() bool { return a.Autoscaled }
+
+func (a *NodeGroupAttrs) internalKeys() []string { return []string{"scaling.autoscaled"} }

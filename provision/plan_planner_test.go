@@ -19,6 +19,9 @@ import (
 
 func mustPlan(t testing.TB, w *fakeAccount, cfg *spec.Config, opts PlanOptions) *Plan {
 	t.Helper()
+	if opts.Prices == nil {
+		opts.Prices = StaticPrices{Prices: testPrices(), From: "the test table"}
+	}
 	p, diags := MakePlan(context.Background(), cfg, w.factory(), opts)
 	if diags.HasErrors() {
 		t.Fatalf("MakePlan: %s", diags.Error())

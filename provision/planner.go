@@ -29,6 +29,9 @@ type PlanOptions struct {
 	Parallelism int
 	// Today is the day support warnings are reckoned from; zero: now.
 	Today time.Time
+	// Prices are the prices of the plan's cost estimate (cost.go); nil:
+	// the embedded table.
+	Prices PriceSource
 }
 
 func (o PlanOptions) today() time.Time {
@@ -90,6 +93,17 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 		return nil, diags
 	}
 	p := pl.assemble()
+	versions := map[string]clusterVersions{}
+	for _, cp := range pl.clusters {
+		if vs, ok := cp.reads[TypeCluster].(clusterVersions); ok {
+			versions[cp.region+"/"+cp.spec.Name] = vs
+		}
+	}
+	estimateCosts(ctx, p, priceSource(opts.Prices, clients), versions)
+	if e := p.CostSummary.Error; e != "" {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot read the prices of the cost estimate",
+			Detail: e + ". The plan is complete, but its costs are unknown; --cost-threshold refuses it."})
+	}
 	for _, d := range diags {
 		if d.Severity != hcl.DiagWarning {
 			continue
@@ -194,7 +208,9 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 			// A destroy plans from what is live, never from blocks.
 			blocks := !cp.removed && !pl.opts.Destroy
 			for _, k := range kindList {
-				if k.readForBlocks != nil && k.readsBeside && blocks {
+				// EKS's calendar is read for a destroy too: the cost of
+				// what it deletes depends on it.
+				if k.readForBlocks != nil && k.readsBeside {
 					read(k)
 				}
 			}

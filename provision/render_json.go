@@ -23,6 +23,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 			InputsFingerprint: p.InputsFingerprint,
 			Summary:           jsonSummary{Add: add, Change: change, Replace: replace, Destroy: destroy},
 			Warnings:          p.Warnings,
+			CostSummary:       p.CostSummary,
 		},
 		ResourceChanges: []jsonResourceChange{},
 	}
@@ -31,6 +32,9 @@ func RenderJSON(w io.Writer, p *Plan) error {
 	}
 	if out.EksctlLite.Warnings == nil {
 		out.EksctlLite.Warnings = []PlanWarning{}
+	}
+	if out.EksctlLite.CostSummary == nil {
+		out.EksctlLite.CostSummary = &CostSummary{Currency: "USD", Unknown: []string{}, Clusters: []ClusterCost{}, Error: "the plan has no cost estimate (it was made by an older eksctl-lite)"}
 	}
 	for _, ch := range p.Changes {
 		after, unknown := splitUnknown(ch.After)
@@ -49,7 +53,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 			EksctlLite: jsonChangeExtras{
 				Cluster: ch.Cluster, Region: ch.Region, Action: ch.Action, Reason: ch.Reason,
 				Diffs: ch.Diffs, Steps: ch.Steps, DependsOn: ch.DependsOn, Refs: ch.Refs,
-				Fingerprint: ch.Fingerprint,
+				Fingerprint: ch.Fingerprint, Cost: ch.Cost,
 			},
 		}
 		for _, path := range ch.ReplacePaths {
@@ -79,6 +83,8 @@ type jsonPlanExtras struct {
 	// Warnings are always present, empty when there are none, so that a
 	// policy can require none.
 	Warnings []PlanWarning `json:"warnings"`
+	// CostSummary is always present: a policy can budget on it.
+	CostSummary *CostSummary `json:"cost_summary"`
 }
 
 type jsonSummary struct {
@@ -116,6 +122,7 @@ type jsonChangeExtras struct {
 	DependsOn   []string          `json:"depends_on,omitempty"`
 	Refs        map[string]string `json:"refs,omitempty"`
 	Fingerprint string            `json:"fingerprint,omitempty"`
+	Cost        *Cost             `json:"cost,omitempty"`
 }
 
 // terraformActions spells an action as Terraform's JSON plan does; a

@@ -32,6 +32,7 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 			r.printf("%s\n\n", r.paint(bold, "No changes. Your infrastructure matches the configuration."))
 			r.printf("eksctl-lite compared your configuration with live EKS and IAM and found no\ndifferences, so no changes are needed.\n")
 		}
+		r.costBlock(p)
 		_, err := io.WriteString(w, r.b.String())
 		return err
 	}
@@ -47,6 +48,7 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 	}
 	line, note := planSummary(p)
 	r.printf("\n%s", withNote(r.paint(bold, "Plan:")+" "+line, note))
+	r.costBlock(p)
 	_, err := io.WriteString(w, r.b.String())
 	return err
 }

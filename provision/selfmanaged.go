@@ -69,6 +69,8 @@ type AutoScalingGroupAttrs struct {
 	MinSize     int    `json:"scaling.min_size"`
 	MaxSize     int    `json:"scaling.max_size"`
 	DesiredSize *int   `json:"scaling.desired_size"`
+	// Autoscaled: see NodeGroupAttrs.Autoscaled.
+	Autoscaled bool `json:"scaling.autoscaled,omitempty"`
 	// MinHealthyPercentage is what an instance refresh keeps in service
 	// (100 - the update block's percentage): not a property of the group
 	// in AWS, so never diffed.
@@ -133,6 +135,7 @@ func autoScalingGroupKind() *kind {
 		nameKey:  "autoscaling_group_name",
 		apply:    applyAutoScalingGroup,
 		weight:   4 * time.Minute,
+		cost:     autoScalingGroupCost,
 		replace:  DeleteThenCreate,
 		findLive: func(o *freshObservation, ch *ResourceChange) any {
 			name := physicalNameOf(ch.Before)
@@ -340,6 +343,7 @@ func (pl *planner) planSelfManagedNodeGroups(cp *clusterPlan, use useFunc) hcl.D
 			Name: name, InstanceTypes: g.InstanceTypes, CapacityType: g.CapacityType, SubnetIDs: g.SubnetIDs,
 			LaunchTemplateName: tmpl.Name, LaunchTemplateVersion: tmpl.Version, Version: version,
 			MinSize: g.Scaling.MinSize, MaxSize: g.Scaling.MaxSize, DesiredSize: g.Scaling.DesiredSize,
+			Autoscaled:           g.Scaling.DesiredSize == nil,
 			MinHealthyPercentage: minHealthy(g.Update, g.Scaling),
 			Tags:                 smTags(cp, g, addr),
 		}
@@ -600,3 +604,18 @@ func autoScalingGroupFromAWS(g *astypes.AutoScalingGroup) *AutoScalingGroupAttrs
 	delete(a.Tags, TagKubernetesVersion)
 	return a
 }
+
+// autoScalingGroupCost is what a self-managed node group's nodes cost a
+// month (see nodeCost), with its launch template's root volumes.
+func autoScalingGroupCost(e *costEnv, attrs any) estimate {
+	g := attrs.(*AutoScalingGroupAttrs)
+	disk, volumeType := 0, ""
+	if lt, ok := e.attrsNamed(TypeLaunchTemplate, g.LaunchTemplateName).(*LaunchTemplateAttrs); ok {
+		disk, volumeType = lt.RootVolumeSize, lt.RootVolumeType
+	}
+	return nodeCost(e, g.InstanceTypes, g.CapacityType, g.MinSize, g.MaxSize, costDesired(e, g.DesiredSize), disk, volumeType)
+}
+
+func (a *AutoScalingGroupAttrs) autoscaled() bool { return a.Autoscaled }
+
+func (a *AutoScalingGroupAttrs) internalKeys() []string { return []string{"scaling.autoscaled"} }

@@ -199,3 +199,31 @@ func checkOffered(c *spec.Cluster, region string, live *ClusterAttrs, vs cluster
 			c.Name, c.Version, why, region, doing, vs.offeredList()))}
 }
 
+// clusterCost is the control plane's monthly cost: the standard support
+// rate, or the extended support rate once the version has left standard
+// support (by EKS's calendar on the day of the plan; an unsupported
+// version is charged extended support until EKS upgrades it).
+func clusterCost(e *costEnv, attrs any) estimate {
+	c := attrs.(*ClusterAttrs)
+	var est estimate
+	rates, ok := e.controlPlane()
+	if !ok {
+		est.unknown = []string{"the EKS control plane in " + e.region}
+		return est
+	}
+	support, r := "standard support", rates.Standard
+	switch e.versions[c.Version].Status {
+	case "EXTENDED_SUPPORT":
+		support, r = "extended support", rates.Extended
+	case "UNSUPPORTED":
+		support, r = "extended support (no longer supported: EKS will upgrade it)", rates.Extended
+	case "STANDARD_SUPPORT":
+	default:
+		est.unknown = []string{fmt.Sprintf("the support status of Kubernetes %s", c.Version)}
+		return est
+	}
+	est.min = r * hoursPerMonth
+	est.max = est.min
+	est.basis = fmt.Sprintf("control plane, Kubernetes %s in %s at %s/h", c.Version, support, rate(r))
+	return est
+}

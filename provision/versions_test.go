@@ -34,7 +34,7 @@ func TestSupportWarnings(t *testing.T) {
 	tests := map[string]struct {
 		version, policy, endOf134, status134 string
 		today                                string
-		existing                             bool // the cluster runs version already (EKS creates none on an unsupported one)
+		existing                             bool     // the cluster runs version already (EKS creates none on an unsupported one)
 		want                                 []string // substrings of the one warning; none: no warning
 	}{
 		"extended":              {version: "1.33", today: "2026-12-03", want: []string{"in extended support", "2026-07-29", "$0.60", "$365.00 a month more", "Upgrade to 1.35"}},

@@ -28,6 +28,7 @@ type applyFlags struct {
 	// allowClusterDeletion lets apply and destroy delete the clusters whose
 	// blocks were removed, and what eksctl-lite created in them.
 	allowClusterDeletion bool
+	cost                 costFlags
 }
 
 func (f *applyFlags) add(cmd *cobra.Command) {
@@ -35,6 +36,7 @@ func (f *applyFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal, e.g. in CI)")
 	cmd.Flags().IntVar(&f.parallelism, "parallelism", 10, "at most N resource actions at once")
 	cmd.Flags().BoolVar(&f.allowClusterDeletion, "allow-cluster-deletion", false, "let the run delete the clusters this configuration owns but no longer declares (a removed cluster block), and what eksctl-lite created in them")
+	f.cost.add(cmd)
 }
 
 const applyEnvHelp = `
@@ -155,6 +157,13 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	if plan != nil && (len(f.vars.args) > 0 || f.adopt) {
 		return errors.New("--var, --var-file and --adopt cannot be used with a saved plan: their effect was fixed when the plan was made")
 	}
+	if err := f.cost.checkFlags(plan != nil); err != nil {
+		return err
+	}
+	prices, err := f.cost.source()
+	if err != nil {
+		return err
+	}
 
 	// From here on an interrupt stops the run: before the apply starts,
 	// with nothing changed.
@@ -175,8 +184,11 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		if err := checkClusterDeletions(plan, f); err != nil {
 			return err
 		}
+		if err := f.cost.check(plan); err != nil {
+			return err
+		}
 	} else {
-		plan, clients, err = loadAndPlan(runCtx, cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy}, sig)
+		plan, clients, err = loadAndPlan(runCtx, cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy, Prices: prices}, sig)
 		if err != nil {
 			return err
 		}
@@ -190,6 +202,9 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 			return nil
 		}
 		if err := checkClusterDeletions(plan, f); err != nil {
+			return err
+		}
+		if err := f.cost.check(plan); err != nil {
 			return err
 		}
 		if !f.autoApprove {

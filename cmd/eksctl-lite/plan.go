@@ -18,6 +18,7 @@ func newPlanCommand(g *globalOptions) *cobra.Command {
 		out              string
 		detailedExitcode bool
 		opts             provision.PlanOptions
+		cost             costFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [PATH...]",
@@ -30,9 +31,14 @@ changes and the AWS calls of each update. Plan never changes anything in AWS. Th
 AWS is the only truth, and resources eksctl-lite did not create (no
 eksctl-lite/cluster tag) are never changed or deleted.
 
-Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 when
-there are no changes, 1 on error, 2 when there are changes; 130 (SIGINT)
-or 143 (SIGTERM) when interrupted.
+Every plan ends with its estimated monthly cost (730 hours): per cluster,
+before and after, and per resource (control plane, node groups, Fargate
+rates per pod), from the prices --pricing names.
+
+Exit status: 0 on success, 1 on error or when the plan raises the monthly
+cost above --cost-threshold. With --detailed-exitcode: 0 when there are no
+changes, 1 on error, 2 when there are changes; 130 (SIGINT) or 143
+(SIGTERM) when interrupted.
 
 Environment:` + awsEnvHelp,
 		Example: `  # Plan the spec in the current directory
@@ -48,11 +54,26 @@ Environment:` + awsEnvHelp,
   eksctl-lite plan --detailed-exitcode
 
   # What would destroy delete?
-  eksctl-lite plan --destroy`,
+  eksctl-lite plan --destroy
+
+  # A CI budget guard: fail when the plan adds more than $500 a month
+  eksctl-lite plan --cost-threshold 500
+
+  # Costs at today's AWS prices, or at your own (negotiated) ones
+  eksctl-lite plan --pricing aws
+  eksctl-lite plan --pricing prices.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := parallelismFlag(opts.Parallelism); err != nil {
 				return err
 			}
+			if err := cost.checkFlags(false); err != nil {
+				return err
+			}
+			prices, err := cost.source()
+			if err != nil {
+				return err
+			}
+			opts.Prices = prices
 			// Before AWS is read: a plan that took minutes to make must
 			// not be lost for want of a place to save it.
 			if out != "" {
@@ -90,6 +111,9 @@ Environment:` + awsEnvHelp,
 					fmt.Fprintf(stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  eksctl-lite apply %s\n", out, out)
 				}
 			}
+			if err := cost.check(plan); err != nil {
+				return err
+			}
 			if detailedExitcode && plan.HasChanges() {
 				return &exitError{code: 2}
 			}
@@ -97,6 +121,7 @@ Environment:` + awsEnvHelp,
 		},
 	}
 	vars.add(cmd)
+	cost.add(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the plan as JSON (Terraform JSON plan shape) instead of text")
 	f.StringVar(&out, "out", "", "save the plan to `FILE`, for eksctl-lite apply FILE and eksctl-lite show FILE")

@@ -1,7 +1,8 @@
 # The smallest useful configuration: one EKS cluster with one managed node
 # group. Everything not written here takes its default (see docs/spec.md):
-# Kubernetes 1.35, a public endpoint, t3.medium nodes on AL2023, and IAM
-# roles for the cluster and the nodes that eksctl-lite creates and manages.
+# EKS's default Kubernetes version, a public endpoint, t3.medium nodes on
+# AL2023, and IAM roles for the cluster and the nodes that eksctl-lite
+# creates and manages.
 #
 #   eksctl-lite validate examples/minimal
 #   eksctl-lite plan examples/minimal

@@ -112,12 +112,15 @@ INSTANCES = {
 
 # EBS gp3 storage, USD per GB-month.
 GP3 = {"us-east-1": "0.08", "us-west-2": "0.08", "eu-west-1": "0.088"}
-# EKS: cluster hour in standard / extended support; Fargate per vCPU-hour
-# and per GB-hour (EKS pricing page).
-EKS_CLUSTER = {"cluster": "0.10", "extended": "0.60"}
+# EKS: the cluster hour (perCluster, $0.10, billed for every cluster) and
+# the extended support surcharge (extendedSupport, $0.50, billed on top of
+# it for the hours a cluster's version is in extended support: $0.60 in
+# all, as the EKS pricing page puts it); Fargate per vCPU-hour and per
+# GB-hour (EKS pricing page).
+EKS_CLUSTER = {"cluster": "0.10", "extended": "0.50"}
 FARGATE = {
-    "vCPU": {"us-east-1": "0.04048", "us-west-2": "0.04048", "eu-west-1": "0.04456"},
-    "GB": {"us-east-1": "0.004445", "us-west-2": "0.004445", "eu-west-1": "0.004865"},
+    "vCPU": {"us-east-1": "0.04048", "us-west-2": "0.04048", "eu-west-1": "0.04048"},
+    "GB": {"us-east-1": "0.004445", "us-west-2": "0.004445", "eu-west-1": "0.004445"},
 }
 
 # Variants of every instance: operatingSystem, tenancy, preInstalledSw,
