@@ -53,7 +53,10 @@ func TestExtendedSupportWarning(t *testing.T) {
 	// On 1.35, in standard support for months: no support warning.
 	edit(t, dir, `version = "1.33"`, `version = "1.35"`)
 	r = e.run(t, dir, "plan")
-	if strings.Contains(r.stdout+r.stderr, "support") {
+	if strings.Contains(r.stderr, "support") || strings.Contains(r.stdout, "extended support") {
 		t.Errorf("a plan on 1.35 warns about support:\n%s\n%s", r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "Kubernetes 1.35 in standard support at $0.10/h") {
+		t.Errorf("the cost block lacks the standard rate:\n%s", r.stdout)
 	}
 }

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awspricing "github.com/aws/aws-sdk-go-v2/service/pricing"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -264,5 +268,55 @@ func TestCostThreshold(t *testing.T) {
 	p.CostSummary.Partial, p.CostSummary.Unknown = true, []string{"x9z.large in us-east-1"}
 	if msg := p.CostThreshold(5000); !strings.Contains(msg, "partial") || !strings.Contains(msg, "x9z.large in us-east-1") {
 		t.Errorf("partial: %q", msg)
+	}
+}
+
+// pricingFunc is a function-field fake of the Price List API.
+type pricingFunc func(context.Context, *awspricing.GetProductsInput) (*awspricing.GetProductsOutput, error)
+
+func (f pricingFunc) GetProducts(ctx context.Context, in *awspricing.GetProductsInput, _ ...func(*awspricing.Options)) (*awspricing.GetProductsOutput, error) {
+	return f(ctx, in)
+}
+
+// --pricing aws asks the Price List API through the plan's own clients
+// (of PriceListRegion), for what the plan's estimates need; a product it
+// does not list is unknown, and the totals say they are partial.
+func TestPriceListThroughClients(t *testing.T) {
+	w := newFakeAccount()
+	var mu sync.Mutex
+	asked := map[string]bool{}
+	api := pricingFunc(func(_ context.Context, in *awspricing.GetProductsInput) (*awspricing.GetProductsOutput, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, f := range in.Filters {
+			if aws.ToString(f.Field) == "instanceType" {
+				asked[aws.ToString(f.Value)] = true
+			}
+		}
+		return &awspricing.GetProductsOutput{}, nil
+	})
+	inner := w.factory()
+	regions := map[string]bool{}
+	clients := func(region string) (*Clients, error) {
+		c, err := inner(region)
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		regions[region] = true
+		mu.Unlock()
+		cc := *c
+		cc.Pricing = api
+		return &cc, nil
+	}
+	p, diags := MakePlan(t.Context(), testConfig(costNodeGroup("m6i.large", 2)), clients, PlanOptions{Prices: PriceListPrices{}})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if !asked["m6i.large"] || !regions[PriceListRegion] {
+		t.Errorf("asked for %v through the clients of %v, want m6i.large through %s's", asked, regions, PriceListRegion)
+	}
+	if s := p.CostSummary; !s.Partial || s.From != "the AWS Price List API" || len(s.Unknown) == 0 {
+		t.Errorf("summary %+v, want partial (nothing listed) from the Price List API", s)
 	}
 }
