@@ -19,13 +19,18 @@
 // what is left out) and writes the file with sorted keys:
 //
 //	go run ./provision/pricing/internal/gen \
-//	    -karpenter $KARPENTER_GIT -fgcalc $FGCALC_GIT \
+//	    -karpenter $KARPENTER_GIT -fgcalc $FGCALC_GIT -ec2shop $EC2SHOP_GIT \
 //	    -o provision/pricing/prices.json
 //
-// run from the module root, where $KARPENTER_GIT and $FGCALC_GIT are git
-// directories (a clone's .git, or a bare mirror) of
-// github.com/aws/karpenter-provider-aws and github.com/theuves/fgcalc
-// holding the pinned commits; the generator reads the files with git show.
+// run from the module root, where $KARPENTER_GIT, $FGCALC_GIT and
+// $EC2SHOP_GIT are git directories (a clone's .git, or a bare mirror) of
+// github.com/aws/karpenter-provider-aws, github.com/theuves/fgcalc and
+// github.com/yeo/ec2.shop holding the pinned commits; the generator reads
+// the files with git show. EC2 prices are Karpenter's in us-east-1 and, in
+// the other regions, AWS's pricing-page data of 2025-04-04 as committed in
+// ec2.shop; EBS prices are AWS's pricing-page data of 2024-07-18 from the
+// same snapshot. The table's date is that of Karpenter's reading; the
+// source string dates every part.
 // The region list comes from the aws-sdk-go-v2/service/eks module of this
 // module's go.sum. Running it twice gives the same file.
 //
