@@ -320,3 +320,30 @@ func TestPriceListThroughClients(t *testing.T) {
 		t.Errorf("summary %+v, want partial (nothing listed) from the Price List API", s)
 	}
 }
+
+// A self-managed group's nodes cost its instances plus its launch
+// template's root volumes, on each side of the change the template's own
+// side.
+func TestAutoScalingGroupCost(t *testing.T) {
+	tmpl := &ResourceChange{Address: "t", Type: TypeLaunchTemplate, Cluster: "demo", Region: "us-east-1",
+		Before: &LaunchTemplateAttrs{Name: "lt", RootVolumeSize: 20, RootVolumeType: "gp2"},
+		After:  &LaunchTemplateAttrs{Name: "lt", RootVolumeSize: 100, RootVolumeType: "gp3"}}
+	before := &AutoScalingGroupAttrs{Name: "g", InstanceTypes: []string{"m5.large"}, CapacityType: "ON_DEMAND", LaunchTemplateName: "lt", MinSize: 1, MaxSize: 3, DesiredSize: intp(2)}
+	after := &AutoScalingGroupAttrs{Name: "g", InstanceTypes: []string{"m5.large"}, CapacityType: "ON_DEMAND", LaunchTemplateName: "lt", MinSize: 1, MaxSize: 3, DesiredSize: intp(2)}
+	ch := &ResourceChange{Address: "g", Type: TypeAutoScalingGroup, Cluster: "demo", Region: "us-east-1", Before: before, After: after}
+	p := &Plan{Changes: []*ResourceChange{tmpl, ch}}
+	env := func(side bool) *costEnv {
+		return &costEnv{region: "us-east-1", prices: testPrices(), plan: p, change: ch, before: side}
+	}
+	b, a := autoScalingGroupCost(env(true), before), autoScalingGroupCost(env(false), after)
+	if want := 2 * (0.096*730 + 20*0.10); cents(b.min) != cents(want) || b.basis != "2 x m5.large on-demand at $0.096/h + 2 x 20 GiB gp2 at $0.10/GB-mo" {
+		t.Errorf("before: %+v, want %.2f with the old template's gp2 volumes", b, want)
+	}
+	if want := 2 * (0.096*730 + 100*0.08); cents(a.min) != cents(want) {
+		t.Errorf("after: %+v, want %.2f with the new template's 100 GiB gp3", a, want)
+	}
+	after.Autoscaled = true
+	if a := autoScalingGroupCost(env(false), after); a.min == a.max {
+		t.Errorf("an autoscaled group: %+v, want a range", a)
+	}
+}
