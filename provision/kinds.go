@@ -112,7 +112,8 @@ type kind struct {
 	blockReadFailure string
 	// readsBeside says readForBlocks needs nothing observed (EKS's
 	// version calendar): it starts with the cluster's own reads instead
-	// of after them, and costs no round trip of its own.
+	// of after them, and costs no round trip of its own; it is read for a
+	// destroy too (the cost of what the destroy deletes needs it).
 	readsBeside bool
 
 	// Roles. wantsRoles gives the IAM roles the kind's blocks of a cluster

@@ -21,6 +21,10 @@ func TestCostFlagsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	example := filepath.Join("..", "..", "examples", "minimal")
+	saved := filepath.Join(dir, "demo.plan")
+	if err := provision.WritePlanFile(saved, &provision.Plan{FormatVersion: provision.FormatVersion}); err != nil {
+		t.Fatal(err)
+	}
 	tests := map[string]struct {
 		args []string
 		want []string
@@ -29,6 +33,7 @@ func TestCostFlagsRefused(t *testing.T) {
 		"missing file":       {args: []string{"plan", "--pricing", filepath.Join(dir, "none.json"), example}, want: []string{"--pricing " + filepath.Join(dir, "none.json"), "none.json"}},
 		"bad price":          {args: []string{"plan", "--pricing", bad, example}, want: []string{"--pricing " + bad, "m6i.large"}},
 		"apply, bad price":   {args: []string{"apply", "--pricing", bad, example}, want: []string{"m6i.large"}},
+		"saved plan":         {args: []string{"apply", "--pricing", "aws", saved}, want: []string{"--pricing cannot be used with a saved plan"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
