@@ -37,6 +37,11 @@ var clusterSchema = Schema{
 	// upgrade_policy: UpdateClusterConfig upgradePolicy, its own update;
 	// left out at creation, EKS's default.
 	"upgrade_policy": {Optional: true},
+	// Auto Mode (automode.go): one UpdateClusterConfig; the node role is
+	// refused while compute stays enabled.
+	"auto_mode.enabled":       {},
+	"auto_mode.node_pools":    {Set: true},
+	"auto_mode.node_role_arn": {},
 	// bootstrap_cluster_creator_admin: EKS decides it in CreateCluster
 	// and no call changes it.
 	"bootstrap_cluster_creator_admin": {Impossible: true},
@@ -160,6 +165,7 @@ func clusterFromAWS(c *ekstypes.Cluster) *ClusterAttrs {
 	if n := c.KubernetesNetworkConfig; n != nil {
 		a.ServiceCIDR = aws.ToString(n.ServiceIpv4Cidr)
 	}
+	autoModeFromAWS(a, c)
 	if v := c.ResourcesVpcConfig; v != nil {
 		a.ClusterSecurityGroupID = aws.ToString(v.ClusterSecurityGroupId)
 	}
@@ -234,6 +240,11 @@ func clusterSteps(before, after *ClusterAttrs, diffs []AttrDiff) []Step {
 			m := authenticationModes[r]
 			steps = append(steps, Step{Call: "UpdateClusterConfig", Detail: "authentication mode to " + m, Paths: []string{"authentication_mode"}, Target: m})
 		}
+	}
+	// Last: Auto Mode's nodes join through access entries, which the
+	// authentication mode above may just have turned on.
+	if s := autoModeStep(before, after, paths); s != nil {
+		steps = append(steps, *s)
 	}
 	return steps
 }
@@ -325,14 +336,22 @@ func clusterKind() *kind {
 			}
 		},
 		wantsRoles: func(cp *clusterPlan) map[string]string {
-			if c := cp.spec; c.RoleARN == "" {
-				return map[string]string{ClusterRoleAddress(c.Name): ClusterRoleName(c.Name, cp.region)}
+			c := cp.spec
+			m := map[string]string{}
+			if c.RoleARN == "" {
+				m[ClusterRoleAddress(c.Name)] = ClusterRoleName(c.Name, cp.region)
 			}
-			return nil
+			if wantsAutoModeNodeRole(c) {
+				m[AutoModeNodeRoleAddress(c.Name)] = AutoModeNodeRoleName(c.Name, cp.region)
+			}
+			return m
 		},
 		namesRole: func(c *spec.Cluster, arn string) string {
-			if c.RoleARN == arn {
+			switch {
+			case c.RoleARN == arn:
 				return fmt.Sprintf("the role_arn of cluster %q names it", c.Name)
+			case c.AutoMode != nil && c.AutoMode.NodeRoleARN == arn:
+				return fmt.Sprintf("the auto_mode node_role_arn of cluster %q names it", c.Name)
 			}
 			return ""
 		},
@@ -406,6 +425,12 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 	{
 		refs, changing := map[string]string{}, map[string]bool{}
 		after := withAccess(clusterAttrs(c, use(c.RoleARN, ClusterRoleAddress(c.Name), "role_arn", refs, changing)), c, live.cluster)
+		nodeRole := ""
+		if wantsAutoModeNodeRole(c) {
+			nodeRole = use("", AutoModeNodeRoleAddress(c.Name), "auto_mode.node_role_arn", refs, changing)
+		}
+		after = withAutoMode(after, c, live.cluster, nodeRole)
+		diags = append(diags, computeNote(c)...)
 		cp.configTags(after.Tags)
 		if vs, ok := cp.reads[TypeCluster].(clusterVersions); ok {
 			policy := after.UpgradePolicy
@@ -418,6 +443,9 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 		if c.RoleARN == "" {
 			ch.DependsOn = []string{ClusterRoleAddress(c.Name)}
 		}
+		if nodeRole != "" {
+			ch.DependsOn = append(ch.DependsOn, AutoModeNodeRoleAddress(c.Name))
+		}
 		if live.cluster == nil {
 			ch.Action = Create
 		} else {
@@ -427,7 +455,11 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 			ch.Diffs = diffAttrs(clusterSchema, before, after, changing)
 			refused := false
 			for _, d := range ch.Diffs {
-				if msg := clusterRefusal(before, after, d); msg != "" {
+				msg := clusterRefusal(before, after, d)
+				if msg == "" {
+					msg = autoModeRefusal(before, after, d)
+				}
+				if msg != "" {
 					rng := clusterDiffRange(c, d.Path)
 					diags = append(diags, errorDiag(rng, fmt.Sprintf("Cannot change %s of cluster %q", d.Path, c.Name), msg))
 					refused = true
@@ -438,6 +470,7 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 			}
 			ch.Steps = clusterSteps(before, after, ch.Diffs)
 			ch.Action = actionOf(ch.Diffs)
+			orderAutoModeRoles(cp, ch)
 			if cp.adopting {
 				ch.Reason = "adopting an existing cluster"
 			}
@@ -520,6 +553,10 @@ func clusterDiffRange(c *spec.Cluster, path string) hcl.Range {
 	case "subnet_ids", "security_group_ids":
 		if _, written := c.Ranges[clusterSpecPath[path]]; !written {
 			return c.VPC.DeclRange
+		}
+	case "auto_mode.enabled", "auto_mode.node_pools", "auto_mode.node_role_arn":
+		if c.AutoMode != nil {
+			return c.AutoMode.AttrRange(strings.TrimPrefix(path, "auto_mode."))
 		}
 	}
 	return c.AttrRange(clusterSpecPath[path])

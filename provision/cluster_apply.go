@@ -60,6 +60,13 @@ func createCluster(ctx context.Context, x *execution) (any, string, error) {
 	if a.UpgradePolicy != "" {
 		in.UpgradePolicy = &ekstypes.UpgradePolicyRequest{SupportType: ekstypes.SupportType(a.UpgradePolicy)}
 	}
+	if a.AutoModeEnabled {
+		// Auto Mode runs the networking, DNS and proxy itself: EKS is not to
+		// install its self-managed add-ons (EKS User Guide, "Create a
+		// cluster with Amazon EKS Auto Mode").
+		in.ComputeConfig, in.StorageConfig, in.KubernetesNetworkConfig = autoModeRequest(a)
+		in.BootstrapSelfManagedAddons = aws.Bool(false)
+	}
 	if a.AuthenticationMode != "" || a.BootstrapCreatorAdmin != nil {
 		in.AccessConfig = &ekstypes.CreateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationMode(a.AuthenticationMode), BootstrapClusterCreatorAdminPermissions: a.BootstrapCreatorAdmin}
 	}
@@ -233,6 +240,8 @@ func sendClusterStep(ctx context.Context, x *execution, s Step, cur, a *ClusterA
 			in.AccessConfig = &ekstypes.UpdateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationMode(stepTarget(s, a.AuthenticationMode))}
 		case p["upgrade_policy"]:
 			in.UpgradePolicy = &ekstypes.UpgradePolicyRequest{SupportType: ekstypes.SupportType(a.UpgradePolicy)}
+		case p["auto_mode.enabled"] || p["auto_mode.node_pools"] || p["auto_mode.node_role_arn"]:
+			in.ComputeConfig, in.StorageConfig, in.KubernetesNetworkConfig = autoModeRequest(a)
 		default:
 			// Only the endpoint fields: EKS merges what is sent into the
 			// VPC configuration (EMULATOR-GAPS 3).
@@ -275,6 +284,9 @@ func clusterStepDone(s Step, cur, a *ClusterAttrs) bool {
 		}
 		if toSet(s.Paths)["authentication_mode"] {
 			return authModeRank(cur.AuthenticationMode) >= authModeRank(stepTarget(s, a.AuthenticationMode))
+		}
+		if len(pathsIn(toSet(s.Paths), autoModePaths...)) > 0 {
+			return pathsEqual(clusterSchema, cur, a, autoModePaths)
 		}
 		paths := s.Paths
 		if len(paths) == 0 {

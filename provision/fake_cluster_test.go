@@ -42,6 +42,15 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 			if u := in.UpgradePolicy; u != nil {
 				o.cl.UpgradePolicy = &ekstypes.UpgradePolicyResponse{SupportType: u.SupportType}
 			}
+			if in.ComputeConfig != nil || in.StorageConfig != nil || in.KubernetesNetworkConfig != nil {
+				if err := fakeAutoMode(a, o.cl, in.ComputeConfig, in.StorageConfig, in.KubernetesNetworkConfig); err != nil {
+					return nil, err
+				}
+				_ = fakeAutoMode(nil, o.cl, in.ComputeConfig, in.StorageConfig, in.KubernetesNetworkConfig)
+				if aws.ToBool(in.ComputeConfig.Enabled) && (in.BootstrapSelfManagedAddons == nil || *in.BootstrapSelfManagedAddons) {
+					a.violate("CreateCluster %s with Auto Mode and bootstrapSelfManagedAddons", name)
+				}
+			}
 			if ac := in.AccessConfig; ac != nil {
 				if ac.AuthenticationMode != "" {
 					o.cl.AccessConfig.AuthenticationMode = ac.AuthenticationMode
@@ -166,7 +175,14 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 		if in.UpgradePolicy != nil {
 			what, typ = append(what, "upgrade policy "+string(in.UpgradePolicy.SupportType)), ekstypes.UpdateTypeUpgradePolicyUpdate
 		}
+		autoMode := in.ComputeConfig != nil || in.StorageConfig != nil || in.KubernetesNetworkConfig != nil
+		if autoMode {
+			what, typ = append(what, "Auto Mode"), ekstypes.UpdateTypeAutoModeUpdate
+		}
 		change := func(c *ekstypes.Cluster) {
+			if autoMode {
+				_ = fakeAutoMode(nil, c, in.ComputeConfig, in.StorageConfig, in.KubernetesNetworkConfig)
+			}
 			if u := in.UpgradePolicy; u != nil {
 				c.UpgradePolicy = &ekstypes.UpgradePolicyResponse{SupportType: u.SupportType}
 			}
@@ -192,6 +208,11 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 			if len(what) != 1 {
 				a.violate("UpdateClusterConfig %s with %s: one kind of update per call", aws.ToString(in.Name), strings.Join(what, " and "))
 				return invalid("Only one type of update can be allowed.")
+			}
+			if autoMode {
+				if err := fakeAutoMode(a, &ekstypes.Cluster{ComputeConfig: c.ComputeConfig}, in.ComputeConfig, in.StorageConfig, in.KubernetesNetworkConfig); err != nil {
+					return err
+				}
 			}
 			if ac := in.AccessConfig; ac != nil {
 				// One-way, one step at a time (EKS User Guide, "Change
@@ -311,7 +332,11 @@ func describeCluster(o *eksObject) *ekstypes.Cluster {
 	h := shortHash(o.arn)
 	c.Endpoint = aws.String("https://" + strings.ToUpper(h) + ".gr7.eks.amazonaws.com")
 	c.CertificateAuthority = &ekstypes.Certificate{Data: aws.String(base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\n" + h + "\n-----END CERTIFICATE-----\n")))}
-	c.KubernetesNetworkConfig = &ekstypes.KubernetesNetworkConfigResponse{ServiceIpv4Cidr: aws.String("172.20.0.0/16")}
+	n := &ekstypes.KubernetesNetworkConfigResponse{ServiceIpv4Cidr: aws.String("172.20.0.0/16")}
+	if c.KubernetesNetworkConfig != nil {
+		n.ElasticLoadBalancing = c.KubernetesNetworkConfig.ElasticLoadBalancing
+	}
+	c.KubernetesNetworkConfig = n
 	if c.ResourcesVpcConfig != nil {
 		vc := *c.ResourcesVpcConfig
 		vc.ClusterSecurityGroupId = aws.String("sg-0" + h + h + "00")
@@ -344,4 +369,47 @@ func (a *fakeAccount) putCluster(c *ClusterAttrs) *ClusterAttrs {
 	}
 	a.in("").clusters[c.Name] = o
 	return clusterFromAWS(describeCluster(o))
+}
+
+// fakeAutoMode sets a cluster's Auto Mode from a request, as EKS does: all
+// three capabilities given and equal, no node pools when disabled, the node
+// role unchanged while compute is enabled. a (nil: no checks) records a
+// violation for each rule broken.
+func fakeAutoMode(a *fakeAccount, c *ekstypes.Cluster, compute *ekstypes.ComputeConfigRequest, storage *ekstypes.StorageConfigRequest, network *ekstypes.KubernetesNetworkConfigRequest) error {
+	if a != nil {
+		if compute == nil || storage == nil || storage.BlockStorage == nil || network == nil || network.ElasticLoadBalancing == nil {
+			a.violate("Auto Mode: a partial setting %+v %+v %+v", compute, storage, network)
+			return invalid("The type for cluster update was not provided.")
+		}
+		on := aws.ToBool(compute.Enabled)
+		if aws.ToBool(storage.BlockStorage.Enabled) != on || aws.ToBool(network.ElasticLoadBalancing.Enabled) != on {
+			a.violate("Auto Mode: capabilities not all equal")
+			return invalid("For EKS Auto Mode, please ensure that the compute, block storage and load balancing capabilities are all enabled or all disabled.")
+		}
+		if !on && len(compute.NodePools) > 0 {
+			a.violate("Auto Mode: node pools while disabling")
+			return invalid("nodePools must be empty when compute is disabled")
+		}
+		if live := c.ComputeConfig; live != nil && aws.ToBool(live.Enabled) && on && compute.NodeRoleArn != nil && aws.ToString(live.NodeRoleArn) != "" && aws.ToString(compute.NodeRoleArn) != aws.ToString(live.NodeRoleArn) {
+			a.violate("Auto Mode: node role changed while enabled")
+			return invalid("nodeRoleArn cannot be changed while compute is enabled")
+		}
+		return nil
+	}
+	cc := &ekstypes.ComputeConfigResponse{Enabled: compute.Enabled, NodePools: compute.NodePools}
+	switch {
+	case compute.NodeRoleArn != nil:
+		cc.NodeRoleArn = compute.NodeRoleArn
+	case c.ComputeConfig != nil:
+		cc.NodeRoleArn = c.ComputeConfig.NodeRoleArn
+	}
+	c.ComputeConfig = cc
+	c.StorageConfig = &ekstypes.StorageConfigResponse{BlockStorage: &ekstypes.BlockStorage{Enabled: storage.BlockStorage.Enabled}}
+	n := &ekstypes.KubernetesNetworkConfigResponse{}
+	if c.KubernetesNetworkConfig != nil {
+		*n = *c.KubernetesNetworkConfig
+	}
+	n.ElasticLoadBalancing = &ekstypes.ElasticLoadBalancing{Enabled: network.ElasticLoadBalancing.Enabled}
+	c.KubernetesNetworkConfig = n
+	return nil
 }

@@ -224,8 +224,15 @@ type ClusterAttrs struct {
 	BootstrapCreatorAdmin *bool `json:"bootstrap_cluster_creator_admin"`
 	// UpgradePolicy is EKS's support type, STANDARD or EXTENDED; "" when
 	// left to EKS at creation (then not a diff).
-	UpgradePolicy string            `json:"upgrade_policy"`
-	Tags          map[string]string `json:"tags"`
+	UpgradePolicy string `json:"upgrade_policy"`
+	// EKS Auto Mode (automode.go): computeConfig, storageConfig.blockStorage
+	// and kubernetesNetworkConfig.elasticLoadBalancing, which EKS turns on
+	// and off only together, so one flag; the built-in node pools, sorted;
+	// the role of Auto Mode's nodes ("" for none).
+	AutoModeEnabled     bool              `json:"auto_mode.enabled"`
+	AutoModeNodePools   []string          `json:"auto_mode.node_pools"`
+	AutoModeNodeRoleARN string            `json:"auto_mode.node_role_arn"`
+	Tags                map[string]string `json:"tags"`
 	// OIDCIssuer is the cluster's issuer URL, known only once it exists.
 	OIDCIssuer string `json:"oidc_issuer,omitempty"`
 	// What nodes need to join the cluster, known once it exists: its API

@@ -121,8 +121,32 @@ func encodeCanonical(v any) string {
 // for the cluster role, ec2.amazonaws.com for nodes,
 // eks-fargate-pods.amazonaws.com for Fargate (EKS User Guide, "Amazon EKS
 // cluster IAM role", "node IAM role", "Pod execution IAM role").
-func serviceTrustPolicy(service string) string {
-	return mustCanonicalPolicy(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":%q},"Action":"sts:AssumeRole"}]}`, service))
+// actions are what the service may do with the role, sts:AssumeRole when
+// none are given.
+func serviceTrustPolicy(service string, actions ...string) string {
+	if len(actions) == 0 {
+		actions = []string{"sts:AssumeRole"}
+	}
+	doc := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": service},
+			"Action":    anyList(actions),
+		}},
+	}
+	return mustCanonicalPolicy(encodeCanonical(doc))
+}
+
+func anyList(l []string) any {
+	if len(l) == 1 {
+		return l[0]
+	}
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
 }
 
 // IRSATrustPolicy is the trust policy of an irsa role: the cluster's OIDC

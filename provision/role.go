@@ -338,15 +338,26 @@ func (pl *planner) checkRoleNames() hcl.Diagnostics {
 type managedRoleSpec struct {
 	address, path, service string
 	policies               []string
+	// trustActions are what the service may do with the role
+	// (sts:AssumeRole when empty).
+	trustActions []string
 }
 
-// managedRoles are the cluster's three managed roles, by name.
+// managedRoles are the cluster's managed roles, by name. While the
+// cluster runs Auto Mode (automode.go), the cluster role has Auto Mode's
+// policies and trust too.
 func (cp *clusterPlan) managedRoles() map[string]managedRoleSpec {
 	c, region := cp.spec.Name, cp.region
+	cluster := managedRoleSpec{address: ClusterRoleAddress(c), path: RolePath, service: "eks.amazonaws.com", policies: ClusterRolePolicyARNs(region)}
+	if cp.autoModeOn() {
+		cluster.policies = append(cluster.policies, AutoModeClusterPolicyARNs(region)...)
+		cluster.trustActions = autoModeClusterTrustActions
+	}
 	return map[string]managedRoleSpec{
-		ClusterRoleName(c, region):      {ClusterRoleAddress(c), RolePath, "eks.amazonaws.com", ClusterRolePolicyARNs(region)},
-		NodeRoleName(c, region):         {NodeRoleAddress(c), RootRolePath, "ec2.amazonaws.com", NodeRolePolicyARNs(region)},
-		PodExecutionRoleName(c, region): {PodExecutionRoleAddress(c), RootRolePath, "eks-fargate-pods.amazonaws.com", PodExecutionRolePolicyARNs(region)},
+		ClusterRoleName(c, region):      cluster,
+		NodeRoleName(c, region):         {address: NodeRoleAddress(c), path: RootRolePath, service: "ec2.amazonaws.com", policies: NodeRolePolicyARNs(region)},
+		PodExecutionRoleName(c, region): {address: PodExecutionRoleAddress(c), path: RootRolePath, service: "eks-fargate-pods.amazonaws.com", policies: PodExecutionRolePolicyARNs(region)},
+		AutoModeNodeRoleName(c, region): {address: AutoModeNodeRoleAddress(c), path: RolePath, service: "ec2.amazonaws.com", policies: AutoModeNodeRolePolicyARNs(region)},
 	}
 }
 
@@ -354,7 +365,7 @@ func (cp *clusterPlan) managedRoles() map[string]managedRoleSpec {
 func (pl *planner) planManagedRole(cp *clusterPlan, name string, m managedRoleSpec) (string, bool, hcl.Diagnostics) {
 	desired := &RoleAttrs{
 		Name: name, Path: m.path,
-		AssumeRolePolicy: serviceTrustPolicy(m.service),
+		AssumeRolePolicy: serviceTrustPolicy(m.service, m.trustActions...),
 		PolicyARNs:       m.policies,
 		Tags:             cp.ownedTags(cp.spec.Tags, m.address),
 	}
@@ -440,7 +451,7 @@ func (pl *planner) roleUse(arn string) string {
 		if live == nil {
 			continue
 		}
-		if live.cluster != nil && !leaving[live.cluster] && live.cluster.RoleARN == arn {
+		if live.cluster != nil && !leaving[live.cluster] && cp.clusterUsesRole(arn) {
 			return fmt.Sprintf("the live cluster %q in %s uses it", live.cluster.Name, cp.region)
 		}
 		for _, k := range kindList {

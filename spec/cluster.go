@@ -26,6 +26,7 @@ type rawCluster struct {
 	AccessEntries         []*rawAccessEntry          `hcl:"access_entry,block"`
 	Addons                []*rawAddon                `hcl:"addon,block"`
 	PodIdentities         []*rawPodIdentity          `hcl:"pod_identity,block"`
+	AutoMode              *rawAutoMode               `hcl:"auto_mode,block"`
 	Body                  hcl.Body                   `hcl:",body"`
 
 	name      string
@@ -171,6 +172,7 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 	}
 	c.IRSA = l.buildIRSAs(rc)
 	c.Access = l.buildAccess(rc)
+	c.AutoMode = l.buildAutoMode(rc, versionOK)
 	c.AccessEntries = l.buildAccessEntries(rc)
 	c.PodIdentities = l.buildPodIdentities(rc)
 	c.Addons = l.buildAddons(rc)

@@ -65,6 +65,9 @@ type Cluster struct {
 	AccessEntries []*AccessEntry
 	Addons        []*Addon
 	PodIdentities []*PodIdentity
+	// AutoMode is the `auto_mode` block: nil when the user wrote none
+	// (then Auto Mode stays as it is live, and is off at creation).
+	AutoMode *AutoMode
 
 	DeclRange hcl.Range
 	// Ranges are the source ranges of the attributes the user wrote, keyed
