@@ -20,17 +20,20 @@
 //
 //	go run ./provision/pricing/internal/gen \
 //	    -karpenter $KARPENTER_GIT -fgcalc $FGCALC_GIT -ec2shop $EC2SHOP_GIT \
-//	    -o provision/pricing/prices.json
+//	    -awsprice $AWSPRICE_GIT -o provision/pricing/prices.json
 //
-// run from the module root, where $KARPENTER_GIT, $FGCALC_GIT and
-// $EC2SHOP_GIT are git directories (a clone's .git, or a bare mirror) of
-// github.com/aws/karpenter-provider-aws, github.com/theuves/fgcalc and
-// github.com/yeo/ec2.shop holding the pinned commits; the generator reads
-// the files with git show. EC2 prices are Karpenter's in us-east-1 and, in
-// the other regions, AWS's pricing-page data of 2025-04-04 as committed in
-// ec2.shop; EBS prices are AWS's pricing-page data of 2024-07-18 from the
-// same snapshot. The table's date is that of Karpenter's reading; the
-// source string dates every part.
+// run from the module root, where $KARPENTER_GIT, $FGCALC_GIT,
+// $EC2SHOP_GIT and $AWSPRICE_GIT are git directories (a clone's .git, or a
+// bare mirror) of github.com/aws/karpenter-provider-aws,
+// github.com/theuves/fgcalc, github.com/yeo/ec2.shop and
+// github.com/lamngockhuong/aws-price holding the pinned commits; the
+// generator reads the files with git show. EC2 prices are Karpenter's in
+// us-east-1 and, in the other regions, AWS's pricing-page data of late 2025
+// as flattened in aws-price (sizes it drops from ec2.shop's 2025-04-04
+// copy); Fargate prices are AWS's EKS pricing-page data of 2025-10-28 from
+// aws-price; EBS prices are AWS's pricing-page data of 2024-07-18 from
+// ec2.shop. The table's date is that of Karpenter's reading; the source
+// string dates every part.
 // The region list comes from the aws-sdk-go-v2/service/eks module of this
 // module's go.sum. Running it twice gives the same file.
 //

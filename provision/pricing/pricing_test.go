@@ -271,7 +271,8 @@ var eksRegions = []string{
 
 func TestEmbedded(t *testing.T) {
 	tbl := Embedded()
-	if tbl.Currency != "USD" || tbl.Date == "" || !strings.Contains(tbl.Source, "karpenter-provider-aws") || !strings.Contains(tbl.Source, "yeo/ec2.shop") {
+	if tbl.Currency != "USD" || tbl.Date == "" || !strings.Contains(tbl.Source, "karpenter-provider-aws") || !strings.Contains(tbl.Source, "yeo/ec2.shop") ||
+		!strings.Contains(tbl.Source, "lamngockhuong/aws-price") {
 		t.Errorf("embedded table is %q, %q, %q; want USD, a date and its sources", tbl.Currency, tbl.Date, tbl.Source)
 	}
 	got := sortedKeys(tbl.Regions)
@@ -289,9 +290,18 @@ func TestEmbedded(t *testing.T) {
 	if p, ok := tbl.Instance("us-east-1", "m6in.large"); ok {
 		t.Errorf("Instance(us-east-1, m6in.large) = %v; want unknown (not an EKS family of the table)", p)
 	}
-	// yeo/ec2.shop at 74c9fd8 holds AWS's pricing-page data of 2025-04-04:
-	// data/ec2/eu-west-1-ondemand.json gives m6i.large 0.1070000000 and
-	// t3.medium 0.0456000000, ap-southeast-2 m6i.large 0.1200000000.
+	// lamngockhuong/aws-price at 508fb45 holds AWS's ec2.json pricing-page
+	// data as read by 2025-11-03: lib/data/pricing/ec2-transformed.json
+	// gives m6i.large 0.1116000000 and t3.medium 0.0490000000 in
+	// "asia-pacific-(taipei)" (ap-east-2), 0.1260000000 and 0.0554000000 in
+	// "asia-pacific-(new-zealand)" (ap-southeast-6), P4d and P5 at their
+	// June 2025 prices (us-west-2 p4d.24xlarge 21.9576400000, p5.48xlarge
+	// 55.0400000000) and c7i.large 0.0957500000 in "eu-(spain)"
+	// (eu-south-2), repriced since ec2.shop's 0.1008000000. yeo/ec2.shop at
+	// 74c9fd8 (AWS's pricing-page data of 2025-04-04) agrees with it on
+	// eu-west-1 m6i.large 0.1070000000 and t3.medium 0.0456000000,
+	// ap-southeast-2 m6i.large 0.1200000000, and gives the sizes with a
+	// dash that aws-price drops: eu-west-1 m7i.metal-48xl 10.7856000000.
 	for _, c := range []struct {
 		region, it string
 		want       float64
@@ -299,15 +309,24 @@ func TestEmbedded(t *testing.T) {
 		{"eu-west-1", "m6i.large", 0.107},
 		{"eu-west-1", "t3.medium", 0.0456},
 		{"ap-southeast-2", "m6i.large", 0.12},
+		{"ap-east-2", "m6i.large", 0.1116},
+		{"ap-east-2", "t3.medium", 0.049},
+		{"ap-southeast-6", "m6i.large", 0.126},
+		{"ap-southeast-6", "t3.medium", 0.0554},
+		{"us-west-2", "p4d.24xlarge", 21.95764},
+		{"us-west-2", "p5.48xlarge", 55.04},
+		{"eu-south-2", "c7i.large", 0.09575},
+		{"eu-west-1", "m7i.metal-48xl", 10.7856},
 	} {
 		if p, ok := tbl.Instance(c.region, c.it); !ok || p != c.want {
 			t.Errorf("Instance(%s, %s) = %v, %v; want %v", c.region, c.it, p, ok, c.want)
 		}
 	}
-	// P4d and P5 were repriced after that data (Karpenter's us-east-1
-	// reading differs), so they are left out of the other regions; regions
-	// the snapshot has no file for are left unknown.
-	for _, c := range [][2]string{{"eu-west-1", "p5.48xlarge"}, {"us-west-2", "p4d.24xlarge"}, {"ap-east-2", "m6i.large"}, {"ap-southeast-6", "t3.medium"}} {
+	// ec2.shop's P4d and P5 are stale (Karpenter's us-east-1 reading
+	// differs) and never used; eu-west-1 has no P5 in either file. A family
+	// aws-price shows repriced since ec2.shop's data (C7i in eu-south-2)
+	// takes no size from ec2.shop, so its dashed metal sizes are unknown.
+	for _, c := range [][2]string{{"eu-west-1", "p5.48xlarge"}, {"eu-south-2", "c7i.metal-48xl"}, {"ap-east-2", "m7i.metal-48xl"}} {
 		if p, ok := tbl.Instance(c[0], c[1]); ok {
 			t.Errorf("Instance(%s, %s) = %v; want unknown", c[0], c[1], p)
 		}
@@ -321,13 +340,15 @@ func TestEmbedded(t *testing.T) {
 			ec2Regions++
 		}
 	}
-	if ec2Regions != 32 {
-		t.Errorf("%d regions have EC2 prices; want 32 (all but ap-east-2 and ap-southeast-6)", ec2Regions)
+	if ec2Regions != len(eksRegions) {
+		t.Errorf("%d regions have EC2 prices; want all %d", ec2Regions, len(eksRegions))
 	}
 
 	// data/ebs/ebs.json there (AWS's EBS pricing-page data of 2024-07-18)
 	// gives gp3 0.08 and gp2 0.10 in us-east-1, gp3 0.088 in eu-west-1, and
-	// no io2 storage price.
+	// io2 storage ("Storage Provisioned IOPS io2 GB month") 0.125 in
+	// us-east-1 and 0.138 in eu-west-1, but none in sa-east-1, and no
+	// prices for regions opened after it.
 	for _, c := range []struct {
 		region, vt string
 		want       float64
@@ -338,12 +359,14 @@ func TestEmbedded(t *testing.T) {
 		{"eu-west-1", "gp3", 0.088},
 		{"eu-central-1", "gp2", 0.119},
 		{"sa-east-1", "gp3", 0.152},
+		{"us-east-1", "io2", 0.125},
+		{"eu-west-1", "io2", 0.138},
 	} {
 		if p, ok := tbl.Volume(c.region, c.vt); !ok || p != c.want {
 			t.Errorf("Volume(%s, %s) = %v, %v; want %v", c.region, c.vt, p, ok, c.want)
 		}
 	}
-	for _, c := range [][2]string{{"us-east-1", "io2"}, {"mx-central-1", "gp3"}, {"ap-east-2", "gp3"}} {
+	for _, c := range [][2]string{{"sa-east-1", "io2"}, {"mx-central-1", "gp3"}, {"ap-east-2", "gp3"}, {"ap-southeast-5", "gp2"}, {"ap-southeast-6", "gp3"}, {"ap-southeast-7", "io1"}} {
 		if p, ok := tbl.Volume(c[0], c[1]); ok {
 			t.Errorf("Volume(%s, %s) = %v; want unknown", c[0], c[1], p)
 		}
@@ -356,6 +379,15 @@ func TestEmbedded(t *testing.T) {
 	}
 	if ebsRegions != 29 {
 		t.Errorf("%d regions have EBS prices; want 29", ebsRegions)
+	}
+	io2Regions := 0
+	for _, r := range tbl.Regions {
+		if _, ok := r.EBS["io2"]; ok {
+			io2Regions++
+		}
+	}
+	if io2Regions != 16 {
+		t.Errorf("%d regions have an io2 price; want 16", io2Regions)
 	}
 	// Every family of the table has prices in us-east-1.
 	families := map[string]bool{}
@@ -374,8 +406,26 @@ func TestEmbedded(t *testing.T) {
 			t.Errorf("ControlPlane(%s) = %+v, %v; want 0.10 and 0.60", r, cp, ok)
 		}
 	}
-	if f, ok := tbl.FargateRates("us-east-1"); !ok || f != (Fargate{VCPUHour: 0.04048, GBHour: 0.004445}) {
-		t.Errorf("FargateRates(us-east-1) = %+v, %v", f, ok)
+	// lib/data/pricing/eks.json in aws-price (AWS's EKS pricing-page data
+	// of 2025-10-28) gives "Fargate perCPU per hours" and "Fargate perGB per
+	// hours" for every EKS region: 0.0404800000 and 0.0044450000 in US East
+	// (N. Virginia), 0.0534160000 and 0.0058520000 in Asia Pacific (New
+	// Zealand), 0.0455040000 and 0.0049770000 in Asia Pacific (Taipei),
+	// 0.0425040000 and 0.0046672500 in Mexico (Central).
+	for r, want := range map[string]Fargate{
+		"us-east-1":      {VCPUHour: 0.04048, GBHour: 0.004445},
+		"ap-southeast-6": {VCPUHour: 0.053416, GBHour: 0.005852},
+		"ap-east-2":      {VCPUHour: 0.045504, GBHour: 0.004977},
+		"mx-central-1":   {VCPUHour: 0.042504, GBHour: 0.00466725},
+	} {
+		if f, ok := tbl.FargateRates(r); !ok || f != want {
+			t.Errorf("FargateRates(%s) = %+v, %v; want %+v", r, f, ok, want)
+		}
+	}
+	for _, r := range eksRegions {
+		if _, ok := tbl.FargateRates(r); !ok {
+			t.Errorf("FargateRates(%s) unknown; want eks.json's rates", r)
+		}
 	}
 
 	// No price is zero or negative, anywhere.
