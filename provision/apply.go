@@ -176,6 +176,9 @@ type ApplyResult struct {
 	Added, Changed, Replaced, Destroyed int
 	// Interrupted is true when the run was stopped before the end.
 	Interrupted bool
+	// Instructions are the plan's, filled in from what apply made; only
+	// when every change completed.
+	Instructions []ResolvedInstruction
 }
 
 // OK reports whether every change completed.
@@ -270,6 +273,19 @@ func Apply(ctx context.Context, p *Plan, clients ClientsFactory, opts ApplyOptio
 		res.Resources = append(res.Resources, rr)
 	}
 	e.progress.summary(res, p.Destroy)
+	if res.OK() {
+		for _, in := range p.Instructions {
+			res.Instructions = append(res.Instructions, ResolvedInstruction{Cluster: in.Cluster, Region: in.Region, Summary: in.Summary,
+				Command: in.Resolve(func(addr string) any {
+					e.mu.Lock()
+					defer e.mu.Unlock()
+					if v := e.live[addr]; v != nil {
+						return v
+					}
+					return p.planObject(addr)
+				})})
+		}
+	}
 	return res, res.err()
 }
 

@@ -157,7 +157,8 @@ func autoModeRequest(a *ClusterAttrs) (*ekstypes.ComputeConfigRequest, *ekstypes
 	compute := &ekstypes.ComputeConfigRequest{Enabled: on, NodePools: []string{}}
 	if a.AutoModeEnabled {
 		compute.NodePools = append(compute.NodePools, a.AutoModeNodePools...)
-		if a.AutoModeNodeRoleARN != "" {
+		// EKS takes the node role only with node pools.
+		if a.AutoModeNodeRoleARN != "" && len(a.AutoModeNodePools) > 0 {
 			compute.NodeRoleArn = aws.String(a.AutoModeNodeRoleARN)
 		}
 	}

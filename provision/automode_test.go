@@ -57,7 +57,7 @@ func roleAttached(w *fakeAccount, name string) []string {
 func TestAutoModeCreate(t *testing.T) {
 	c := testCluster("demo")
 	c.AutoMode = autoModeOn()
-	w := newFakeAccount()
+	w := lbcAccount()
 	p := mustPlan(t, w, testConfig(c), PlanOptions{})
 	ch := changeOf(t, p, "cluster.demo")
 	after := ch.After.(*ClusterAttrs)
@@ -104,7 +104,7 @@ func TestAutoModeCreate(t *testing.T) {
 // deleted after the cluster stops using it.
 func TestAutoModeEnableDisable(t *testing.T) {
 	c := testCluster("demo")
-	w := newFakeAccount()
+	w := lbcAccount()
 	w.apply(t, mustPlan(t, w, testConfig(c), PlanOptions{}))
 
 	c.AutoMode = autoModeOn("system")
@@ -165,7 +165,7 @@ func TestAutoModeEnableDisable(t *testing.T) {
 func TestAutoModeNodeRoleImmutable(t *testing.T) {
 	c := testCluster("demo")
 	c.AutoMode = autoModeOn()
-	w := newFakeAccount()
+	w := lbcAccount()
 	w.apply(t, mustPlan(t, w, testConfig(c), PlanOptions{}))
 
 	c.AutoMode.NodeRoleARN = "arn:aws:iam::123456789012:role/other-nodes"
@@ -184,7 +184,7 @@ func TestAutoModeNodeRoleImmutable(t *testing.T) {
 func TestAutoModeComputeNote(t *testing.T) {
 	c := fullCluster("demo")
 	c.AutoMode = autoModeOn()
-	w := newFakeAccount()
+	w := lbcAccount()
 	_, diags := MakePlan(context.Background(), testConfig(c), w.factory(), PlanOptions{Prices: StaticPrices{Prices: testPrices()}})
 	var found bool
 	for _, d := range diags {

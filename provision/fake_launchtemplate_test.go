@@ -204,6 +204,12 @@ func (f *fakeEC2) DeleteLaunchTemplate(_ context.Context, in *ec2.DeleteLaunchTe
 func (f *fakeEC2) CreateTags(_ context.Context, in *ec2.CreateTagsInput, _ ...func(*ec2.Options)) (*ec2.CreateTagsOutput, error) {
 	return eksCall(f.a, "CreateTags", "", func() (*ec2.CreateTagsOutput, error) {
 		for _, id := range in.Resources {
+			if strings.HasPrefix(id, "subnet-") {
+				if err := f.tagSubnet(id, in.Tags, true); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			t, err := f.template(aws.String(id), nil)
 			if err != nil {
 				return nil, err
@@ -219,6 +225,12 @@ func (f *fakeEC2) CreateTags(_ context.Context, in *ec2.CreateTagsInput, _ ...fu
 func (f *fakeEC2) DeleteTags(_ context.Context, in *ec2.DeleteTagsInput, _ ...func(*ec2.Options)) (*ec2.DeleteTagsOutput, error) {
 	return eksCall(f.a, "DeleteTags", "", func() (*ec2.DeleteTagsOutput, error) {
 		for _, id := range in.Resources {
+			if strings.HasPrefix(id, "subnet-") {
+				if err := f.tagSubnet(id, in.Tags, false); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			t, err := f.template(aws.String(id), nil)
 			if err != nil {
 				return nil, err

@@ -89,6 +89,7 @@ type eksRegion struct {
 	access     map[string]*eksObject    // access entries, by cluster/principal
 	templates  map[string]*fakeTemplate // EC2 launch templates, by name
 	asgs       map[string]*fakeASG      // EC2 Auto Scaling groups, by name
+	subnets    map[string]*fakeSubnet   // EC2 subnets, by ID (putSubnet)
 }
 
 type iamRole struct {
@@ -298,7 +299,7 @@ func (a *fakeAccount) in(region string) *eksRegion {
 	}
 	r := a.regions[region]
 	if r == nil {
-		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}, templates: map[string]*fakeTemplate{}, asgs: map[string]*fakeASG{}}
+		r = &eksRegion{clusters: map[string]*eksObject{}, nodegroups: map[string]*eksObject{}, fargate: map[string]*eksObject{}, pods: map[string]*eksObject{}, podSeq: map[string]int{}, addons: map[string]*eksObject{}, access: map[string]*eksObject{}, templates: map[string]*fakeTemplate{}, asgs: map[string]*fakeASG{}, subnets: map[string]*fakeSubnet{}}
 		a.regions[region] = r
 	}
 	return r

@@ -196,6 +196,9 @@ func init() {
 		launchTemplateKind(),
 		instanceProfileKind(),
 		fargateProfileKind(),
+		// Subnet tags, and the Load Balancer Controller's pod_identity or
+		// irsa block, derived in prepare: before the kinds that plan it.
+		subnetTagKind(),
 		// The OIDC provider plans before the roles: irsa roles trust it.
 		oidcProviderKind(),
 		roleKind(),

@@ -10,7 +10,7 @@ import (
 // the engine reads from it; its attribute struct round-trips through JSON
 // (saved plans) as itself.
 func TestRegistryHasEveryKind(t *testing.T) {
-	types := []Type{TypeCluster, TypeNodeGroup, TypeAutoScalingGroup, TypeLaunchTemplate, TypeInstanceProfile, TypeFargateProfile, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}
+	types := []Type{TypeCluster, TypeNodeGroup, TypeAutoScalingGroup, TypeLaunchTemplate, TypeInstanceProfile, TypeFargateProfile, TypeSubnetTag, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}
 	if len(kinds) != len(types) {
 		t.Errorf("%d kinds registered, want %d", len(kinds), len(types))
 	}
@@ -79,7 +79,7 @@ func TestRegistryHasEveryKind(t *testing.T) {
 			children = append(children, k.typ)
 		}
 	}
-	if want := []Type{TypeNodeGroup, TypeAutoScalingGroup, TypeLaunchTemplate, TypeInstanceProfile, TypeFargateProfile, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}; !reflect.DeepEqual(children, want) {
+	if want := []Type{TypeNodeGroup, TypeAutoScalingGroup, TypeLaunchTemplate, TypeInstanceProfile, TypeFargateProfile, TypeSubnetTag, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}; !reflect.DeepEqual(children, want) {
 		t.Errorf("child kinds in order = %v, want %v (node groups are planned before Fargate profiles)", children, want)
 	}
 	if _, err := kindOf("aws_something_new"); err == nil {

@@ -105,6 +105,8 @@ type Plan struct {
 	// CostSummary adds up the changes' costs (cost.go); nil in a plan
 	// made before eksctl-lite estimated costs.
 	CostSummary *CostSummary `json:"cost_summary,omitempty"`
+	// Instructions are what the user does after apply (instructions.go).
+	Instructions []Instruction `json:"instructions,omitempty"`
 }
 
 // PlanWarning is one warning of a plan, with where in the configuration

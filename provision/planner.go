@@ -158,6 +158,8 @@ type clusterPlan struct {
 	// reads are what each kind's readForBlocks read for the cluster's
 	// blocks, by type.
 	reads map[Type]any
+	// instructions are what the user does once the plan is applied.
+	instructions []Instruction
 }
 
 // warn records a warning of a destroy pass.
@@ -329,6 +331,9 @@ func (pl *planner) assemble() *Plan {
 		p.Changes = append(p.Changes, cp.changes...)
 		for _, ch := range cp.changes {
 			removed[ch] = cp.removed
+		}
+		if !pl.opts.Destroy {
+			p.Instructions = append(p.Instructions, cp.instructions...)
 		}
 	}
 	// The destruction of a removed cluster comes first: nobody should

@@ -74,6 +74,21 @@ func PodIdentityAddress(cluster, label string) string {
 	return ClusterAddress(cluster) + ".pod_identity." + label
 }
 
+// podIdentityAddress is the address of a pod_identity block's
+// association: from its label, or the one the planner gave a block it
+// derived (spec.PodIdentity.Address).
+func podIdentityAddress(cluster string, p *spec.PodIdentity) string {
+	if p.Address != "" {
+		return p.Address
+	}
+	return PodIdentityAddress(cluster, p.Name)
+}
+
+// podIdentityRoleAddress is the address of the block's managed role.
+func podIdentityRoleAddress(cluster string, p *spec.PodIdentity) string {
+	return podIdentityAddress(cluster, p) + ".role"
+}
+
 // PodIdentityRoleAddress is the address of the managed role of a
 // pod_identity block without role_arn.
 func PodIdentityRoleAddress(cluster, label string) string {
@@ -205,7 +220,7 @@ func podIdentityKind() *kind {
 		blocksClusterDeletion: false,
 		blockRange: func(c *spec.Cluster, address string) (hcl.Range, bool) {
 			for _, p := range c.PodIdentities {
-				if PodIdentityAddress(c.Name, p.Name) == address || PodIdentityRoleAddress(c.Name, p.Name) == address {
+				if podIdentityAddress(c.Name, p) == address || podIdentityRoleAddress(c.Name, p) == address {
 					return p.DeclRange, true
 				}
 			}
@@ -216,7 +231,7 @@ func podIdentityKind() *kind {
 			m := map[string]string{}
 			for _, p := range c.PodIdentities {
 				if p.RoleARN == "" {
-					m[PodIdentityRoleAddress(c.Name, p.Name)] = p.RoleName
+					m[podIdentityRoleAddress(c.Name, p)] = p.RoleName
 				}
 			}
 			return m
@@ -259,13 +274,13 @@ func (pl *planner) planPodIdentities(cp *clusterPlan, _ useFunc) hcl.Diagnostics
 	kept := map[*PodIdentityAttrs]bool{}
 	clusterAddr := ClusterAddress(c.Name)
 	for _, p := range c.PodIdentities {
-		addr := PodIdentityAddress(c.Name, p.Name)
+		addr := podIdentityAddress(c.Name, p)
 		key := podIdentityKey(p.Namespace, p.ServiceAccount)
 		ch := &ResourceChange{Address: addr, Type: TypePodIdentity, DependsOn: []string{clusterAddr}}
 		refs, changing := map[string]string{}, map[string]bool{}
 		roleARN := p.RoleARN
 		if roleARN == "" {
-			roleAddr := PodIdentityRoleAddress(c.Name, p.Name)
+			roleAddr := podIdentityRoleAddress(c.Name, p)
 			arn, creating, d := pl.planPodIdentityRole(cp, p, roleAddr)
 			diags = append(diags, d...)
 			if d.HasErrors() {

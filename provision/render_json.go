@@ -24,11 +24,15 @@ func RenderJSON(w io.Writer, p *Plan) error {
 			Summary:           jsonSummary{Add: add, Change: change, Replace: replace, Destroy: destroy},
 			Warnings:          p.Warnings,
 			CostSummary:       p.CostSummary,
+			Instructions:      p.ResolvedInstructions(),
 		},
 		ResourceChanges: []jsonResourceChange{},
 	}
 	if out.FormatVersion == "" {
 		out.FormatVersion = FormatVersion
+	}
+	if out.EksctlLite.Instructions == nil {
+		out.EksctlLite.Instructions = []ResolvedInstruction{}
 	}
 	if out.EksctlLite.Warnings == nil {
 		out.EksctlLite.Warnings = []PlanWarning{}
@@ -85,6 +89,9 @@ type jsonPlanExtras struct {
 	Warnings []PlanWarning `json:"warnings"`
 	// CostSummary is always present: a policy can budget on it.
 	CostSummary *CostSummary `json:"cost_summary"`
+	// Instructions are what the user does after apply (the helm install
+	// of the AWS Load Balancer Controller), always present.
+	Instructions []ResolvedInstruction `json:"instructions"`
 }
 
 type jsonSummary struct {

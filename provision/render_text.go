@@ -32,6 +32,7 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 			r.printf("%s\n\n", r.paint(bold, "No changes. Your infrastructure matches the configuration."))
 			r.printf("eksctl-lite compared your configuration with live EKS and IAM and found no\ndifferences, so no changes are needed.\n")
 		}
+		r.instructions(p.ResolvedInstructions(), "After apply")
 		r.costBlock(p)
 		_, err := io.WriteString(w, r.b.String())
 		return err
@@ -48,6 +49,7 @@ func RenderText(w io.Writer, p *Plan, color bool) error {
 	}
 	line, note := planSummary(p)
 	r.printf("\n%s", withNote(r.paint(bold, "Plan:")+" "+line, note))
+	r.instructions(p.ResolvedInstructions(), "After apply")
 	r.costBlock(p)
 	_, err := io.WriteString(w, r.b.String())
 	return err
@@ -362,4 +364,23 @@ func heredocOf(s string) string {
 	}
 	b.WriteString(delim)
 	return b.String()
+}
+
+// instructions lists what the user does next, under title.
+func (r *textRenderer) instructions(ins []ResolvedInstruction, title string) {
+	if len(ins) == 0 {
+		return
+	}
+	r.printf("\n%s\n", r.paint(bold, title+", in your shell (eksctl-lite installs no Kubernetes software):"))
+	for _, in := range ins {
+		r.printf("\n  # %s in cluster %s (%s)\n  %s\n", in.Summary, in.Cluster, in.Region, in.Command)
+	}
+}
+
+// WriteInstructions writes, after an apply, what the user does next.
+func WriteInstructions(w io.Writer, ins []ResolvedInstruction, color bool) error {
+	r := &textRenderer{color: color}
+	r.instructions(ins, "Next")
+	_, err := io.WriteString(w, r.b.String())
+	return err
 }

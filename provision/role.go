@@ -134,13 +134,13 @@ func roleKind() *kind {
 			c := cp.spec
 			m := map[string]string{}
 			for _, ir := range c.IRSA {
-				m[IRSAAddress(c.Name, ir.Name)] = ir.RoleName
+				m[irsaAddress(c.Name, ir)] = ir.RoleName
 			}
 			return m
 		},
 		blockRange: func(c *spec.Cluster, address string) (hcl.Range, bool) {
 			for _, ir := range c.IRSA {
-				if IRSAAddress(c.Name, ir.Name) == address {
+				if irsaAddress(c.Name, ir) == address {
 					return ir.DeclRange, true
 				}
 			}
@@ -198,7 +198,18 @@ func roleName(ch *ResourceChange) string {
 // isIRSAAddress reports whether a role's address is an irsa block's
 // (cluster.<name>.irsa.<label>, see IRSAAddress): such a role depends on
 // the cluster's OIDC provider.
-func isIRSAAddress(address string) bool { return strings.Contains(address, ".irsa.") }
+func isIRSAAddress(address string) bool {
+	return strings.Contains(address, ".irsa.") || strings.HasSuffix(address, ".irsa")
+}
+
+// irsaAddress is the address of an irsa block's role: from its label, or
+// the one the planner gave a block it derived (spec.IRSA.Address).
+func irsaAddress(cluster string, ir *spec.IRSA) string {
+	if ir.Address != "" {
+		return ir.Address
+	}
+	return IRSAAddress(cluster, ir.Name)
+}
 
 // planManagedRoles plans the managed roles the cluster's configuration
 // needs and returns how the resources that use a role find its ARN.
@@ -242,7 +253,7 @@ func (pl *planner) planIRSARoles(cp *clusterPlan) hcl.Diagnostics {
 	oidcAddr := OIDCProviderAddress(c.Name)
 	var diags hcl.Diagnostics
 	for _, ir := range c.IRSA {
-		addr := IRSAAddress(c.Name, ir.Name)
+		addr := irsaAddress(c.Name, ir)
 		inline, err := CanonicalPolicy(ir.InlinePolicy)
 		if err != nil {
 			diags = append(diags, errorDiag(ir.DeclRange, "Invalid inline policy", fmt.Sprintf("The inline_policy of irsa %q is not a valid policy document: %s.", ir.Name, err)))

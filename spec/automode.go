@@ -82,6 +82,13 @@ func (l *loader) buildAutoMode(rc *rawCluster, versionOK bool) *AutoMode {
 		}
 		return a
 	}
+	// EKS: "When Compute Config nodeRoleArn is not null or empty,
+	// nodePool value(s) must be provided."
+	if len(a.NodePools) == 0 && has(body, "node_role_arn") {
+		l.errorf(at(body, "node_role_arn", def), "Node role without node pools",
+			"auto_mode of cluster %q has node_pools = [] and a node_role_arn. EKS takes the node role only with built-in node pools (NodePools you create in Kubernetes name their role in their NodeClass): remove node_role_arn, or list the node pools.",
+			rc.name)
+	}
 	if versionOK && has(rc.Body, "version") {
 		if m := minor(*rc.Version); m > 0 && m < AutoModeMinVersion {
 			l.errorf(at(rc.Body, "version", rc.declRange), "Kubernetes version too old for Auto Mode",

@@ -25,6 +25,8 @@ func TestAutoMode(t *testing.T) {
 			want: &AutoMode{Enabled: true, NodePools: []string{"system"}, NodeRoleARN: "arn:aws:iam::123456789012:role/auto-nodes"}},
 		"enabled, no pools": {give: inCluster("  auto_mode {\n    enabled = true\n    node_pools = []\n  }"),
 			want: &AutoMode{Enabled: true}},
+		"no pools but a role": {give: inCluster("  auto_mode {\n    enabled = true\n    node_pools = []\n    node_role_arn = " + role + "\n  }"),
+			diag: []string{"main.hcl:6,21: Node role without node pools"}},
 		"disabled": {give: inCluster("  auto_mode { enabled = false }"),
 			want: &AutoMode{}},
 		"disabled, empty pools": {give: inCluster("  auto_mode {\n    enabled = false\n    node_pools = []\n  }"),

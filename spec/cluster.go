@@ -10,24 +10,25 @@ import (
 
 // rawCluster is the body of a `cluster "NAME"` block as written.
 type rawCluster struct {
-	Region                *string                    `hcl:"region,optional"`
-	Version               *string                    `hcl:"version,optional"`
-	RoleARN               *string                    `hcl:"role_arn,optional"`
-	UpgradePolicy         *string                    `hcl:"upgrade_policy,optional"`
-	Tags                  map[string]string          `hcl:"tags,optional"`
-	VPC                   *rawVPC                    `hcl:"vpc,block"`
-	Logging               *rawLogging                `hcl:"logging,block"`
-	Encryption            *rawEncryption             `hcl:"encryption,block"`
-	NodeGroups            []*rawNodeGroup            `hcl:"node_group,block"`
-	SelfManagedNodeGroups []*rawSelfManagedNodeGroup `hcl:"self_managed_node_group,block"`
-	FargateProfiles       []*rawFargateProfile       `hcl:"fargate_profile,block"`
-	IRSA                  []*rawIRSA                 `hcl:"irsa,block"`
-	Access                *rawAccess                 `hcl:"access,block"`
-	AccessEntries         []*rawAccessEntry          `hcl:"access_entry,block"`
-	Addons                []*rawAddon                `hcl:"addon,block"`
-	PodIdentities         []*rawPodIdentity          `hcl:"pod_identity,block"`
-	AutoMode              *rawAutoMode               `hcl:"auto_mode,block"`
-	Body                  hcl.Body                   `hcl:",body"`
+	Region                 *string                    `hcl:"region,optional"`
+	Version                *string                    `hcl:"version,optional"`
+	RoleARN                *string                    `hcl:"role_arn,optional"`
+	UpgradePolicy          *string                    `hcl:"upgrade_policy,optional"`
+	Tags                   map[string]string          `hcl:"tags,optional"`
+	VPC                    *rawVPC                    `hcl:"vpc,block"`
+	Logging                *rawLogging                `hcl:"logging,block"`
+	Encryption             *rawEncryption             `hcl:"encryption,block"`
+	NodeGroups             []*rawNodeGroup            `hcl:"node_group,block"`
+	SelfManagedNodeGroups  []*rawSelfManagedNodeGroup `hcl:"self_managed_node_group,block"`
+	FargateProfiles        []*rawFargateProfile       `hcl:"fargate_profile,block"`
+	IRSA                   []*rawIRSA                 `hcl:"irsa,block"`
+	Access                 *rawAccess                 `hcl:"access,block"`
+	AccessEntries          []*rawAccessEntry          `hcl:"access_entry,block"`
+	Addons                 []*rawAddon                `hcl:"addon,block"`
+	PodIdentities          []*rawPodIdentity          `hcl:"pod_identity,block"`
+	AutoMode               *rawAutoMode               `hcl:"auto_mode,block"`
+	LoadBalancerController *rawLoadBalancerController `hcl:"load_balancer_controller,block"`
+	Body                   hcl.Body                   `hcl:",body"`
 
 	name      string
 	declRange hcl.Range
@@ -173,6 +174,7 @@ func (l *loader) buildCluster(rc *rawCluster) *Cluster {
 	c.IRSA = l.buildIRSAs(rc)
 	c.Access = l.buildAccess(rc)
 	c.AutoMode = l.buildAutoMode(rc, versionOK)
+	c.LoadBalancerController = l.buildLoadBalancerController(rc, c.AutoMode)
 	c.AccessEntries = l.buildAccessEntries(rc)
 	c.PodIdentities = l.buildPodIdentities(rc)
 	c.Addons = l.buildAddons(rc)

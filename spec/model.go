@@ -68,6 +68,9 @@ type Cluster struct {
 	// AutoMode is the `auto_mode` block: nil when the user wrote none
 	// (then Auto Mode stays as it is live, and is off at creation).
 	AutoMode *AutoMode
+	// LoadBalancerController is the `load_balancer_controller` block: nil
+	// when the user wrote none.
+	LoadBalancerController *LoadBalancerController
 
 	DeclRange hcl.Range
 	// Ranges are the source ranges of the attributes the user wrote, keyed
@@ -257,7 +260,9 @@ type Selector struct {
 // IRSA is an `irsa "NAME"` block: an IAM role that one Kubernetes service
 // account assumes through the cluster's OIDC provider.
 type IRSA struct {
-	Name           string
+	Name string
+	// Address is "" for an irsa block (see PodIdentity.Address).
+	Address        string
 	Namespace      string
 	ServiceAccount string
 	// RoleName is the IAM role name, defaulted from cluster and label.
@@ -360,7 +365,11 @@ type AddonPodIdentity struct {
 // association.
 type PodIdentity struct {
 	// Name is the label: a name for the address only.
-	Name           string
+	Name string
+	// Address is "" for a pod_identity block: its address comes from its
+	// label. The planner sets it for an association it derives from
+	// another block (load_balancer_controller), whose address it is.
+	Address        string
 	Namespace      string
 	ServiceAccount string
 	// RoleARN is "" when eksctl-lite manages the role: RoleName (defaulted

@@ -104,6 +104,8 @@ type credentialSource struct {
 	// irsa and addon say which kind of block it is; neither is a
 	// pod_identity block of the cluster.
 	irsa, addon bool
+	// lbc is the load_balancer_controller block (irsa or not).
+	lbc bool
 }
 
 // checkCredentialSources reports two Pod Identity associations for one
@@ -138,6 +140,10 @@ func (l *loader) checkCredentialSources(c *Cluster) {
 				what: fmt.Sprintf("the pod_identity block %q", p.Name), rng: p.DeclRange})
 		}
 	}
+	if b := c.LoadBalancerController; b != nil {
+		sources = append(sources, credentialSource{namespace: LoadBalancerControllerNamespace, serviceAccount: LoadBalancerControllerServiceAccount,
+			what: "the load_balancer_controller block", rng: b.DeclRange, irsa: b.Identity == IdentityIRSA, lbc: true})
+	}
 	for _, a := range c.Addons {
 		for _, p := range a.PodIdentities {
 			sources = append(sources, credentialSource{namespace: AddonNamespace, serviceAccount: p.ServiceAccount,
@@ -149,8 +155,13 @@ func (l *loader) checkCredentialSources(c *Cluster) {
 	for _, s := range sources {
 		key := s.namespace + "/" + s.serviceAccount
 		if s.irsa {
-			if _, dup := irsa[key]; !dup {
+			prev, dup := irsa[key]
+			if !dup {
 				irsa[key] = s
+			} else if s.lbc || prev.lbc {
+				l.errorf(s.rng.Ptr(), "Duplicate service account",
+					"%s and %s (declared at %s) both give service account %q in namespace %q an irsa role. A service account assumes one role: remove the irsa block, the load_balancer_controller block makes the controller's.",
+					capitalize(s.what), prev.what, prev.rng, s.serviceAccount, s.namespace)
 			}
 			continue
 		}

@@ -227,7 +227,7 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	}
 	res, err := provision.Apply(runCtx, plan, clients, opts)
 	if err == nil {
-		return nil
+		return provision.WriteInstructions(stdout, res.Instructions, colorFor(g, stdout))
 	}
 	if res == nil {
 		return err // the run could not start; nothing was changed

@@ -192,6 +192,10 @@ func (emptyEC2) DescribeLaunchTemplates(context.Context, *ec2.DescribeLaunchTemp
 	return &ec2.DescribeLaunchTemplatesOutput{}, nil
 }
 
+func (emptyEC2) DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
+	return &ec2.DescribeSubnetsOutput{}, nil
+}
+
 // emptyAutoScaling is an Auto Scaling without groups.
 type emptyAutoScaling struct{ provision.AutoScalingAPI }
 

@@ -20,8 +20,15 @@ and is wrapped around moto's WSGI application by server.py:
   POST   /_eksctl_lite/prices   body: {"instanceType": "m6i.large", "regionCode": "us-east-1", "usd": "0.5"}
                                 (or "volumeApiName": "gp3", or "fargate": "vCPU"|"GB"): that price instead
   DELETE /_eksctl_lite/prices   every price back to the table's
+  GET    /_eksctl_lite/connector -> {"clusters": [{"name", "status", "activationExpiry", "region", "account"}]}:
+                                the connected (registered) clusters (eks_connector.py)
+  POST   /_eksctl_lite/connector body: {"name": N, "expire": true} -> N's activationExpiry in the past
+                                (a PENDING cluster is then FAILED); {"name": N, "connect": true} -> ACTIVE, as
+                                if its agent had connected (refused once expired); optional "region"
+                                (default us-east-1), "account" (default 123456789012). Answers
+                                {"name", "status", "activationExpiry"}
   GET/POST /_eksctl_lite/NAME   endpoints registered in ENDPOINTS by the
-                                service patches, e.g. eks-ami (ssm_eks_ami.py)
+                                service patches, e.g. eks-ami (ssm_eks_ami.py), connector (eks_connector.py)
 
 POST /moto-api/reset (moto's own reset) also resets all of this state: faults
 and the call log are cleared, the delays return to the values the server

@@ -20,6 +20,11 @@ runs) with:
     (validated, versioned, custom AMIs, UpdateNodegroupVersion; issue 11);
   * eks_cluster_sg.py: the cluster security group in EC2 when the
     cluster's subnets are EC2's (issue 11);
+  * eks_auto_mode.py: EKS Auto Mode's computeConfig, storageConfig and
+    elasticLoadBalancing on CreateCluster and UpdateClusterConfig, with
+    AWS's rules (moto drops them; issue 13);
+  * eks_connector.py: RegisterCluster/DeregisterCluster, connected clusters
+    (EKS Connector; moto has neither; issue 13);
   * iam_fidelity.py: the same for IAM roles (names, trust policies, paging);
   * ssm_eks_ami.py: the EKS optimized and Bottlerocket AMIs as SSM public
     parameters and EC2 images (issue 11);
@@ -89,7 +94,9 @@ def main(argv=None):
     import control
     import eks_access
     import eks_addons
+    import eks_auto_mode
     import eks_cluster_sg
+    import eks_connector
     import eks_fidelity
     import eks_launch_templates
     import eks_pod_identity
@@ -114,10 +121,12 @@ def main(argv=None):
     eks_versions.install()
     eks_launch_templates.install()
     eks_cluster_sg.install()
+    eks_auto_mode.install()
     iam_fidelity.install()
     ssm_eks_ami.install()
     asg_fidelity.install()
     autoscaling_refresh.install()
+    eks_connector.install()  # last: it wraps the other EKS handlers
 
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
