@@ -275,15 +275,14 @@ func Apply(ctx context.Context, p *Plan, clients ClientsFactory, opts ApplyOptio
 	e.progress.summary(res, p.Destroy)
 	if res.OK() {
 		for _, in := range p.Instructions {
-			res.Instructions = append(res.Instructions, ResolvedInstruction{Cluster: in.Cluster, Region: in.Region, Summary: in.Summary,
-				Command: in.Resolve(func(addr string) any {
-					e.mu.Lock()
-					defer e.mu.Unlock()
-					if v := e.live[addr]; v != nil {
-						return v
-					}
-					return p.planObject(addr)
-				})})
+			res.Instructions = append(res.Instructions, in.Resolve(func(addr string) any {
+				e.mu.Lock()
+				defer e.mu.Unlock()
+				if v := e.live[addr]; v != nil {
+					return v
+				}
+				return p.planObject(addr)
+			}))
 		}
 	}
 	return res, res.err()

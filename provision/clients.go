@@ -38,6 +38,7 @@ type EKSAPI interface {
 
 	// Each later kind declares the calls it makes in its own file.
 	podIdentityAPI
+	connectorAPI
 	addonAPI
 	accessAPI
 	versionsAPI

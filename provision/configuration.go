@@ -72,13 +72,17 @@ func (pl *planner) discoverRemoved(ctx context.Context, cfg *spec.Config) hcl.Di
 					Detail:  fmt.Sprintf("DescribeCluster was denied for %s, so eksctl-lite cannot see whether this configuration (%q) created them, and treats them as someone else's. If one of them is a cluster whose block you removed, allow eks:DescribeCluster on it to have it planned for destruction.", strings.Join(denied, ", "), pl.name)})
 			}
 			for _, c := range removed {
-				found = append(found, &clusterPlan{
-					spec:    &spec.Cluster{Name: c, Region: name, DeclRange: cfg.NameRange},
+				cp := &clusterPlan{
+					spec:    &spec.Cluster{Name: c.name, Region: name, DeclRange: cfg.NameRange},
 					region:  name,
 					clients: r.clients,
 					removed: true,
 					managed: map[string]string{}, // it wants no role any more
-				})
+				}
+				if c.connected {
+					cp.root = connectedRoot
+				}
+				found = append(found, cp)
 			}
 		}()
 	}
@@ -87,6 +91,12 @@ func (pl *planner) discoverRemoved(ctx context.Context, cfg *spec.Config) hcl.Di
 		return found[i].region+"/"+found[i].spec.Name < found[j].region+"/"+found[j].spec.Name
 	})
 	for _, cp := range found {
+		if cp.root == connectedRoot {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(cfg.NameRange),
+				Summary: fmt.Sprintf("Connected cluster %q is no longer in the configuration: this plan deregisters it", cp.spec.Name),
+				Detail:  fmt.Sprintf("The connected cluster %q in %s carries %s = %q but no connected_cluster block of this configuration declares it, so this plan deregisters it from EKS (the external cluster itself is not touched). eksctl-lite apply and destroy do that only with --allow-cluster-deletion. To keep it, put its block back.", cp.spec.Name, cp.region, TagConfiguration, pl.name)})
+			continue
+		}
 		what := fmt.Sprintf("EKS cluster %q in %s carries %s = %q but no cluster block of this configuration declares it, so this plan destroys it and everything eksctl-lite created in it. eksctl-lite apply and destroy do that only with --allow-cluster-deletion. To keep the cluster, put its cluster block back.", cp.spec.Name, cp.region, TagConfiguration, pl.name)
 		if cfg.NameDefaulted {
 			what += fmt.Sprintf(" The configuration's name %q comes from its directory: if another configuration in a directory of that name manages this cluster, give each one its own settings { name = \"...\" }.", pl.name)
@@ -102,13 +112,14 @@ func (pl *planner) discoverRemoved(ctx context.Context, cfg *spec.Config) hcl.Di
 // carry TagConfiguration = name and are not declared, and those it may not
 // describe (AccessDenied: not its own). Clusters are read concurrently
 // under the EKS read limit.
-func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string, declared map[string]bool) (removed, denied []string, err error) {
+func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string, declared map[string]bool) (removed []removedCluster, denied []string, err error) {
 	var names []string
 	var token *string
 	for {
 		var out *eks.ListClustersOutput
 		err := o.eks.call(ctx, func(ctx context.Context) (err error) {
-			out, err = api.ListClusters(ctx, &eks.ListClustersInput{NextToken: token, MaxResults: aws.Int32(100)})
+			// "all": connected clusters too (RegisterCluster).
+			out, err = api.ListClusters(ctx, &eks.ListClustersInput{NextToken: token, MaxResults: aws.Int32(100), Include: []string{"all"}})
 			return err
 		})
 		if err != nil {
@@ -155,7 +166,7 @@ func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string,
 			t := out.Cluster.Tags
 			if t[TagConfiguration] == name && t[TagCluster] == n {
 				mu.Lock()
-				removed = append(removed, n)
+				removed = append(removed, removedCluster{name: n, connected: out.Cluster.ConnectorConfig != nil})
 				mu.Unlock()
 			}
 		}()
@@ -163,6 +174,13 @@ func (o *observer) removedClusters(ctx context.Context, api EKSAPI, name string,
 	wg.Wait()
 	sort.Strings(denied)
 	return removed, denied, errs.err()
+}
+
+// removedCluster is a cluster, or a connected cluster, whose block the
+// configuration no longer has.
+type removedCluster struct {
+	name      string
+	connected bool
 }
 
 // otherConfiguration refuses a declared cluster that another configuration

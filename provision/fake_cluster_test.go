@@ -6,6 +6,7 @@ package provision
 import (
 	"context"
 	"encoding/base64"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -76,8 +77,10 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 	f.listClustersFn = func(_ context.Context, in *eks.ListClustersInput) (*eks.ListClustersOutput, error) {
 		return eksCall(a, "ListClusters", region, func() (*eks.ListClustersOutput, error) {
 			var names []string
+			all := slices.Contains(in.Include, "all")
 			for _, n := range sortedKeys(r().clusters) {
-				if r().cluster(n) != nil {
+				// Connected clusters are listed only with include "all".
+				if o := r().cluster(n); o != nil && (all || o.cl.ConnectorConfig == nil) {
 					names = append(names, n)
 				}
 			}
@@ -91,6 +94,10 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 			o := r().cluster(name)
 			if o == nil {
 				return nil, notFound("No cluster found for name: %s.", name)
+			}
+			if o.cl.ConnectorConfig != nil {
+				a.violate("DeleteCluster of connected cluster %s", name)
+				return nil, invalid("Cluster %s is a connected cluster: deregister it with DeregisterCluster", name)
 			}
 			if ngs := r().children(r().nodegroups, name); len(ngs) > 0 {
 				a.violate("DeleteCluster %s while node group %s exists", name, ngs[0])
@@ -327,6 +334,9 @@ func (a *fakeAccount) fakeClusterOps(f *fakeEKS, region string) {
 func describeCluster(o *eksObject) *ekstypes.Cluster {
 	c := *o.cl
 	c.Status, c.Tags = ekstypes.ClusterStatus(o.status), copyTags(o.tags)
+	if c.ConnectorConfig != nil {
+		return &c // a connected cluster has no endpoint, network or VPC
+	}
 	// What nodes join with, made up from the cluster's ARN as EKS makes
 	// it up: stable for one cluster.
 	h := shortHash(o.arn)

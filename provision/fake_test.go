@@ -37,6 +37,7 @@ type fakeEKS struct {
 	deleteFargateProfileFn      func(context.Context, *eks.DeleteFargateProfileInput) (*eks.DeleteFargateProfileOutput, error)
 
 	fakePodIdentityEKS
+	fakeConnectorEKS
 	fakeAddonEKS
 	fakeAccessEKS
 }

@@ -512,6 +512,7 @@ func (a *fakeAccount) fakeEKS(region string) *fakeEKS {
 	a.fakePodIdentityOps(f, region)
 	a.fakeAddonOps(f, region)
 	a.fakeAccessOps(f, region)
+	a.fakeConnectorOps(f, region)
 	a.fakeVersionOps(f)
 	return f
 }

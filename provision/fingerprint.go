@@ -90,6 +90,7 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 	o := newObserver(0)
 	type key struct{ region, cluster string }
 	groups := map[key][]*ResourceChange{}
+	roots := map[key]root{}
 	roleNames := map[string]bool{}
 	for _, ch := range p.Changes {
 		k := key{ch.Region, ch.Cluster}
@@ -97,6 +98,9 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 		kd, err := kindOf(ch.Type)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ch.Address, err)
+		}
+		if kd.root == connectedRoot {
+			roots[k] = connectedRoot
 		}
 		if kd.iamName != nil {
 			if n := kd.iamName(ch); n != "" {
@@ -124,7 +128,7 @@ func RefreshFingerprints(ctx context.Context, p *Plan, clients ClientsFactory) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lc, err := o.observeCluster(ctx, c, k.cluster, account)
+			lc, err := o.observeCluster(ctx, c, k.cluster, account, roots[k])
 			if err != nil {
 				errs.add(err)
 			}

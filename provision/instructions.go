@@ -29,11 +29,14 @@ type InstructionValue struct {
 // instruct records an instruction of the cluster's plan.
 func (cp *clusterPlan) instruct(in Instruction) { cp.instructions = append(cp.instructions, in) }
 
-// Resolve fills the placeholders of the instruction from live, the
-// objects by address (a plan's Before, or what apply left); one whose
-// object does not exist yet is KnownAfterApply.
-func (in Instruction) Resolve(live func(address string) any) string {
-	cmd := in.Command
+// Resolve fills the placeholders of the instruction's summary and command
+// from live, the objects by address (a plan's Before, or what apply left);
+// one whose object does not exist yet is KnownAfterApply.
+func (in Instruction) Resolve(live func(address string) any) ResolvedInstruction {
+	return ResolvedInstruction{Cluster: in.Cluster, Region: in.Region, Summary: in.fill(in.Summary, live), Command: in.fill(in.Command, live)}
+}
+
+func (in Instruction) fill(cmd string, live func(address string) any) string {
 	for name, v := range in.Values {
 		val := KnownAfterApply
 		if obj := live(v.Address); obj != nil {
@@ -63,7 +66,7 @@ func (p *Plan) planObject(address string) any {
 func (p *Plan) ResolvedInstructions() []ResolvedInstruction {
 	var out []ResolvedInstruction
 	for _, in := range p.Instructions {
-		out = append(out, ResolvedInstruction{Cluster: in.Cluster, Region: in.Region, Summary: in.Summary, Command: in.Resolve(p.planObject)})
+		out = append(out, in.Resolve(p.planObject))
 	}
 	return out
 }

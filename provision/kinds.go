@@ -21,6 +21,11 @@ import (
 type kind struct {
 	// typ is the kind's Type, its JSON type name (aws_eks_node_group).
 	typ Type
+	// root is the top-level block whose plan the kind takes part in:
+	// clusterRoot (the zero value: a cluster block and its children),
+	// connectedRoot (a connected_cluster block), or anyRoot (IAM roles,
+	// which both may want).
+	root root
 	// schema says how each attribute is compared and whether it forces a
 	// replacement.
 	schema Schema
@@ -145,6 +150,27 @@ type kind struct {
 	blockRange func(c *spec.Cluster, address string) (hcl.Range, bool)
 }
 
+// root is a kind of top-level block of the configuration.
+type root int
+
+const (
+	clusterRoot root = iota
+	connectedRoot
+	anyRoot
+)
+
+// kindsOf are the kinds that take part in the plan of a root r, in
+// registration order.
+func kindsOf(r root) []*kind {
+	var out []*kind
+	for _, k := range kindList {
+		if k.root == r || k.root == anyRoot {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // freshObservation is what a saved plan's refresh read of one cluster and
 // of the account, for kind.findLive.
 type freshObservation struct {
@@ -207,6 +233,8 @@ func init() {
 		// An access entry's policies plan after it: they follow its change.
 		accessEntryKind(),
 		accessPolicyKind(),
+		// The root of connected_cluster blocks.
+		connectedKind(),
 	}
 	for _, k := range kindList {
 		if kinds[k.typ] != nil {

@@ -10,7 +10,7 @@ import (
 // the engine reads from it; its attribute struct round-trips through JSON
 // (saved plans) as itself.
 func TestRegistryHasEveryKind(t *testing.T) {
-	types := []Type{TypeCluster, TypeNodeGroup, TypeAutoScalingGroup, TypeLaunchTemplate, TypeInstanceProfile, TypeFargateProfile, TypeSubnetTag, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}
+	types := []Type{TypeCluster, TypeNodeGroup, TypeAutoScalingGroup, TypeLaunchTemplate, TypeInstanceProfile, TypeFargateProfile, TypeSubnetTag, TypeOIDCProvider, TypeRole, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy, TypeConnectedCluster}
 	if len(kinds) != len(types) {
 		t.Errorf("%d kinds registered, want %d", len(kinds), len(types))
 	}
@@ -74,10 +74,13 @@ func TestRegistryHasEveryKind(t *testing.T) {
 		}
 	}
 	var children []Type
-	for _, k := range kindList {
+	for _, k := range kindsOf(clusterRoot) {
 		if k.observe != nil {
 			children = append(children, k.typ)
 		}
+	}
+	if got := kindsOf(connectedRoot); len(got) != 2 || got[0].typ != TypeRole || got[1].typ != TypeConnectedCluster {
+		t.Errorf("a connected cluster's kinds: %v, want the role kind and its own", got)
 	}
 	if want := []Type{TypeNodeGroup, TypeAutoScalingGroup, TypeLaunchTemplate, TypeInstanceProfile, TypeFargateProfile, TypeSubnetTag, TypePodIdentity, TypeAddon, TypeAccessEntry, TypeAccessPolicy}; !reflect.DeepEqual(children, want) {
 		t.Errorf("child kinds in order = %v, want %v (node groups are planned before Fargate profiles)", children, want)

@@ -394,7 +394,7 @@ func lbcInstruction(cp *clusterPlan, subnets clusterSubnets) Instruction {
 	}
 	cmd := fmt.Sprintf("helm install aws-load-balancer-controller aws-load-balancer-controller --repo https://aws.github.io/eks-charts --namespace %s --set clusterName=%s --set region=%s --set vpcId=%s --set serviceAccount.name=%s",
 		spec.LoadBalancerControllerNamespace, c.Name, cp.region, vpc, spec.LoadBalancerControllerServiceAccount)
-	in := Instruction{Cluster: c.Name, Region: cp.region, Summary: "Install the AWS Load Balancer Controller", Command: cmd}
+	in := Instruction{Cluster: c.Name, Region: cp.region, Summary: "install the AWS Load Balancer Controller", Command: cmd}
 	if c.LoadBalancerController.Identity == spec.IdentityIRSA {
 		in.Command += ` --set serviceAccount.annotations."eks\.amazonaws\.com/role-arn"=${role_arn}`
 		in.Values = map[string]InstructionValue{"role_arn": {Address: lbcRoleAddress(c), Path: "arn"}}

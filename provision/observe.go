@@ -144,7 +144,20 @@ func childrenOf[T any](lc *liveCluster, t Type) []T {
 // DescribeCluster has answered, those of the kinds that pick the cluster's
 // own from what their readAccount read (account, by type: the IAM OIDC
 // provider of its issuer).
-func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, account map[Type]*future[any]) (*liveCluster, error) {
+//
+// For a connected_cluster (r connectedRoot) only its kinds' observe runs:
+// a connected cluster has no EKS children to list.
+func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, account map[Type]*future[any], r root) (*liveCluster, error) {
+	if r == connectedRoot {
+		lc := &liveCluster{children: map[Type][]any{}}
+		var errs errList
+		for _, k := range kindsOf(r) {
+			if k.observe != nil {
+				lc.children[k.typ] = k.observe(ctx, o, c, name, &errs)
+			}
+		}
+		return lc, errs.err()
+	}
 	lc := &liveCluster{children: map[Type][]any{}}
 	var errs, listErrs errList
 	var wg sync.WaitGroup
@@ -158,7 +171,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 	absent := false
 	var clusterUpdates []string
 	var mu sync.Mutex
-	for _, k := range kindList {
+	for _, k := range kindsOf(r) {
 		if k.observe == nil {
 			continue
 		}
@@ -197,7 +210,7 @@ func (o *observer) observeCluster(ctx context.Context, c *Clients, name string, 
 			return
 		}
 		lc.cluster = clusterFromAWS(out.Cluster)
-		for _, k := range kindList {
+		for _, k := range kindsOf(r) {
 			if k.observeWithCluster == nil || account[k.typ] == nil {
 				continue
 			}

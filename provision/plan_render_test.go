@@ -137,6 +137,16 @@ func goldenPlans(t *testing.T) map[string]*Plan {
 	gpu.LaunchTemplate.SecurityGroupIDs = []string{"sg-0123456789abcdef0"}
 	gpu.LaunchTemplate.RootVolume = &spec.RootVolume{Size: 200, Type: "io2", IOPS: intPtr(6000), Encrypted: true}
 	plans["launch_template"] = mustPlan(t, converged(t, testConfig(ltBefore)), testConfig(ltAfter), PlanOptions{})
+	// Load balancing and the EKS family (issue 13): a running cluster gets
+	// the Load Balancer Controller with subnet tagging, another enables
+	// Auto Mode, and a connected cluster is registered.
+	lb := lbcAccount()
+	lb.apply(t, mustPlan(t, lb, testConfig(testCluster("demo"), testCluster("auto")), PlanOptions{}))
+	auto := testCluster("auto")
+	auto.AutoMode = autoModeOn()
+	lbCfg := testConfig(withLBC(testCluster("demo"), spec.IdentityPodIdentity, true), auto)
+	lbCfg.ConnectedClusters = []*spec.ConnectedCluster{onprem("EKS_ANYWHERE")}
+	plans["load_balancing"] = mustPlan(t, lb, lbCfg, PlanOptions{})
 	return plans
 }
 

@@ -58,6 +58,8 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 		}
 		pl.clusters = append(pl.clusters, &clusterPlan{spec: c, region: region, clients: cl, config: cfg.Name})
 	}
+	connected, d := connectedPlans(clients, cfg)
+	pl.clusters, diags = append(pl.clusters, connected...), append(diags, d...)
 	if diags.HasErrors() || len(pl.clusters) == 0 {
 		return nil, diags
 	}
@@ -83,7 +85,7 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 	// What needs every cluster planned first (the roles nothing configures
 	// any more: a role any cluster's plan keeps using is kept).
 	for _, cp := range pl.clusters {
-		for _, k := range kindList {
+		for _, k := range cp.kinds() {
 			if k.settle != nil {
 				diags = append(diags, k.settle(pl, cp)...)
 			}
@@ -160,7 +162,15 @@ type clusterPlan struct {
 	reads map[Type]any
 	// instructions are what the user does once the plan is applied.
 	instructions []Instruction
+	// connected is the connected_cluster block a connectedRoot plan is
+	// of (nil for a removed one, and for cluster blocks); root says which
+	// kinds plan it (kind.root).
+	connected *spec.ConnectedCluster
+	root      root
 }
+
+// kinds are the kinds that plan cp (kind.root), in registration order.
+func (cp *clusterPlan) kinds() []*kind { return kindsOf(cp.root) }
 
 // warn records a warning of a destroy pass.
 func (cp *clusterPlan) warn(d ...*hcl.Diagnostic) { cp.warnings = append(cp.warnings, d...) }
@@ -209,7 +219,7 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 			}
 			// A destroy plans from what is live, never from blocks.
 			blocks := !cp.removed && !pl.opts.Destroy
-			for _, k := range kindList {
+			for _, k := range cp.kinds() {
 				// EKS's calendar is read for a destroy too: the cost of
 				// what it deletes depends on it.
 				if k.readForBlocks != nil && k.readsBeside {
@@ -217,7 +227,7 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 				}
 			}
 			defer reads.Wait()
-			live, err := pl.obs.observeCluster(ctx, cp.clients, cp.spec.Name, account)
+			live, err := pl.obs.observeCluster(ctx, cp.clients, cp.spec.Name, account, cp.root)
 			cp.live = live
 			if err != nil {
 				mu.Lock()
@@ -228,7 +238,7 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 			// What the blocks need besides live objects that depends on
 			// them (the add-on catalogue, recommended AMIs), every kind's
 			// at once: one round trip however many kinds read.
-			for _, k := range kindList {
+			for _, k := range cp.kinds() {
 				if k.readForBlocks != nil && !k.readsBeside && blocks {
 					read(k)
 				}
@@ -269,12 +279,12 @@ func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 		return append(diags, pl.planDestroy(cp, clusterOwned, "destroying the configuration")...)
 	}
 	cp.owned, cp.adopting = clusterOwned, adopting
-	for _, k := range kindList {
+	for _, k := range cp.kinds() {
 		if k.prepare != nil {
 			diags = append(diags, k.prepare(pl, cp)...)
 		}
 	}
-	for _, k := range kindList {
+	for _, k := range cp.kinds() {
 		if k.plan == nil {
 			continue
 		}
@@ -300,7 +310,7 @@ type useFunc func(explicit, managedAddr, path string, refs map[string]string, ch
 // once every cluster is planned.
 func (pl *planner) planDestroy(cp *clusterPlan, clusterOwned bool, reason string) hcl.Diagnostics {
 	cp.owned = clusterOwned
-	for _, k := range kindList {
+	for _, k := range cp.kinds() {
 		if k.destroy != nil {
 			k.destroy(pl, cp, reason)
 		}

@@ -373,7 +373,7 @@ func (r *textRenderer) instructions(ins []ResolvedInstruction, title string) {
 	}
 	r.printf("\n%s\n", r.paint(bold, title+", in your shell (eksctl-lite installs no Kubernetes software):"))
 	for _, in := range ins {
-		r.printf("\n  # %s in cluster %s (%s)\n  %s\n", in.Summary, in.Cluster, in.Region, in.Command)
+		r.printf("\n  # %s (%s): %s\n  %s\n", in.Cluster, in.Region, in.Summary, in.Command)
 	}
 }
 

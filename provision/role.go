@@ -101,6 +101,7 @@ func sortedCopy(l []string) []string {
 func roleKind() *kind {
 	return &kind{
 		typ:      TypeRole,
+		root:     anyRoot,
 		schema:   roleSchema,
 		newAttrs: func() any { return &RoleAttrs{} },
 		nameKey:  "name",
@@ -289,7 +290,7 @@ func (cp *clusterPlan) wantedRoles() map[string]string {
 		return cp.managed
 	}
 	m := map[string]string{}
-	for _, k := range kindList {
+	for _, k := range cp.kinds() {
 		if k.wantsRoles == nil {
 			continue
 		}
@@ -434,7 +435,7 @@ func (pl *planner) roleUse(arn string) string {
 	}
 	if !pl.opts.Destroy {
 		for _, cp := range pl.clusters {
-			for _, k := range kindList {
+			for _, k := range cp.kinds() {
 				if k.namesRole == nil {
 					continue
 				}

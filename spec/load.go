@@ -120,10 +120,11 @@ func ConfigFiles(dir string) ([]string, error) {
 
 // rawFile is the top level of one configuration file.
 type rawFile struct {
-	Variables []*rawVariable      `hcl:"variable,block"`
-	Locals    []*rawLocals        `hcl:"locals,block"`
-	Clusters  []*rawClusterBlock  `hcl:"cluster,block"`
-	Settings  []*rawSettingsBlock `hcl:"settings,block"`
+	Variables []*rawVariable              `hcl:"variable,block"`
+	Locals    []*rawLocals                `hcl:"locals,block"`
+	Clusters  []*rawClusterBlock          `hcl:"cluster,block"`
+	Connected []*rawConnectedClusterBlock `hcl:"connected_cluster,block"`
+	Settings  []*rawSettingsBlock         `hcl:"settings,block"`
 }
 
 // rawClusterBlock is a cluster block before its body is decoded: the body
@@ -206,6 +207,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		varBlocks   []*rawVariable
 		localBlocks []*rawLocals
 		clusters    []*rawClusterBlock
+		connected   []*rawConnectedClusterBlock
 		settings    []*rawSettingsBlock
 	)
 	for _, f := range files {
@@ -214,6 +216,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		varBlocks = append(varBlocks, rf.Variables...)
 		localBlocks = append(localBlocks, rf.Locals...)
 		clusters = append(clusters, rf.Clusters...)
+		connected = append(connected, rf.Connected...)
 		settings = append(settings, rf.Settings...)
 		l.indexAttributes(f.Body)
 	}
@@ -226,6 +229,9 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 		bodies = append(bodies, lb.Body)
 	}
 	for _, cb := range clusters {
+		bodies = append(bodies, cb.Body)
+	}
+	for _, cb := range connected {
 		bodies = append(bodies, cb.Body)
 	}
 	for _, sb := range settings {
@@ -244,6 +250,7 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	}
 	l.buildSettings(cfg, settings, dir, first)
 	raws := l.decodeClusters(clusters)
+	rawConnected := l.decodeConnectedClusters(connected)
 	for _, d := range l.diags[before:] {
 		if d.Severity == hcl.DiagError && d.Subject != nil {
 			l.decodeErrs = append(l.decodeErrs, *d.Subject)
@@ -255,10 +262,11 @@ func loadSources(srcs []source, vars []VarArg, environ []string) (*Config, hcl.D
 	decoded := len(l.diags)
 	applyDefaults(raws)
 	cfg.Clusters = l.buildClusters(raws)
+	cfg.ConnectedClusters = l.buildConnectedClusters(connected, rawConnected, cfg.Clusters)
 	later := l.diags[before:]
 	l.diags = append(l.diags[:before:before], l.clean(later, decoded-before)...)
 
-	if len(clusters) == 0 && len(srcs) > 0 && !l.diags.HasErrors() {
+	if len(clusters) == 0 && len(connected) == 0 && len(srcs) > 0 && !l.diags.HasErrors() {
 		// There is no block to point at: point at the start of the first
 		// file, and name every file read, so the user knows where we looked.
 		// (A directory with no *.hcl files at all is reported by

@@ -23,6 +23,9 @@ type Config struct {
 
 	// Clusters in the order they appear in the sources.
 	Clusters []*Cluster
+	// ConnectedClusters are the connected_cluster blocks, in source order:
+	// clusters outside EKS registered with EKS Connector.
+	ConnectedClusters []*ConnectedCluster
 	// Files are the parsed sources keyed by file name, for printing
 	// diagnostics with source snippets (hcl.NewDiagnosticTextWriter).
 	Files map[string]*hcl.File

@@ -179,7 +179,8 @@ func countDiagnostics(diags hcl.Diagnostics) (errs, warns int) {
 // configSummary is one line counting what a configuration declares, e.g.
 // "1 cluster, 2 node groups, 1 Fargate profile, 0 IRSA roles.", with the
 // self-managed node groups (after the node groups), access entries,
-// add-ons and Pod Identity associations when there are any.
+// add-ons, Pod Identity associations and connected clusters when there
+// are any.
 func configSummary(cfg *spec.Config) string {
 	var ngs, smngs, fps, irsa, entries, addons, pods int
 	for _, c := range cfg.Clusters {
@@ -205,7 +206,8 @@ func configSummary(cfg *spec.Config) string {
 	for _, p := range []struct {
 		n         int
 		one, many string
-	}{{entries, "access entry", "access entries"}, {addons, "add-on", "add-ons"}, {pods, "Pod Identity association", "Pod Identity associations"}} {
+	}{{entries, "access entry", "access entries"}, {addons, "add-on", "add-ons"}, {pods, "Pod Identity association", "Pod Identity associations"},
+		{len(cfg.ConnectedClusters), "connected cluster", "connected clusters"}} {
 		if p.n > 0 {
 			parts = append(parts, plural(p.n, p.one, p.many))
 		}
