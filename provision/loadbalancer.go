@@ -86,6 +86,9 @@ func withLoadBalancerController(c *spec.Cluster, region string) *spec.Cluster {
 	name := LoadBalancerControllerRoleName(c.Name, region)
 	policy := LoadBalancerControllerPolicy(region)
 	if b.Identity == spec.IdentityIRSA {
+		if b.RoleARN != "" {
+			return c // the user's role, trusting the OIDC provider as they set it up
+		}
 		cc.IRSA = append(append([]*spec.IRSA(nil), c.IRSA...), &spec.IRSA{
 			Name: "load_balancer_controller", Address: lbcRoleAddress(c),
 			Namespace: spec.LoadBalancerControllerNamespace, ServiceAccount: spec.LoadBalancerControllerServiceAccount,
@@ -159,8 +162,11 @@ func (s subnetInfo) roleTag() string {
 }
 
 // clusterSubnets is readClusterSubnets' answer: the cluster's subnets, in
-// its order.
-type clusterSubnets []subnetInfo
+// its order, or, when EC2 has no subnet of one of the IDs, what it said.
+type clusterSubnets struct {
+	list    []subnetInfo
+	missing string
+}
 
 // wantsSubnets reports whether the cluster's subnets are read: it has the
 // controller or Auto Mode enabled in its configuration.
@@ -219,6 +225,10 @@ func readClusterSubnets(ctx context.Context, o *observer, cp *clusterPlan) (any,
 	go tables(&own, &errOwn, ec2types.Filter{Name: aws.String("association.subnet-id"), Values: c.VPC.SubnetIDs})
 	go tables(&main, &errMain, ec2types.Filter{Name: aws.String("association.main"), Values: []string{"true"}})
 	wg.Wait()
+	var apiErr smithy.APIError
+	if errors.As(errSub, &apiErr) && apiErr.ErrorCode() == "InvalidSubnetID.NotFound" {
+		return clusterSubnets{missing: apiErr.ErrorMessage()}, nil
+	}
 	for _, err := range []error{errSub, errOwn, errMain} {
 		if err != nil {
 			return nil, fmt.Errorf("reading the subnets of cluster %q and their route tables: %w", c.Name, err)
@@ -248,7 +258,7 @@ func readClusterSubnets(ctx context.Context, o *observer, cp *clusterPlan) (any,
 	var out clusterSubnets
 	for _, id := range c.VPC.SubnetIDs {
 		if s, ok := byID[id]; ok {
-			out = append(out, s)
+			out.list = append(out.list, s)
 		}
 	}
 	return out, nil
@@ -310,7 +320,12 @@ func (lc *liveCluster) subnetTags() []*SubnetTagAttrs {
 // removed. It also plans the controller's helm install instruction.
 func (pl *planner) planSubnetTags(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 	c := cp.spec
-	subnets, _ := cp.reads[TypeSubnetTag].(clusterSubnets)
+	read, _ := cp.reads[TypeSubnetTag].(clusterSubnets)
+	if read.missing != "" {
+		return hcl.Diagnostics{errorDiag(c.AttrRange("vpc.subnet_ids"), fmt.Sprintf("A subnet of cluster %q does not exist", c.Name),
+			fmt.Sprintf("EC2 in %s answers: %s. The cluster's subnets must exist (and the load balancers it makes go in them): give the IDs of subnets of your VPC.", cp.region, read.missing))}
+	}
+	subnets := read.list
 	b := c.LoadBalancerController
 	tagging := b != nil && b.TagSubnets
 	live := map[string]*SubnetTagAttrs{}
@@ -386,7 +401,7 @@ func deleteSubnetTag(cluster string, t *SubnetTagAttrs, reason string) *Resource
 // lbcInstruction is the command that installs the controller, with the
 // cluster's name, region and VPC (from its subnets) filled in; with IRSA,
 // the service account's role annotation too.
-func lbcInstruction(cp *clusterPlan, subnets clusterSubnets) Instruction {
+func lbcInstruction(cp *clusterPlan, subnets []subnetInfo) Instruction {
 	c := cp.spec
 	vpc := "VPC_ID"
 	if len(subnets) > 0 {
@@ -395,7 +410,10 @@ func lbcInstruction(cp *clusterPlan, subnets clusterSubnets) Instruction {
 	cmd := fmt.Sprintf("helm install aws-load-balancer-controller aws-load-balancer-controller --repo https://aws.github.io/eks-charts --namespace %s --set clusterName=%s --set region=%s --set vpcId=%s --set serviceAccount.name=%s",
 		spec.LoadBalancerControllerNamespace, c.Name, cp.region, vpc, spec.LoadBalancerControllerServiceAccount)
 	in := Instruction{Cluster: c.Name, Region: cp.region, Summary: "install the AWS Load Balancer Controller", Command: cmd}
-	if c.LoadBalancerController.Identity == spec.IdentityIRSA {
+	switch b := c.LoadBalancerController; {
+	case b.Identity == spec.IdentityIRSA && b.RoleARN != "":
+		in.Command += ` --set serviceAccount.annotations."eks\.amazonaws\.com/role-arn"=` + b.RoleARN
+	case b.Identity == spec.IdentityIRSA:
 		in.Command += ` --set serviceAccount.annotations."eks\.amazonaws\.com/role-arn"=${role_arn}`
 		in.Values = map[string]InstructionValue{"role_arn": {Address: lbcRoleAddress(c), Path: "arn"}}
 	}
@@ -440,7 +458,7 @@ func subnetTagKind() *kind {
 		},
 		noun: "subnet tag",
 		wantsRoles: func(cp *clusterPlan) map[string]string {
-			if b := cp.spec.LoadBalancerController; b != nil && (b.RoleARN == "" || b.Identity == spec.IdentityIRSA) {
+			if b := cp.spec.LoadBalancerController; b != nil && b.RoleARN == "" {
 				return map[string]string{lbcRoleAddress(cp.spec): LoadBalancerControllerRoleName(cp.spec.Name, cp.region)}
 			}
 			return nil

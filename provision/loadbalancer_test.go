@@ -213,3 +213,19 @@ func TestLoadBalancerControllerPolicyPartition(t *testing.T) {
 		t.Errorf("the policy is %d characters, over IAM's inline limit of 10,240", n)
 	}
 }
+
+// IRSA with the user's role: no managed role, no OIDC provider for it,
+// the helm command annotates the service account with that role.
+func TestLoadBalancerControllerIRSAOwnRole(t *testing.T) {
+	c := withLBC(testCluster("demo"), spec.IdentityIRSA, false)
+	c.LoadBalancerController.RoleARN = "arn:aws:iam::111122223333:role/lbc"
+	p, _ := planWithDiags(t, lbcAccount(), c, PlanOptions{})
+	for _, ch := range p.Changes {
+		if strings.Contains(ch.Address, "load_balancer_controller") || ch.Type == TypeOIDCProvider {
+			t.Errorf("planned %s %s for a controller with its own irsa role", ch.Address, ch.Action)
+		}
+	}
+	if ins := p.ResolvedInstructions(); len(ins) != 1 || !strings.HasSuffix(ins[0].Command, `role-arn"=arn:aws:iam::111122223333:role/lbc`) {
+		t.Errorf("instructions %+v", ins)
+	}
+}

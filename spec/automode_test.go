@@ -1,11 +1,6 @@
 package spec
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-)
+import "testing"
 
 // auto_mode: one enabled flag for EKS's three capabilities; node pools
 // default to both built-in pools when enabled and must be empty when
@@ -13,11 +8,7 @@ import (
 // EKS refuses.
 func TestAutoMode(t *testing.T) {
 	const role = `"arn:aws:iam::123456789012:role/auto-nodes"`
-	tests := map[string]struct {
-		give string
-		want *AutoMode // Ranges and DeclRange not compared
-		diag []string
-	}{
+	tests := map[string]blockCase[*AutoMode]{
 		"left out": {give: inCluster("")},
 		"enabled, pools defaulted": {give: inCluster("  auto_mode { enabled = true }"),
 			want: &AutoMode{Enabled: true, NodePools: []string{"general-purpose", "system"}}},
@@ -50,19 +41,5 @@ func TestAutoMode(t *testing.T) {
 		"config map mode": {give: inCluster("  access { authentication_mode = \"CONFIG_MAP\" }\n  auto_mode { enabled = true }"),
 			diag: []string{"main.hcl:3,34: Auto Mode needs access entries"}},
 	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			cfg, diags := load(t, tt.give, nil, nil)
-			if d := cmp.Diff(tt.diag, brief(diags)); d != "" {
-				t.Fatalf("diagnostics (-want +got):\n%s", d)
-			}
-			if tt.diag != nil {
-				return
-			}
-			got := cfg.Clusters[0].AutoMode
-			if d := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(AutoMode{}, "Ranges", "DeclRange")); d != "" {
-				t.Errorf("AutoMode (-want +got):\n%s", d)
-			}
-		})
-	}
+	runBlockCases(t, tests, func(c *Config) *AutoMode { return c.Clusters[0].AutoMode })
 }

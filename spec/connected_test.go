@@ -1,21 +1,12 @@
 package spec
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-)
+import "testing"
 
 // connected_cluster: a top-level block; provider from EKS Connector's
 // list; its name shares the region's namespace with cluster blocks.
 func TestConnectedCluster(t *testing.T) {
 	const ok = "connected_cluster \"onprem\" {\n  region = \"us-west-2\"\n  provider = \"EKS_ANYWHERE\"\n}\n"
-	tests := map[string]struct {
-		give string
-		want []*ConnectedCluster
-		diag []string
-	}{
+	tests := map[string]blockCase[[]*ConnectedCluster]{
 		"alone": {give: ok, want: []*ConnectedCluster{{Name: "onprem", Region: "us-west-2", Provider: "EKS_ANYWHERE"}}},
 		"beside a cluster": {give: inCluster("") + ok,
 			want: []*ConnectedCluster{{Name: "onprem", Region: "us-west-2", Provider: "EKS_ANYWHERE"}}},
@@ -32,18 +23,5 @@ func TestConnectedCluster(t *testing.T) {
 		"a cluster's name in another region": {give: "cluster \"demo\" {\n  region = \"us-east-1\"\n  vpc { subnet_ids = [\"subnet-00000001\", \"subnet-00000002\"] }\n}\nconnected_cluster \"demo\" {\n  region = \"us-west-2\"\n  provider = \"OTHER\"\n}\n",
 			want: []*ConnectedCluster{{Name: "demo", Region: "us-west-2", Provider: "OTHER"}}},
 	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			cfg, diags := load(t, tt.give, nil, nil)
-			if d := cmp.Diff(tt.diag, brief(diags)); d != "" {
-				t.Fatalf("diagnostics (-want +got):\n%s", d)
-			}
-			if tt.diag != nil {
-				return
-			}
-			if d := cmp.Diff(tt.want, cfg.ConnectedClusters, cmpopts.IgnoreFields(ConnectedCluster{}, "Ranges", "DeclRange")); d != "" {
-				t.Errorf("ConnectedClusters (-want +got):\n%s", d)
-			}
-		})
-	}
+	runBlockCases(t, tests, func(c *Config) []*ConnectedCluster { return c.ConnectedClusters })
 }

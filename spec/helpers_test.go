@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -43,3 +44,36 @@ func jsonUnmarshal(s string, v any) error {
 
 // bytesBuffer is a bytes.Buffer, named so that test files need not import bytes.
 type bytesBuffer = bytes.Buffer
+
+// blockCase is one case of a block's table test: the source, and either
+// the diagnostics it gives (brief) or what the model holds.
+type blockCase[T any] struct {
+	give string
+	want T
+	diag []string
+}
+
+// runBlockCases loads each case and compares its diagnostics, and, when
+// it has none, what got reads from the configuration with want, ignoring
+// source ranges (fields named Ranges and DeclRange).
+func runBlockCases[T any](t *testing.T, tests map[string]blockCase[T], got func(*Config) T) {
+	t.Helper()
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			cfg, diags := load(t, tt.give, nil, nil)
+			if d := cmp.Diff(tt.diag, brief(diags)); d != "" {
+				t.Fatalf("diagnostics (-want +got):\n%s", d)
+			}
+			if tt.diag != nil {
+				return
+			}
+			ignoreRanges := cmp.FilterPath(func(p cmp.Path) bool {
+				f, ok := p.Last().(cmp.StructField)
+				return ok && (f.Name() == "Ranges" || f.Name() == "DeclRange")
+			}, cmp.Ignore())
+			if d := cmp.Diff(tt.want, got(cfg), ignoreRanges); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}

@@ -1,20 +1,11 @@
 package spec
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-)
+import "testing"
 
 // load_balancer_controller: Pod Identity by default; never beside an
 // enabled Auto Mode; its service account takes no other role.
 func TestLoadBalancerController(t *testing.T) {
-	tests := map[string]struct {
-		give string
-		want *LoadBalancerController
-		diag []string
-	}{
+	tests := map[string]blockCase[*LoadBalancerController]{
 		"left out": {give: inCluster("")},
 		"defaults": {give: inCluster("  load_balancer_controller {}"),
 			want: &LoadBalancerController{Identity: "pod_identity"}},
@@ -33,19 +24,5 @@ func TestLoadBalancerController(t *testing.T) {
 		"an irsa block for its service account": {give: inCluster("  load_balancer_controller { identity = \"irsa\" }\n  irsa \"lbc\" {\n    namespace = \"kube-system\"\n    service_account = \"aws-load-balancer-controller\"\n  }"),
 			diag: []string{"main.hcl:3,3: Duplicate service account"}},
 	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			cfg, diags := load(t, tt.give, nil, nil)
-			if d := cmp.Diff(tt.diag, brief(diags)); d != "" {
-				t.Fatalf("diagnostics (-want +got):\n%s", d)
-			}
-			if tt.diag != nil {
-				return
-			}
-			got := cfg.Clusters[0].LoadBalancerController
-			if d := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(LoadBalancerController{}, "Ranges", "DeclRange")); d != "" {
-				t.Errorf("LoadBalancerController (-want +got):\n%s", d)
-			}
-		})
-	}
+	runBlockCases(t, tests, func(c *Config) *LoadBalancerController { return c.Clusters[0].LoadBalancerController })
 }
