@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	awspricing "github.com/aws/aws-sdk-go-v2/service/pricing"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
@@ -352,7 +353,8 @@ func newFactory(cfg aws.Config) ClientsFactory {
 		rc.Region = region
 		c := &Clients{EKS: eks.NewFromConfig(rc), IAM: iam.NewFromConfig(rc), EC2: ec2.NewFromConfig(rc),
 			AutoScaling: autoscaling.NewFromConfig(rc), SSM: ssm.NewFromConfig(rc),
-			Pricing: awspricing.NewFromConfig(rc, func(o *awspricing.Options) { o.Region = PriceListRegion })}
+			Pricing: awspricing.NewFromConfig(rc, func(o *awspricing.Options) { o.Region = PriceListRegion }),
+			S3:      s3.NewFromConfig(rc, func(o *s3.Options) { o.UsePathStyle = rc.BaseEndpoint != nil })}
 		cache[region] = c
 		return c, nil
 	}

@@ -85,6 +85,9 @@ type Clients struct {
 	// Pricing is the AWS Price List Query API, for --pricing aws
 	// (cost.go): always in PriceListRegion, whatever the clients' region.
 	Pricing pricing.GetProductsAPI
+	// S3 is for locks in S3 (lock.go), path-style when an endpoint is
+	// configured (emulators).
+	S3 S3API
 }
 
 // PriceListRegion is where the AWS Price List Query API is asked: it

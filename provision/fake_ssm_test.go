@@ -89,3 +89,48 @@ func (a *fakeAccount) publishAMI(name, id string) {
 	defer a.mu.Unlock()
 	a.amis[name] = id
 }
+
+// The account's own parameters (the lock backend, lock.go): PutParameter
+// with Overwrite=false refuses an existing name atomically, as SSM does.
+
+func (f *fakeSSM) params() map[string]string {
+	r := f.a.in(f.region)
+	if r.params == nil {
+		r.params = map[string]string{}
+	}
+	return r.params
+}
+
+func (f *fakeSSM) PutParameter(_ context.Context, in *ssm.PutParameterInput, _ ...func(*ssm.Options)) (*ssm.PutParameterOutput, error) {
+	return eksCall(f.a, "PutParameter", aws.ToString(in.Name), func() (*ssm.PutParameterOutput, error) {
+		name := aws.ToString(in.Name)
+		if _, ok := f.params()[name]; ok && !aws.ToBool(in.Overwrite) {
+			return nil, &ssmtypes.ParameterAlreadyExists{Message: aws.String("The parameter already exists. To overwrite this value, set the overwrite option in the request to true.")}
+		}
+		f.params()[name] = aws.ToString(in.Value)
+		f.a.record("PutParameter %s", name)
+		return &ssm.PutParameterOutput{Version: 1}, nil
+	})
+}
+
+func (f *fakeSSM) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	return eksCall(f.a, "GetParameter", aws.ToString(in.Name), func() (*ssm.GetParameterOutput, error) {
+		v, ok := f.params()[aws.ToString(in.Name)]
+		if !ok {
+			return nil, &ssmtypes.ParameterNotFound{}
+		}
+		return &ssm.GetParameterOutput{Parameter: &ssmtypes.Parameter{Name: in.Name, Value: aws.String(v)}}, nil
+	})
+}
+
+func (f *fakeSSM) DeleteParameter(_ context.Context, in *ssm.DeleteParameterInput, _ ...func(*ssm.Options)) (*ssm.DeleteParameterOutput, error) {
+	return eksCall(f.a, "DeleteParameter", aws.ToString(in.Name), func() (*ssm.DeleteParameterOutput, error) {
+		name := aws.ToString(in.Name)
+		if _, ok := f.params()[name]; !ok {
+			return nil, &ssmtypes.ParameterNotFound{}
+		}
+		delete(f.params(), name)
+		f.a.record("DeleteParameter %s", name)
+		return &ssm.DeleteParameterOutput{}, nil
+	})
+}

@@ -90,6 +90,7 @@ type eksRegion struct {
 	templates  map[string]*fakeTemplate // EC2 launch templates, by name
 	asgs       map[string]*fakeASG      // EC2 Auto Scaling groups, by name
 	subnets    map[string]*fakeSubnet   // EC2 subnets, by ID (putSubnet)
+	params     map[string]string        // SSM parameters of the account (locks)
 }
 
 type iamRole struct {

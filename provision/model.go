@@ -107,6 +107,8 @@ type Plan struct {
 	CostSummary *CostSummary `json:"cost_summary,omitempty"`
 	// Instructions are what the user does after apply (instructions.go).
 	Instructions []Instruction `json:"instructions,omitempty"`
+	// Lock is where the plan's locks are (lock.go): nil for SSM.
+	Lock *LockSettings `json:"lock,omitempty"`
 }
 
 // PlanWarning is one warning of a plan, with where in the configuration

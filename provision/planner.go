@@ -95,6 +95,7 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 		return nil, diags
 	}
 	p := pl.assemble()
+	p.Lock = LockSettingsOf(cfg.Lock)
 	versions := map[string]clusterVersions{}
 	for _, cp := range pl.clusters {
 		if vs, ok := cp.reads[TypeCluster].(clusterVersions); ok {

@@ -21,6 +21,10 @@ type Config struct {
 	// NameDefaulted is true when the user did not write settings { name }.
 	NameDefaulted bool
 
+	// Lock is the settings block's lock block: nil for the default, SSM
+	// Parameter Store.
+	Lock *Lock
+
 	// Clusters in the order they appear in the sources.
 	Clusters []*Cluster
 	// ConnectedClusters are the connected_cluster blocks, in source order:
@@ -408,4 +412,15 @@ type VarArg struct {
 	File  string
 	Name  string
 	Value string
+}
+
+// Lock is where apply and destroy take their locks when not in SSM
+// Parameter Store: S3 objects written with If-None-Match (settings { lock }).
+type Lock struct {
+	S3Bucket string
+	// S3Prefix goes before region/cluster in the object's key ("" for none).
+	S3Prefix string
+	// S3Region is the bucket's region, "" for the AWS configuration's.
+	S3Region  string
+	DeclRange hcl.Range
 }

@@ -18,12 +18,61 @@ type rawSettingsBlock struct {
 }
 
 // rawSettings is the body of the settings block: options of the whole
-// configuration rather than of one cluster. Nested blocks go here too (a
-// later `lock { s3_bucket = ..., s3_prefix = ... }` is one more field,
-// Lock *rawLock `hcl:"lock,block"`).
+// configuration rather than of one cluster.
 type rawSettings struct {
 	Name *string  `hcl:"name,optional"`
+	Lock *rawLock `hcl:"lock,block"`
 	Body hcl.Body `hcl:",body"`
+}
+
+// rawLock is the settings block's `lock` block: where apply and destroy
+// keep their locks when not in SSM Parameter Store.
+type rawLock struct {
+	S3Bucket *string   `hcl:"s3_bucket,optional"`
+	S3Prefix *string   `hcl:"s3_prefix,optional"`
+	S3Region *string   `hcl:"s3_region,optional"`
+	Body     hcl.Body  `hcl:",body"`
+	DefRange hcl.Range `hcl:",def_range"`
+}
+
+// s3BucketRE is an S3 general purpose bucket name (S3 User Guide, "Bucket
+// naming rules"): 3 to 63 lowercase letters, digits, '.' and '-', starting
+// and ending with a letter or digit.
+var s3BucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// buildLock validates the lock block; nil when there is none (the
+// default: SSM parameters).
+func (l *loader) buildLock(r *rawLock) *Lock {
+	if r == nil || r.Body == nil {
+		return nil
+	}
+	lk := &Lock{DeclRange: r.DefRange}
+	if r.S3Bucket != nil {
+		lk.S3Bucket = *r.S3Bucket
+	}
+	if r.S3Prefix != nil {
+		lk.S3Prefix = *r.S3Prefix
+	}
+	if r.S3Region != nil {
+		lk.S3Region = *r.S3Region
+	}
+	switch {
+	case !has(r.Body, "s3_bucket"):
+		l.errorf(r.DefRange.Ptr(), "Lock without a bucket",
+			"The lock block names no s3_bucket. Give the S3 bucket that holds the locks (s3_bucket = \"acme-eksctl-lite-locks\"), or remove the block to keep the locks in SSM Parameter Store, the default.")
+	case l.usable(r.Body, "s3_bucket") && !s3BucketRE.MatchString(lk.S3Bucket):
+		l.errorf(at(r.Body, "s3_bucket", r.DefRange), "Invalid S3 bucket name",
+			"%q is not an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit.", lk.S3Bucket)
+	}
+	if strings.HasPrefix(lk.S3Prefix, "/") {
+		l.errorf(at(r.Body, "s3_prefix", r.DefRange), "Invalid S3 prefix",
+			"s3_prefix %q starts with \"/\", which S3 keeps as part of the key. Write it without the leading slash, e.g. \"locks/\".", lk.S3Prefix)
+	}
+	if lk.S3Region != "" {
+		l.checkPattern(regionRE, lk.S3Region, at(r.Body, "s3_region", r.DefRange), "Invalid region",
+			"%q is not an AWS region name such as \"us-east-1\". Leave s3_region out to use the region of the AWS configuration.", lk.S3Region)
+	}
+	return lk
 }
 
 // configNameRE is what a configuration name may be: it is the value of an
@@ -52,6 +101,7 @@ func (l *loader) buildSettings(cfg *Config, blocks []*rawSettingsBlock, dir, fir
 			rs.Body = body
 		}
 	}
+	cfg.Lock = l.buildLock(rs.Lock)
 	if rs.Name == nil && has(rs.Body, "name") {
 		// Written but not decodable (a list, an unknown function): the
 		// decoder reported it; a default would hide what the user meant.

@@ -29,6 +29,7 @@ type applyFlags struct {
 	// blocks were removed, and what eksctl-lite created in them.
 	allowClusterDeletion bool
 	cost                 costFlags
+	lock                 lockFlags
 }
 
 func (f *applyFlags) add(cmd *cobra.Command) {
@@ -37,6 +38,7 @@ func (f *applyFlags) add(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.parallelism, "parallelism", 10, "at most N resource actions at once")
 	cmd.Flags().BoolVar(&f.allowClusterDeletion, "allow-cluster-deletion", false, "let the run delete the clusters this configuration owns but no longer declares (a removed cluster block), and what eksctl-lite created in them")
 	f.cost.add(cmd)
+	f.lock.add(cmd, true)
 }
 
 const applyEnvHelp = `
@@ -169,12 +171,22 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	// with nothing changed.
 	runCtx, sig := handleInterrupts(ctx, stderr, verb)
 	defer sig.release()
+	// The locks are released at the end, whatever happens (also after an
+	// interrupt: release ignores the run's cancelled context).
+	lock := newRunLock(f.lock, verb, stderr)
+	defer lock.release(ctx)
 
 	var clients provision.ClientsFactory
 	if plan != nil {
 		if clients, err = newClientsFactory(runCtx, g.awsOptions()); err != nil {
 			return err
 		}
+		// Locked, then re-read: a plan made before another run changed
+		// the clusters is stale, and refused.
+		if err := lock.acquire(runCtx, plan.Lock, clients, plan.LockKeys()); err != nil {
+			return lockError(stderr, err)
+		}
+		lock.annotate(runCtx, plan)
 		if err := refreshSavedPlan(runCtx, cmd, g, plan, clients, args[0], sig); err != nil {
 			return err
 		}
@@ -188,10 +200,11 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 			return err
 		}
 	} else {
-		plan, clients, err = loadAndPlan(runCtx, cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy, Prices: prices}, sig)
+		plan, clients, err = loadAndPlan(runCtx, cmd, g, &f.vars, args, provision.PlanOptions{Adopt: f.adopt, Destroy: destroy, Prices: prices}, sig, lock)
 		if err != nil {
 			return err
 		}
+		lock.annotate(runCtx, plan)
 		if noTerminal && plan.HasChanges() {
 			return noTerminalError(verb)
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,8 @@ import (
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/eksctl-lite/eksctl-lite/provision"
 )
@@ -235,12 +238,53 @@ func fakeAWS(t *testing.T) *int {
 	calls := new(int)
 	old := newClientsFactory
 	t.Cleanup(func() { newClientsFactory = old })
+	params := newMemSSM()
 	newClientsFactory = func(context.Context, provision.AWSOptions) (provision.ClientsFactory, error) {
 		return func(string) (*provision.Clients, error) {
-			return &provision.Clients{EKS: emptyEKS{calls: calls}, IAM: emptyIAM{calls: calls}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}}, nil
+			return &provision.Clients{EKS: emptyEKS{calls: calls}, IAM: emptyIAM{calls: calls}, EC2: emptyEC2{}, AutoScaling: emptyAutoScaling{}, SSM: params}, nil
 		}, nil
 	}
 	return calls
+}
+
+// memSSM is a parameter store for the locks (PutParameter with
+// Overwrite=false refuses an existing name, as SSM does).
+type memSSM struct {
+	provision.SSMAPI
+	mu     *sync.Mutex
+	params map[string]string
+}
+
+func newMemSSM() memSSM { return memSSM{mu: &sync.Mutex{}, params: map[string]string{}} }
+
+func (m memSSM) PutParameter(_ context.Context, in *ssm.PutParameterInput, _ ...func(*ssm.Options)) (*ssm.PutParameterOutput, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.params[aws.ToString(in.Name)]; ok && !aws.ToBool(in.Overwrite) {
+		return nil, &ssmtypes.ParameterAlreadyExists{Message: aws.String("The parameter already exists.")}
+	}
+	m.params[aws.ToString(in.Name)] = aws.ToString(in.Value)
+	return &ssm.PutParameterOutput{}, nil
+}
+
+func (m memSSM) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.params[aws.ToString(in.Name)]
+	if !ok {
+		return nil, &ssmtypes.ParameterNotFound{}
+	}
+	return &ssm.GetParameterOutput{Parameter: &ssmtypes.Parameter{Name: in.Name, Value: aws.String(v)}}, nil
+}
+
+func (m memSSM) DeleteParameter(_ context.Context, in *ssm.DeleteParameterInput, _ ...func(*ssm.Options)) (*ssm.DeleteParameterOutput, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.params[aws.ToString(in.Name)]; !ok {
+		return nil, &ssmtypes.ParameterNotFound{}
+	}
+	delete(m.params, aws.ToString(in.Name))
+	return &ssm.DeleteParameterOutput{}, nil
 }
 
 // Without a terminal and without --auto-approve, apply refuses before it

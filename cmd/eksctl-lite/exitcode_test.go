@@ -106,6 +106,9 @@ func fakeClients(t *testing.T, c *provision.Clients) {
 	t.Helper()
 	old := newClientsFactory
 	t.Cleanup(func() { newClientsFactory = old })
+	if c.SSM == nil {
+		c.SSM = newMemSSM()
+	}
 	newClientsFactory = func(context.Context, provision.AWSOptions) (provision.ClientsFactory, error) {
 		return func(string) (*provision.Clients, error) { return c, nil }, nil
 	}

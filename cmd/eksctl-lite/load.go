@@ -29,15 +29,67 @@ import (
 // *exitError with code 1 (err == nil, so main prints nothing more), or 130
 // or 143 when interrupted: callers just return it from RunE. The
 // ClientsFactory is returned so that apply can use the same clients.
-func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string, opts provision.PlanOptions, sig *interrupts) (*provision.Plan, provision.ClientsFactory, error) {
+func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string, opts provision.PlanOptions, sig *interrupts, lock *runLock) (*provision.Plan, provision.ClientsFactory, error) {
 	stderr := cmd.ErrOrStderr()
 	color := colorFor(g, stderr)
-
-	if err := g.checkAWSEnv(); err != nil {
+	cfg, diags, clients, err := loadSpec(ctx, cmd, g, vars, paths)
+	if err != nil {
 		return nil, nil, err
 	}
+	files := cfg.Files
+	// The locks of the declared clusters, before anything is read: a run
+	// that waited for them plans from what the other run left.
+	if lock != nil {
+		keys, err := provision.ConfigLockKeys(cfg, clients)
+		if err == nil {
+			err = lock.acquire(ctx, provision.LockSettingsOf(cfg.Lock), clients, keys)
+		}
+		if err != nil {
+			_ = spec.WriteDiagnostics(stderr, files, diags, color)
+			return nil, nil, lockError(stderr, err)
+		}
+	}
+	for {
+		readCtx, cancel := context.WithTimeout(ctx, g.timeouts.Plan)
+		plan, planDiags := provision.MakePlan(readCtx, cfg, clients, opts)
+		if ierr := sig.interrupted(); ierr != nil {
+			cancel()
+			return nil, nil, ierr // the handler said so; what failed since is its doing
+		}
+		planDiags = g.planDiags(ctx, readCtx, planDiags)
+		cancel()
+		// A plan that changes clusters the configuration does not declare
+		// (removed blocks) takes their locks too, and is made again under
+		// them.
+		if lock != nil && plan != nil && !planDiags.HasErrors() && !lock.holdsAll(plan.LockKeys()) {
+			if err := lock.acquire(ctx, plan.Lock, clients, plan.LockKeys()); err != nil {
+				_ = spec.WriteDiagnostics(stderr, files, diags, color)
+				return nil, nil, lockError(stderr, err)
+			}
+			continue
+		}
+		diags = append(diags, planDiags...)
+		if len(diags) > 0 {
+			_ = spec.WriteDiagnostics(stderr, files, diags, color)
+		}
+		if diags.HasErrors() || plan == nil {
+			return nil, nil, &exitError{code: 1}
+		}
+		return plan, clients, nil
+	}
+}
+
+// loadSpec loads the configuration and makes its AWS clients; on an error
+// it has printed the diagnostics. Warnings are returned, to print with the
+// plan's.
+func loadSpec(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string) (*spec.Config, hcl.Diagnostics, provision.ClientsFactory, error) {
+	stderr := cmd.ErrOrStderr()
+	color := colorFor(g, stderr)
+	if err := g.checkAWSEnv(); err != nil {
+		return nil, nil, nil, err
+	}
 	if err := checkConfigPaths(paths); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	cfg, diags := spec.Load(vars.loadOptions(paths))
 	files := map[string]*hcl.File{}
@@ -46,28 +98,27 @@ func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars
 	}
 	if diags.HasErrors() || cfg == nil {
 		_ = spec.WriteDiagnostics(stderr, files, diags, color)
-		return nil, nil, &exitError{code: 1}
+		return nil, nil, nil, &exitError{code: 1}
 	}
-
 	clients, err := newClientsFactory(ctx, g.awsOptions())
 	if err != nil {
 		_ = spec.WriteDiagnostics(stderr, files, diags, color)
-		return nil, nil, &exitError{code: 1, err: err}
+		return nil, nil, nil, &exitError{code: 1, err: err}
 	}
-	readCtx, cancel := context.WithTimeout(ctx, g.timeouts.Plan)
-	defer cancel()
-	plan, planDiags := provision.MakePlan(readCtx, cfg, clients, opts)
-	if ierr := sig.interrupted(); ierr != nil {
-		return nil, nil, ierr // the handler said so; what failed since is its doing
+	return cfg, diags, clients, nil
+}
+
+// loadConfig is loadSpec for commands that plan nothing (force-unlock):
+// warnings are printed at once.
+func loadConfig(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string) (*spec.Config, provision.ClientsFactory, error) {
+	cfg, diags, clients, err := loadSpec(ctx, cmd, g, vars, paths)
+	if err != nil {
+		return nil, nil, err
 	}
-	diags = append(diags, g.planDiags(ctx, readCtx, planDiags)...)
 	if len(diags) > 0 {
-		_ = spec.WriteDiagnostics(stderr, files, diags, color)
+		_ = spec.WriteDiagnostics(cmd.ErrOrStderr(), cfg.Files, diags, colorFor(g, cmd.ErrOrStderr()))
 	}
-	if diags.HasErrors() || plan == nil {
-		return nil, nil, &exitError{code: 1}
-	}
-	return plan, clients, nil
+	return cfg, clients, nil
 }
 
 // planDiags turns the diagnostics of reading AWS under readCtx (derived

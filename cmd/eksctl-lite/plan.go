@@ -19,6 +19,7 @@ func newPlanCommand(g *globalOptions) *cobra.Command {
 		detailedExitcode bool
 		opts             provision.PlanOptions
 		cost             costFlags
+		lock             lockFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [PATH...]",
@@ -87,7 +88,9 @@ Environment:` + awsEnvHelp,
 			}
 			ctx, sig := handleInterrupts(ctx, cmd.ErrOrStderr(), "plan")
 			defer sig.release()
-			plan, _, err := loadAndPlan(ctx, cmd, g, &vars, args, opts, sig)
+			rl := newRunLock(lock, "plan", cmd.ErrOrStderr())
+			defer rl.release(ctx)
+			plan, _, err := loadAndPlan(ctx, cmd, g, &vars, args, opts, sig, rl)
 			if err != nil {
 				return err
 			}
@@ -122,6 +125,7 @@ Environment:` + awsEnvHelp,
 	}
 	vars.add(cmd)
 	cost.add(cmd)
+	lock.add(cmd, false)
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the plan as JSON (Terraform JSON plan shape) instead of text")
 	f.StringVar(&out, "out", "", "save the plan to `FILE`, for eksctl-lite apply FILE and eksctl-lite show FILE")
