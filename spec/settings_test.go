@@ -200,9 +200,9 @@ func TestSettingsLock(t *testing.T) {
 		"s3":   {give: "settings {\n  lock {\n    s3_bucket = \"acme-locks\"\n    s3_prefix = \"locks/\"\n  }\n}\n" + inCluster(""), want: &Lock{S3Bucket: "acme-locks", S3Prefix: "locks/"}},
 		"region": {give: "settings {\n  lock {\n    s3_bucket = \"acme-locks\"\n    s3_region = \"eu-west-1\"\n  }\n}\n" + inCluster(""),
 			want: &Lock{S3Bucket: "acme-locks", S3Region: "eu-west-1"}},
-		"no bucket":   {give: "settings {\n  lock {\n    s3_prefix = \"locks/\"\n  }\n}\n" + inCluster(""), diag: []string{"main.hcl:2,3: Lock without a bucket"}},
-		"bad bucket":  {give: "settings {\n  lock {\n    s3_bucket = \"Acme_Locks\"\n  }\n}\n" + inCluster(""), diag: []string{"main.hcl:3,17: Invalid S3 bucket name"}},
-		"bad prefix":  {give: "settings {\n  lock {\n    s3_bucket = \"acme-locks\"\n    s3_prefix = \"/locks\"\n  }\n}\n" + inCluster(""), diag: []string{"main.hcl:4,17: Invalid S3 prefix"}},
+		"no bucket":  {give: "settings {\n  lock {\n    s3_prefix = \"locks/\"\n  }\n}\n" + inCluster(""), diag: []string{"main.hcl:2,3: Lock without a bucket"}},
+		"bad bucket": {give: "settings {\n  lock {\n    s3_bucket = \"Acme_Locks\"\n  }\n}\n" + inCluster(""), diag: []string{"main.hcl:3,17: Invalid S3 bucket name"}},
+		"bad prefix": {give: "settings {\n  lock {\n    s3_bucket = \"acme-locks\"\n    s3_prefix = \"/locks\"\n  }\n}\n" + inCluster(""), diag: []string{"main.hcl:4,17: Invalid S3 prefix"}},
 		"two blocks": {give: "settings {\n  lock {\n    s3_bucket = \"a-locks\"\n  }\n  lock {\n    s3_bucket = \"b-locks\"\n  }\n}\n" + inCluster(""), diag: []string{"main.hcl:5,3: Duplicate lock block"}},
 	}, func(c *Config) *Lock { return c.Lock })
 }
