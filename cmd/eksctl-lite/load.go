@@ -31,7 +31,6 @@ import (
 // ClientsFactory is returned so that apply can use the same clients.
 func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string, opts provision.PlanOptions, sig *interrupts, lock *runLock) (*provision.Plan, provision.ClientsFactory, error) {
 	stderr := cmd.ErrOrStderr()
-	color := colorFor(g, stderr)
 	cfg, diags, clients, err := loadSpec(ctx, cmd, g, vars, paths)
 	if err != nil {
 		return nil, nil, err
@@ -45,7 +44,7 @@ func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars
 			err = lock.acquire(ctx, provision.LockSettingsOf(cfg.Lock), clients, keys)
 		}
 		if err != nil {
-			_ = spec.WriteDiagnostics(stderr, files, diags, color)
+			_ = g.writeDiagnostics(cmd, files, diags)
 			return nil, nil, lockError(stderr, err)
 		}
 	}
@@ -63,14 +62,14 @@ func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars
 		// them.
 		if lock != nil && plan != nil && !planDiags.HasErrors() && !lock.holdsAll(plan.LockKeys()) {
 			if err := lock.acquire(ctx, plan.Lock, clients, plan.LockKeys()); err != nil {
-				_ = spec.WriteDiagnostics(stderr, files, diags, color)
+				_ = g.writeDiagnostics(cmd, files, diags)
 				return nil, nil, lockError(stderr, err)
 			}
 			continue
 		}
 		diags = append(diags, planDiags...)
 		if len(diags) > 0 {
-			_ = spec.WriteDiagnostics(stderr, files, diags, color)
+			_ = g.writeDiagnostics(cmd, files, diags)
 		}
 		if diags.HasErrors() || plan == nil {
 			return nil, nil, &exitError{code: 1}
@@ -83,8 +82,6 @@ func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars
 // it has printed the diagnostics. Warnings are returned, to print with the
 // plan's.
 func loadSpec(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string) (*spec.Config, hcl.Diagnostics, provision.ClientsFactory, error) {
-	stderr := cmd.ErrOrStderr()
-	color := colorFor(g, stderr)
 	if err := g.checkAWSEnv(); err != nil {
 		return nil, nil, nil, err
 	}
@@ -97,12 +94,12 @@ func loadSpec(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *v
 		files = cfg.Files
 	}
 	if diags.HasErrors() || cfg == nil {
-		_ = spec.WriteDiagnostics(stderr, files, diags, color)
+		_ = g.writeDiagnostics(cmd, files, diags)
 		return nil, nil, nil, &exitError{code: 1}
 	}
 	clients, err := newClientsFactory(ctx, g.awsOptions())
 	if err != nil {
-		_ = spec.WriteDiagnostics(stderr, files, diags, color)
+		_ = g.writeDiagnostics(cmd, files, diags)
 		return nil, nil, nil, &exitError{code: 1, err: err}
 	}
 	return cfg, diags, clients, nil
@@ -116,7 +113,7 @@ func loadConfig(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars 
 		return nil, nil, err
 	}
 	if len(diags) > 0 {
-		_ = spec.WriteDiagnostics(cmd.ErrOrStderr(), cfg.Files, diags, colorFor(g, cmd.ErrOrStderr()))
+		_ = g.writeDiagnostics(cmd, cfg.Files, diags)
 	}
 	return cfg, clients, nil
 }

@@ -20,6 +20,8 @@ type globalOptions struct {
 	profile     string
 	endpointURL string
 	noColor     bool
+	// github forces GitHub Actions output (--format github).
+	github bool
 
 	// timeouts come from the environment (checkAWSEnv).
 	timeouts provision.AWSTimeouts

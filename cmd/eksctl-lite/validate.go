@@ -74,8 +74,7 @@ is not; the diagnostics go to stderr, or to stdout as JSON with --json.`,
 					return err
 				}
 			} else {
-				stderr := cmd.ErrOrStderr()
-				if err := spec.WriteDiagnostics(stderr, cfg.Files, diags, colorFor(g, stderr)); err != nil {
+				if err := g.writeDiagnostics(cmd, cfg.Files, diags); err != nil {
 					return err
 				}
 				if errs == 0 {
