@@ -59,6 +59,9 @@ type ApplyOptions struct {
 	Parallelism int
 	// Progress receives the progress lines and the closing summary.
 	Progress io.Writer
+	// Events, when set, receives JSON-lines events instead of Progress's
+	// lines (events.go).
+	Events *Events
 	// PollInterval is the first pause between polls (default 15s); pauses
 	// grow by half each time up to MaxPollInterval (default twice PollInterval).
 	PollInterval    time.Duration
@@ -232,7 +235,7 @@ func Apply(ctx context.Context, p *Plan, clients ClientsFactory, opts ApplyOptio
 		plan:     p,
 		clients:  clients,
 		opts:     opts,
-		progress: NewProgress(opts.Progress, opts.StillEvery),
+		progress: newProgressFor(opts),
 		live:     map[string]any{},
 		created:  map[string]time.Time{},
 	}
@@ -616,4 +619,11 @@ func tagChanges(before, after map[string]string) (set map[string]string, remove 
 // unknownStep is the error for a step this engine cannot carry out.
 func unknownStep(x *execution, s Step) error {
 	return fmt.Errorf("eksctl-lite does not know how to carry out %s on %s; upgrade eksctl-lite or run eksctl-lite plan again", s.Call, x.c.Address)
+}
+
+// newProgressFor is the progress view opts ask for: lines, or events.
+func newProgressFor(opts ApplyOptions) *Progress {
+	p := NewProgress(opts.Progress, opts.StillEvery)
+	p.events = opts.Events
+	return p
 }

@@ -19,6 +19,8 @@ type Progress struct {
 	mu         sync.Mutex
 	w          io.Writer
 	stillEvery time.Duration
+	// events, when set, receives JSON-lines events instead of the lines.
+	events *Events
 }
 
 // NewProgress returns a Progress writing to w that prints a "Still ..."
@@ -58,6 +60,7 @@ var actionVerbs = map[Action]verbs{
 // activity is one resource action being carried out.
 type activity struct {
 	p      *Progress
+	c      *ResourceChange
 	addr   string
 	action Action
 	verbs  verbs
@@ -76,15 +79,20 @@ type activity struct {
 // starts the "Still creating... [1m30s elapsed]" ticker.
 func (p *Progress) begin(c *ResourceChange, detail string) *activity {
 	addr := c.Address
-	act := &activity{p: p, addr: addr, action: c.Action, verbs: actionVerbs[c.Action], start: time.Now(), stop: make(chan struct{})}
+	act := &activity{p: p, c: c, addr: addr, action: c.Action, verbs: actionVerbs[c.Action], start: time.Now(), stop: make(chan struct{})}
 	start := act.verbs.start
 	if detail != "" {
 		start = strings.TrimSuffix(start, "...") + " (" + detail + ")..."
 	}
-	if arn, _ := jsonFields(c.Before)["arn"].(string); arn != "" {
+	arn, _ := jsonFields(c.Before)["arn"].(string)
+	if arn != "" {
 		start += " [id=" + arn + "]"
 	}
-	p.printf("%s: %s", addr, start)
+	if p != nil && p.events != nil {
+		p.events.applyStart(c, arn)
+	} else {
+		p.printf("%s: %s", addr, start)
+	}
 	if p != nil && p.stillEvery > 0 {
 		go func() {
 			t := time.NewTicker(p.stillEvery)
@@ -94,6 +102,10 @@ func (p *Progress) begin(c *ResourceChange, detail string) *activity {
 				case <-act.stop:
 					return
 				case <-t.C:
+					if p.events != nil {
+						p.events.applyProgress(c, act.start, strings.TrimPrefix(act.stillLine(), addr+": "))
+						continue
+					}
 					p.printf("%s", act.stillLine())
 				}
 			}
@@ -136,6 +148,10 @@ func (a *activity) callDone(c *retryCall) {
 
 // note prints one line about the action, e.g. the update step it starts.
 func (a *activity) note(format string, args ...any) {
+	if a.p != nil && a.p.events != nil {
+		a.p.events.applyProgress(a.c, a.start, fmt.Sprintf(format, args...))
+		return
+	}
 	a.p.printf("%s: %s", a.addr, fmt.Sprintf(format, args...))
 }
 
@@ -148,6 +164,10 @@ func (a *activity) end() {
 // Terraform): the resource is gone, and id is only the name it had.
 func (a *activity) finish(id string) {
 	a.end()
+	if a.p != nil && a.p.events != nil {
+		a.p.events.applyComplete(a.c, a.start, id)
+		return
+	}
 	s := fmt.Sprintf("%s: %s after %s", a.addr, a.verbs.done, elapsed(time.Since(a.start)))
 	if id != "" && a.action != Delete {
 		s += " [id=" + id + "]"
@@ -158,12 +178,20 @@ func (a *activity) finish(id string) {
 // fail prints "<addr>: Creation failed after 3s: <why>".
 func (a *activity) fail(err error) {
 	a.end()
+	if a.p != nil && a.p.events != nil {
+		a.p.events.applyErrored(a.c, a.start, err)
+		return
+	}
 	a.p.printf("%s: %s after %s: %v", a.addr, a.verbs.failed, elapsed(time.Since(a.start)), err)
 }
 
 // interrupted prints that apply stopped waiting for the action.
 func (a *activity) interrupted() {
 	a.end()
+	if a.p != nil && a.p.events != nil {
+		a.p.events.applyErrored(a.c, a.start, fmt.Errorf("interrupted; the operation may still be running in AWS"))
+		return
+	}
 	a.p.printf("%s: Interrupted after %s; the operation may still be running in AWS", a.addr, elapsed(time.Since(a.start)))
 }
 
@@ -179,6 +207,10 @@ func elapsed(d time.Duration) string {
 // summary prints the closing lines of an apply or destroy.
 func (p *Progress) summary(r *ApplyResult, destroy bool) {
 	if p == nil {
+		return
+	}
+	if p.events != nil {
+		p.events.applySummary(r, destroy)
 		return
 	}
 	var b strings.Builder

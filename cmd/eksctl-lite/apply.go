@@ -30,6 +30,7 @@ type applyFlags struct {
 	allowClusterDeletion bool
 	cost                 costFlags
 	lock                 lockFlags
+	format               formatFlag
 }
 
 func (f *applyFlags) add(cmd *cobra.Command) {
@@ -39,6 +40,7 @@ func (f *applyFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.allowClusterDeletion, "allow-cluster-deletion", false, "let the run delete the clusters this configuration owns but no longer declares (a removed cluster block), and what eksctl-lite created in them")
 	f.cost.add(cmd)
 	f.lock.add(cmd, true)
+	f.format.add(cmd, "text", "json-lines", "github")
 }
 
 const applyEnvHelp = `
@@ -123,6 +125,9 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	if err := parallelismFlag(f.parallelism); err != nil {
 		return err
 	}
+	if err := f.format.check(); err != nil {
+		return err
+	}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -146,6 +151,12 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	if err != nil {
 		return err
 	}
+	// Events leave no room for a question: like Terraform's -json, they
+	// need --auto-approve (or a saved plan).
+	if f.format.value == "json-lines" && plan == nil && !f.autoApprove {
+		return fmt.Errorf("--format json-lines needs --auto-approve (or a saved plan): the run cannot ask for confirmation between JSON events")
+	}
+	f.format.apply(cmd, g)
 	// Without a terminal nobody can approve; apply still reads AWS, because
 	// a run with nothing to change needs no approval and succeeds (CI may
 	// check convergence so), but it refuses before printing a plan that
@@ -191,7 +202,7 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 			return err
 		}
 		if !plan.HasChanges() {
-			return provision.RenderText(stdout, plan, colorFor(g, stdout))
+			return renderPlan(stdout, g, plan)
 		}
 		if err := checkClusterDeletions(plan, f); err != nil {
 			return err
@@ -208,7 +219,7 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		if noTerminal && plan.HasChanges() {
 			return noTerminalError(verb)
 		}
-		if err := provision.RenderText(stdout, plan, colorFor(g, stdout)); err != nil {
+		if err := renderPlan(stdout, g, plan); err != nil {
 			return err
 		}
 		if !plan.HasChanges() {
@@ -232,7 +243,11 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 
 	opts.Parallelism = f.parallelism
 	opts.Progress = stdout
-	fmt.Fprintln(stdout)
+	if g.events != nil {
+		opts.Events = g.events
+	} else {
+		fmt.Fprintln(stdout)
+	}
 
 	sig.startApplying()
 	if ierr := sig.interrupted(); ierr != nil {
@@ -240,6 +255,9 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	}
 	res, err := provision.Apply(runCtx, plan, clients, opts)
 	if err == nil {
+		if g.events != nil {
+			return nil
+		}
 		return provision.WriteInstructions(stdout, res.Instructions, colorFor(g, stdout))
 	}
 	if res == nil {
@@ -369,4 +387,14 @@ func confirm(ctx context.Context, in io.Reader, out io.Writer, destroy bool) err
 		return &exitError{code: 1, err: fmt.Errorf("%s cancelled: nothing was changed", what)}
 	}
 	return nil
+}
+
+// renderPlan prints the plan apply is about to carry out: text, or, with
+// --format json-lines, its events.
+func renderPlan(w io.Writer, g *globalOptions, p *provision.Plan) error {
+	if g.events != nil {
+		g.events.Plan(p)
+		return nil
+	}
+	return provision.RenderText(w, p, colorFor(g, w))
 }

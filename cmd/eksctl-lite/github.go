@@ -27,6 +27,10 @@ func (g *globalOptions) onGitHub() bool {
 // writeDiagnostics prints diags as every command does, and, on GitHub
 // Actions, as workflow annotations on standard output too.
 func (g *globalOptions) writeDiagnostics(cmd *cobra.Command, files map[string]*hcl.File, diags hcl.Diagnostics) error {
+	if g.events != nil {
+		g.events.Diagnostics(diags)
+		return nil
+	}
 	stderr := cmd.ErrOrStderr()
 	err := spec.WriteDiagnostics(stderr, files, diags, colorFor(g, stderr))
 	if g.onGitHub() {

@@ -20,6 +20,7 @@ func newPlanCommand(g *globalOptions) *cobra.Command {
 		opts             provision.PlanOptions
 		cost             costFlags
 		lock             lockFlags
+		format           formatFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [PATH...]",
@@ -67,6 +68,13 @@ Environment:` + awsEnvHelp,
 			if err := parallelismFlag(opts.Parallelism); err != nil {
 				return err
 			}
+			if err := format.check(); err != nil {
+				return err
+			}
+			if format.value == "json" {
+				asJSON = true
+			}
+			format.apply(cmd, g)
 			if err := cost.checkFlags(false); err != nil {
 				return err
 			}
@@ -98,9 +106,12 @@ Environment:` + awsEnvHelp,
 				return ierr // the plan was made, but nobody waits for it
 			}
 			stdout := cmd.OutOrStdout()
-			if asJSON {
+			switch {
+			case g.events != nil:
+				g.events.Plan(plan)
+			case asJSON:
 				err = provision.RenderJSON(stdout, plan)
-			} else {
+			default:
 				err = provision.RenderText(stdout, plan, colorFor(g, stdout))
 			}
 			if err != nil {
@@ -110,7 +121,7 @@ Environment:` + awsEnvHelp,
 				if err := provision.WritePlanFile(out, plan); err != nil {
 					return err
 				}
-				if !asJSON {
+				if !asJSON && g.events == nil {
 					fmt.Fprintf(stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  eksctl-lite apply %s\n", out, out)
 				}
 			}
@@ -126,6 +137,7 @@ Environment:` + awsEnvHelp,
 	vars.add(cmd)
 	cost.add(cmd)
 	lock.add(cmd, false)
+	format.add(cmd, "text", "json", "json-lines", "github")
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the plan as JSON (Terraform JSON plan shape) instead of text")
 	f.StringVar(&out, "out", "", "save the plan to `FILE`, for eksctl-lite apply FILE and eksctl-lite show FILE")

@@ -20,8 +20,10 @@ type globalOptions struct {
 	profile     string
 	endpointURL string
 	noColor     bool
-	// github forces GitHub Actions output (--format github).
+	// github forces GitHub Actions output (--format github); events
+	// replaces text output with JSON lines (--format json-lines).
 	github bool
+	events *provision.Events
 
 	// timeouts come from the environment (checkAWSEnv).
 	timeouts provision.AWSTimeouts
