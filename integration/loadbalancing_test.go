@@ -216,7 +216,7 @@ func TestLoadBalancerController(t *testing.T) {
 	if a.code != 0 {
 		t.Fatalf("apply exited %d\n%s\n%s", a.code, a.stdout, a.stderr)
 	}
-	if !strings.Contains(a.stdout, "helm install aws-load-balancer-controller") || !strings.Contains(a.stdout, helm) {
+	if !strings.Contains(a.stdout, "helm upgrade --install aws-load-balancer-controller") || !strings.Contains(a.stdout, helm) {
 		t.Errorf("apply's output lacks the helm command:\n%s", a.stdout)
 	}
 

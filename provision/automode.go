@@ -73,8 +73,9 @@ func (cp *clusterPlan) autoModeOn() bool {
 
 // wantsAutoModeNodeRole reports whether the configuration leaves the Auto
 // Mode node role to eksctl-lite: an enabled block with node pools and no
-// node_role_arn, on a cluster whose compute has no other role already
-// (EKS never changes it while compute is enabled).
+// node_role_arn. (A live cluster whose Auto Mode runs with another role
+// is then refused by autoModeRefusal: EKS never changes the role while
+// compute is enabled; the message says to write node_role_arn.)
 func wantsAutoModeNodeRole(c *spec.Cluster) bool {
 	a := c.AutoMode
 	return a != nil && a.Enabled && len(a.NodePools) > 0 && a.NodeRoleARN == ""
@@ -120,6 +121,26 @@ func autoModeFromAWS(a *ClusterAttrs, c *ekstypes.Cluster) {
 		}
 		a.AutoModeNodeRoleARN = aws.ToString(cc.NodeRoleArn)
 	}
+}
+
+// autoModeAccess refuses Auto Mode on a cluster whose authentication mode
+// (written, or live when the access block is left out) reads only the
+// aws-auth ConfigMap: Auto Mode's nodes join through access entries. nil
+// when there is nothing to refuse.
+func autoModeAccess(c *spec.Cluster, after *ClusterAttrs) *hcl.Diagnostic {
+	if !after.AutoModeEnabled || (after.AuthenticationMode != "CONFIG_MAP" && after.AuthenticationMode != "") {
+		return nil
+	}
+	rng := c.DeclRange
+	if c.AutoMode != nil {
+		rng = c.AutoMode.DeclRange
+	}
+	mode := after.AuthenticationMode
+	if mode == "" {
+		mode = "none reported (a cluster older than access entries)"
+	}
+	return errorDiag(rng, fmt.Sprintf("Auto Mode needs access entries on cluster %q", c.Name),
+		fmt.Sprintf("Auto Mode's nodes join the cluster through an access entry, and cluster %q's authentication mode is %s, which reads only the aws-auth ConfigMap. Add access { authentication_mode = \"API_AND_CONFIG_MAP\" } (or \"API\") to the cluster block: the plan then moves the mode forward before enabling Auto Mode.", c.Name, mode))
 }
 
 // autoModeRefusal explains an Auto Mode diff EKS cannot apply, or "".

@@ -430,6 +430,9 @@ func (pl *planner) planClusterChange(cp *clusterPlan, use useFunc) hcl.Diagnosti
 			nodeRole = use("", AutoModeNodeRoleAddress(c.Name), "auto_mode.node_role_arn", refs, changing)
 		}
 		after = withAutoMode(after, c, live.cluster, nodeRole)
+		if d := autoModeAccess(c, after); d != nil {
+			return append(diags, d)
+		}
 		diags = append(diags, computeNote(c)...)
 		cp.configTags(after.Tags)
 		if vs, ok := cp.reads[TypeCluster].(clusterVersions); ok {

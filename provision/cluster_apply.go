@@ -286,7 +286,13 @@ func clusterStepDone(s Step, cur, a *ClusterAttrs) bool {
 			return authModeRank(cur.AuthenticationMode) >= authModeRank(stepTarget(s, a.AuthenticationMode))
 		}
 		if len(pathsIn(toSet(s.Paths), autoModePaths...)) > 0 {
-			return pathsEqual(clusterSchema, cur, a, autoModePaths)
+			// The node role counts only where EKS keeps one: enabled, with
+			// node pools (disabled, or without pools, EKS may clear it).
+			paths := []string{"auto_mode.enabled", "auto_mode.node_pools"}
+			if a.AutoModeEnabled && len(a.AutoModeNodePools) > 0 {
+				paths = autoModePaths
+			}
+			return pathsEqual(clusterSchema, cur, a, paths)
 		}
 		paths := s.Paths
 		if len(paths) == 0 {

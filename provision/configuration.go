@@ -28,6 +28,17 @@ import (
 // configuration owns but no longer declares.
 const removedReason = "its cluster block was removed from the configuration"
 
+// removedConnectedReason is removedReason for a connected cluster.
+const removedConnectedReason = "its connected_cluster block was removed from the configuration"
+
+// removedReasonOf is the removal reason of cp's root.
+func (cp *clusterPlan) removedReasonOf() string {
+	if cp.root == connectedRoot {
+		return removedConnectedReason
+	}
+	return removedReason
+}
+
 // discoverRemoved lists the clusters of every region the configuration
 // uses and adds a clusterPlan for each one it owns (TagConfiguration is
 // its name) but does not declare there. It runs before observation, which
@@ -207,7 +218,7 @@ func (p *Plan) ClusterDeletions() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, ch := range p.Changes {
-		if ch.Reason != removedReason || ch.Action == NoOp {
+		if ch.Reason != removedReason && ch.Reason != removedConnectedReason || ch.Action == NoOp {
 			continue
 		}
 		what := ch.Cluster + " in " + ch.Region

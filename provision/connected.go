@@ -114,15 +114,27 @@ func (a *ConnectedClusterAttrs) internalKeys() []string {
 	return []string{"arn", "status", "activation_id", "activation_expiry"}
 }
 
-// expired reports whether the registration waits for an agent whose
-// activation has expired (EKS: "If the manifest isn't applied within three
-// days, the connected cluster will no longer be visible and must be
-// deregistered").
-func (a *ConnectedClusterAttrs) expired(now time.Time) bool {
-	if a.Status == string(ekstypes.ClusterStatusFailed) {
-		return true
+// renewal says why a registration must be made again, "" when it need
+// not: one waiting for an agent whose activation has expired (EKS: "If
+// the manifest isn't applied within three days, the connected cluster will
+// no longer be visible and must be deregistered"), or one EKS reports
+// FAILED.
+func (a *ConnectedClusterAttrs) renewal(now time.Time) string {
+	expiredAt := func() string {
+		if a.ActivationExpiry == nil {
+			return ""
+		}
+		return " on " + a.ActivationExpiry.UTC().Format("2006-01-02 15:04 MST")
 	}
-	return a.Status == string(ekstypes.ClusterStatusPending) && a.ActivationExpiry != nil && !a.ActivationExpiry.After(now)
+	switch {
+	case a.Status == string(ekstypes.ClusterStatusPending) && a.ActivationExpiry != nil && !a.ActivationExpiry.After(now):
+		return "its activation expired" + expiredAt() + " without the agent connecting: registered again, with a new activation"
+	case a.Status == string(ekstypes.ClusterStatusFailed) && a.ActivationExpiry != nil && !a.ActivationExpiry.After(now):
+		return "its activation expired" + expiredAt() + " without the agent connecting (EKS reports it FAILED): registered again, with a new activation"
+	case a.Status == string(ekstypes.ClusterStatusFailed):
+		return "EKS reports the registration FAILED: registered again, with a new activation"
+	}
+	return ""
 }
 
 // connectedFromAWS converts DescribeCluster's answer for a connected
@@ -212,9 +224,9 @@ func (pl *planner) planConnected(cp *clusterPlan) hcl.Diagnostics {
 		ch.Action = actionOf(ch.Diffs)
 		adopting := owner(live.Tags) != cc.Name
 		switch {
-		case live.expired(pl.opts.today()) && ch.Action != Replace:
+		case live.renewal(pl.opts.today()) != "" && ch.Action != Replace:
 			ch.Action = Replace
-			ch.Reason = fmt.Sprintf("its activation expired on %s without the agent connecting: registered again, with a new activation", live.ActivationExpiry.UTC().Format("2006-01-02 15:04 MST"))
+			ch.Reason = live.renewal(pl.opts.today())
 		case ch.Action == Replace:
 			ch.ReplacePaths = replacePaths(ch.Diffs)
 			ch.Reason = forcesReason(ch.ReplacePaths)
@@ -241,18 +253,22 @@ func (pl *planner) planConnected(cp *clusterPlan) hcl.Diagnostics {
 // agent in the external cluster (EKS User Guide, "Connect an external
 // Kubernetes cluster to the Amazon EKS Management Console", Helm chart),
 // with the activation ID filled in and the code read from EKS when the
-// command runs, so that it never appears in eksctl-lite's output.
+// command runs (DescribeCluster's connectorConfig; also given by
+// eksctl-lite output --include-secrets), so that it never appears in
+// eksctl-lite's plan or apply output. helm upgrade --install, so that
+// running it again (after a re-registration) works.
 func connectorInstruction(cp *clusterPlan) Instruction {
 	name := cp.connected.Name
 	addr := ConnectedClusterAddress(name)
 	return Instruction{
 		Cluster: name, Region: cp.region,
 		Summary: "install the EKS Connector agent in the external cluster, before its activation expires at ${activation_expiry}",
-		Command: fmt.Sprintf("helm install eks-connector oci://public.ecr.aws/eks-connector/eks-connector-chart --namespace eks-connector --create-namespace --set eks.activationId=${activation_id} --set eks.activationCode=\"$(aws eks describe-cluster --region %s --name %s --query cluster.connectorConfig.activationCode --output text)\" --set eks.agentRegion=%s", cp.region, name, cp.region),
+		Command: fmt.Sprintf("helm upgrade --install eks-connector oci://public.ecr.aws/eks-connector/eks-connector-chart --namespace eks-connector --create-namespace --set eks.activationId=${activation_id} --set eks.activationCode=\"$(aws eks describe-cluster --region %s --name %s --query cluster.connectorConfig.activationCode --output text)\" --set eks.agentRegion=%s", cp.region, name, cp.region),
 		Values: map[string]InstructionValue{
 			"activation_id":     {Address: addr, Path: "activation_id"},
 			"activation_expiry": {Address: addr, Path: "activation_expiry"},
 		},
+		Facts: map[string]string{"cluster_name": name, "region": cp.region},
 	}
 }
 
@@ -313,13 +329,29 @@ func connectedKind() *kind {
 // connectedPlans are the plans of the connected_cluster blocks: each a
 // root of its own, whose spec holds the block's name, region, role and
 // tags as a cluster's (for the engine's ownership and role bookkeeping).
-func connectedPlans(clients ClientsFactory, cfg *spec.Config) ([]*clusterPlan, hcl.Diagnostics) {
+//
+// EKS clusters and connected clusters share their names in a region:
+// validate refuses two blocks of one name and one written region, and this
+// refuses them once the regions are resolved (one written, one from the
+// AWS configuration), before anything is planned.
+func connectedPlans(clients ClientsFactory, cfg *spec.Config, clusters []*clusterPlan) ([]*clusterPlan, hcl.Diagnostics) {
 	var out []*clusterPlan
 	var diags hcl.Diagnostics
 	for _, cc := range cfg.ConnectedClusters {
 		cl, region, err := resolveRegion(clients, cc.Region)
 		if err != nil {
 			diags = append(diags, errorDiag(cc.DeclRange, fmt.Sprintf("No AWS region for connected cluster %q", cc.Name), err.Error()))
+			continue
+		}
+		clash := false
+		for _, cp := range clusters {
+			if cp.spec.Name == cc.Name && cp.region == region {
+				diags = append(diags, errorDiag(cc.DeclRange, fmt.Sprintf("Duplicate cluster name %q in %s", cc.Name, region),
+					fmt.Sprintf("The cluster block at %s is in %s too, and EKS clusters and connected clusters share their names in a region. Rename one of them.", cp.spec.DeclRange, region)))
+				clash = true
+			}
+		}
+		if clash {
 			continue
 		}
 		out = append(out, &clusterPlan{

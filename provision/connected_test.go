@@ -175,7 +175,7 @@ func TestConnectedClusterDestroyAndRemoval(t *testing.T) {
 	if !strings.Contains(strings.Join(warningsOf(diags), "\n"), `Connected cluster "onprem" is no longer in the configuration`) {
 		t.Errorf("warnings %v", warningsOf(diags))
 	}
-	if ch := changeOf(t, p, "connected_cluster.onprem"); ch.Action != Delete || ch.Reason != removedReason {
+	if ch := changeOf(t, p, "connected_cluster.onprem"); ch.Action != Delete || ch.Reason != removedConnectedReason {
 		t.Errorf("removed block: %s (%s)", ch.Action, ch.Reason)
 	}
 	if got := p.ClusterDeletions(); !cmp.Equal(got, []string{"onprem in eu-west-1"}) {

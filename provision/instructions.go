@@ -18,6 +18,10 @@ type Instruction struct {
 	// attribute (refValue path) of the object at an address, once it
 	// exists.
 	Values map[string]InstructionValue `json:"values,omitempty"`
+	// Facts are the values the command is made of that the plan knows
+	// (cluster_name, region, vpc_id, ...), for a pipeline that runs its
+	// own command.
+	Facts map[string]string `json:"facts,omitempty"`
 }
 
 // InstructionValue is where one placeholder of an instruction comes from.
@@ -33,7 +37,14 @@ func (cp *clusterPlan) instruct(in Instruction) { cp.instructions = append(cp.in
 // from live, the objects by address (a plan's Before, or what apply left);
 // one whose object does not exist yet is KnownAfterApply.
 func (in Instruction) Resolve(live func(address string) any) ResolvedInstruction {
-	return ResolvedInstruction{Cluster: in.Cluster, Region: in.Region, Summary: in.fill(in.Summary, live), Command: in.fill(in.Command, live)}
+	r := ResolvedInstruction{Cluster: in.Cluster, Region: in.Region, Summary: in.fill(in.Summary, live), Command: in.fill(in.Command, live), Values: map[string]string{}}
+	for k, v := range in.Facts {
+		r.Values[k] = v
+	}
+	for name := range in.Values {
+		r.Values[name] = in.fill("${"+name+"}", live)
+	}
+	return r
 }
 
 func (in Instruction) fill(cmd string, live func(address string) any) string {
@@ -77,4 +88,7 @@ type ResolvedInstruction struct {
 	Region  string `json:"region"`
 	Summary string `json:"summary"`
 	Command string `json:"command"`
+	// Values are what the command is made of, by name (the facts and the
+	// placeholders' values), KnownAfterApply for those not known yet.
+	Values map[string]string `json:"values"`
 }

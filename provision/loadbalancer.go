@@ -114,6 +114,8 @@ const (
 	publicSubnetTag   = "kubernetes.io/role/elb"
 	privateSubnetTag  = "kubernetes.io/role/internal-elb"
 	subnetMarkerTagOf = "eksctl-lite/subnet-tag/"
+	// subnetTagValue is the value eksctl-lite gives a role tag.
+	subnetTagValue = "1"
 )
 
 // subnetMarkerTag is the tag eksctl-lite puts beside a role tag it added
@@ -341,8 +343,11 @@ func (pl *planner) planSubnetTags(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 	for _, s := range subnets {
 		key := s.roleTag()
 		cur := live[s.ID]
-		if _, has := s.Tags[key]; has && (cur == nil || cur.Key != key) {
-			continue // tagged already, by someone else
+		if _, has := s.Tags[key]; has && (cur == nil || cur.Key != key) && !(tagging && otherMarker(s.Tags, c.Name, key)) {
+			// Tagged already by someone else. Another cluster's
+			// eksctl-lite tagging is shared instead (this cluster adds its
+			// marker too), so that the tag stays while either needs it.
+			continue
 		}
 		if !tagging {
 			if cur == nil {
@@ -352,7 +357,7 @@ func (pl *planner) planSubnetTags(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 		}
 		kept[s.ID] = true
 		addr := SubnetTagAddress(c.Name, s.ID)
-		after := &SubnetTagAttrs{SubnetID: s.ID, Key: key, Value: "1"}
+		after := &SubnetTagAttrs{SubnetID: s.ID, Key: key, Value: subnetTagValue}
 		ch := &ResourceChange{Address: addr, Type: TypeSubnetTag, After: after, Action: Create}
 		if cur != nil {
 			ch.Before = cur
@@ -374,6 +379,17 @@ func (pl *planner) planSubnetTags(cp *clusterPlan, _ useFunc) hcl.Diagnostics {
 		cp.instruct(lbcInstruction(cp, subnets))
 	}
 	return diags
+}
+
+// otherMarker reports whether another cluster's eksctl-lite marker on a
+// subnet (tags) says it added key.
+func otherMarker(tags map[string]string, cluster, key string) bool {
+	for k, v := range tags {
+		if strings.HasPrefix(k, subnetMarkerTagOf) && k != subnetMarkerTag(cluster) && v == key {
+			return true
+		}
+	}
+	return false
 }
 
 func subnetTagWarning(c *spec.Cluster, s subnetInfo, key, who string) *hcl.Diagnostic {
@@ -407,12 +423,15 @@ func lbcInstruction(cp *clusterPlan, subnets []subnetInfo) Instruction {
 	if len(subnets) > 0 {
 		vpc = subnets[0].VPC
 	}
-	cmd := fmt.Sprintf("helm install aws-load-balancer-controller aws-load-balancer-controller --repo https://aws.github.io/eks-charts --namespace %s --set clusterName=%s --set region=%s --set vpcId=%s --set serviceAccount.name=%s",
+	cmd := fmt.Sprintf("helm upgrade --install aws-load-balancer-controller aws-load-balancer-controller --repo https://aws.github.io/eks-charts --namespace %s --set clusterName=%s --set region=%s --set vpcId=%s --set serviceAccount.name=%s",
 		spec.LoadBalancerControllerNamespace, c.Name, cp.region, vpc, spec.LoadBalancerControllerServiceAccount)
-	in := Instruction{Cluster: c.Name, Region: cp.region, Summary: "install the AWS Load Balancer Controller", Command: cmd}
+	in := Instruction{Cluster: c.Name, Region: cp.region, Summary: "install the AWS Load Balancer Controller", Command: cmd,
+		Facts: map[string]string{"cluster_name": c.Name, "region": cp.region, "vpc_id": vpc,
+			"namespace": spec.LoadBalancerControllerNamespace, "service_account": spec.LoadBalancerControllerServiceAccount}}
 	switch b := c.LoadBalancerController; {
 	case b.Identity == spec.IdentityIRSA && b.RoleARN != "":
 		in.Command += ` --set serviceAccount.annotations."eks\.amazonaws\.com/role-arn"=` + b.RoleARN
+		in.Facts["role_arn"] = b.RoleARN
 	case b.Identity == spec.IdentityIRSA:
 		in.Command += ` --set serviceAccount.annotations."eks\.amazonaws\.com/role-arn"=${role_arn}`
 		in.Values = map[string]InstructionValue{"role_arn": {Address: lbcRoleAddress(c), Path: "arn"}}
@@ -492,10 +511,23 @@ func applySubnetTag(ctx context.Context, x *execution) (any, string, error) {
 		return nil
 	}
 	remove := func(a *SubnetTagAttrs) error {
-		_, err := x.ec2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{a.SubnetID}, Tags: []ec2types.Tag{
-			{Key: aws.String(a.Key), Value: aws.String(a.Value)},
-			{Key: aws.String(subnetMarkerTag(x.cluster))},
-		}})
+		// Only this cluster's marker when another cluster's says it needs
+		// the tag too; and the tag only with the value eksctl-lite gave it.
+		tags := []ec2types.Tag{{Key: aws.String(subnetMarkerTag(x.cluster))}}
+		out, err := x.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{a.SubnetID}})
+		var apiErr smithy.APIError
+		if errors.As(err, &apiErr) && strings.HasSuffix(apiErr.ErrorCode(), ".NotFound") {
+			return nil // the subnet is gone, and its tags with it
+		}
+		if err != nil {
+			return fmt.Errorf("reading subnet %s: %w", a.SubnetID, err)
+		}
+		if len(out.Subnets) == 0 || !otherMarker(ec2Tags(out.Subnets[0].Tags), x.cluster, a.Key) {
+			// With the value eksctl-lite gives it: one changed since is the
+			// user's, and EC2 keeps it.
+			tags = append(tags, ec2types.Tag{Key: aws.String(a.Key), Value: aws.String(subnetTagValue)})
+		}
+		_, err = x.ec2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{a.SubnetID}, Tags: tags})
 		var api smithy.APIError
 		if err != nil && !(errors.As(err, &api) && strings.HasSuffix(api.ErrorCode(), ".NotFound")) {
 			return fmt.Errorf("removing tag %s from subnet %s: %w", a.Key, a.SubnetID, err)

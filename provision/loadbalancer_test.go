@@ -62,7 +62,7 @@ func TestLoadBalancerControllerPodIdentity(t *testing.T) {
 		t.Errorf("subnet warnings (-want +got):\n%s", d)
 	}
 	ins := p.ResolvedInstructions()
-	want := "helm install aws-load-balancer-controller aws-load-balancer-controller --repo https://aws.github.io/eks-charts --namespace kube-system --set clusterName=demo --set region=eu-west-1 --set vpcId=vpc-1 --set serviceAccount.name=aws-load-balancer-controller"
+	want := "helm upgrade --install aws-load-balancer-controller aws-load-balancer-controller --repo https://aws.github.io/eks-charts --namespace kube-system --set clusterName=demo --set region=eu-west-1 --set vpcId=vpc-1 --set serviceAccount.name=aws-load-balancer-controller"
 	if len(ins) != 1 || ins[0].Command != want {
 		t.Fatalf("instructions %+v, want %q", ins, want)
 	}

@@ -58,7 +58,7 @@ func MakePlan(ctx context.Context, cfg *spec.Config, clients ClientsFactory, opt
 		}
 		pl.clusters = append(pl.clusters, &clusterPlan{spec: c, region: region, clients: cl, config: cfg.Name})
 	}
-	connected, d := connectedPlans(clients, cfg)
+	connected, d := connectedPlans(clients, cfg, pl.clusters)
 	pl.clusters, diags = append(pl.clusters, connected...), append(diags, d...)
 	if diags.HasErrors() || len(pl.clusters) == 0 {
 		return nil, diags
@@ -267,7 +267,7 @@ func (pl *planner) observe(ctx context.Context) hcl.Diagnostics {
 // kind.prepare), then the interleaving of version upgrades.
 func (pl *planner) planCluster(cp *clusterPlan) hcl.Diagnostics {
 	if cp.removed {
-		return pl.planDestroy(cp, cp.live.cluster != nil, removedReason)
+		return pl.planDestroy(cp, cp.live.cluster != nil, cp.removedReasonOf())
 	}
 	if d := pl.otherConfiguration(cp); d.HasErrors() {
 		return d

@@ -379,8 +379,13 @@ func podIdentityAgentWarning(cp *clusterPlan) hcl.Diagnostics {
 			return nil
 		}
 	}
+	what := "pod_identity blocks"
+	if len(c.PodIdentities) == 1 && c.PodIdentities[0].Address != "" {
+		// The one association is derived from another block.
+		what = "a load_balancer_controller block using Pod Identity"
+	}
 	return hcl.Diagnostics{&hcl.Diagnostic{Severity: hcl.DiagWarning, Subject: rangePtr(c.PodIdentities[0].DeclRange),
-		Summary: fmt.Sprintf("Cluster %q has pod_identity blocks but no %s add-on", c.Name, podIdentityAgent),
+		Summary: fmt.Sprintf("Cluster %q has %s but no %s add-on", c.Name, what, podIdentityAgent),
 		Detail:  fmt.Sprintf("EKS Pod Identity hands credentials to pods through the EKS Pod Identity agent, which runs as the %q add-on. Without it the associations exist but no pod gets their role. Add addon %q {} to cluster %q.", podIdentityAgent, podIdentityAgent, c.Name)}}
 }
 

@@ -394,7 +394,7 @@ func (pl *planner) planUnconfiguredRoles(cp *clusterPlan) hcl.Diagnostics {
 	reason := "not in the configuration"
 	switch {
 	case cp.removed:
-		reason = removedReason
+		reason = cp.removedReasonOf()
 	case pl.opts.Destroy:
 		reason = "destroying the configuration"
 	}
