@@ -32,6 +32,9 @@ runs) with:
     AWS has them (source versions, instance profiles, subnets, sizes, deletes);
   * autoscaling_refresh.py: Auto Scaling instance refresh, and each
     instance's launch template version and AMI (issue 11);
+  * atomic_writes.py: SSM PutParameter with Overwrite=false and S3 PutObject
+    with If-None-Match "*" atomic, as on AWS (moto checks, then writes, so
+    two concurrent creates can both succeed; issue 14's lock);
   * control.py: test controls under /_eksctl_lite/ (delays, faults, call log).
 
 Lifecycle delays in seconds come from, last one winning: the defaults
@@ -90,6 +93,7 @@ def main(argv=None):
         return 3
 
     import asg_fidelity
+    import atomic_writes
     import autoscaling_refresh
     import control
     import eks_access
@@ -127,6 +131,7 @@ def main(argv=None):
     asg_fidelity.install()
     autoscaling_refresh.install()
     eks_connector.install()  # last: it wraps the other EKS handlers
+    atomic_writes.install()  # after ssm_eks_ami: it wraps SSM's and S3's writes
 
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
