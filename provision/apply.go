@@ -587,6 +587,11 @@ func (x *execution) stillOwned(what string, tags map[string]string) error {
 	if owner(tags) != "" && owner(tags) == owner(planned) && tags[TagRegion] == planned[TagRegion] {
 		return nil
 	}
+	// An adoption (--adopt) changes a resource the plan read unowned; it
+	// is still that when it is still unowned.
+	if strings.HasPrefix(x.c.Reason, "adopting") && owner(planned) == "" && owner(tags) == "" {
+		return nil
+	}
 	who := "it has no " + TagCluster + " tag"
 	if o := owner(tags); o != "" {
 		who = fmt.Sprintf("it carries %s = %q, %s = %q", TagCluster, o, TagRegion, tags[TagRegion])

@@ -179,15 +179,23 @@ func (pl *planner) planFargate(cp *clusterPlan, use useFunc) hcl.Diagnostics {
 		switch {
 		case cur == nil:
 			ch.Action = Create
-		case owner(cur.Tags) != c.Name:
+		case owner(cur.Tags) != c.Name && !pl.opts.Adopt:
 			diags = append(diags, errorDiag(fp.DeclRange, fmt.Sprintf("Fargate profile %q exists but is not managed by eksctl-lite", fp.Name),
-				fmt.Sprintf("Cluster %q already has a Fargate profile named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this fargate_profile block.", c.Name, fp.Name)))
+				fmt.Sprintf("Cluster %q already has a Fargate profile named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Run again with --adopt to manage it from this block (the plan then adds the ownership tags), or rename this fargate_profile block.", c.Name, fp.Name)))
 			continue
 		default:
 			ch.Before = cur
 			ch.DependsOn = append(ch.DependsOn, cp.roleDeps(pl.liveRoles(), cur.PodExecutionRoleARN)...)
 			ch.Diffs = diffAttrs(fargateSchema, cur, after, changing)
 			ch.Action = actionOf(ch.Diffs)
+			if adopting := owner(cur.Tags) != c.Name; adopting {
+				if ch.Action == Replace {
+					diags = append(diags, errorDiag(fp.DeclRange, fmt.Sprintf("Cannot adopt Fargate profile %q", fp.Name),
+						fmt.Sprintf("Adopting the Fargate profile %q of cluster %q would replace it (%s), deleting a profile eksctl-lite did not create. Make the block match it (eksctl-lite export writes one that does), or leave it out of the configuration.", fp.Name, c.Name, forcesReason(replacePaths(ch.Diffs)))))
+					continue
+				}
+				ch.Reason = "adopting an existing Fargate profile"
+			}
 			if ch.Action == Replace {
 				ch.ReplacePaths = replacePaths(ch.Diffs)
 				ch.Reason = forcesReason(ch.ReplacePaths)

@@ -465,12 +465,16 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 		}
 		cands := byAddr[addr]
 		delete(byAddr, addr)
-		if len(cands) == 0 {
-			if u := unowned[ng.Name]; u != nil {
+		adopting := false
+		if u := unowned[ng.Name]; len(cands) == 0 && u != nil {
+			if !pl.opts.Adopt {
 				diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Node group %q exists but is not managed by eksctl-lite", ng.Name),
-					fmt.Sprintf("Cluster %q already has a node group named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Rename this node_group block.", c.Name, ng.Name)))
+					fmt.Sprintf("Cluster %q already has a node group named %q that eksctl-lite did not create; eksctl-lite never changes or deletes it. Run again with --adopt to manage it from this block (the plan then adds the ownership tags and shows every other difference), or rename this node_group block.", c.Name, ng.Name)))
 				continue
 			}
+			cands, adopting = []*NodeGroupAttrs{u}, true
+		}
+		if len(cands) == 0 {
 			after := desired(ng.Name)
 			if liveNames[ng.Name] {
 				after.Name = freeNodeGroupName(ng.Name, after, liveNames)
@@ -529,6 +533,14 @@ func (pl *planner) planNodeGroups(cp *clusterPlan, use useFunc) hcl.Diagnostics 
 			continue
 		}
 		ch.Action = actionOf(ch.Diffs)
+		if adopting && ch.Action == Replace {
+			diags = append(diags, errorDiag(ng.DeclRange, fmt.Sprintf("Cannot adopt node group %q", ng.Name),
+				fmt.Sprintf("Adopting the node group %q of cluster %q would replace it (%s), deleting a node group eksctl-lite did not create. Make the block match it (eksctl-lite export writes one that does), or leave the group out of the configuration.", ng.Name, c.Name, forcesReason(replacePaths(ch.Diffs)))))
+			continue
+		}
+		if adopting {
+			ch.Reason = "adopting an existing node group"
+		}
 		switch ch.Action {
 		case Replace:
 			ch.ReplacePaths = replacePaths(ch.Diffs)
