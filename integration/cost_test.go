@@ -12,6 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/eksctl-lite/eksctl-lite/provision"
 	"github.com/eksctl-lite/eksctl-lite/provision/pricing"
 )
 
@@ -316,8 +320,16 @@ func TestCostThresholdRefusesApply(t *testing.T) {
 		t.Fatalf("apply over the threshold: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, c := range e.calls(t) {
-		if !readOnlyCall(c.Operation) {
+		// The run's lock (an SSM parameter taken before the plan, removed
+		// at the end) is no change to the configuration's resources.
+		if !readOnlyCall(c.Operation) && !(c.Service == "ssm" && (c.Operation == "PutParameter" || c.Operation == "DeleteParameter")) {
 			t.Errorf("apply over the threshold called %s %s", c.Service, c.Operation)
+		}
+	}
+	{
+		held := newClients11(e)
+		if _, err := held.ssm.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String(provision.LockParameterName(provision.LockKey{Region: "us-east-1", Cluster: name}))}); err == nil {
+			t.Error("the refused apply left its lock")
 		}
 	}
 	if r := e.run(t, dir, "plan", "--cost-threshold", "5000"); r.code != 0 {

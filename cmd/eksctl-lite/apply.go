@@ -184,7 +184,7 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 	defer sig.release()
 	// The locks are released at the end, whatever happens (also after an
 	// interrupt: release ignores the run's cancelled context).
-	lock := newRunLock(f.lock, verb, stderr)
+	lock := newRunLock(f.lock, verb, stderr, sig)
 	defer lock.release(ctx)
 
 	var clients provision.ClientsFactory
@@ -195,7 +195,7 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		// Locked, then re-read: a plan made before another run changed
 		// the clusters is stale, and refused.
 		if err := lock.acquire(runCtx, plan.Lock, clients, plan.LockKeys()); err != nil {
-			return lockError(stderr, err)
+			return g.lockError(cmd, sig, runCtx, err)
 		}
 		lock.annotate(runCtx, plan)
 		if err := refreshSavedPlan(runCtx, cmd, g, plan, clients, args[0], sig); err != nil {

@@ -36,6 +36,7 @@ type interrupts struct {
 	sigs        <-chan os.Signal
 	unsubscribe func()
 	done        chan struct{}
+	atExit      []func()
 
 	mu       sync.Mutex
 	applying bool
@@ -77,6 +78,12 @@ func (s *interrupts) loop() {
 			msg = fmt.Sprintf("\nSecond interrupt: exiting now. Run eksctl-lite %s again to continue.\n", s.verb)
 		}
 		fmt.Fprint(s.stderr, msg)
+		s.mu.Lock()
+		atExit := s.atExit
+		s.mu.Unlock()
+		for _, f := range atExit {
+			f() // the run's locks: a second interrupt is the user's, not a crash
+		}
 		exitNow(signalExitCode(first))
 	case <-s.done:
 	}
@@ -113,6 +120,14 @@ func (s *interrupts) interrupted() error {
 		return &exitError{code: code}
 	}
 	return nil
+}
+
+// onHardExit registers f to run before a second interrupt exits the
+// process at once.
+func (s *interrupts) onHardExit(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.atExit = append(s.atExit, f)
 }
 
 func (s *interrupts) release() {

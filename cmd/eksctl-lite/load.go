@@ -30,7 +30,6 @@ import (
 // or 143 when interrupted: callers just return it from RunE. The
 // ClientsFactory is returned so that apply can use the same clients.
 func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars *varFlags, paths []string, opts provision.PlanOptions, sig *interrupts, lock *runLock) (*provision.Plan, provision.ClientsFactory, error) {
-	stderr := cmd.ErrOrStderr()
 	cfg, diags, clients, err := loadSpec(ctx, cmd, g, vars, paths)
 	if err != nil {
 		return nil, nil, err
@@ -45,7 +44,7 @@ func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars
 		}
 		if err != nil {
 			_ = g.writeDiagnostics(cmd, files, diags)
-			return nil, nil, lockError(stderr, err)
+			return nil, nil, g.lockError(cmd, sig, ctx, err)
 		}
 	}
 	for {
@@ -63,7 +62,7 @@ func loadAndPlan(ctx context.Context, cmd *cobra.Command, g *globalOptions, vars
 		if lock != nil && plan != nil && !planDiags.HasErrors() && !lock.holdsAll(plan.LockKeys()) {
 			if err := lock.acquire(ctx, plan.Lock, clients, plan.LockKeys()); err != nil {
 				_ = g.writeDiagnostics(cmd, files, diags)
-				return nil, nil, lockError(stderr, err)
+				return nil, nil, g.lockError(cmd, sig, ctx, err)
 			}
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/eksctl-lite/eksctl-lite/provision"
@@ -42,18 +43,19 @@ type runLock struct {
 	flags     lockFlags
 	operation string
 	stderr    io.Writer
+	sig       *interrupts
 	locks     *provision.Locks
 	locker    provision.Locker
 }
 
-func newRunLock(f lockFlags, operation string, stderr io.Writer) *runLock {
+func newRunLock(f lockFlags, operation string, stderr io.Writer, sig *interrupts) *runLock {
 	if !f.enabled {
 		if operation != "plan" {
 			fmt.Fprintf(stderr, "Warning: locking is off (--lock=false): another run may change these clusters at the same time, and the two would undo each other's work.\n\n")
 		}
 		return nil
 	}
-	return &runLock{flags: f, operation: operation, stderr: stderr}
+	return &runLock{flags: f, operation: operation, stderr: stderr, sig: sig}
 }
 
 // acquire takes the locks of keys (more of them when some are held
@@ -70,6 +72,9 @@ func (r *runLock) acquire(ctx context.Context, settings *provision.LockSettings,
 		return err
 	}
 	r.locker = locker
+	if r.sig != nil {
+		r.sig.onHardExit(func() { r.release(context.Background()) })
+	}
 	locks, err := provision.AcquireLocks(ctx, locker, keys, provision.NewLockInfo(r.operation, os.Environ()), r.flags.timeout, lockPollInterval)
 	if err != nil {
 		return err
@@ -110,14 +115,25 @@ func (r *runLock) release(ctx context.Context) {
 	r.locks = nil
 }
 
-// lockError prints a lock that could not be taken and exits 1.
-func lockError(stderr io.Writer, err error) error {
+// lockError prints a lock that could not be taken and exits 1: a lock
+// another run holds as it is, an AWS failure as every command says one
+// (no answer, no credentials, ...), an interrupt as the handler said it.
+func (g *globalOptions) lockError(cmd *cobra.Command, sig *interrupts, ctx context.Context, err error) error {
+	if ierr := sig.interrupted(); ierr != nil {
+		return ierr
+	}
 	var held *provision.LockHeldError
 	if errors.As(err, &held) {
-		fmt.Fprintf(stderr, "Error: %v\n\nNothing was changed.\n", err)
+		if g.events != nil {
+			g.events.Diagnostics(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cluster " + held.Key.String() + " is locked by another run", Detail: err.Error()}})
+		} else {
+			fmt.Fprintf(cmd.ErrOrStderr(), "Error: %v\n\nNothing was changed.\n", err)
+		}
 		return &exitError{code: 1}
 	}
-	return &exitError{code: 1, err: fmt.Errorf("taking the locks: %w", err)}
+	diags := hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot take the locks", Detail: err.Error() + ". Nothing was changed.", Extra: err}}
+	_ = g.writeDiagnostics(cmd, nil, g.planDiags(ctx, ctx, diags))
+	return &exitError{code: 1}
 }
 
 func init() { commands = append(commands, newForceUnlockCommand) }

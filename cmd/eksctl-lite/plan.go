@@ -96,7 +96,7 @@ Environment:` + awsEnvHelp,
 			}
 			ctx, sig := handleInterrupts(ctx, cmd.ErrOrStderr(), "plan")
 			defer sig.release()
-			rl := newRunLock(lock, "plan", cmd.ErrOrStderr())
+			rl := newRunLock(lock, "plan", cmd.ErrOrStderr(), sig)
 			defer rl.release(ctx)
 			plan, _, err := loadAndPlan(ctx, cmd, g, &vars, args, opts, sig, rl)
 			if err != nil {
