@@ -222,6 +222,9 @@ func runApply(cmd *cobra.Command, g *globalOptions, f *applyFlags, args []string
 		if err := renderPlan(stdout, g, plan); err != nil {
 			return err
 		}
+		if err := g.stepSummary(plan); err != nil {
+			return err
+		}
 		if !plan.HasChanges() {
 			return nil
 		}

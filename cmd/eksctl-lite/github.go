@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/eksctl-lite/eksctl-lite/provision"
 	"github.com/eksctl-lite/eksctl-lite/spec"
 )
 
@@ -37,6 +38,27 @@ func (g *globalOptions) writeDiagnostics(cmd *cobra.Command, files map[string]*h
 		writeAnnotations(cmd.OutOrStdout(), diags, os.Getenv("GITHUB_WORKSPACE"))
 	}
 	return err
+}
+
+// stepSummary appends the plan, as markdown, to the job's step summary
+// ($GITHUB_STEP_SUMMARY) on GitHub Actions; nothing elsewhere.
+func (g *globalOptions) stepSummary(p *provision.Plan) error {
+	path := os.Getenv("GITHUB_STEP_SUMMARY")
+	if !g.onGitHub() || path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the step summary ($GITHUB_STEP_SUMMARY): %w", err)
+	}
+	werr := provision.RenderMarkdown(f, p)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("writing the step summary ($GITHUB_STEP_SUMMARY): %w", werr)
+	}
+	return nil
 }
 
 // writeAnnotations prints one workflow command per diagnostic: ::error or

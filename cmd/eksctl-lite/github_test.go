@@ -45,3 +45,36 @@ func TestAnnotationEscaping(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
 }
+
+// On GitHub Actions the plan is appended to the step summary as markdown;
+// --format markdown prints it; elsewhere no summary is written.
+func TestPlanMarkdownAndStepSummary(t *testing.T) {
+	fakeAWS(t)
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	if err := os.WriteFile(summary, []byte("# earlier step\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GITHUB_ACTIONS", "true")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	if _, stderr, code := runPlanCLI(t, "plan", "../../examples/minimal"); code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, stderr)
+	}
+	b, _ := os.ReadFile(summary)
+	if !strings.HasPrefix(string(b), "# earlier step\n") || !strings.Contains(string(b), "## eksctl-lite plan") || !strings.Contains(string(b), "| Address | Type | Action | Reason |") {
+		t.Errorf("step summary:\n%s", b)
+	}
+	t.Setenv("GITHUB_ACTIONS", "")
+	if err := os.WriteFile(summary, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runPlanCLI(t, "plan", "--format", "markdown", "../../examples/minimal")
+	if code != 0 || !strings.HasPrefix(stdout, "## eksctl-lite plan") || strings.Contains(stdout, "Saved the plan") {
+		t.Errorf("plan --format markdown: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if b, _ := os.ReadFile(summary); len(b) != 0 {
+		t.Errorf("a step summary outside GitHub Actions:\n%s", b)
+	}
+	if _, stderr, code := runPlanCLI(t, "plan", "--format", "yaml", "../../examples/minimal"); code != 1 || !strings.Contains(stderr, `--format "yaml" is not a format this command has`) {
+		t.Errorf("--format yaml: exit %d\n%s", code, stderr)
+	}
+}

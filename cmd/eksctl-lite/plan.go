@@ -111,17 +111,22 @@ Environment:` + awsEnvHelp,
 				g.events.Plan(plan)
 			case asJSON:
 				err = provision.RenderJSON(stdout, plan)
+			case format.value == "markdown":
+				err = provision.RenderMarkdown(stdout, plan)
 			default:
 				err = provision.RenderText(stdout, plan, colorFor(g, stdout))
 			}
 			if err != nil {
 				return err
 			}
+			if err := g.stepSummary(plan); err != nil {
+				return err
+			}
 			if out != "" {
 				if err := provision.WritePlanFile(out, plan); err != nil {
 					return err
 				}
-				if !asJSON && g.events == nil {
+				if !asJSON && g.events == nil && format.value != "markdown" {
 					fmt.Fprintf(stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  eksctl-lite apply %s\n", out, out)
 				}
 			}
@@ -137,7 +142,7 @@ Environment:` + awsEnvHelp,
 	vars.add(cmd)
 	cost.add(cmd)
 	lock.add(cmd, false)
-	format.add(cmd, "text", "json", "json-lines", "github")
+	format.add(cmd, "text", "json", "json-lines", "markdown", "github")
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the plan as JSON (Terraform JSON plan shape) instead of text")
 	f.StringVar(&out, "out", "", "save the plan to `FILE`, for eksctl-lite apply FILE and eksctl-lite show FILE")
