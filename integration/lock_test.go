@@ -7,7 +7,6 @@ package integration
 // SSM backend and the S3 one.
 
 import (
-	"context"
 	"errors"
 	"os/exec"
 	"regexp"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
@@ -40,12 +38,12 @@ func lockBackends() []lockBackend {
 		{name: "ssm",
 			setup: func(*testing.T, *env, string) {},
 			held: func(t *testing.T, e *env, cluster string) bool {
-				_, err := newClients11(e).ssm.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String(provision.LockParameterName(provision.LockKey{Region: "us-east-1", Cluster: cluster}))})
+				_, err := newLockClients(e).ssm.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String(provision.LockParameterName(provision.LockKey{Region: "us-east-1", Cluster: cluster}))})
 				return err == nil
 			}},
 		{name: "s3",
 			setup: func(t *testing.T, e *env, dir string) {
-				c := s3Client(e)
+				c := newLockClients(e).s3
 				if _, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("acme-eksctl-lite-locks")}); err != nil && !strings.Contains(err.Error(), "BucketAlreadyOwnedByYou") {
 					t.Fatal(err)
 				}
@@ -59,22 +57,11 @@ func lockBackends() []lockBackend {
 cluster "`)
 			},
 			held: func(t *testing.T, e *env, cluster string) bool {
-				_, err := s3Client(e).GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("acme-eksctl-lite-locks"),
+				_, err := newLockClients(e).s3.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("acme-eksctl-lite-locks"),
 					Key: aws.String(provision.LockObjectKey("locks/", provision.LockKey{Region: "us-east-1", Cluster: cluster}))})
 				return err == nil
 			}},
 	}
-}
-
-func s3Client(e *env) *s3.Client {
-	return s3.NewFromConfig(aws.Config{
-		Region: "us-east-1",
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test", Source: "integration"}, nil
-		}),
-		BaseEndpoint: aws.String(e.endpoint),
-		Retryer:      func() aws.Retryer { return retry.NewStandard() },
-	}, func(o *s3.Options) { o.UsePathStyle = true })
 }
 
 // startHolding starts an apply that creates the cluster slowly and waits
