@@ -285,19 +285,32 @@ func isBadEndpointError(err error) bool {
 // so profiles, SSO, environment variables and AWS_ENDPOINT_URL all work) and
 // returns a factory of per-region clients.
 func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, error) {
+	// withRetryNotices: apply's progress says when a call is being
+	// retried (retry_notice.go).
+	cfg, err := loadAWSConfig(ctx, opts, withRetryNotices)
+	if err != nil {
+		return nil, err
+	}
+	return newFactory(cfg), nil
+}
+
+// loadAWSConfig loads the AWS configuration chain with opts' overrides,
+// eksctl-lite's retry policy and per-attempt timeout, the SDK's logging
+// as EKSCTL_LITE_AWS_DEBUG says, and extra.
+func loadAWSConfig(ctx context.Context, opts AWSOptions, extra ...func(*config.LoadOptions) error) (aws.Config, error) {
 	callTimeout := opts.CallTimeout
 	if callTimeout <= 0 {
 		callTimeout = DefaultCallTimeout
 	}
 	load := []func(*config.LoadOptions) error{
 		config.WithRetryer(newRetryer(callTimeout)),
-		withRetryNotices, // apply's progress says when a call is being retried (retry_notice.go)
 		// The HTTP client's timeout bounds each attempt, from sending the
 		// request to reading the whole answer; without it a call to an
 		// endpoint that accepts the connection and never answers waits
 		// forever.
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(callTimeout)),
 	}
+	load = append(load, extra...)
 	load = append(load, sdkLogging(os.Getenv("EKSCTL_LITE_AWS_DEBUG") != "")...)
 	if opts.Region != "" {
 		load = append(load, config.WithRegion(opts.Region))
@@ -310,12 +323,12 @@ func NewClientsFactory(ctx context.Context, opts AWSOptions) (ClientsFactory, er
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+		return aws.Config{}, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	// A call that finds no credentials fails with a CredentialsError, so
 	// that ClassifyAWSError need not read the SDK's text (awserr.go).
 	cfg.Credentials = withCredentialsErrors(cfg.Credentials)
-	return newFactory(cfg), nil
+	return cfg, nil
 }
 
 // sdkLogging keeps the SDK's own log lines (such as a warning that a closed
